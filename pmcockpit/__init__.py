@@ -1,0 +1,3 @@
+"""pmcockpit: the administrator's cockpit for project-management tools."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from pmcockpit.cli import main
+
+main()
