@@ -1,0 +1,96 @@
+"""The interface every connector implements.
+
+A connector speaks one tool's REST dialect and translates it to the records of
+:mod:`pmcockpit.core.records`. It is async (one ``httpx.AsyncClient`` per
+connection) and stateless beyond that client. Screens and services ask it for
+capabilities; an action it cannot do is not offered, and
+:meth:`Connector.unsupported_reason` says why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+from pmcockpit.core.actions import Action
+from pmcockpit.core.capabilities import Capability
+from pmcockpit.core.records import (
+    RemoteAccount,
+    RemoteGroup,
+    RemoteMembership,
+    RemoteProject,
+    RemoteRole,
+    RemoteTicket,
+    ServerInfo,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionConfig:
+    """What a connector needs to reach its tool. The token never lives here on disk."""
+
+    name: str
+    kind: str
+    url: str
+    token: str
+    options: Mapping[str, str] = field(default_factory=dict)
+    """Tool-specific settings: Jira ``email``, ``admin_org_id``; ``ca_bundle``; ``ticket_project``."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedCall:
+    """One HTTP call an action would make: what a dry run shows."""
+
+    method: str
+    path: str
+    body: Mapping[str, Any] | None = None
+    note: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.method} {self.path}"
+        return f"{text}  # {self.note}" if self.note else text
+
+
+@runtime_checkable
+class Connector(Protocol):
+    kind: str
+    config: ConnectionConfig
+
+    def capabilities(self) -> frozenset[Capability]: ...
+
+    def unsupported_reason(self, capability: Capability) -> str | None:
+        """Why this connection lacks ``capability``; None when it has it."""
+        ...
+
+    async def server_info(self) -> ServerInfo: ...
+
+    async def current_account(self) -> RemoteAccount:
+        """The account the token belongs to (the tool's "me")."""
+        ...
+
+    async def list_accounts(self) -> list[RemoteAccount]: ...
+
+    async def list_groups(self) -> list[RemoteGroup]: ...
+
+    async def list_roles(self) -> list[RemoteRole]: ...
+
+    async def list_projects(self) -> list[RemoteProject]: ...
+
+    async def list_memberships(self, project_ids: list[str]) -> list[RemoteMembership]: ...
+
+    async def list_tickets(self, *, open_only: bool = False) -> list[RemoteTicket]: ...
+
+    async def plan(self, action: Action) -> list[PlannedCall]:
+        """The calls ``execute`` would make; changes nothing. Raises NotSupported."""
+        ...
+
+    async def capture(self, action: Action) -> dict[str, Any]:
+        """The state ``action`` is about to change, read from the tool, for undo."""
+        ...
+
+    async def execute(self, action: Action) -> dict[str, Any]:
+        """Run the action; returns facts about the result (such as a new object's id)."""
+        ...
+
+    async def aclose(self) -> None: ...

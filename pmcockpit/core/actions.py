@@ -1,0 +1,193 @@
+"""Remote actions as values.
+
+An :class:`Action` says which tool, which object and what changes. It can describe
+itself, it knows whether it is destructive (and so needs a reason and a
+confirmation), which capability it needs, and, given the state recorded just
+before it ran, which action undoes it. Running it is the action runner's job
+(``pmcockpit.services.actions``); this module does no I/O.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pmcockpit.core.capabilities import Capability
+
+JSONValue = str | int | bool | None | list[str] | list[int]
+
+
+class ActionKind(enum.StrEnum):
+    LOCK_USER = "lock-user"
+    UNLOCK_USER = "unlock-user"
+    DEACTIVATE_USER = "deactivate-user"
+    ACTIVATE_USER = "activate-user"
+    REMOVE_MEMBERSHIP = "remove-membership"
+    ADD_MEMBERSHIP = "add-membership"
+    SET_MEMBERSHIP_ROLES = "set-membership-roles"
+    ADD_GROUP_MEMBER = "add-group-member"
+    REMOVE_GROUP_MEMBER = "remove-group-member"
+    CREATE_TICKET = "create-ticket"
+    ADD_COMMENT = "add-comment"
+    SET_TICKET_STATUS = "set-ticket-status"
+    ASSIGN_TICKET = "assign-ticket"
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSpec:
+    """The fixed facts about one kind of action."""
+
+    title: str
+    capability: Capability
+    destructive: bool
+    target: str
+    """What the target names: "user", "membership", "group", "project" or "ticket"."""
+    params: tuple[str, ...] = ()
+    """Parameters the action needs besides its target."""
+    undoable: bool = True
+
+
+SPECS: Mapping[ActionKind, ActionSpec] = {
+    ActionKind.LOCK_USER: ActionSpec("Lock user", Capability.LOCK_USERS, True, "user"),
+    ActionKind.UNLOCK_USER: ActionSpec("Unlock user", Capability.LOCK_USERS, False, "user"),
+    ActionKind.DEACTIVATE_USER: ActionSpec(
+        "Deactivate user", Capability.DEACTIVATE_USERS, True, "user"
+    ),
+    ActionKind.ACTIVATE_USER: ActionSpec(
+        "Activate user", Capability.DEACTIVATE_USERS, False, "user"
+    ),
+    ActionKind.REMOVE_MEMBERSHIP: ActionSpec(
+        "Remove membership", Capability.MANAGE_MEMBERSHIPS, True, "membership"
+    ),
+    ActionKind.ADD_MEMBERSHIP: ActionSpec(
+        "Add membership", Capability.MANAGE_MEMBERSHIPS, False, "project",
+        params=("principal_id", "role_ids"),
+    ),
+    ActionKind.SET_MEMBERSHIP_ROLES: ActionSpec(
+        "Change membership roles", Capability.MANAGE_MEMBERSHIPS, True, "membership",
+        params=("role_ids",),
+    ),
+    ActionKind.ADD_GROUP_MEMBER: ActionSpec(
+        "Add user to group", Capability.MANAGE_GROUPS, False, "group", params=("user_id",)
+    ),
+    ActionKind.REMOVE_GROUP_MEMBER: ActionSpec(
+        "Remove user from group", Capability.MANAGE_GROUPS, True, "group", params=("user_id",)
+    ),
+    ActionKind.CREATE_TICKET: ActionSpec(
+        "Create ticket", Capability.CREATE_TICKETS, False, "project",
+        params=("subject", "description"), undoable=False,
+    ),
+    ActionKind.ADD_COMMENT: ActionSpec(
+        "Add comment", Capability.COMMENT_TICKETS, False, "ticket", params=("body",),
+        undoable=False,
+    ),
+    ActionKind.SET_TICKET_STATUS: ActionSpec(
+        "Change ticket status", Capability.CHANGE_TICKETS, False, "ticket", params=("status",)
+    ),
+    ActionKind.ASSIGN_TICKET: ActionSpec(
+        "Assign ticket", Capability.CHANGE_TICKETS, False, "ticket", params=("assignee_id",)
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Action:
+    """One change to one object in one connected tool."""
+
+    kind: ActionKind
+    connection: str
+    target_id: str
+    """The tool's id of the object acted on (user, membership, group, project, ticket)."""
+    target_label: str = ""
+    """What a person calls the target: a login, "alice in Apollo", "#123"."""
+    params: Mapping[str, JSONValue] = field(default_factory=dict)
+    reason: str = ""
+
+    @property
+    def spec(self) -> ActionSpec:
+        return SPECS[self.kind]
+
+    @property
+    def destructive(self) -> bool:
+        return self.spec.destructive
+
+    def describe(self) -> str:
+        label = self.target_label or f"{self.spec.target} {self.target_id}"
+        extras = ", ".join(f"{k}={v}" for k, v in self.params.items() if k != "body")
+        text = f"{self.spec.title}: {label} on {self.connection}"
+        return f"{text} ({extras})" if extras else text
+
+    def validate(self) -> list[str]:
+        """Problems that stop this action from being run at all."""
+        problems = [f"missing parameter {name!r}" for name in self.spec.params
+                    if self.params.get(name) in (None, "", [])
+                    and name not in OPTIONAL_PARAMS]
+        if not self.target_id:
+            problems.append(f"no {self.spec.target} given")
+        if self.destructive and not self.reason.strip():
+            problems.append("a reason is required for a destructive action")
+        return problems
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value,
+            "connection": self.connection,
+            "target_id": self.target_id,
+            "target_label": self.target_label,
+            "params": dict(self.params),
+            "reason": self.reason,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Action:
+        return cls(
+            kind=ActionKind(data["kind"]),
+            connection=str(data["connection"]),
+            target_id=str(data["target_id"]),
+            target_label=str(data.get("target_label", "")),
+            params=dict(data.get("params", {})),
+            reason=str(data.get("reason", "")),
+        )
+
+
+OPTIONAL_PARAMS = frozenset({"description", "assignee_id"})
+
+
+def inverse(action: Action, before: Mapping[str, Any]) -> Action | None:
+    """The action that restores ``before``, the state recorded just before ``action`` ran.
+
+    ``before`` holds what the connector captured: for a membership its
+    ``project_id``, ``principal_id`` and ``role_ids``; for a ticket its ``status``
+    or ``assignee_id``. None when the action cannot be undone.
+    """
+    if not action.spec.undoable:
+        return None
+    label = action.target_label
+    simple = {
+        ActionKind.LOCK_USER: ActionKind.UNLOCK_USER,
+        ActionKind.UNLOCK_USER: ActionKind.LOCK_USER,
+        ActionKind.DEACTIVATE_USER: ActionKind.ACTIVATE_USER,
+        ActionKind.ACTIVATE_USER: ActionKind.DEACTIVATE_USER,
+        ActionKind.ADD_GROUP_MEMBER: ActionKind.REMOVE_GROUP_MEMBER,
+        ActionKind.REMOVE_GROUP_MEMBER: ActionKind.ADD_GROUP_MEMBER,
+    }
+    reason = f"undo: {action.reason}".strip()
+    if action.kind in simple:
+        return Action(simple[action.kind], action.connection, action.target_id, label,
+                      dict(action.params), reason)
+    if action.kind is ActionKind.REMOVE_MEMBERSHIP:
+        return Action(ActionKind.ADD_MEMBERSHIP, action.connection, str(before["project_id"]),
+                      label, {"principal_id": before["principal_id"],
+                              "role_ids": list(before["role_ids"])}, reason)
+    if action.kind is ActionKind.SET_MEMBERSHIP_ROLES:
+        return Action(action.kind, action.connection, action.target_id, label,
+                      {"role_ids": list(before["role_ids"])}, reason)
+    if action.kind is ActionKind.SET_TICKET_STATUS:
+        return Action(action.kind, action.connection, action.target_id, label,
+                      {"status": before["status"]}, reason)
+    if action.kind is ActionKind.ASSIGN_TICKET:
+        return Action(action.kind, action.connection, action.target_id, label,
+                      {"assignee_id": before.get("assignee_id")}, reason)
+    return None  # ADD_MEMBERSHIP: the new membership's id is only known after it ran

@@ -1,0 +1,23 @@
+"""What a connected tool can do. Screens ask for capabilities, never for a tool's name."""
+
+from __future__ import annotations
+
+import enum
+
+
+class Capability(enum.StrEnum):
+    KNOWS_LAST_LOGIN = "knows-last-login"
+    HAS_GROUPS = "has-groups"
+    HAS_ROLES = "has-roles"
+    HAS_TICKETS = "has-tickets"
+    LOCK_USERS = "lock-users"
+    DEACTIVATE_USERS = "deactivate-users"
+    MANAGE_MEMBERSHIPS = "manage-memberships"
+    MANAGE_GROUPS = "manage-groups"
+    CREATE_TICKETS = "create-tickets"
+    COMMENT_TICKETS = "comment-tickets"
+    CHANGE_TICKETS = "change-tickets"
+
+    @property
+    def title(self) -> str:
+        return self.value.replace("-", " ")
