@@ -35,7 +35,7 @@ class ConnectionConfig:
     url: str
     token: str
     options: Mapping[str, str] = field(default_factory=dict)
-    """Tool-specific settings: Jira ``email``, ``admin_org_id``; ``ca_bundle``; ``ticket_project``."""
+    """Tool-specific settings: Jira ``email`` and ``admin_org_id``, ``ca_bundle``, ..."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,5 +19,5 @@ class Capability(enum.StrEnum):
     CHANGE_TICKETS = "change-tickets"
 
     @property
-    def title(self) -> str:
+    def label(self) -> str:
         return self.value.replace("-", " ")

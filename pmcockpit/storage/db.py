@@ -1,0 +1,162 @@
+"""Engine, sessions and schema upgrades.
+
+SQLite is the default and tested store: WAL so readers do not block the writer,
+foreign keys on, and a busy timeout so two pmcockpit processes (two SSH
+sessions) can share one file. The schema is managed by alembic from the first
+table on; :func:`open_database` upgrades it, but refuses a database that is not
+pmcockpit's or was written by a newer version, and leaves such a file untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+import sqlalchemy.exc
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+class DatabaseError(Exception):
+    """A database pmcockpit cannot use, with a message that says what to do."""
+
+
+class NotPmcockpitDatabase(DatabaseError):
+    pass
+
+
+class DatabaseTooNew(DatabaseError):
+    pass
+
+
+def default_database_url() -> str:
+    path = Path(platformdirs.user_data_dir("pmcockpit", appauthor=False)) / "pmcockpit.db"
+    return f"sqlite:///{path}"
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    location = resources.files("pmcockpit.storage") / "migrations"
+    config.set_main_option("script_location", str(location))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    is_sqlite = parsed.get_backend_name() == "sqlite"
+    if is_sqlite and parsed.database and parsed.database != ":memory:":
+        path = Path(parsed.database).expanduser()
+        if not path.parent.exists():
+            if url != default_database_url():
+                raise DatabaseError(f"cannot open database {path}: folder {path.parent} "
+                                    "does not exist")
+            path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_dir():
+            raise DatabaseError(f"cannot open database {path}: it is a folder, not a file")
+    connect_args = {"timeout": BUSY_TIMEOUT_MS / 1000} if is_sqlite else {}
+    engine = create_engine(parsed, connect_args=connect_args)
+    if is_sqlite:
+        event.listen(engine, "connect", _set_sqlite_pragmas)
+    return engine
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The database's alembic revision; raises when it is not a pmcockpit database."""
+    where = engine.url.render_as_string(hide_password=True)
+    try:
+        with engine.connect() as connection:
+            tables = set(inspect(connection).get_table_names())
+            current = MigrationContext.configure(connection).get_current_revision()
+    except sqlalchemy.exc.DatabaseError as error:
+        raise NotPmcockpitDatabase(
+            f"{where} is not a pmcockpit database ({error.orig}); it was left unchanged. "
+            "Point --db or PMCOCKPIT_DB at another file."
+        ) from error
+    except sqlalchemy.exc.OperationalError as error:
+        raise DatabaseError(f"cannot open database {where}: {error.orig}") from error
+    if current is None and tables - {"alembic_version"}:
+        raise NotPmcockpitDatabase(
+            f"{where} holds tables but no pmcockpit schema version: it is not a pmcockpit "
+            "database and was left unchanged. Point --db or PMCOCKPIT_DB at another file."
+        )
+    if current is not None:
+        scripts = ScriptDirectory.from_config(_alembic_config())
+        try:
+            scripts.get_revision(current)
+        except Exception as error:
+            raise DatabaseTooNew(
+                f"{where} was written by a newer pmcockpit (schema {current}); it was left "
+                "unchanged. Upgrade pmcockpit (pip install -U pmcockpit) to open it."
+            ) from error
+    return current
+
+
+def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
+    """Upgrade the schema; returns (revision before, revision after)."""
+    before = schema_revision(engine)
+    config = _alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+    with engine.connect() as connection:
+        after = MigrationContext.configure(connection).get_current_revision()
+    assert after is not None
+    return before, after
+
+
+@dataclass
+class Database:
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session in one transaction: committed on success, rolled back on error."""
+        with self.sessions.begin() as session:
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
+    engine = make_engine(url or default_database_url())
+    try:
+        if migrate:
+            upgrade(engine)
+        else:
+            schema_revision(engine)
+    except Exception:
+        engine.dispose()
+        raise
+    return Database(engine, sessionmaker(engine, expire_on_commit=False))
