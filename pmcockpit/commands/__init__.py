@@ -1,1 +1,1 @@
-
+"""Subcommands of the ``pmcockpit`` CLI, one module per command group."""

@@ -1,0 +1,54 @@
+"""The ``pmcockpit`` command: the cockpit itself, plus subcommands for scripts and cron."""
+
+from __future__ import annotations
+
+import click
+
+from pmcockpit import __version__
+from pmcockpit.commands.context import CliContext, pass_cli
+from pmcockpit.config import ConfigError, load_settings
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="pmcockpit")
+@click.option("--db", metavar="URL", envvar="PMCOCKPIT_DB",
+              help="Database URL (any SQLAlchemy URL). Default: SQLite in the user data folder.")
+@click.option("--read-only", is_flag=True, default=None,
+              help="Refuse every write to a connected tool.")
+@click.pass_context
+def main(ctx: click.Context, db: str | None, read_only: bool | None) -> None:
+    """pmcockpit: the administrator's cockpit for project-management tools.
+
+    Without a subcommand, opens the cockpit on your database: daily checklist,
+    permission review, support queue and rollout tracker for the connected tools.
+    Try `pmcockpit demo` to see every workflow on a simulated organisation.
+    """
+    try:
+        settings = load_settings(db=db, read_only=read_only)
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from error
+    ctx.obj = CliContext(settings)
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(open_cockpit)
+
+
+@click.command("open")
+@pass_cli
+def open_cockpit(cli: CliContext) -> None:
+    """Open the cockpit on your database (the default command)."""
+    from pmcockpit.app import run_cockpit
+
+    run_cockpit(cli.settings)
+
+
+def _register() -> None:
+    from pmcockpit.commands import db as db_commands
+    from pmcockpit.commands import demo, sim
+
+    main.add_command(open_cockpit)
+    main.add_command(demo.demo)
+    main.add_command(db_commands.db)
+    main.add_command(sim.sim)
+
+
+_register()

@@ -1,0 +1,28 @@
+"""What every subcommand shares: the settings and a way to open the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import click
+
+from pmcockpit.config import Settings
+from pmcockpit.storage.db import Database, DatabaseError, open_database
+
+# Exit codes scripts can rely on: 0 done, 1 the tool refused or failed, 2 usage.
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+@dataclass
+class CliContext:
+    settings: Settings
+
+    def open_db(self, *, migrate: bool = True) -> Database:
+        try:
+            return open_database(self.settings.db, migrate=migrate)
+        except DatabaseError as error:
+            raise click.ClickException(str(error)) from error
+
+
+pass_cli = click.make_pass_decorator(CliContext)

@@ -1,0 +1,22 @@
+"""``pmcockpit demo``: every workflow on a simulated organisation, touching nothing real."""
+
+from __future__ import annotations
+
+import click
+
+from pmcockpit.commands.context import CliContext, pass_cli
+
+
+@click.command()
+@click.option("--seed", default=7, show_default=True, help="Seed of the simulated organisation.")
+@click.option("--scale", default=150, show_default=True, help="Number of simulated people.")
+@pass_cli
+def demo(cli: CliContext, seed: int, scale: int) -> None:
+    """Open the cockpit on a throwaway database connected to simulated tools.
+
+    Needs no network, no keyring and no config; your own database and keyring
+    are not touched.
+    """
+    from pmcockpit.app import run_demo
+
+    run_demo(cli.settings, seed=seed, scale=scale)

@@ -1,0 +1,113 @@
+"""Settings: a TOML file at the platform's config path, overridden by PMCOCKPIT_* variables.
+
+Never a token here: tokens live in the keyring or in PMCOCKPIT_TOKEN_<NAME>.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+ENV_PREFIX = "PMCOCKPIT_"
+
+
+class ConfigError(Exception):
+    """The config file cannot be used; the message names the file and the fix."""
+
+
+def config_dir() -> Path:
+    return Path(platformdirs.user_config_dir("pmcockpit", appauthor=False))
+
+
+def config_path() -> Path:
+    """``PMCOCKPIT_CONFIG`` overrides the file's location (tests use it)."""
+    override = os.environ.get(f"{ENV_PREFIX}CONFIG")
+    return Path(override) if override else config_dir() / "config.toml"
+
+
+def _default_operator() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "operator"
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: str | None = None
+    """SQLAlchemy URL of the database; default: SQLite in the user data directory."""
+    operator: str = field(default_factory=_default_operator)
+    """Who is acting, as recorded in the audit log."""
+    read_only: bool = False
+    """Refuse every write to a connected tool."""
+    theme: str = "textual-dark"
+    """Textual theme name."""
+    inactive_days: int = 90
+    """An account not logged in for this many days counts as inactive."""
+    templates_dir: str | None = None
+    """Folder of the administrator's own checklist templates; default: config dir/checklists."""
+    keymap: dict[str, str] = field(default_factory=dict)
+    """Binding id -> keys, to remap any key (e.g. ``"app.home" = "h"``)."""
+    sla_hours: dict[str, int] = field(
+        default_factory=lambda: {"Urgent": 4, "High": 8, "Normal": 24, "Low": 72}
+    )
+    """First-response service level per ticket priority, in hours."""
+
+    @property
+    def checklist_dir(self) -> Path:
+        return Path(self.templates_dir) if self.templates_dir else config_dir() / "checklists"
+
+
+_ENV_FIELDS = {"db": str, "operator": str, "read_only": bool, "theme": str, "inactive_days": int}
+
+
+def _coerce(name: str, value: Any, expected: type, source: str) -> Any:
+    if expected is bool and isinstance(value, str):
+        lowered = value.strip().lower()
+        if lowered in {"1", "true", "yes", "on"}:
+            return True
+        if lowered in {"0", "false", "no", "off", ""}:
+            return False
+    elif expected is int and isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            pass
+    if isinstance(value, expected) and not (expected is int and isinstance(value, bool)):
+        return value
+    raise ConfigError(f"{source}: {name} must be {expected.__name__}, not {value!r}")
+
+
+def load_settings(
+    path: Path | None = None, environ: Mapping[str, str] | None = None, **overrides: Any
+) -> Settings:
+    """The settings from the file, then the environment, then explicit overrides."""
+    path = path or config_path()
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            raise ConfigError(f"{path}: {error}; fix the file or move it away") from error
+        known = {f.name: f for f in fields(Settings)}
+        for name, value in data.items():
+            if name not in known:
+                raise ConfigError(f"{path}: unknown setting {name!r}; known: {', '.join(known)}")
+            expected = _ENV_FIELDS.get(name, dict)
+            if name == "db" or name == "templates_dir":
+                expected = str
+            values[name] = _coerce(name, value, expected, str(path))
+    for name, expected in _ENV_FIELDS.items():
+        env_name = f"{ENV_PREFIX}{name.upper()}"
+        if env_name in environ:
+            values[name] = _coerce(env_name, environ[env_name], expected, "environment")
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return replace(Settings(), **values)

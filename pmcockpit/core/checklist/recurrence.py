@@ -1,0 +1,136 @@
+"""How often a checklist recurs, and the periods that recurrence cuts the calendar into.
+
+Every run belongs to exactly one period; a period's ``key`` ("2026-11-21",
+"2026-W47", "2026-11", "2026-Q4") is how storage finds the run for a period.
+A period is due on its first day: the weekly clean-up set for Monday is due
+that Monday, and the week it covers runs until Sunday.
+"""
+
+from __future__ import annotations
+
+import calendar
+import enum
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+
+WEEKDAYS: tuple[str, ...] = (
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+)
+
+_ONE_DAY = timedelta(days=1)
+
+
+class RecurrenceKind(enum.StrEnum):
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """The span of days one run covers (both ends included)."""
+
+    start: date
+    end: date
+    due: date
+    key: str
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.start <= day <= self.end
+
+    def due_at(self, due_time: time | None = None, tz: tzinfo | None = None) -> datetime:
+        """The moment after which an unfinished run is overdue.
+
+        With no ``due_time`` the whole due day is allowed, so the point is the
+        following midnight.
+        """
+        if due_time is None:
+            return datetime.combine(self.due + _ONE_DAY, time.min, tzinfo=tz)
+        return datetime.combine(self.due, due_time.replace(tzinfo=None), tzinfo=tz)
+
+
+@dataclass(frozen=True, slots=True)
+class Recurrence:
+    """``weekday`` (0 = Monday) is used by weekly recurrences, ``day`` by monthly and
+    quarterly ones (the day of the month, or of the quarter's first month); a day past
+    the month's end means its last day."""
+
+    kind: RecurrenceKind
+    weekday: int = 0
+    day: int = 1
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.weekday <= 6:
+            raise ValueError(f"weekday must be 0 (Monday) to 6 (Sunday), not {self.weekday}")
+        if not 1 <= self.day <= 31:
+            raise ValueError(f"day must be 1 to 31, not {self.day}")
+
+    def describe(self) -> str:
+        if self.kind is RecurrenceKind.DAILY:
+            return "every day"
+        if self.kind is RecurrenceKind.WEEKLY:
+            return f"every {WEEKDAYS[self.weekday].capitalize()}"
+        day = "last day" if self.day == 31 else _ordinal(self.day)
+        if self.kind is RecurrenceKind.MONTHLY:
+            return f"monthly on the {day}"
+        return f"quarterly on the {day} of January, April, July and October"
+
+    def period_for(self, day: date) -> Period:
+        """The period that contains ``day``."""
+        if self.kind is RecurrenceKind.DAILY:
+            return Period(day, day, day, day.isoformat())
+        if self.kind is RecurrenceKind.WEEKLY:
+            start = day - timedelta(days=(day.weekday() - self.weekday) % 7)
+            iso_year, iso_week, _ = start.isocalendar()
+            return Period(start, start + timedelta(days=6), start, f"{iso_year}-W{iso_week:02d}")
+        step = 1 if self.kind is RecurrenceKind.MONTHLY else 3
+        # The occurrence in the step-aligned month holding ``day`` (January/April/...
+        # for quarters), or the one before it when ``day`` comes before it.
+        year, month = day.year, day.month - (day.month - 1) % step
+        start = self._occurrence(year, month)
+        if day < start:
+            year, month = _add_months(year, month, -step)
+            start = self._occurrence(year, month)
+        next_year, next_month = _add_months(year, month, step)
+        end = self._occurrence(next_year, next_month) - _ONE_DAY
+        if step == 1:
+            key = f"{year}-{month:02d}"
+        else:
+            key = f"{year}-Q{(month - 1) // 3 + 1}"
+        return Period(start, end, start, key)
+
+    def previous(self, period: Period) -> Period:
+        return self.period_for(period.start - _ONE_DAY)
+
+    def next(self, period: Period) -> Period:
+        return self.period_for(period.end + _ONE_DAY)
+
+    def periods_between(self, start: date, end: date) -> list[Period]:
+        """Every period that overlaps ``start``..``end`` (both included), oldest first."""
+        return list(self.iter_periods(start, end))
+
+    def iter_periods(self, start: date, end: date) -> Iterator[Period]:
+        if end < start:
+            return
+        period = self.period_for(start)
+        while period.start <= end:
+            yield period
+            period = self.next(period)
+
+    def _occurrence(self, year: int, month: int) -> date:
+        return date(year, month, min(self.day, calendar.monthrange(year, month)[1]))
+
+
+def _add_months(year: int, month: int, months: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + months
+    return index // 12, index % 12 + 1
+
+
+def _ordinal(number: int) -> str:
+    if 10 <= number % 100 <= 20:
+        suffix = "th"
+    else:
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
