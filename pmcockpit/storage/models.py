@@ -190,6 +190,8 @@ class AuditEntry(Base):
     """
 
     __tablename__ = "audit_entry"
+    # AUTOINCREMENT keeps ids from being reused, so deleting the newest entries shows too.
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012 (SQLAlchemy reads it)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -207,3 +209,21 @@ class AuditEntry(Base):
     undo_of: Mapped[int | None] = mapped_column(ForeignKey("audit_entry.id"))
     prev_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class HealthCheck(Base):
+    """One measurement of a connection's health; the history gives availability."""
+
+    __tablename__ = "health_check"
+    __table_args__ = (Index(None, "connection_id", "checked_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"))
+    checked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reachable: Mapped[bool]
+    authenticated: Mapped[bool]
+    is_admin: Mapped[bool | None]
+    latency_ms: Mapped[float | None]
+    version: Mapped[str | None] = mapped_column(String(64))
+    tls_expires_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(Text)

@@ -38,6 +38,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_entry")),
         sa.UniqueConstraint("entry_hash", name=op.f("uq_audit_entry_entry_hash")),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "connection",

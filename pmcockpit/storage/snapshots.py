@@ -1,0 +1,204 @@
+"""Write one connection's snapshot into the database, replacing what sync saw last time.
+
+Rows are matched on (connection, remote_id) and updated in place, so local ids
+stay stable across syncs (other tables may point at them); rows the tool no
+longer has are deleted. Bulk statements keep this fast at tens of thousands of
+accounts. The caller wraps it in one transaction: a failed sync changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from pmcockpit.core.records import (
+    RemoteAccount,
+    RemoteGroup,
+    RemoteMembership,
+    RemoteProject,
+    RemoteTicket,
+    Snapshot,
+)
+from pmcockpit.storage.models import (
+    Account,
+    Base,
+    Group,
+    GroupMember,
+    Membership,
+    MembershipRole,
+    Project,
+    Role,
+    Ticket,
+    TicketComment,
+)
+
+CHUNK = 500  # stay below SQLite's bound-parameter limit in IN (...) lists
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotCounts:
+    accounts: int
+    groups: int
+    roles: int
+    projects: int
+    memberships: int
+    tickets: int
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "accounts": self.accounts, "groups": self.groups, "roles": self.roles,
+            "projects": self.projects, "memberships": self.memberships, "tickets": self.tickets,
+        }
+
+
+def _naive(value: datetime | None) -> datetime | None:
+    """Store UTC without a zone (the database's convention)."""
+    if value is None or value.tzinfo is None:
+        return value
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
+def _chunks(values: list[Any]) -> Iterable[list[Any]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start:start + CHUNK]
+
+
+def _upsert(
+    session: Session, model: type[Base], connection_id: int, rows: Mapping[str, dict[str, Any]]
+) -> dict[str, int]:
+    """Insert or update ``rows`` (by remote id), delete the rest; return remote id -> local id."""
+    table = model.__table__
+    existing = dict(session.execute(
+        select(table.c.remote_id, table.c.id).where(table.c.connection_id == connection_id)
+    ).tuples().all())
+    updates = [{"id": existing[rid], **values} for rid, values in rows.items() if rid in existing]
+    inserts = [{"connection_id": connection_id, "remote_id": rid, **values}
+               for rid, values in rows.items() if rid not in existing]
+    stale = [local for rid, local in existing.items() if rid not in rows]
+    for chunk in _chunks(stale):
+        session.execute(delete(model).where(table.c.id.in_(chunk)))
+    if updates:
+        session.execute(update(model), updates)
+    if inserts:
+        session.execute(insert(model), inserts)
+    if not inserts:
+        return {rid: existing[rid] for rid in rows}
+    return dict(session.execute(
+        select(table.c.remote_id, table.c.id).where(table.c.connection_id == connection_id)
+    ).tuples().all())
+
+
+def _account_row(account: RemoteAccount) -> dict[str, Any]:
+    return {
+        "login": account.login, "name": account.name, "email": account.email,
+        "status": account.status.value, "kind": account.kind.value, "is_admin": account.is_admin,
+        "two_factor": account.two_factor, "created_at": _naive(account.created_at),
+        "last_login_at": _naive(account.last_login_at),
+    }
+
+
+def _project_row(project: RemoteProject) -> dict[str, Any]:
+    return {
+        "key": project.key, "name": project.name, "status": project.status.value,
+        "parent_remote_id": project.parent_id, "updated_at": _naive(project.updated_at),
+    }
+
+
+def _ticket_row(ticket: RemoteTicket, project_ids: Mapping[str, int]) -> dict[str, Any]:
+    return {
+        "project_id": project_ids.get(ticket.project_id), "key": ticket.key,
+        "subject": ticket.subject, "description": ticket.description, "status": ticket.status,
+        "is_closed": ticket.is_closed, "priority": ticket.priority,
+        "author_remote_id": ticket.author_id, "assignee_remote_id": ticket.assignee_id,
+        "created_at": _naive(ticket.created_at), "updated_at": _naive(ticket.updated_at),
+    }
+
+
+def write_snapshot(
+    session: Session, connection_id: int, snapshot: Snapshot, *, tickets: bool = True
+) -> SnapshotCounts:
+    """Make the database's view of one connection equal to ``snapshot``."""
+    accounts = _upsert(session, Account, connection_id,
+                       {a.remote_id: _account_row(a) for a in snapshot.accounts})
+    groups = _upsert(session, Group, connection_id,
+                     {g.remote_id: {"name": g.name} for g in snapshot.groups})
+    roles = _upsert(session, Role, connection_id, {
+        r.remote_id: {"name": r.name, "is_admin_like": r.is_admin_like} for r in snapshot.roles
+    })
+    projects = _upsert(session, Project, connection_id,
+                       {p.remote_id: _project_row(p) for p in snapshot.projects})
+    _write_group_members(session, groups, accounts, snapshot.groups)
+    _write_memberships(session, connection_id, snapshot.memberships,
+                       accounts=accounts, groups=groups, roles=roles, projects=projects)
+    if tickets:
+        _write_tickets(session, connection_id, snapshot.tickets, projects)
+    return SnapshotCounts(len(accounts), len(groups), len(roles), len(projects),
+                          len(snapshot.memberships), len(snapshot.tickets))
+
+
+def _write_group_members(
+    session: Session, groups: Mapping[str, int], accounts: Mapping[str, int],
+    remote_groups: Iterable[RemoteGroup],
+) -> None:
+    local_groups = list(groups.values())
+    for chunk in _chunks(local_groups):
+        session.execute(delete(GroupMember).where(GroupMember.group_id.in_(chunk)))
+    rows = [{"group_id": groups[g.remote_id], "account_id": accounts[m]}
+            for g in remote_groups for m in set(g.member_ids) if m in accounts]
+    if rows:
+        session.execute(insert(GroupMember), rows)
+
+
+def _write_memberships(
+    session: Session, connection_id: int, memberships: Iterable[RemoteMembership], *,
+    accounts: Mapping[str, int], groups: Mapping[str, int], roles: Mapping[str, int],
+    projects: Mapping[str, int],
+) -> None:
+    # Memberships whose project or principal is unknown (e.g. a hidden built-in
+    # group) are skipped: they cannot be shown or acted on anyway.
+    kept = [m for m in memberships if m.project_id in projects
+            and ((m.account_id in accounts) if m.account_id else (m.group_id in groups))]
+    local = _upsert(session, Membership, connection_id, {
+        m.remote_id: {
+            "project_id": projects[m.project_id],
+            "account_id": accounts.get(m.account_id) if m.account_id else None,
+            "group_id": groups.get(m.group_id) if m.group_id else None,
+        } for m in kept
+    })
+    for chunk in _chunks(list(local.values())):
+        session.execute(delete(MembershipRole).where(MembershipRole.membership_id.in_(chunk)))
+    rows: dict[tuple[int, int], dict[str, Any]] = {}
+    for membership in kept:
+        for grant in membership.roles:
+            if grant.role_id not in roles:
+                continue
+            key = (local[membership.remote_id], roles[grant.role_id])
+            inherited = groups.get(grant.inherited_from_group_id or "")
+            # A role granted both directly and through a group counts as direct.
+            if key not in rows or inherited is None:
+                rows[key] = {"membership_id": key[0], "role_id": key[1],
+                             "inherited_from_group_id": inherited}
+    if rows:
+        session.execute(insert(MembershipRole), list(rows.values()))
+
+
+def _write_tickets(
+    session: Session, connection_id: int, tickets: Iterable[RemoteTicket],
+    projects: Mapping[str, int],
+) -> None:
+    tickets = list(tickets)
+    local = _upsert(session, Ticket, connection_id,
+                    {t.remote_id: _ticket_row(t, projects) for t in tickets})
+    for chunk in _chunks(list(local.values())):
+        session.execute(delete(TicketComment).where(TicketComment.ticket_id.in_(chunk)))
+    rows = [{
+        "ticket_id": local[t.remote_id], "remote_id": c.remote_id, "author_remote_id": c.author_id,
+        "author_name": c.author_name, "body": c.body, "created_at": _naive(c.created_at),
+    } for t in tickets for c in t.comments]
+    if rows:
+        session.execute(insert(TicketComment), rows)
