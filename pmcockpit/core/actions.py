@@ -160,7 +160,8 @@ def inverse(action: Action, before: Mapping[str, Any]) -> Action | None:
 
     ``before`` holds what the connector captured: for a membership its
     ``project_id``, ``principal_id`` and ``role_ids``; for a ticket its ``status``
-    or ``assignee_id``. None when the action cannot be undone.
+    or ``assignee_id``; plus what the action returned (an added membership's
+    ``membership_id``). None when the action cannot be undone.
     """
     if not action.spec.undoable:
         return None
@@ -190,4 +191,8 @@ def inverse(action: Action, before: Mapping[str, Any]) -> Action | None:
     if action.kind is ActionKind.ASSIGN_TICKET:
         return Action(action.kind, action.connection, action.target_id, label,
                       {"assignee_id": before.get("assignee_id")}, reason)
-    return None  # ADD_MEMBERSHIP: the new membership's id is only known after it ran
+    if action.kind is ActionKind.ADD_MEMBERSHIP and before.get("membership_id"):
+        # The new membership's id is only known once it ran: the runner passes it in.
+        return Action(ActionKind.REMOVE_MEMBERSHIP, action.connection,
+                      str(before["membership_id"]), label, {}, reason)
+    return None

@@ -1,0 +1,118 @@
+"""Sync: pull each connection's users, groups, projects, memberships and tickets.
+
+Everything is fetched first and written in one transaction afterwards, so a sync
+that fails or is interrupted halfway leaves the previous state whole.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pmcockpit.connectors.base import Connector
+from pmcockpit.connectors.errors import ConnectorError
+from pmcockpit.core.capabilities import Capability
+from pmcockpit.core.records import Snapshot
+from pmcockpit.services.workspace import Workspace
+from pmcockpit.storage import connections
+from pmcockpit.storage.snapshots import write_snapshot
+
+Progress = Callable[[str, str], None]
+"""Called with (connection name, what is being fetched now)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SyncReport:
+    connection: str
+    seconds: float
+    counts: dict[str, int] = field(default_factory=dict)
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def as_dict(self) -> dict[str, object]:
+        return {"connection": self.connection, "ok": self.ok, "seconds": round(self.seconds, 3),
+                "counts": self.counts, "error": self.error}
+
+
+async def fetch_snapshot(
+    connector: Connector, *, tickets: bool = True, progress: Callable[[str], None] | None = None
+) -> Snapshot:
+    def step(what: str) -> None:
+        if progress:
+            progress(what)
+
+    capabilities = connector.capabilities()
+    step("server")
+    server = await connector.server_info()
+    step("accounts")
+    accounts = await connector.list_accounts()
+    step("groups")
+    groups = await connector.list_groups() if Capability.HAS_GROUPS in capabilities else []
+    step("roles")
+    roles = await connector.list_roles() if Capability.HAS_ROLES in capabilities else []
+    step("projects")
+    projects = await connector.list_projects()
+    step("memberships")
+    memberships = await connector.list_memberships([p.remote_id for p in projects])
+    remote_tickets = []
+    if tickets and Capability.HAS_TICKETS in capabilities:
+        step("tickets")
+        remote_tickets = await connector.list_tickets()
+    return Snapshot(tuple(accounts), tuple(groups), tuple(roles), tuple(projects),
+                    tuple(memberships), tuple(remote_tickets), server)
+
+
+async def sync_connection(
+    workspace: Workspace, name: str, *, progress: Progress | None = None
+) -> SyncReport:
+    started = time.perf_counter()
+    try:
+        connector = workspace.open_connector(name)
+    except (ConnectorError, LookupError) as error:
+        return SyncReport(name, 0.0, error=str(error))
+    try:
+        snapshot = await fetch_snapshot(
+            connector, progress=(lambda what: progress(name, what)) if progress else None
+        )
+    except ConnectorError as error:
+        seconds = time.perf_counter() - started
+        await asyncio.to_thread(_record_failure, workspace, name, seconds, str(error))
+        return SyncReport(name, seconds, error=str(error))
+    finally:
+        await connector.aclose()
+    if progress:
+        progress(name, "saving")
+    counts = await asyncio.to_thread(_save, workspace, name, snapshot, started)
+    return SyncReport(name, time.perf_counter() - started, counts)
+
+
+def _save(workspace: Workspace, name: str, snapshot: Snapshot, started: float) -> dict[str, int]:
+    with workspace.db.session() as session:
+        connection = connections.get(session, name)
+        counts = write_snapshot(session, connection.id, snapshot)
+        connections.record_sync(session, name, seconds=time.perf_counter() - started, error=None)
+    return counts.as_dict()
+
+
+def _record_failure(workspace: Workspace, name: str, seconds: float, error: str) -> None:
+    with workspace.db.session() as session:
+        connections.record_sync(session, name, seconds=seconds, error=error)
+
+
+async def sync_all(
+    workspace: Workspace, names: list[str] | None = None, *, progress: Progress | None = None
+) -> list[SyncReport]:
+    """Sync the named connections (all when None), one after the other."""
+    if names is None:
+        names = await asyncio.to_thread(_all_names, workspace)
+    return [await sync_connection(workspace, name, progress=progress) for name in names]
+
+
+def _all_names(workspace: Workspace) -> list[str]:
+    with workspace.db.session() as session:
+        return connections.names(session)
