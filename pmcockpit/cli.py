@@ -42,13 +42,12 @@ def open_cockpit(cli: CliContext) -> None:
 
 
 def _register() -> None:
+    from pmcockpit.commands import act, audit, connect, demo, sim, sync
     from pmcockpit.commands import db as db_commands
-    from pmcockpit.commands import demo, sim
 
-    main.add_command(open_cockpit)
-    main.add_command(demo.demo)
-    main.add_command(db_commands.db)
-    main.add_command(sim.sim)
+    for command in (open_cockpit, demo.demo, connect.connect, sync.sync, act.act, act.undo,
+                    audit.audit, db_commands.db, sim.sim):
+        main.add_command(command)
 
 
 _register()

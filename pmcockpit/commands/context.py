@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import click
 
 from pmcockpit.config import Settings
+from pmcockpit.storage import connections
 from pmcockpit.storage.db import Database, DatabaseError, open_database
 
 # Exit codes scripts can rely on: 0 done, 1 the tool refused or failed, 2 usage.
@@ -23,6 +24,14 @@ class CliContext:
             return open_database(self.settings.db, migrate=migrate)
         except DatabaseError as error:
             raise click.ClickException(str(error)) from error
+
+    def require_connection(self, db: Database, name: str) -> None:
+        """Stop with a clear message when no connection is called ``name``."""
+        with db.session() as session:
+            try:
+                connections.get(session, name)
+            except connections.UnknownConnection as error:
+                raise click.ClickException(str(error)) from error
 
 
 pass_cli = click.make_pass_decorator(CliContext)

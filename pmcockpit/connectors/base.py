@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 from pmcockpit.core.actions import Action
@@ -52,6 +53,15 @@ class PlannedCall:
         return f"{text}  # {self.note}" if self.note else text
 
 
+@dataclass(frozen=True, slots=True)
+class ProbeResult:
+    """One timed, authenticated request: who the token is, how fast, how long TLS lasts."""
+
+    account: RemoteAccount
+    latency_ms: float
+    tls_expires_at: datetime | None = None
+
+
 @runtime_checkable
 class Connector(Protocol):
     kind: str
@@ -67,6 +77,10 @@ class Connector(Protocol):
 
     async def current_account(self) -> RemoteAccount:
         """The account the token belongs to (the tool's "me")."""
+        ...
+
+    async def probe(self) -> ProbeResult:
+        """``current_account`` timed, with the TLS certificate's expiry when https."""
         ...
 
     async def list_accounts(self) -> list[RemoteAccount]: ...

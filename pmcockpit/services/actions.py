@@ -79,18 +79,19 @@ class ActionRunner:
         for connector in connectors.values():
             await connector.aclose()
 
-    def _connector(self, name: str) -> Connector:
+    async def _connector(self, name: str) -> Connector:
+        # Opening reads the connection's row and its token (keyring): not on the event loop.
         if name not in self._connectors:
-            self._connectors[name] = self.workspace.open_connector(name)
+            self._connectors[name] = await asyncio.to_thread(self.workspace.open_connector, name)
         return self._connectors[name]
 
-    def _refusal(self, action: Action) -> str | None:
+    async def _refusal(self, action: Action) -> str | None:
         problems = action.validate()
         if problems:
             return "; ".join(problems)
         if self.workspace.read_only:
             return "read-only mode: pmcockpit changes nothing in the tools (--read-only or config)"
-        connector = self._connector(action.connection)
+        connector = await self._connector(action.connection)
         capability = action.spec.capability
         if capability not in connector.capabilities():
             reason = connector.unsupported_reason(capability) or f"cannot {capability.label}"
@@ -102,8 +103,9 @@ class ActionRunner:
         previews = []
         for action in actions:
             try:
-                refusal = self._refusal(action)
-                calls = [] if refusal else await self._connector(action.connection).plan(action)
+                refusal = await self._refusal(action)
+                connector = await self._connector(action.connection)
+                calls = [] if refusal else await connector.plan(action)
             except (ConnectorError, LookupError) as error:
                 previews.append(Preview(action, refusal=str(error)))
             else:
@@ -127,14 +129,14 @@ class ActionRunner:
                        ) -> ActionResult:
         detail: dict[str, Any] = {"action": action.to_json()}
         try:
-            refusal = self._refusal(action)
+            refusal = await self._refusal(action)
             if refusal is None and action.destructive and not confirmed:
                 refusal = "destructive action not confirmed"
         except (ConnectorError, LookupError) as error:
             refusal = str(error)
         if refusal is not None:
             return await self._record(action, Outcome.REFUSED, detail, refusal, undo_of)
-        connector = self._connector(action.connection)
+        connector = await self._connector(action.connection)
         try:
             detail["before"] = await connector.capture(action)
             detail["result"] = await connector.execute(action)

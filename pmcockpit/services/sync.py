@@ -72,7 +72,7 @@ async def sync_connection(
 ) -> SyncReport:
     started = time.perf_counter()
     try:
-        connector = workspace.open_connector(name)
+        connector = await asyncio.to_thread(workspace.open_connector, name)
     except (ConnectorError, LookupError) as error:
         return SyncReport(name, 0.0, error=str(error))
     try:

@@ -77,6 +77,11 @@ class HealthFacts:
     error: str | None = None
     checked_at: datetime | None = None
 
+    @classmethod
+    def of(cls, check: HealthCheck) -> HealthFacts:
+        return cls(check.reachable, check.authenticated, check.is_admin, check.latency_ms,
+                   check.version, check.tls_expires_at, check.error, check.checked_at)
+
 
 def record_health(session: Session, name: str, facts: HealthFacts) -> HealthCheck:
     check = HealthCheck(
@@ -100,7 +105,7 @@ def latest_health(session: Session) -> dict[str, HealthCheck]:
         select(Connection.name, HealthCheck)
         .join(HealthCheck, HealthCheck.connection_id == Connection.id)
         .join(newest, newest.c.id == HealthCheck.id)
-    ).tuples().all()
+    ).all()
     return dict(rows)
 
 

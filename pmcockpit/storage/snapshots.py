@@ -75,7 +75,7 @@ def _upsert(
     table = model.__table__
     existing = dict(session.execute(
         select(table.c.remote_id, table.c.id).where(table.c.connection_id == connection_id)
-    ).tuples().all())
+    ).all())
     updates = [{"id": existing[rid], **values} for rid, values in rows.items() if rid in existing]
     inserts = [{"connection_id": connection_id, "remote_id": rid, **values}
                for rid, values in rows.items() if rid not in existing]
@@ -90,7 +90,7 @@ def _upsert(
         return {rid: existing[rid] for rid in rows}
     return dict(session.execute(
         select(table.c.remote_id, table.c.id).where(table.c.connection_id == connection_id)
-    ).tuples().all())
+    ).all())
 
 
 def _account_row(account: RemoteAccount) -> dict[str, Any]:

@@ -1,0 +1,173 @@
+"""``pmcockpit connect``: connections to tools, their tokens (keyring) and their health."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+
+import click
+
+from pmcockpit.commands.context import EXIT_FAILED, CliContext, pass_cli
+from pmcockpit.connectors.base import ConnectionConfig
+from pmcockpit.connectors.errors import ConnectorError
+from pmcockpit.connectors.registry import CONNECTOR_KINDS, open_connector
+from pmcockpit.connectors.tokens import KeyringUnavailable, TokenStore, env_token_name
+from pmcockpit.services.health import check_health
+from pmcockpit.services.opener import real_workspace
+from pmcockpit.storage import connections
+from pmcockpit.storage.connections import HealthFacts
+
+
+def _age(seconds: float | None) -> str:
+    if seconds is None:
+        return "never"
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{int(seconds // size)}{unit} ago"
+    return "just now"
+
+
+def _health_text(facts: HealthFacts | None) -> str:
+    if facts is None:
+        return "not checked"
+    if not facts.reachable:
+        return "DOWN"
+    if not facts.authenticated:
+        return "AUTH FAILED"
+    latency = f" {facts.latency_ms:.0f} ms" if facts.latency_ms is not None else ""
+    return ("ok" if facts.is_admin else "ok, no admin rights") + latency
+
+
+@click.group()
+def connect() -> None:
+    """Connect pmcockpit to your tools. Tokens go to the OS keyring, never to a file.
+
+    With PMCOCKPIT_TOKEN_<NAME> set (NAME upper-cased, '-' as '_'), that token
+    is used instead of the keyring and is never stored.
+    """
+
+
+@connect.command()
+@click.argument("name")
+@click.option("--kind", required=True, type=click.Choice(sorted(CONNECTOR_KINDS)),
+              help="Which tool it is.")
+@click.option("--url", required=True, help="The tool's base URL, e.g. https://redmine.example.org")
+@click.option("--token-stdin", is_flag=True, help="Read the API token from standard input.")
+@click.option("--option", "options", multiple=True, metavar="KEY=VALUE",
+              help="Tool setting, e.g. email=me@example.org (Jira) or ca_bundle=/path/ca.pem.")
+@click.option("--no-test", is_flag=True, help="Record it without trying the token first.")
+@pass_cli
+def add(cli: CliContext, name: str, kind: str, url: str, token_stdin: bool,
+        options: tuple[str, ...], no_test: bool) -> None:
+    """Add (or replace) the connection NAME and store its API token in the keyring."""
+    settings = dict(o.split("=", 1) for o in options if "=" in o)
+    tokens = TokenStore()
+    from_env = tokens.source(name) == "environment"
+    if from_env:
+        token = tokens.get(name)
+        click.echo(f"Using the token from {env_token_name(name)}; nothing is stored.")
+    elif token_stdin:
+        token = sys.stdin.readline().strip()
+    else:
+        token = click.prompt(f"API token for {name}", hide_input=True).strip()
+    if not token:
+        raise click.UsageError("the API token is empty")
+    config = ConnectionConfig(name=name, kind=kind, url=url.rstrip("/"), token=token,
+                              options=settings)
+    if not no_test:
+        try:
+            account = asyncio.run(_who_am_i(config))
+        except ConnectorError as error:
+            click.echo(f"Error: {error}", err=True)
+            click.echo("Nothing was stored.", err=True)
+            raise SystemExit(EXIT_FAILED) from error
+        rights = "an administrator" if account.is_admin else "NOT an administrator"
+        click.echo(f"Token works: it belongs to {account.login} ({rights}).")
+    if not from_env:
+        try:
+            tokens.set(name, token)
+        except KeyringUnavailable as error:
+            raise click.ClickException(str(error)) from error
+    with cli.open_db().session() as session:
+        connections.add(session, name, kind, config.url, settings)
+    click.echo(f"Connection {name} ({kind}) saved. Next: pmcockpit sync {name}")
+
+
+async def _who_am_i(config: ConnectionConfig) -> object:
+    connector = open_connector(config)
+    try:
+        return await connector.current_account()
+    finally:
+        await connector.aclose()
+
+
+@connect.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_cli
+def list_connections(cli: CliContext, as_json: bool) -> None:
+    """List connections: kind, URL, last sync and health."""
+    from pmcockpit.storage.models import utcnow
+
+    now = utcnow()
+    with cli.open_db().session() as session:
+        health = connections.latest_health(session)
+        rows = [{
+            "name": c.name, "kind": c.kind, "url": c.url,
+            "last_sync": c.last_sync_at.isoformat() if c.last_sync_at else None,
+            "last_sync_age": _age((now - c.last_sync_at).total_seconds())
+            if c.last_sync_at else "never",
+            "last_sync_error": c.last_sync_error,
+            "health": _health_text(HealthFacts.of(health[c.name]) if c.name in health else None),
+            "token": TokenStore().source(c.name) or "missing",
+        } for c in connections.all_connections(session)]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("No connections yet. Add one: pmcockpit connect add NAME --kind redmine "
+                   "--url URL")
+    for row in rows:
+        click.echo(f"{row['name']:<12} {row['kind']:<8} {row['url']}")
+        click.echo(f"{'':<12} synced {row['last_sync_age']}, health: {row['health']}, "
+                   f"token: {row['token']}")
+        if row["last_sync_error"]:
+            click.echo(f"{'':<12} last sync failed: {row['last_sync_error']}")
+
+
+@connect.command()
+@click.argument("name")
+@pass_cli
+def test(cli: CliContext, name: str) -> None:
+    """Check NAME now: reachable, token valid, admin rights, latency, version, TLS expiry."""
+    workspace = real_workspace(cli.settings, cli.open_db())
+    cli.require_connection(workspace.db, name)
+    facts = asyncio.run(check_health(workspace, name))
+    click.echo(f"{name}: {_health_text(facts)}")
+    if facts.version:
+        click.echo(f"  version: {facts.version}")
+    if facts.tls_expires_at:
+        click.echo(f"  TLS certificate expires {facts.tls_expires_at:%Y-%m-%d}")
+    if facts.error:
+        click.echo(f"  {facts.error}", err=True)
+    if not (facts.reachable and facts.authenticated):
+        raise SystemExit(EXIT_FAILED)
+
+
+@connect.command()
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_cli
+def remove(cli: CliContext, name: str, yes: bool) -> None:
+    """Remove NAME, its synced data and its stored token."""
+    db = cli.open_db()
+    cli.require_connection(db, name)
+    if not yes:
+        click.confirm(f"Remove connection {name}, its synced data and its token?", abort=True)
+    with db.session() as session:
+        connections.remove(session, name)
+    try:
+        TokenStore().delete(name)
+    except KeyringUnavailable as error:
+        click.echo(f"The token could not be deleted from the keyring: {error}", err=True)
+    click.echo(f"Connection {name} removed.")
