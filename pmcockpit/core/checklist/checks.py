@@ -208,9 +208,9 @@ def param_problems(name: str, params: Mapping[str, object]) -> list[ParamProblem
         elif not spec.type.accepts(value):
             problems.append(ParamProblem(
                 param, f"parameter {param!r} of {name} must be {_article(spec.type)}, "
-                       f"not {_describe_value(value)}"))
-        elif spec.minimum is not None and not isinstance(value, str | bool) \
-                and value < spec.minimum:
+                       f"not {describe_value(value)}"))
+        elif spec.minimum is not None and isinstance(value, int | float) \
+                and not isinstance(value, bool) and value < spec.minimum:
             problems.append(ParamProblem(
                 param, f"parameter {param!r} of {name} must be at least {spec.minimum}, "
                        f"not {value}"))
@@ -244,7 +244,7 @@ def _article(param_type: ParamType) -> str:
     return "an integer" if param_type is ParamType.INTEGER else f"a {param_type.value}"
 
 
-def _describe_value(value: object) -> str:
+def describe_value(value: object) -> str:
     """The value as the template author wrote it in TOML, with its kind."""
     if isinstance(value, bool):
         return f"a boolean ({str(value).lower()})"
@@ -252,8 +252,9 @@ def _describe_value(value: object) -> str:
         return f"a string ({json.dumps(value, ensure_ascii=False)})"
     if isinstance(value, int | float):
         return f"{'an integer' if isinstance(value, int) else 'a number'} ({value})"
-    kinds = {list: "a list", dict: "a table"}
-    return kinds.get(type(value), f"a {type(value).__name__}")
+    if isinstance(value, list):
+        return "a list"
+    return "a table" if isinstance(value, dict) else f"a {type(value).__name__}"
 
 
 def _cross_problems(name: str, params: Mapping[str, object]) -> list[ParamProblem]:

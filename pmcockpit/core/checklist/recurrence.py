@@ -41,14 +41,13 @@ class Period:
         return isinstance(day, date) and self.start <= day <= self.end
 
     def due_at(self, due_time: time | None = None, tz: tzinfo | None = None) -> datetime:
-        """The moment after which an unfinished run is overdue.
+        """The last moment an unfinished run is not yet overdue.
 
-        With no ``due_time`` the whole due day is allowed, so the point is the
-        following midnight.
+        With no ``due_time`` the whole due day is allowed. ``tz`` should be the
+        zone of the ``now`` it will be compared with (None for naive local time).
         """
-        if due_time is None:
-            return datetime.combine(self.due + _ONE_DAY, time.min, tzinfo=tz)
-        return datetime.combine(self.due, due_time.replace(tzinfo=None), tzinfo=tz)
+        clock = time.max if due_time is None else due_time.replace(tzinfo=None)
+        return datetime.combine(self.due, clock, tzinfo=tz)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,10 +94,7 @@ class Recurrence:
             start = self._occurrence(year, month)
         next_year, next_month = _add_months(year, month, step)
         end = self._occurrence(next_year, next_month) - _ONE_DAY
-        if step == 1:
-            key = f"{year}-{month:02d}"
-        else:
-            key = f"{year}-Q{(month - 1) // 3 + 1}"
+        key = f"{year}-{month:02d}" if step == 1 else f"{year}-Q{(month - 1) // 3 + 1}"
         return Period(start, end, start, key)
 
     def previous(self, period: Period) -> Period:

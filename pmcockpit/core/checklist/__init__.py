@@ -1,0 +1,66 @@
+"""The daily checklist's domain: templates, checks, recurrence and runs.
+
+Pure logic only: callers read template files, measure checks and store runs.
+"""
+
+from pmcockpit.core.checklist.checks import (
+    CHECKS,
+    CheckDefinition,
+    CheckResult,
+    CheckStatus,
+    ParamSpec,
+    ParamType,
+    ParamValue,
+    validate_params,
+)
+from pmcockpit.core.checklist.recurrence import Period, Recurrence, RecurrenceKind
+from pmcockpit.core.checklist.runs import (
+    DueState,
+    OnTimeRate,
+    Progress,
+    Run,
+    RunStep,
+    StepState,
+    Timeliness,
+    due_state,
+    is_overdue,
+    on_time_rate,
+    period_outcomes,
+)
+from pmcockpit.core.checklist.template import (
+    ChecklistTemplate,
+    TemplateError,
+    TemplateProblem,
+    TemplateStep,
+    parse_template,
+)
+
+__all__ = [
+    "CHECKS",
+    "CheckDefinition",
+    "CheckResult",
+    "CheckStatus",
+    "ChecklistTemplate",
+    "DueState",
+    "OnTimeRate",
+    "ParamSpec",
+    "ParamType",
+    "ParamValue",
+    "Period",
+    "Progress",
+    "Recurrence",
+    "RecurrenceKind",
+    "Run",
+    "RunStep",
+    "StepState",
+    "TemplateError",
+    "TemplateProblem",
+    "TemplateStep",
+    "Timeliness",
+    "due_state",
+    "is_overdue",
+    "on_time_rate",
+    "parse_template",
+    "period_outcomes",
+    "validate_params",
+]
