@@ -1,0 +1,105 @@
+"""``pmcockpit sim``: run the simulated tool on loopback, or write its HR roster."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from pathlib import Path
+
+import click
+
+from pmcockpit.sim.dialects import KNOWN, get_dialect
+from pmcockpit.sim.org import build_org, write_roster
+from pmcockpit.sim.server import serve_forever
+from pmcockpit.sim.tool import SimTool
+
+SEED_HELP = "Seed of the simulated organisation: the same seed gives the same people."
+SCALE_HELP = "Number of simulated people (10 to 50000 and more)."
+
+
+def _print_request(line: str) -> None:
+    click.echo(line, err=True)
+
+
+@click.group()
+def sim() -> None:
+    """Simulated project-management tool: a seeded organisation behind a REST API.
+
+    Use it to try pmcockpit, or to test scripts, without touching a real Redmine:
+    `pmcockpit sim serve` answers like Redmine 5.0 on a local port, and
+    `pmcockpit sim roster` writes the matching HR roster for the access review.
+    """
+
+
+@sim.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=3000, show_default=True,
+              help="Port to listen on; 0 picks a free one.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Keep the loopback default unless you need others "
+                   "to reach it: the simulated tool has no real security.")
+@click.option("--dialect", type=click.Choice(KNOWN), default="redmine", show_default=True,
+              help="Which tool's REST API to speak.")
+@click.option("--seed", type=int, default=7, show_default=True, help=SEED_HELP)
+@click.option("--scale", type=click.IntRange(min=10), default=150, show_default=True,
+              help=SCALE_HELP)
+@click.option("--token", help="API token the admin account accepts. Default: a random one, "
+                              "printed at start.")
+@click.option("--latency-ms", type=click.FloatRange(min=0), default=0, show_default=True,
+              help="Delay added to every answer, to feel a slow server.")
+@click.option("--roster", "roster_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the organisation's HR roster CSV to this file.")
+@click.option("--quiet", is_flag=True, help="Do not print a line per request.")
+def serve(port: int, host: str, dialect: str, seed: int, scale: int, token: str | None,
+          latency_ms: float, roster_path: Path | None, quiet: bool) -> None:
+    """Serve the simulated tool on HOST:PORT until Ctrl+C.
+
+    Prints the URL and the API token to connect with, e.g.
+    `pmcockpit connect add sim --kind redmine --url <URL> --token-stdin`. Writes made
+    through the API (locking users, changing memberships, commenting tickets)
+    last until the server stops.
+    """
+    api_token = token or secrets.token_hex(20)
+    tool = SimTool(dialect=dialect, seed=seed, scale=scale, token=api_token,
+                   latency_ms=latency_ms)
+    if roster_path is not None:
+        write_roster(tool.org, roster_path)
+
+    def announce(url: str) -> None:
+        product = get_dialect(dialect).product
+        click.echo(f"Simulated {product} ({scale} people, seed {seed}) at {url}")
+        click.echo(f"API token (admin): {api_token}")
+        if roster_path is not None:
+            click.echo(f"HR roster written to {roster_path}")
+        click.echo("Press Ctrl+C to stop.")
+
+    try:
+        serve_forever(tool, host, port, on_ready=announce,
+                      log=None if quiet else _print_request)
+    except OSError as error:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") \
+            from error
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
+        sys.exit(0)
+
+
+@sim.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--seed", type=int, default=7, show_default=True, help=SEED_HELP)
+@click.option("--scale", type=click.IntRange(min=10), default=150, show_default=True,
+              help=SCALE_HELP)
+def roster(file: Path, seed: int, scale: int) -> None:
+    """Write the simulated organisation's HR roster to FILE (CSV).
+
+    Columns: employee_id, login, name, email, department, team, status
+    (employed or left) and left_on. Use the same --seed and --scale as
+    `sim serve` so the roster matches the served accounts.
+    """
+    org = build_org(seed=seed, scale=scale)
+    write_roster(org, file)
+    left = sum(1 for p in org.employees if p.has_left)
+    click.echo(f"Wrote {len(org.employees)} people ({left} who left) to {file}")
+
+
+if __name__ == "__main__":
+    sim()
