@@ -68,6 +68,9 @@ class Settings:
 _ENV_FIELDS = {"db": str, "operator": str, "read_only": bool, "theme": str, "inactive_days": int}
 
 
+_TABLE_ENTRIES: dict[str, type] = {"keymap": str, "sla_hours": int}
+
+
 def _coerce(name: str, value: Any, expected: type, source: str) -> Any:
     if expected is bool and isinstance(value, str):
         lowered = value.strip().lower()
@@ -97,6 +100,9 @@ def load_settings(
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise ConfigError(f"{path}: {error}; fix the file or move it away") from error
+        except OSError as error:
+            raise ConfigError(f"{path}: cannot read it ({error.strerror}); fix it or point "
+                              "PMCOCKPIT_CONFIG at another file") from error
         known = {f.name: f for f in fields(Settings)}
         for name, value in data.items():
             if name not in known:
@@ -105,6 +111,12 @@ def load_settings(
             if name == "db" or name == "templates_dir":
                 expected = str
             values[name] = _coerce(name, value, expected, str(path))
+            entry_type = _TABLE_ENTRIES.get(name)
+            if entry_type is not None:
+                for key, item in value.items():
+                    if not isinstance(item, entry_type) or isinstance(item, bool):
+                        raise ConfigError(f"{path}: {name}.{key} must be "
+                                          f"{entry_type.__name__}, not {item!r}")
     for name, expected in _ENV_FIELDS.items():
         env_name = f"{ENV_PREFIX}{name.upper()}"
         if env_name in environ:

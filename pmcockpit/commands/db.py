@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 import click
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 
 from pmcockpit.commands.context import CliContext, pass_cli
 from pmcockpit.storage.db import (
@@ -53,6 +55,12 @@ def upgrade(cli: CliContext) -> None:
 @pass_cli
 def info(cli: CliContext) -> None:
     """Show where the database is and its schema version."""
+    url = make_url(cli.settings.db or default_database_url())
+    if (url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+            and not Path(url.database).expanduser().exists()):
+        click.echo(f"database: {url.render_as_string(hide_password=True)} (no file yet)")
+        click.echo(f"schema:   empty (this pmcockpit: {head_revision()})")
+        return
     where, current = _with_engine(cli, schema_revision)
     click.echo(f"database: {where}")
     click.echo(f"schema:   {current or 'empty'} (this pmcockpit: {head_revision()})")

@@ -63,7 +63,6 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
 
 
@@ -79,6 +78,7 @@ def make_engine(url: str) -> Engine:
             path.parent.mkdir(parents=True, exist_ok=True)
         if path.is_dir():
             raise DatabaseError(f"cannot open database {path}: it is a folder, not a file")
+        parsed = parsed.set(database=str(path))
     connect_args = {"timeout": BUSY_TIMEOUT_MS / 1000} if is_sqlite else {}
     engine = create_engine(parsed, connect_args=connect_args)
     if is_sqlite:
@@ -93,13 +93,13 @@ def schema_revision(engine: Engine) -> str | None:
         with engine.connect() as connection:
             tables = set(inspect(connection).get_table_names())
             current = MigrationContext.configure(connection).get_current_revision()
+    except sqlalchemy.exc.OperationalError as error:
+        raise DatabaseError(f"cannot open database {where}: {error.orig}") from error
     except sqlalchemy.exc.DatabaseError as error:
         raise NotPmcockpitDatabase(
             f"{where} is not a pmcockpit database ({error.orig}); it was left unchanged. "
             "Point --db or PMCOCKPIT_DB at another file."
         ) from error
-    except sqlalchemy.exc.OperationalError as error:
-        raise DatabaseError(f"cannot open database {where}: {error.orig}") from error
     if current is None and tables - {"alembic_version"}:
         raise NotPmcockpitDatabase(
             f"{where} holds tables but no pmcockpit schema version: it is not a pmcockpit "
@@ -117,15 +117,41 @@ def schema_revision(engine: Engine) -> str | None:
     return current
 
 
+def _enable_wal(engine: Engine) -> None:
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+
+
 def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
     """Upgrade the schema; returns (revision before, revision after)."""
-    before = schema_revision(engine)
+    schema_revision(engine)  # refuse a foreign or newer file before touching it
+    _enable_wal(engine)
     config = _alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:
-        after = MigrationContext.configure(connection).get_current_revision()
+        if sqlite:
+            # Batch migrations rebuild tables by drop-and-copy: with foreign keys on,
+            # dropping a parent would cascade to its children. Off during the
+            # migration, then checked. BEGIN IMMEDIATE makes a second process wait.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                if sqlite:
+                    connection.exec_driver_sql("BEGIN IMMEDIATE")
+                before = MigrationContext.configure(connection).get_current_revision()
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+                after = MigrationContext.configure(connection).get_current_revision()
+                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise DatabaseError("the schema upgrade left rows pointing at nothing; "
+                                        "nothing was changed")
+        finally:
+            if sqlite:
+                connection.rollback()
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
     assert after is not None
     return before, after
 
@@ -156,6 +182,7 @@ def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
             upgrade(engine)
         else:
             schema_revision(engine)
+            _enable_wal(engine)
     except Exception:
         engine.dispose()
         raise
