@@ -13,6 +13,7 @@ from pmcockpit.connectors.base import ConnectionConfig
 from pmcockpit.connectors.errors import ConnectorError
 from pmcockpit.connectors.registry import CONNECTOR_KINDS, open_connector
 from pmcockpit.connectors.tokens import KeyringUnavailable, TokenStore, env_token_name
+from pmcockpit.core.records import RemoteAccount
 from pmcockpit.services.health import check_health
 from pmcockpit.services.opener import real_workspace
 from pmcockpit.storage import connections
@@ -94,7 +95,7 @@ def add(cli: CliContext, name: str, kind: str, url: str, token_stdin: bool,
     click.echo(f"Connection {name} ({kind}) saved. Next: pmcockpit sync {name}")
 
 
-async def _who_am_i(config: ConnectionConfig) -> object:
+async def _who_am_i(config: ConnectionConfig) -> RemoteAccount:
     connector = open_connector(config)
     try:
         return await connector.current_account()

@@ -1,0 +1,38 @@
+"""Which connector speaks which kind of tool, and opening one for a connection."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Protocol
+
+import httpx
+
+from pmcockpit.connectors.base import ConnectionConfig, Connector
+from pmcockpit.connectors.errors import NotSupported
+from pmcockpit.connectors.redmine import RedmineConnector
+
+
+class ConnectorClass(Protocol):
+    def __call__(
+        self, config: ConnectionConfig, *, transport: httpx.AsyncBaseTransport | None = None
+    ) -> Connector: ...
+
+
+CONNECTOR_KINDS: Mapping[str, ConnectorClass] = {
+    "redmine": RedmineConnector,
+}
+
+
+def open_connector(
+    config: ConnectionConfig, *, transport: httpx.AsyncBaseTransport | None = None
+) -> Connector:
+    """The connector for ``config.kind``; ``transport`` replaces the network (tests, sim)."""
+    try:
+        connector_class = CONNECTOR_KINDS[config.kind]
+    except KeyError:
+        known = ", ".join(sorted(CONNECTOR_KINDS))
+        raise NotSupported(
+            f"{config.name}: unknown kind of tool {config.kind!r}; pmcockpit knows: {known}",
+            hint=f"fix the connection with `pmcockpit connect add {config.name} --kind …`",
+        ) from None
+    return connector_class(config, transport=transport)
