@@ -1,0 +1,136 @@
+"""The demo: a throwaway database connected to simulated tools, with some history.
+
+Every simulated tool is built from one seeded organisation, so the same people
+appear in Redmine, Jira and GitLab. Everything goes through the real code
+paths: the real connectors (over the simulator's in-process transport), sync,
+health checks and the audited action runner. Nothing real is touched: no
+network, no keyring, no config file, not the user's database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from pmcockpit.config import Settings
+from pmcockpit.connectors.base import ConnectionConfig, Connector
+from pmcockpit.connectors.registry import CONNECTOR_KINDS, open_connector
+from pmcockpit.core.actions import Action, ActionKind
+from pmcockpit.services.actions import ActionRunner
+from pmcockpit.services.sync import sync_all
+from pmcockpit.services.workspace import ConnectorOpener, Workspace
+from pmcockpit.sim import SimTool, build_org
+from pmcockpit.sim.dialects import KNOWN as SIM_DIALECTS
+from pmcockpit.sim.org import Organisation
+from pmcockpit.storage import connections
+from pmcockpit.storage.connections import HealthFacts
+from pmcockpit.storage.db import Database
+from pmcockpit.storage.models import utcnow
+
+DEMO_OPERATOR = "demo-admin"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoTool:
+    connection: str
+    kind: str
+    label: str
+
+
+DEMO_TOOLS = (
+    DemoTool("redmine", "redmine", "Redmine 5.0 (Operations and Finance)"),
+    DemoTool("jira", "jira", "Jira Cloud (Product planning)"),
+    DemoTool("gitlab", "gitlab", "GitLab 17 (Engineering)"),
+)
+
+
+def available_tools() -> list[DemoTool]:
+    """The demo tools both the simulator and pmcockpit's connectors can speak."""
+    return [t for t in DEMO_TOOLS if t.kind in SIM_DIALECTS and t.kind in CONNECTOR_KINDS]
+
+
+def sim_opener(tools: Mapping[str, SimTool]) -> ConnectorOpener:
+    def open_named(name: str) -> Connector:
+        tool = tools[name]
+        options = dict(getattr(tool, "connector_options", {}) or {})
+        config = ConnectionConfig(name=name, kind=tool.dialect.name, url=tool.url,
+                                  token=tool.token, options=options)
+        return open_connector(config, transport=tool.transport())
+
+    return open_named
+
+
+@contextmanager
+def open_demo(
+    db: Database, settings: Settings, *, seed: int = 7, scale: int = 150,
+    now: datetime | None = None,
+) -> Iterator[Workspace]:
+    """A demo workspace on ``db``: connections added, synced, with history."""
+    org = build_org(seed=seed, scale=scale, now=now)
+    tools = {t.connection: SimTool(t.kind, org=org) for t in available_tools()}
+    workspace = Workspace(
+        replace(settings, operator=DEMO_OPERATOR, read_only=False), db, sim_opener(tools),
+        demo=True,
+    )
+    with db.session() as session:
+        for tool in available_tools():
+            connections.add(session, tool.connection, tool.kind, tools[tool.connection].url,
+                            {"label": tool.label})
+    asyncio.run(_build_history(workspace, org))
+    yield workspace
+
+
+async def _build_history(workspace: Workspace, org: Organisation) -> None:
+    await sync_all(workspace)
+    await asyncio.to_thread(_record_health_history, workspace)
+    await _past_actions(workspace, org)
+    await sync_all(workspace)  # the synced state shows what the actions changed
+
+
+def _record_health_history(workspace: Workspace, days: int = 30) -> None:
+    """A month of daily health checks, with the odd outage, for availability figures."""
+    rng = random.Random(11)
+    now = utcnow()
+    with workspace.db.session() as session:
+        for name in connections.names(session):
+            for day in range(days, 0, -1):
+                at = now - timedelta(days=day, hours=-7)
+                down = rng.random() < 0.05
+                connections.record_health(session, name, HealthFacts(
+                    reachable=not down, authenticated=not down, is_admin=not down,
+                    latency_ms=None if down else round(rng.uniform(40, 180), 1),
+                    error="connection refused (simulated outage)" if down else None,
+                    checked_at=at,
+                ))
+
+
+async def _past_actions(workspace: Workspace, org: Organisation) -> None:
+    """What an administrator did last week: lock two departed accounts, answer a ticket."""
+    if "redmine" not in {t.connection for t in available_tools()}:
+        return
+    departed = [p for p in org.people if p.left_on is not None and "redmine" in p.tools][:2]
+    ids = await asyncio.to_thread(_account_ids, workspace, "redmine",
+                                  [p.login for p in departed])
+    actions = [
+        Action(ActionKind.LOCK_USER, "redmine", ids[p.login], p.login,
+               reason=f"left the company on {p.left_on:%Y-%m-%d} (HR roster)")
+        for p in departed if p.login in ids
+    ]
+    async with ActionRunner(workspace) as runner:
+        await runner.run(actions, confirmed=True)
+
+
+def _account_ids(workspace: Workspace, connection: str, logins: list[str]) -> dict[str, str]:
+    from sqlalchemy import select
+
+    from pmcockpit.storage.models import Account
+
+    with workspace.db.session() as session:
+        connection_id = connections.get(session, connection).id
+        rows = session.execute(select(Account.login, Account.remote_id).where(
+            Account.connection_id == connection_id, Account.login.in_(logins))).all()
+    return {login: remote_id for login, remote_id in rows}
