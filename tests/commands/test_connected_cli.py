@@ -1,0 +1,137 @@
+"""connect, sync, act, undo and audit from the command line, against a tool over HTTP."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pmcockpit.sim import RunningServer
+from tests.commands.conftest import CANARY, Cli
+
+
+def _connect(cli: Cli, server: RunningServer, token: str = CANARY) -> None:
+    result = cli("connect", "add", "rm", "--kind", "redmine", "--url", server.url,
+                 "--token-stdin", input=token + "\n")
+    assert result.exit_code == 0, result.output
+    assert "Token works: it belongs to admin (an administrator)" in result.output
+
+
+def _departed_login(server: RunningServer) -> str:
+    state = server.tool.state
+    for person in server.tool.org.people:
+        user = state.user_by_login(person.login)
+        if person.left_on and user is not None and user.status == 1 and not user.admin:
+            return person.login
+    raise AssertionError("the seeded organisation has no departed active user")
+
+
+def test_connect_stores_the_token_in_the_keyring_only(cli: Cli, redmine_sim: RunningServer
+                                                      ) -> None:
+    _connect(cli, redmine_sim)
+    assert cli.keyring.passwords == {("pmcockpit", "rm"): CANARY}
+    listing = json.loads(cli("connect", "list", "--json").output)
+    assert [(c["name"], c["kind"], c["token"]) for c in listing] == [("rm", "redmine", "keyring")]
+
+
+def test_a_wrong_token_is_refused_and_nothing_is_stored(cli: Cli, redmine_sim: RunningServer
+                                                        ) -> None:
+    result = cli("connect", "add", "rm", "--kind", "redmine", "--url", redmine_sim.url,
+                 "--token-stdin", input="not-the-token\n")
+    assert result.exit_code == 1
+    assert "wrong or expired" in result.output and "Nothing was stored" in result.output
+    assert "not-the-token" not in result.output
+    assert cli.keyring.passwords == {}
+    assert "No connections yet" in cli("connect", "list").output
+
+
+def test_an_environment_token_wins_and_is_never_stored(
+    cli: Cli, redmine_sim: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PMCOCKPIT_TOKEN_RM", CANARY)
+    result = cli("connect", "add", "rm", "--kind", "redmine", "--url", redmine_sim.url)
+    assert result.exit_code == 0, result.output
+    assert "Using the token from PMCOCKPIT_TOKEN_RM; nothing is stored." in result.output
+    assert cli.keyring.passwords == {}
+    assert cli("sync", "rm").exit_code == 0
+
+
+def test_act_undo_and_audit_end_to_end(cli: Cli, redmine_sim: RunningServer) -> None:
+    _connect(cli, redmine_sim)
+    synced = json.loads(cli("sync", "--json").output)
+    assert synced[0]["ok"] and synced[0]["counts"]["accounts"] > 50
+    login = _departed_login(redmine_sim)
+    user = redmine_sim.tool.state.user_by_login(login)
+    assert user is not None
+
+    preview = cli("act", "rm", "lock-user", login, "--reason", "left", "--dry-run")
+    assert preview.exit_code == 0
+    assert f"PUT /users/{user.id}.json" in preview.output
+    assert user.status == 1  # a dry run changes nothing
+
+    missing_reason = cli("act", "rm", "lock-user", login, "--yes")
+    assert missing_reason.exit_code == 2
+    assert "a reason is required" in missing_reason.output
+
+    done = cli("act", "rm", "lock-user", login, "--reason", "left 2026-10-31", "--yes", "--json")
+    assert done.exit_code == 0, done.output
+    outcome = json.loads(done.output)
+    assert outcome["status"] == "succeeded" and outcome["error"] is None
+    assert redmine_sim.tool.state.user_by_login(login).status == 3  # type: ignore[union-attr]
+
+    undone = cli("undo", str(outcome["id"]), "--yes", "--json")
+    assert undone.exit_code == 0, undone.output
+    assert json.loads(undone.output)["action"]["kind"] == "unlock-user"
+    assert redmine_sim.tool.state.user_by_login(login).status == 1  # type: ignore[union-attr]
+    again = cli("undo", str(outcome["id"]), "--yes")
+    assert again.exit_code == 2 and "already undone" in again.output
+
+    self_lock = cli("act", "rm", "lock-user", "admin", "--reason", "test", "--yes", "--json")
+    assert self_lock.exit_code == 1
+    assert "token belongs to" in json.loads(self_lock.output)["error"]
+
+    read_only = cli("--read-only", "act", "rm", "unlock-user", login, "--json")
+    assert read_only.exit_code == 1
+    assert json.loads(read_only.output)["status"] == "refused"
+
+    listing = cli("audit", "list", "--json").output.splitlines()
+    statuses = [json.loads(line)["status"] for line in listing]
+    assert statuses == ["refused", "failed", "succeeded", "succeeded"]
+    verified = cli("audit", "verify")
+    assert verified.exit_code == 0 and "intact" in verified.output
+
+
+def test_the_token_never_reaches_a_file_or_the_output(cli: Cli, redmine_sim: RunningServer
+                                                      ) -> None:
+    _connect(cli, redmine_sim)
+    cli("sync")
+    login = _departed_login(redmine_sim)
+    cli("act", "rm", "lock-user", login, "--reason", "left", "--yes")
+    cli("act", "rm", "lock-user", "admin", "--reason", "refused: own account", "--yes")
+    redmine_sim.tool.faults.server_error(status=500, times=10)
+    cli("act", "rm", "unlock-user", login, "--json")
+    cli("sync", "--json")
+    cli("connect", "list", "--json")
+    cli("connect", "test", "rm")
+    cli("audit", "list", "--json")
+    written = [p for p in cli.home.rglob("*") if p.is_file()]
+    assert any(p.name.startswith("pmcockpit.db") for p in written)
+    for path in written:
+        assert CANARY.encode() not in path.read_bytes(), path
+    assert len(cli.outputs) == 9
+    for output in cli.outputs:
+        assert CANARY not in output
+
+
+def test_inherited_membership_removal_says_what_to_do(cli: Cli, redmine_sim: RunningServer
+                                                      ) -> None:
+    _connect(cli, redmine_sim)
+    cli("sync")
+    state = redmine_sim.tool.state
+    inherited = next(m for m in state.members.values()
+                     if m.principal_id in state.users and m.grants and not m.direct_role_ids)
+    result = cli("act", "rm", "remove-membership", str(inherited.id), "--reason", "moved team",
+                 "--yes", "--json")
+    assert result.exit_code == 1
+    error = json.loads(result.output)["error"]
+    assert "comes from group" in error
