@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from pmcockpit.storage.models import Connection, HealthCheck, utcnow
@@ -114,7 +114,8 @@ def availability(
 ) -> float | None:
     """Share of health checks in the window that found the tool up; None without checks."""
     connection = get(session, name)
-    query = select(func.count(), func.sum(HealthCheck.reachable & HealthCheck.authenticated)).where(
+    up = case((HealthCheck.reachable & HealthCheck.authenticated, 1), else_=0)
+    query = select(func.count(), func.sum(up)).where(
         HealthCheck.connection_id == connection.id, HealthCheck.checked_at >= since
     )
     if until is not None:

@@ -227,3 +227,6 @@ class HealthCheck(Base):
     version: Mapped[str | None] = mapped_column(String(64))
     tls_expires_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(Text)
+
+
+from pmcockpit.storage import models_checklist  # noqa: F401,E402 (registers its tables on Base)

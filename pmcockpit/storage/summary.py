@@ -207,6 +207,14 @@ def _review_counts(
     return total, to_review, counts
 
 
+def count_accounts(session: Session) -> int:
+    return session.scalar(select(func.count(Account.id))) or 0
+
+
+def count_connections(session: Session) -> int:
+    return session.scalar(select(func.count(Connection.id))) or 0
+
+
 def accounts_to_review(
     session: Session, now: datetime, settings: Settings, *, limit: int
 ) -> Page[AccountReview]:

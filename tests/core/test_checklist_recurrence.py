@@ -7,7 +7,12 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from pmcockpit.core.checklist.recurrence import Period, Recurrence, RecurrenceKind
+from pmcockpit.core.checklist.recurrence import (
+    DEFAULT_DUE_WITHIN_DAYS,
+    Period,
+    Recurrence,
+    RecurrenceKind,
+)
 
 D = date.fromisoformat
 DAILY = Recurrence(RecurrenceKind.DAILY)
@@ -33,10 +38,10 @@ def test_daily_period_is_the_day_itself() -> None:
     assert period.due == D("2026-11-21")
 
 
-def test_weekly_on_monday_covers_monday_to_sunday_and_is_due_monday() -> None:
+def test_weekly_on_monday_covers_monday_to_sunday_and_is_due_wednesday() -> None:
     period = MONDAYS.period_for(D("2026-11-21"))  # a Saturday
     assert span(period) == ("2026-11-16", "2026-11-22", "2026-W47")
-    assert period.due == D("2026-11-16")
+    assert period.due == D("2026-11-18")
     assert MONDAYS.period_for(D("2026-11-16")) == period
     assert MONDAYS.period_for(D("2026-11-23")).key == "2026-W48"
 
@@ -65,7 +70,7 @@ def test_weekly_across_the_year_end_uses_iso_weeks(day: str, expected: tuple[str
 def test_monthly_on_the_first() -> None:
     period = monthly(1).period_for(D("2026-11-21"))
     assert span(period) == ("2026-11-01", "2026-11-30", "2026-11")
-    assert period.due == D("2026-11-01")
+    assert period.due == D("2026-11-06")
 
 
 def test_monthly_before_the_day_belongs_to_last_months_period_across_the_year() -> None:
@@ -160,10 +165,45 @@ def test_periods_between_includes_both_partial_ends() -> None:
 
 def test_due_at_is_the_end_of_the_due_day_or_the_due_time() -> None:
     period = MONDAYS.period_for(D("2026-11-18"))
-    assert period.due_at() == datetime.combine(D("2026-11-16"), time.max)
-    assert period.due_at(time(10, 0)) == datetime(2026, 11, 16, 10, 0)
+    assert period.due_at() == datetime.combine(D("2026-11-18"), time.max)
+    assert period.due_at(time(10, 0)) == datetime(2026, 11, 18, 10, 0)
     utc = UTC
-    assert period.due_at(time(10, 0), utc) == datetime(2026, 11, 16, 10, 0, tzinfo=utc)
+    assert period.due_at(time(10, 0), utc) == datetime(2026, 11, 18, 10, 0, tzinfo=utc)
+
+
+def test_default_due_windows_by_kind() -> None:
+    assert DEFAULT_DUE_WITHIN_DAYS == {RecurrenceKind.DAILY: 0, RecurrenceKind.WEEKLY: 2,
+                                       RecurrenceKind.MONTHLY: 5, RecurrenceKind.QUARTERLY: 21}
+    assert DAILY.period_for(D("2026-11-21")).due == D("2026-11-21")
+    # The quarterly survey is due three weeks in, not on the quarter's first day.
+    assert quarterly().period_for(D("2026-10-02")).due == D("2026-10-22")
+
+
+@pytest.mark.parametrize(
+    ("recurrence", "day", "due"),
+    [
+        (Recurrence(RecurrenceKind.WEEKLY, due_within_days=0), "2026-11-19", "2026-11-16"),
+        (Recurrence(RecurrenceKind.WEEKLY, due_within_days=4), "2026-11-19", "2026-11-20"),
+        (Recurrence(RecurrenceKind.MONTHLY, day=15, due_within_days=10), "2026-11-20",
+         "2026-11-25"),
+        # Past the period's end the due date is its last day.
+        (Recurrence(RecurrenceKind.WEEKLY, due_within_days=30), "2026-11-19", "2026-11-22"),
+        (Recurrence(RecurrenceKind.DAILY, due_within_days=3), "2026-11-19", "2026-11-19"),
+        (Recurrence(RecurrenceKind.MONTHLY, day=31, due_within_days=40), "2025-02-28",
+         "2025-03-30"),
+        (Recurrence(RecurrenceKind.QUARTERLY, due_within_days=0), "2026-12-31", "2026-10-01"),
+    ],
+)
+def test_due_within_days_moves_the_due_date_but_not_past_the_period(
+        recurrence: Recurrence, day: str, due: str) -> None:
+    period = recurrence.period_for(D(day))
+    assert period.due == D(due)
+    assert period.start <= period.due <= period.end
+
+
+def test_negative_due_within_days_is_refused() -> None:
+    with pytest.raises(ValueError, match="due_within_days"):
+        Recurrence(RecurrenceKind.DAILY, due_within_days=-1)
 
 
 def test_invalid_recurrence_values_are_refused() -> None:

@@ -14,6 +14,7 @@ from pmcockpit.core.checklist.runs import (
     StepState,
     Timeliness,
     add_note,
+    count_outcomes,
     due_state,
     is_overdue,
     mark_step,
@@ -27,10 +28,11 @@ from pmcockpit.core.checklist.template import ChecklistTemplate, parse_template
 
 D = date.fromisoformat
 MONDAY_9AM = datetime(2026, 11, 16, 9, 0)
-WEEKLY = Recurrence(RecurrenceKind.WEEKLY)
+WEEKLY = Recurrence(RecurrenceKind.WEEKLY, due_within_days=0)  # due on Mondays at noon
 TEMPLATE_TEXT = '''\
 name = "Weekly clean-up"
 recurrence = "weekly"
+due_within_days = 0
 due_time = "12:00"
 
 [[steps]]
@@ -56,6 +58,21 @@ def run(template: ChecklistTemplate) -> Run:
 MANUAL, AUTOMATED = "clear-out-temporary-tasks", "stale-tickets"
 PASSED = CheckResult(CheckStatus.PASS, "0 tickets", "Every open ticket was updated.")
 FAILED = CheckResult(CheckStatus.FAIL, "9 tickets", "9 open tickets ...")
+
+
+def test_the_template_carries_the_due_window(template: ChecklistTemplate) -> None:
+    assert template.recurrence == WEEKLY
+
+
+def test_default_window_makes_a_quarterly_survey_due_weeks_into_the_quarter() -> None:
+    quarter = Recurrence(RecurrenceKind.QUARTERLY).period_for(D("2026-10-02"))
+    assert due_state(quarter, datetime(2026, 10, 2, 9, 0), False) is DueState.DUE
+    assert due_state(quarter, datetime(2026, 10, 22, 23, 0), False) is DueState.DUE
+    assert due_state(quarter, datetime(2026, 10, 23, 0, 0), False) is DueState.OVERDUE
+    week = Recurrence(RecurrenceKind.WEEKLY).period_for(D("2026-11-16"))
+    assert due_state(week, datetime(2026, 11, 18, 11, 0), False, time(12, 0)) is DueState.DUE
+    assert due_state(week, datetime(2026, 11, 18, 12, 1), False, time(12, 0)) \
+        is DueState.OVERDUE
 
 
 def test_start_run_copies_the_template(run: Run) -> None:
@@ -203,6 +220,17 @@ def test_on_time_rate(template: ChecklistTemplate) -> None:
     assert (rate.on_time, rate.late, rate.missed, rate.counted) == (3, 1, 2, 6)
     assert rate.rate == pytest.approx(0.5)
     assert str(rate) == "50% on time (3 of 6)"
+
+
+def test_count_outcomes_rates_a_chosen_set_of_periods(template: ChecklistTemplate) -> None:
+    runs = [finished(template, "2026-10-12", "2026-10-18"),
+            finished(template, "2026-10-19", "2026-10-27")]
+    outcomes = period_outcomes(WEEKLY, runs, since=D("2026-10-05"), today=D("2026-11-18"))
+    october = [o for o in outcomes if o.period.end.month == 10]
+    rate = count_outcomes(october)
+    assert (rate.on_time, rate.late, rate.missed) == (1, 1, 1)  # W41 missed; W44 ends in Nov
+    assert count_outcomes(outcomes) == on_time_rate(WEEKLY, runs, since=D("2026-10-05"),
+                                                    today=D("2026-11-18"))
 
 
 def test_current_period_counts_once_complete(template: ChecklistTemplate) -> None:

@@ -235,6 +235,22 @@ def test_weekday_and_day_only_where_they_apply() -> None:
     assert "from 1 to 31" in only_problem(text).message
 
 
+def test_due_within_days_sets_the_due_window() -> None:
+    steps = '[[steps]]\ntitle = "a"\nguidance = "b"\n'
+    default = parse_template(HEAD + steps, SOURCE)
+    assert default.recurrence.due_within_days is None and default.recurrence.due_offset == 0
+    text = 'name = "Q"\nrecurrence = "quarterly"\ndue_within_days = 10\n' + steps
+    assert parse_template(text, SOURCE).recurrence.due_offset == 10
+
+
+@pytest.mark.parametrize("value", ["-1", "1.5", '"3"', "true"])
+def test_bad_due_within_days_names_its_line(value: str) -> None:
+    text = HEAD + f'due_within_days = {value}\n[[steps]]\ntitle = "a"\nguidance = "b"\n'
+    problem = only_problem(text)
+    assert problem.line == 3
+    assert "due_within_days must be a whole number of days from 0" in problem.message
+
+
 def test_unknown_recurrence_and_due_time() -> None:
     text = 'name = "x"\nrecurrence = "fortnightly"\ndue_time = "9am"\n'
     text += '[[steps]]\ntitle = "a"\nguidance = "b"\n'

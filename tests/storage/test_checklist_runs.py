@@ -10,9 +10,9 @@ from alembic import command
 from sqlalchemy import inspect
 
 from pmcockpit.core.checklist import (
+    ChecklistTemplate,
     CheckResult,
     CheckStatus,
-    ChecklistTemplate,
     RecurrenceKind,
     Run,
     StepState,

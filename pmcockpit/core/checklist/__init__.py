@@ -13,19 +13,27 @@ from pmcockpit.core.checklist.checks import (
     ParamValue,
     validate_params,
 )
-from pmcockpit.core.checklist.recurrence import Period, Recurrence, RecurrenceKind
+from pmcockpit.core.checklist.recurrence import (
+    DEFAULT_DUE_WITHIN_DAYS,
+    Period,
+    Recurrence,
+    RecurrenceKind,
+)
 from pmcockpit.core.checklist.runs import (
     DueState,
     OnTimeRate,
+    PeriodOutcome,
     Progress,
     Run,
     RunStep,
     StepState,
     Timeliness,
+    count_outcomes,
     due_state,
     is_overdue,
     on_time_rate,
     period_outcomes,
+    run_due_state,
 )
 from pmcockpit.core.checklist.template import (
     ChecklistTemplate,
@@ -37,6 +45,7 @@ from pmcockpit.core.checklist.template import (
 
 __all__ = [
     "CHECKS",
+    "DEFAULT_DUE_WITHIN_DAYS",
     "CheckDefinition",
     "CheckResult",
     "CheckStatus",
@@ -47,6 +56,7 @@ __all__ = [
     "ParamType",
     "ParamValue",
     "Period",
+    "PeriodOutcome",
     "Progress",
     "Recurrence",
     "RecurrenceKind",
@@ -57,10 +67,12 @@ __all__ = [
     "TemplateProblem",
     "TemplateStep",
     "Timeliness",
+    "count_outcomes",
     "due_state",
     "is_overdue",
     "on_time_rate",
     "parse_template",
     "period_outcomes",
+    "run_due_state",
     "validate_params",
 ]

@@ -2,8 +2,10 @@
 
 Every run belongs to exactly one period; a period's ``key`` ("2026-11-21",
 "2026-W47", "2026-11", "2026-Q4") is how storage finds the run for a period.
-A period is due on its first day: the weekly clean-up set for Monday is due
-that Monday, and the week it covers runs until Sunday.
+A period is due a few days after it starts (:data:`DEFAULT_DUE_WITHIN_DAYS`, or
+the template's ``due_within_days``), never after it ends: the weekly clean-up set
+for Monday is due by Wednesday, the quarterly survey within three weeks, and the
+week it covers runs until Sunday.
 """
 
 from __future__ import annotations
@@ -26,6 +28,15 @@ class RecurrenceKind(enum.StrEnum):
     WEEKLY = "weekly"
     MONTHLY = "monthly"
     QUARTERLY = "quarterly"
+
+
+DEFAULT_DUE_WITHIN_DAYS: dict[RecurrenceKind, int] = {
+    RecurrenceKind.DAILY: 0,
+    RecurrenceKind.WEEKLY: 2,
+    RecurrenceKind.MONTHLY: 5,
+    RecurrenceKind.QUARTERLY: 21,
+}
+"""Days after its start a period's run is due; a quarterly survey is not late on day 2."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,17 +65,28 @@ class Period:
 class Recurrence:
     """``weekday`` (0 = Monday) is used by weekly recurrences, ``day`` by monthly and
     quarterly ones (the day of the month, or of the quarter's first month); a day past
-    the month's end means its last day."""
+    the month's end means its last day. ``due_within_days`` (None: the kind's default)
+    puts the due date that many days after the period's start."""
 
     kind: RecurrenceKind
     weekday: int = 0
     day: int = 1
+    due_within_days: int | None = None
 
     def __post_init__(self) -> None:
         if not 0 <= self.weekday <= 6:
             raise ValueError(f"weekday must be 0 (Monday) to 6 (Sunday), not {self.weekday}")
         if not 1 <= self.day <= 31:
             raise ValueError(f"day must be 1 to 31, not {self.day}")
+        if self.due_within_days is not None and self.due_within_days < 0:
+            raise ValueError(f"due_within_days must be 0 or more, not {self.due_within_days}")
+
+    @property
+    def due_offset(self) -> int:
+        """Days from a period's start to its due date, before clamping to its end."""
+        if self.due_within_days is None:
+            return DEFAULT_DUE_WITHIN_DAYS[self.kind]
+        return self.due_within_days
 
     def describe(self) -> str:
         if self.kind is RecurrenceKind.DAILY:
@@ -79,11 +101,11 @@ class Recurrence:
     def period_for(self, day: date) -> Period:
         """The period that contains ``day``."""
         if self.kind is RecurrenceKind.DAILY:
-            return Period(day, day, day, day.isoformat())
+            return self._period(day, day, day.isoformat())
         if self.kind is RecurrenceKind.WEEKLY:
             start = day - timedelta(days=(day.weekday() - self.weekday) % 7)
             iso_year, iso_week, _ = start.isocalendar()
-            return Period(start, start + timedelta(days=6), start, f"{iso_year}-W{iso_week:02d}")
+            return self._period(start, start + timedelta(days=6), f"{iso_year}-W{iso_week:02d}")
         step = 1 if self.kind is RecurrenceKind.MONTHLY else 3
         # The occurrence in the step-aligned month holding ``day`` (January/April/...
         # for quarters), or the one before it when ``day`` comes before it.
@@ -95,7 +117,10 @@ class Recurrence:
         next_year, next_month = _add_months(year, month, step)
         end = self._occurrence(next_year, next_month) - _ONE_DAY
         key = f"{year}-{month:02d}" if step == 1 else f"{year}-Q{(month - 1) // 3 + 1}"
-        return Period(start, end, start, key)
+        return self._period(start, end, key)
+
+    def _period(self, start: date, end: date, key: str) -> Period:
+        return Period(start, end, min(start + timedelta(days=self.due_offset), end), key)
 
     def previous(self, period: Period) -> Period:
         return self.period_for(period.start - _ONE_DAY)

@@ -262,8 +262,13 @@ def period_outcomes(recurrence: Recurrence, runs: Iterable[Run], since: date,
 def on_time_rate(recurrence: Recurrence, runs: Iterable[Run], since: date,
                  today: date) -> OnTimeRate:
     """How reliably the checklist was kept since ``since`` (say, when it was adopted)."""
+    return count_outcomes(period_outcomes(recurrence, runs, since, today))
+
+
+def count_outcomes(outcomes: Iterable[PeriodOutcome]) -> OnTimeRate:
+    """The on-time rate of a chosen set of periods (say, those ending in one month)."""
     counts = dict.fromkeys(Timeliness, 0)
-    for outcome in period_outcomes(recurrence, runs, since, today):
+    for outcome in outcomes:
         counts[outcome.timeliness] += 1
     return OnTimeRate(counts[Timeliness.ON_TIME], counts[Timeliness.LATE],
                       counts[Timeliness.MISSED])

@@ -4,6 +4,7 @@
 
     name = "Weekly clean-up"
     recurrence = { kind = "weekly", weekday = "monday" }
+    due_within_days = 2   # optional: due by Wednesday (the default for weekly)
     due_time = "10:00"
 
     [[steps]]
@@ -26,7 +27,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import time
 
 from pmcockpit.core.checklist.checks import (
@@ -39,7 +40,7 @@ from pmcockpit.core.checklist.checks import (
 from pmcockpit.core.checklist.key_lines import KeyLines, Path
 from pmcockpit.core.checklist.recurrence import WEEKDAYS, Recurrence, RecurrenceKind
 
-TOP_LEVEL_KEYS = ("name", "description", "recurrence", "due_time", "steps")
+TOP_LEVEL_KEYS = ("name", "description", "recurrence", "due_within_days", "due_time", "steps")
 RECURRENCE_KEYS = ("kind", "weekday", "day")
 STEP_KEYS = ("id", "title", "guidance", "check", "params")
 STEP_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -151,6 +152,9 @@ class _Parser:
                          example='name = "Daily inspection"')
         description = self.text(("description",), data.get("description"), "description")
         recurrence = self.recurrence(data.get("recurrence"))
+        due_within = self.due_within_days(data.get("due_within_days"))
+        if recurrence is not None and due_within is not None:
+            recurrence = replace(recurrence, due_within_days=due_within)
         due_time = self.due_time(data.get("due_time"))
         steps = self.steps(data.get("steps"))
         if self.problems:
@@ -254,6 +258,16 @@ class _Parser:
         if not 1 <= value <= 31:
             self.problem(path, f"recurrence day must be from 1 to 31 (31 means the last day "
                                f"of the month), not {value}")
+            return None
+        return value
+
+    def due_within_days(self, value: object) -> int | None:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            self.problem(("due_within_days",), "due_within_days must be a whole number of days "
+                                               "from 0 (due on the period's first day), such "
+                                               f"as 2, not {_shown(value)}")
             return None
         return value
 

@@ -1,0 +1,140 @@
+"""Checklist templates: the built-in ones, then the administrator's own.
+
+The administrator's folder (``Settings.checklist_dir``) holds ``*.toml`` files;
+each one's stem is its key, so ``daily-inspection.toml`` there replaces the
+built-in daily inspection and any other name adds a checklist. A file with
+mistakes is left out and its problems are kept (with file and line) for the
+screen and the CLI to show; it never stops the others from loading.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from pmcockpit.config import Settings
+from pmcockpit.core.checklist import (
+    ChecklistTemplate,
+    RecurrenceKind,
+    TemplateError,
+    TemplateProblem,
+    parse_template,
+)
+
+BUILT_IN = "built-in"
+_KIND_ORDER = {kind: index for index, kind in enumerate(RecurrenceKind)}
+
+
+class UnknownTemplate(LookupError):
+    def __init__(self, key: str, known: list[str]) -> None:
+        listing = ", ".join(known) if known else "none"
+        super().__init__(f"no checklist template {key!r}; known templates: {listing}")
+        self.key = key
+        self.known = known
+
+
+class BrokenTemplate(ValueError):
+    """The template exists but its file has mistakes; ``problems`` say where and what."""
+
+    def __init__(self, key: str, problems: tuple[TemplateProblem, ...]) -> None:
+        details = "\n".join(f"  {problem}" for problem in problems)
+        super().__init__(f"checklist template {key!r} cannot be used:\n{details}")
+        self.key = key
+        self.problems = problems
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateSet:
+    templates: Mapping[str, ChecklistTemplate] = field(default_factory=dict)
+    """Usable templates by key: daily ones first, then weekly, monthly, quarterly."""
+    problems: Mapping[str, tuple[TemplateProblem, ...]] = field(default_factory=dict)
+    """Templates left out because of mistakes, by key (or by folder for an unreadable one)."""
+    origins: Mapping[str, str] = field(default_factory=dict)
+    """Where each template came from: :data:`BUILT_IN` or the file's path."""
+
+    def get(self, key: str) -> ChecklistTemplate:
+        """The template ``key``; raises :class:`UnknownTemplate` or :class:`BrokenTemplate`."""
+        if key in self.templates:
+            return self.templates[key]
+        if key in self.problems:
+            raise BrokenTemplate(key, self.problems[key])
+        raise UnknownTemplate(key, sorted([*self.templates, *self.problems]))
+
+    @property
+    def all_problems(self) -> list[TemplateProblem]:
+        return [problem for problems in self.problems.values() for problem in problems]
+
+
+def read_template(path: Path) -> ChecklistTemplate:
+    """Parse one template file; an unreadable file is reported like any other problem."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise TemplateError([TemplateProblem(str(path), 1, f"cannot read the file: {reason}; "
+                                                           "save it as UTF-8 text")]) from error
+    return parse_template(text, str(path), key=path.stem)
+
+
+def _built_in_files() -> list[Traversable]:
+    folder = resources.files("pmcockpit.templates") / "checklists"
+    return sorted((item for item in folder.iterdir() if item.name.endswith(".toml")),
+                  key=lambda item: item.name)
+
+
+def _custom_files(folder: Path) -> tuple[list[Path], TemplateProblem | None]:
+    if not folder.exists():
+        return [], None
+    if not folder.is_dir():
+        return [], TemplateProblem(str(folder), 1, "the checklist folder is a file; move it "
+                                                   "away or set templates_dir to a folder")
+    try:
+        return sorted(folder.glob("*.toml")), None
+    except OSError as error:
+        return [], TemplateProblem(str(folder), 1, f"cannot list the folder: {error}")
+
+
+def load_templates(settings: Settings) -> TemplateSet:
+    """The built-in templates overridden and extended by the administrator's folder."""
+    found: dict[str, ChecklistTemplate] = {}
+    problems: dict[str, tuple[TemplateProblem, ...]] = {}
+    origins: dict[str, str] = {}
+    for item in _built_in_files():
+        key = item.name.removesuffix(".toml")
+        found[key] = parse_template(item.read_text(encoding="utf-8"), f"{BUILT_IN}/{item.name}",
+                                    key=key)
+        origins[key] = BUILT_IN
+    files, folder_problem = _custom_files(settings.checklist_dir)
+    if folder_problem is not None:
+        problems[str(settings.checklist_dir)] = (folder_problem,)
+    for path in files:
+        # The administrator's file decides, even when broken: quietly running the
+        # built-in instead would hide that their version is not in use.
+        found.pop(path.stem, None)
+        origins[path.stem] = str(path)
+        try:
+            found[path.stem] = read_template(path)
+        except TemplateError as error:
+            problems[path.stem] = tuple(error.problems)
+    ordered = sorted(found.values(), key=lambda t: (_KIND_ORDER[t.recurrence.kind], t.name))
+    return TemplateSet({t.key: t for t in ordered}, problems, origins)
+
+
+def demo_daily_inspection(backup_dir: Path, smtp_host: str, smtp_port: int) -> str:
+    """The built-in daily inspection's text, its backup and mail checks pointed at the
+    demo's folder and its loopback mail server; save it as ``daily-inspection.toml`` in
+    the demo's checklist folder. Raises ValueError if the built-in no longer matches."""
+    source = resources.files("pmcockpit.templates") / "checklists" / "daily-inspection.toml"
+    text = source.read_text(encoding="utf-8")
+    text = text.replace('path = "/var/backups/pm-tool"', f"path = {json.dumps(str(backup_dir))}")
+    text = text.replace('host = "localhost"\nport = 25',
+                        f"host = {json.dumps(smtp_host)}\nport = {smtp_port}")
+    demo = parse_template(text, "demo/daily-inspection.toml", key="daily-inspection")
+    if demo.step("backup").params.get("path") != str(backup_dir) or \
+            demo.step("mail-server").params.get("port") != smtp_port:
+        raise ValueError("the built-in daily inspection changed: update demo_daily_inspection")
+    return text
