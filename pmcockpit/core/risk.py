@@ -1,0 +1,188 @@
+"""Review rules for accounts: which ones the administrator should look at, and why.
+
+Pure functions over an account's facts, so the permission review, the home
+view and scripts agree. They cover what goes wrong when nobody tends the tools:
+access outliving people who left, accounts nobody uses any more, accounts that
+were never activated, and administrator rights nobody re-checks.
+All datetimes are naive UTC, like the database.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from pmcockpit.core.records import AccountKind, AccountStatus
+
+NEW_ACCOUNT_GRACE = timedelta(days=14)
+"""A new account may stay unused (or unactivated) this long before it is flagged."""
+
+
+class Severity(enum.IntEnum):
+    LOW = 1
+    """Worth a periodic look."""
+    MEDIUM = 2
+    """Clean up soon."""
+    HIGH = 3
+    """Access that should not exist: act today."""
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+class Rule(enum.StrEnum):
+    DEPARTED_ACTIVE = "departed-active"
+    DEPARTED_DEACTIVATED = "departed-deactivated"
+    SERVICE_ADMIN = "service-admin"
+    ADMIN_WITHOUT_2FA = "admin-without-2fa"
+    INACTIVE_ADMIN = "inactive-admin"
+    INACTIVE = "inactive"
+    NEVER_LOGGED_IN = "never-logged-in"
+    NOT_ACTIVATED = "not-activated"
+    ADMIN_REVIEW = "admin-review"
+
+
+RULE_SEVERITY: dict[Rule, Severity] = {
+    Rule.DEPARTED_ACTIVE: Severity.HIGH,
+    Rule.DEPARTED_DEACTIVATED: Severity.MEDIUM,
+    Rule.SERVICE_ADMIN: Severity.HIGH,
+    Rule.ADMIN_WITHOUT_2FA: Severity.HIGH,
+    Rule.INACTIVE_ADMIN: Severity.HIGH,
+    Rule.INACTIVE: Severity.MEDIUM,
+    Rule.NEVER_LOGGED_IN: Severity.MEDIUM,
+    Rule.NOT_ACTIVATED: Severity.LOW,
+    Rule.ADMIN_REVIEW: Severity.LOW,
+}
+
+RULE_LABELS: dict[Rule, str] = {
+    Rule.DEPARTED_ACTIVE: "left but active",
+    Rule.DEPARTED_DEACTIVATED: "left, can return",
+    Rule.SERVICE_ADMIN: "service admin",
+    Rule.ADMIN_WITHOUT_2FA: "admin without 2FA",
+    Rule.INACTIVE_ADMIN: "inactive admin",
+    Rule.INACTIVE: "inactive",
+    Rule.NEVER_LOGGED_IN: "never logged in",
+    Rule.NOT_ACTIVATED: "not activated",
+    Rule.ADMIN_REVIEW: "admin to confirm",
+}
+"""Short names for counts and table columns."""
+
+
+@dataclass(frozen=True, slots=True)
+class RiskFinding:
+    rule: Rule
+    severity: Severity
+    message: str
+
+
+def _finding(rule: Rule, message: str) -> RiskFinding:
+    return RiskFinding(rule, RULE_SEVERITY[rule], message)
+
+
+def inactive_before(now: datetime, inactive_days: int) -> datetime:
+    """Last login before this: the account counts as inactive."""
+    return now - timedelta(days=inactive_days)
+
+
+def unused_before(now: datetime) -> datetime:
+    """Created before this and still unused or unactivated: flagged."""
+    return now - NEW_ACCOUNT_GRACE
+
+
+def _days(delta: timedelta) -> str:
+    days = delta.days
+    return "1 day" if days == 1 else f"{days} days"
+
+
+def assess_account(
+    *,
+    status: str,
+    is_admin: bool,
+    kind: str,
+    last_login_at: datetime | None,
+    created_at: datetime | None,
+    now: datetime,
+    inactive_days: int,
+    left_on: date | None = None,
+    two_factor: bool | None = None,
+    last_login_known: bool = True,
+) -> list[RiskFinding]:
+    """Every review rule the account breaks, most severe first.
+
+    ``left_on`` comes from an HR roster (the person's last day). Service accounts
+    work through tokens, so their logins say nothing and are not judged.
+    ``last_login_known=False`` (a tool that does not report logins) skips the login rules.
+    """
+    findings: list[RiskFinding] = []
+    active = status == AccountStatus.ACTIVE
+    person = kind != AccountKind.SERVICE
+
+    if left_on is not None and left_on <= now.date():
+        if active or status == AccountStatus.PENDING:
+            findings.append(_finding(
+                Rule.DEPARTED_ACTIVE,
+                f"Left on {left_on.isoformat()} but the account is still open: lock it.",
+            ))
+        elif status == AccountStatus.DEACTIVATED:
+            findings.append(_finding(
+                Rule.DEPARTED_DEACTIVATED,
+                f"Left on {left_on.isoformat()}; a deactivated account comes back at the "
+                "next sign-in: lock it.",
+            ))
+
+    if active and is_admin:
+        if not person:
+            findings.append(_finding(
+                Rule.SERVICE_ADMIN,
+                "Service account with administrator rights: give it only what its "
+                "integration needs.",
+            ))
+        if two_factor is False:
+            findings.append(_finding(
+                Rule.ADMIN_WITHOUT_2FA,
+                "Administrator without two-factor authentication: require it.",
+            ))
+
+    if active and person and last_login_known:
+        if last_login_at is not None and last_login_at < inactive_before(now, inactive_days):
+            idle = _days(now - last_login_at)
+            if is_admin:
+                findings.append(_finding(
+                    Rule.INACTIVE_ADMIN,
+                    f"Administrator with no login for {idle}: remove the rights or lock it.",
+                ))
+            else:
+                findings.append(_finding(
+                    Rule.INACTIVE,
+                    f"No login for {idle} (limit {inactive_days}): lock it or confirm it "
+                    "is still needed.",
+                ))
+        elif last_login_at is None and created_at is not None and created_at < unused_before(now):
+            findings.append(_finding(
+                Rule.NEVER_LOGGED_IN,
+                f"Never logged in since it was created {_days(now - created_at)} ago: "
+                "clean it up.",
+            ))
+
+    if status == AccountStatus.PENDING and created_at is not None and (
+        created_at < unused_before(now)
+    ):
+        findings.append(_finding(
+            Rule.NOT_ACTIVATED,
+            f"Registered {_days(now - created_at)} ago and never activated: remove it.",
+        ))
+
+    if active and person and is_admin:
+        findings.append(_finding(
+            Rule.ADMIN_REVIEW,
+            "Administrator: confirm this person still needs administrator rights.",
+        ))
+
+    findings.sort(key=lambda finding: finding.severity, reverse=True)
+    return findings
+
+
+def worst(findings: list[RiskFinding] | tuple[RiskFinding, ...]) -> Severity | None:
+    return max((finding.severity for finding in findings), default=None)

@@ -1,0 +1,108 @@
+"""The base of every area screen, and the palette commands each one gets for free."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
+from textual.widgets import Footer, Header
+from textual.worker import Worker, WorkerState
+
+from pmcockpit.services.workspace import Workspace
+
+Clock = Callable[[], datetime]
+"""Gives "now" as naive UTC; tests pass a fixed one so screens render the same every run."""
+
+
+class ScreenKeyCommands(Provider):
+    """"<Area>: <action>" for every key of the calling area screen, so the palette reaches them."""
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+        screen = self.screen
+        if not isinstance(screen, AreaScreen):
+            return []
+        commands: dict[str, tuple[str, str, Callable[[], object]]] = {}
+        for node, binding, enabled, _tooltip in screen.active_bindings.values():
+            # Our own bindings all carry an id; Textual's focus and copy keys do not.
+            if node is screen and enabled and binding.id and binding.description:
+                title = f"{screen.sub_title}: {binding.description}"
+                run = partial(screen.run_action, binding.action)
+                commands.setdefault(binding.action, (title, binding.tooltip, run))
+        return list(commands.values())
+
+    async def discover(self) -> Hits:
+        for title, help_text, run in self._commands():
+            yield DiscoveryHit(title, run, help=help_text or None)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, run in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), run, text=title,
+                          help=help_text or None)
+
+
+class AreaScreen(Screen[None]):
+    """The base screen of one area of the cockpit (one app mode).
+
+    Subclasses fill the space between the header and the footer with :meth:`compose_body`.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # Textual's own ctrl+c copy, described: with nothing selected it passes on to quit.
+        Binding("ctrl+c,super+c", "screen.copy_text", "Copy the selection, or quit",
+                show=False, id="area.copy"),
+    ]
+
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {
+        ScreenKeyCommands
+    }
+
+    def __init__(self, workspace: Workspace, *, clock: Clock, title: str) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.clock = clock
+        self.sub_title = title
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield from self.compose_body()
+        yield Footer(compact=True)
+
+    def compose_body(self) -> ComposeResult:
+        raise NotImplementedError
+
+
+class LiveAreaScreen(AreaScreen):
+    """An area screen showing data read from the database, again each time it is shown."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # Off the footer, which must fit 80 columns; help and the palette list it.
+        Binding("r", "reload", "Refresh", show=False, id="area.refresh",
+                tooltip="Read the database again"),
+    ]
+
+    def load(self) -> None:
+        """Start the thread worker that reads this screen's data."""
+        raise NotImplementedError
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a failed read becomes something the user sees."""
+        worker = event.worker
+        if event.state == WorkerState.ERROR:
+            self.log.error(worker, worker.error)
+            self.notify(f"{worker.error}", title=f"{worker.description} failed",
+                        severity="error", timeout=10)

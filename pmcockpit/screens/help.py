@@ -1,0 +1,88 @@
+"""Help: every key of the screen it was opened on, from that screen's active bindings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+
+@dataclass(frozen=True, slots=True)
+class KeyHelp:
+    keys: str
+    """Every key doing this, as the footer shows them ("q, ^c")."""
+    description: str
+    where: str
+    """"This screen" or "Everywhere"."""
+    binding_id: str = ""
+    """What to write in the config's keymap to remap it; empty for Textual's own keys."""
+
+
+def keys_of(screen: Screen[object]) -> list[KeyHelp]:
+    """The described keys active on ``screen``: its own (and its focused widget's) first."""
+    app = screen.app
+    grouped: dict[tuple[str, str, str, str], list[str]] = {}
+    for node, binding, _enabled, tooltip in screen.active_bindings.values():
+        if not binding.description:
+            continue
+        where = "Everywhere" if isinstance(node, App) else "This screen"
+        description = binding.description
+        if tooltip or binding.tooltip:
+            description = f"{description}: {tooltip or binding.tooltip}"
+        grouped.setdefault((where, binding.action, description, binding.id or ""), []).append(
+            app.get_key_display(binding)
+        )
+    rows = [KeyHelp(", ".join(keys), description, where, binding_id)
+            for (where, _action, description, binding_id), keys in grouped.items()]
+    return sorted(rows, key=lambda row: row.where == "Everywhere")
+
+
+def key_table(keys: list[KeyHelp]) -> Table:
+    """The keys as a table that wraps its descriptions to the width it is given."""
+    table = Table(box=None, expand=True, padding=(0, 1), show_edge=False)
+    table.add_column("Key", no_wrap=True, style="bold")
+    table.add_column("Does", ratio=1)
+    table.add_column("Id (to remap)", no_wrap=True, style="dim")
+    where = None
+    for row in keys:
+        if row.where != where:
+            where = row.where
+            table.add_row("", Text(where, style="bold underline"), "")
+        table.add_row(Text(row.keys), Text(row.description), Text(row.binding_id))
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    """A list of keys over the screen it describes; Escape, ? or q closes it."""
+
+    CSS_PATH = "help.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,q", "dismiss", "Close help", id="help.close"),
+        # A modal hides the app's keys; ctrl+c still quits from here.
+        Binding("ctrl+c", "app.quit", "Quit", show=False, id="help.quit"),
+    ]
+
+    def __init__(self, title: str, keys: list[KeyHelp]) -> None:
+        super().__init__()
+        self.help_title = title
+        self.keys = keys
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-dialog") as dialog:
+            dialog.border_title = f"Keys: {self.help_title}"
+            dialog.border_subtitle = "Escape, ? or q to close"
+            yield Static(key_table(self.keys), id="help-keys")
+            yield Static(
+                "Every command is also in the palette (ctrl+p). To remap a key, add its id "
+                "to the config file: [keymap] \"app.queue\" = \"w\".",
+                id="help-note",
+                markup=False,
+            )

@@ -1,0 +1,51 @@
+"""Home: what needs the administrator today, one panel per topic."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Grid
+
+from pmcockpit.messages import HomeSummaryLoaded
+from pmcockpit.screens import home_text
+from pmcockpit.screens.base import LiveAreaScreen
+from pmcockpit.storage.summary import home_summary
+from pmcockpit.widgets.summary_panel import SummaryPanel
+
+
+class HomeScreen(LiveAreaScreen):
+    CSS_PATH = "home.tcss"
+
+    def compose_body(self) -> ComposeResult:
+        with Grid(id="home-grid"):
+            yield SummaryPanel("Today's checklist", target="checklist", id="panel-checklist")
+            yield SummaryPanel("Support queue", target="queue", id="panel-queue")
+            yield SummaryPanel("Accounts to review", target="permissions", id="panel-review")
+            yield SummaryPanel("Rollouts this week", target="rollout", id="panel-rollout")
+        # Outside the grid: a spanning auto-height grid row is measured at one column's width.
+        yield SummaryPanel("Connected tools", target="connections", id="panel-tools")
+
+    def load(self) -> None:
+        self.read_summary()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="home-summary",
+          description="Reading the home summary")
+    def read_summary(self) -> None:
+        now = self.clock()
+        with self.workspace.db.session() as session:
+            summary = home_summary(session, now, self.workspace.settings)
+        self.post_message(HomeSummaryLoaded(summary))
+
+    @on(HomeSummaryLoaded)
+    def show_summary(self, message: HomeSummaryLoaded) -> None:
+        summary = message.summary
+        panels = {
+            "#panel-checklist": home_text.checklist_text,
+            "#panel-queue": home_text.queue_text,
+            "#panel-review": home_text.review_text,
+            "#panel-rollout": home_text.rollout_text,
+            "#panel-tools": home_text.tools_text,
+        }
+        for selector, describe in panels.items():
+            lead, rows = describe(summary)
+            self.query_one(selector, SummaryPanel).show(lead, rows)

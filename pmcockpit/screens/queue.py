@@ -1,0 +1,120 @@
+"""Queue: the open support tickets, most urgent first, with their service level."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Container
+from textual.content import Content
+from textual.widgets import DataTable, Static
+
+from pmcockpit.core.sla import SlaState
+from pmcockpit.messages import OpenTicketsLoaded
+from pmcockpit.screens._format import plural, span
+from pmcockpit.screens.base import LiveAreaScreen
+from pmcockpit.storage.summary import TicketRow, count_connections, open_tickets
+from pmcockpit.widgets.empty_state import EmptyState
+
+PAGE_SIZE = 300
+"""Rows read at once: the table stays quick however long the queue grows."""
+
+SUBJECT_WIDTH = 48
+SLA_WIDTH = 13
+"""Fits "answered late"."""
+
+_SLA_STYLE = {
+    SlaState.BREACHED: "$text-error",
+    SlaState.AT_RISK: "$text-warning",
+    SlaState.ON_TRACK: "",
+    SlaState.MET: "$text-success",
+    SlaState.NO_SLA: "$text-muted",
+}
+
+
+def _sla_cell(row: TicketRow) -> Content:
+    """Short: "✗ 118d late", "! 3h left", "met", "answered late".
+
+    The marks say late or at risk without colour (NO_COLOR), as on the home view.
+    """
+    sla = row.sla
+    if sla.remaining is not None:
+        late = sla.remaining.total_seconds() < 0
+        mark = {SlaState.BREACHED: "✗ ", SlaState.AT_RISK: "! "}.get(sla.state, "")
+        label = f"{mark}{span(sla.remaining)} {'late' if late else 'left'}"
+    elif sla.state == SlaState.BREACHED:
+        label = "answered late"
+    else:
+        label = sla.state.value
+    return Content.styled(label, _SLA_STYLE[sla.state])
+
+
+class QueueScreen(LiveAreaScreen):
+    CSS_PATH = "queue.tcss"
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="queue-lead")
+        yield DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
+        with Container(id="queue-empty-holder", classes="empty-holder"):
+            yield EmptyState("Reading the queue…", id="queue-empty")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        # Styled cells are not measured by the table: their column gets a fixed width.
+        table.add_column("SLA", width=SLA_WIDTH)
+        table.add_columns("Ticket", "Priority", "Age", "Subject", "Tool")
+        self._show_table(False)
+
+    def _show_table(self, shown: bool) -> None:
+        self.query_one("#queue-lead").display = shown
+        self.query_one(DataTable).display = shown
+        self.query_one("#queue-empty-holder").display = not shown
+
+    def load(self) -> None:
+        self.read_tickets()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="queue",
+          description="Reading the open tickets")
+    def read_tickets(self) -> None:
+        now = self.clock()
+        with self.workspace.db.session() as session:
+            page = open_tickets(session, now, self.workspace.settings, limit=PAGE_SIZE)
+            connections = count_connections(session)
+        self.post_message(OpenTicketsLoaded(page, connections))
+
+    @on(OpenTicketsLoaded)
+    def show_tickets(self, message: OpenTicketsLoaded) -> None:
+        page = message.page
+        if not page.total and not message.connections:
+            self.query_one(EmptyState).say(
+                "No tickets yet.",
+                "Connect a tool (`pmcockpit connect add`), then run `pmcockpit sync`: its "
+                "open tickets appear here with their first-response service level.",
+            )
+            self._show_table(False)
+            return
+        if not page.total:
+            self.query_one(EmptyState).say(
+                "No open tickets.",
+                "The queue is clear as of the last sync (`pmcockpit sync` to check again).",
+            )
+            self._show_table(False)
+            return
+        now = self.clock()
+        lead = plural(page.total, "open ticket")
+        if page.total > len(page.rows):
+            lead += f"; the {len(page.rows):,} oldest shown"
+        self.query_one("#queue-lead", Static).update(lead)
+        table = self.query_one(DataTable)
+        with self.app.batch_update():
+            table.clear()
+            for row in page.rows:
+                subject = row.subject
+                if len(subject) > SUBJECT_WIDTH:
+                    subject = subject[: SUBJECT_WIDTH - 1] + "…"
+                # Text, not str: the table would read a subject's brackets as markup.
+                table.add_row(
+                    _sla_cell(row), Text(row.key), Text(row.priority),
+                    span(now - row.created_at), Text(subject), Text(row.connection),
+                )
+        self._show_table(True)

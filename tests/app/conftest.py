@@ -1,0 +1,60 @@
+"""Fixtures of the cockpit's tests: a file database in tmp_path, a fixed clock, no blinking."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, TextArea
+
+from pmcockpit.app import CockpitApp
+from pmcockpit.config import Settings
+from pmcockpit.connectors.base import Connector
+from pmcockpit.services.workspace import Workspace
+from pmcockpit.storage.db import Database, open_database
+from tests.app.data import FIXED_NOW, populate
+
+AppFactory = Callable[..., CockpitApp]
+
+
+@pytest.fixture(autouse=True)
+def steady_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No blinking cursor and no NO_COLOR from the caller's shell: snapshots stay stable."""
+    monkeypatch.setattr(Input, "cursor_blink", False)
+    monkeypatch.setattr(TextArea, "cursor_blink", False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    """A file database: thread workers each open their own connection to it."""
+    database = open_database(f"sqlite:///{tmp_path / 'cockpit.db'}")
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def filled_db(db: Database) -> Database:
+    populate(db)
+    return db
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(operator="tester")
+
+
+def no_connector(name: str) -> Connector:
+    raise AssertionError(f"the cockpit shell must not open a connector ({name})")
+
+
+@pytest.fixture
+def make_app(settings: Settings) -> AppFactory:
+    def make(db: Database, *, demo: bool = False, app_settings: Settings | None = None,
+             notes: list[str] | None = None) -> CockpitApp:
+        workspace = Workspace(app_settings or settings, db, no_connector, demo=demo,
+                              notes=notes or [])
+        return CockpitApp(workspace, clock=lambda: FIXED_NOW)
+
+    return make
