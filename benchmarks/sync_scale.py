@@ -1,0 +1,74 @@
+"""How sync and the home summary grow with the organisation's size.
+
+Runs a full Redmine sync (real connector, in-process simulator, file SQLite) and
+the home view's summary query at several scales, in one process, and prints the
+times and their ratios to the smallest scale (machines here are noisy: compare
+ratios from one run, not seconds across runs).
+
+    python benchmarks/sync_scale.py [--scales 150,5000,50000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+import time
+from pathlib import Path
+
+from pmcockpit.config import Settings
+from pmcockpit.connectors.base import ConnectionConfig, Connector
+from pmcockpit.connectors.registry import open_connector
+from pmcockpit.services.sync import sync_all
+from pmcockpit.services.workspace import Workspace
+from pmcockpit.sim import SimTool
+from pmcockpit.storage import connections
+from pmcockpit.storage.db import open_database
+from pmcockpit.storage.models import utcnow
+from pmcockpit.storage.summary import home_summary
+
+
+def measure(scale: int, folder: Path) -> dict[str, float]:
+    tool = SimTool("redmine", seed=7, scale=scale)
+    db = open_database(f"sqlite:///{folder / f'bench-{scale}.db'}")
+    settings = Settings(db=str(db.engine.url))
+
+    def opener(name: str) -> Connector:
+        config = ConnectionConfig(name, "redmine", tool.url, tool.token)
+        return open_connector(config, transport=tool.transport())
+
+    workspace = Workspace(settings, db, opener)
+    with db.session() as session:
+        connections.add(session, "rm", "redmine", tool.url)
+    started = time.perf_counter()
+    [report] = asyncio.run(sync_all(workspace))
+    first = time.perf_counter() - started
+    assert report.ok, report.error
+    started = time.perf_counter()
+    asyncio.run(sync_all(workspace))
+    again = time.perf_counter() - started
+    started = time.perf_counter()
+    with db.session() as session:
+        home_summary(session, utcnow(), settings)
+    summary = time.perf_counter() - started
+    db.dispose()
+    return {"accounts": report.counts["accounts"], "first sync s": first,
+            "resync s": again, "home summary s": summary}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", default="150,5000,50000")
+    scales = [int(s) for s in parser.parse_args().scales.split(",")]
+    with tempfile.TemporaryDirectory() as folder:
+        results = {scale: measure(scale, Path(folder)) for scale in scales}
+    base = results[scales[0]]
+    print(f"{'scale':>7} {'accounts':>9} {'first sync':>18} {'resync':>18} {'home summary':>18}")
+    for scale, row in results.items():
+        cells = [f"{row[k]:7.3f}s ({row[k] / base[k]:6.1f}x)"
+                 for k in ("first sync s", "resync s", "home summary s")]
+        print(f"{scale:>7} {int(row['accounts']):>9} " + " ".join(f"{c:>18}" for c in cells))
+
+
+if __name__ == "__main__":
+    main()
