@@ -15,7 +15,7 @@ from pmcockpit.connectors.registry import CONNECTOR_KINDS, open_connector
 from pmcockpit.connectors.tokens import KeyringUnavailable, TokenStore, env_token_name
 from pmcockpit.core.records import RemoteAccount
 from pmcockpit.services.health import check_health
-from pmcockpit.services.opener import real_workspace
+from pmcockpit.services.opener import ADMIN_KEY_OPTION, admin_token_name, real_workspace
 from pmcockpit.storage import connections
 from pmcockpit.storage.connections import HealthFacts
 
@@ -57,12 +57,18 @@ def connect() -> None:
 @click.option("--token-stdin", is_flag=True, help="Read the API token from standard input.")
 @click.option("--option", "options", multiple=True, metavar="KEY=VALUE",
               help="Tool setting, e.g. email=me@example.org (Jira) or ca_bundle=/path/ca.pem.")
+@click.option("--admin-key", is_flag=True,
+              help="Also ask for a second secret: Jira's organisation admin API key (needs "
+                   "--option admin_org_id=...). With --token-stdin, read from the next line.")
 @click.option("--no-test", is_flag=True, help="Record it without trying the token first.")
 @pass_cli
 def add(cli: CliContext, name: str, kind: str, url: str, token_stdin: bool,
-        options: tuple[str, ...], no_test: bool) -> None:
+        options: tuple[str, ...], admin_key: bool, no_test: bool) -> None:
     """Add (or replace) the connection NAME and store its API token in the keyring."""
     settings = dict(o.split("=", 1) for o in options if "=" in o)
+    if ADMIN_KEY_OPTION in settings:
+        raise click.UsageError("secrets are not options (options are stored in the database): "
+                               "use --admin-key to give the admin API key")
     tokens = TokenStore()
     from_env = tokens.source(name) == "environment"
     if from_env:
@@ -74,8 +80,15 @@ def add(cli: CliContext, name: str, kind: str, url: str, token_stdin: bool,
         token = click.prompt(f"API token for {name}", hide_input=True).strip()
     if not token:
         raise click.UsageError("the API token is empty")
+    secret_admin_key = ""
+    if admin_key:
+        secret_admin_key = (sys.stdin.readline() if token_stdin else
+                            click.prompt(f"Admin API key for {name}", hide_input=True)).strip()
+        if not secret_admin_key:
+            raise click.UsageError("the admin API key is empty")
     config = ConnectionConfig(name=name, kind=kind, url=url.rstrip("/"), token=token,
-                              options=settings)
+                              options={**settings, ADMIN_KEY_OPTION: secret_admin_key}
+                              if secret_admin_key else settings)
     if not no_test:
         try:
             account = asyncio.run(_who_am_i(config))
@@ -88,6 +101,8 @@ def add(cli: CliContext, name: str, kind: str, url: str, token_stdin: bool,
     if not from_env:
         try:
             tokens.set(name, token)
+            if secret_admin_key:
+                tokens.set(admin_token_name(name), secret_admin_key)
         except KeyringUnavailable as error:
             raise click.ClickException(str(error)) from error
     with cli.open_db().session() as session:
@@ -168,7 +183,8 @@ def remove(cli: CliContext, name: str, yes: bool) -> None:
     with db.session() as session:
         connections.remove(session, name)
     try:
-        TokenStore().delete(name)
+        for secret in (name, admin_token_name(name)):
+            TokenStore().delete(secret)
     except KeyringUnavailable as error:
         click.echo(f"The token could not be deleted from the keyring: {error}", err=True)
     click.echo(f"Connection {name} removed.")

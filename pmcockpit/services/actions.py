@@ -174,7 +174,8 @@ class ActionRunner:
             if already is not None:
                 raise UndoError(f"action {audit_id} was already undone by action {already}")
             action = Action.from_json(entry.detail["action"])
-            state = {**entry.detail.get("before", {}), **entry.detail.get("result", {})}
+            # What was captured before wins: a result may reuse a key for the new value.
+            state = {**entry.detail.get("result", {}), **entry.detail.get("before", {})}
         reverse = inverse(action, state)
         if reverse is None:
             raise UndoError(f"{action.spec.title.lower()} cannot be undone by pmcockpit")

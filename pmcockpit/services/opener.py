@@ -11,12 +11,23 @@ from pmcockpit.services.workspace import ConnectorOpener, Workspace
 from pmcockpit.storage import connections
 from pmcockpit.storage.db import Database
 
+ADMIN_KEY_OPTION = "admin_api_key"
+
 
 def connection_config(db: Database, tokens: TokenStore, name: str) -> ConnectionConfig:
     with db.session() as session:
         row = connections.get(session, name)
         kind, url, options = row.kind, row.url, dict(row.options)
+    options.pop(ADMIN_KEY_OPTION, None)  # a secret never comes from the database
+    if options.get("admin_org_id") and tokens.source(admin_token_name(name)):
+        # Jira's organisation admin API takes a second secret, kept like the token.
+        options[ADMIN_KEY_OPTION] = tokens.get(admin_token_name(name))
     return ConnectionConfig(name=name, kind=kind, url=url, token=tokens.get(name), options=options)
+
+
+def admin_token_name(name: str) -> str:
+    """Where a connection's second secret (Jira's admin API key) is kept."""
+    return f"{name}-admin"
 
 
 def keyring_opener(db: Database, tokens: TokenStore | None = None) -> ConnectorOpener:
