@@ -9,6 +9,8 @@ import httpx
 
 from pmcockpit.connectors.base import ConnectionConfig, Connector
 from pmcockpit.connectors.errors import NotSupported
+from pmcockpit.connectors.gitlab import GitLabConnector
+from pmcockpit.connectors.jira import JiraConnector
 from pmcockpit.connectors.redmine import RedmineConnector
 
 
@@ -20,6 +22,8 @@ class ConnectorClass(Protocol):
 
 CONNECTOR_KINDS: Mapping[str, ConnectorClass] = {
     "redmine": RedmineConnector,
+    "gitlab": GitLabConnector,
+    "jira": JiraConnector,
 }
 
 

@@ -59,6 +59,12 @@ class ToolState:
         """Bumped by every write call (see :meth:`changed`)."""
         self.read_cache: dict[tuple[str, ...], list[Any]] = {}
         """Answers worth keeping between the pages of one listing; emptied on writes."""
+        self.org: Organisation | None = None
+        """The organisation this state was built from (``from_org``), for dialects that need
+        facts the Redmine-shaped records drop, such as a project's department."""
+        self.extras: dict[str, Any] = {}
+        """Records a dialect keeps beside the shared ones, by dialect name (GitLab's
+        deactivated users, access levels of group members); kept across writes."""
         self.users: dict[int, User] = {}
         self.groups: dict[int, Group] = {}
         self.roles: dict[int, Role] = {}
@@ -86,6 +92,7 @@ class ToolState:
         state = cls(tool, token, clock)
         with bulk_build():
             populate(state, org)
+        state.org = org
         return state
 
     def changed(self) -> None:

@@ -55,6 +55,12 @@ class SimTool:
     def auth_headers(self, token: str | None = None) -> dict[str, str]:
         return self.dialect.auth_headers(token or self.token)
 
+    @property
+    def connector_options(self) -> dict[str, str]:
+        """Options a connector needs besides ``url`` and ``token`` (Jira: e-mail, admin API)."""
+        options = self.dialect.connector_options
+        return options(self.state, self.url) if options else {}
+
     def respond(self, request: SimRequest) -> Outcome:
         """Answer ``request`` through the fault plan (latency is the caller's to add)."""
         fault = self.faults.take(request)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pmcockpit.sim.http import SimRequest, SimResponse
 from pmcockpit.sim.state import ToolState
 
-KNOWN = ("redmine",)
+KNOWN = ("redmine", "jira", "gitlab")
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,9 @@ class Dialect:
     handle: Callable[[ToolState, SimRequest], SimResponse]
     auth_headers: Callable[[str], dict[str, str]]
     """The headers a client sends to authenticate with ``token``."""
+    connector_options: Callable[[ToolState, str], dict[str, str]] | None = None
+    """Connection options a connector needs besides URL and token, given the state and
+    the URL the tool answers on (Jira: the login e-mail and the admin API's)."""
 
 
 def get_dialect(name: str) -> Dialect:

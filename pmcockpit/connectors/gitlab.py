@@ -1,0 +1,197 @@
+"""The GitLab connector (REST API v4, a personal or group access token in ``PRIVATE-TOKEN``).
+
+Reading lives in :mod:`.gitlab_read` (parsing in :mod:`.gitlab_parse`), changing in
+:mod:`.gitlab_write`; this class ties them to one
+:class:`~pmcockpit.connectors.http.ToolClient` and says what this connection can do.
+The connection URL is the instance (``https://gitlab.example.org``); the API is under
+``/api/v4``.
+
+What it can do depends on the token: only an administrator sees sign-in dates and
+can block or deactivate users. Whether the token's user is one is known once
+``/user`` has been read; it is remembered for the process (by URL and a hash of the
+token) so that a connector opened later, such as the action runner's after a sync,
+refuses those actions before calling GitLab. Until then they are offered, and
+``plan``/``capture``/``execute`` ask ``/user`` first and raise NotSupported.
+
+Connection options: ``ca_bundle`` (PEM file of a private CA), ``notes_days`` (notes
+are read for open issues and issues updated within that many days, 14 by default)
+and ``group_access_level`` (the level "add to group" gives, 30 = Developer).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from contextlib import AbstractContextManager
+from typing import Any
+
+import httpx
+
+from pmcockpit.connectors.base import ConnectionConfig, PlannedCall, ProbeResult
+from pmcockpit.connectors.errors import NotSupported
+from pmcockpit.connectors.gitlab_parse import NOTES_DAYS, access_roles, parse_account, parsing
+from pmcockpit.connectors.gitlab_read import GitLabReader
+from pmcockpit.connectors.gitlab_write import DEFAULT_GROUP_ACCESS, GitLabWriter
+from pmcockpit.connectors.http import ToolClient
+from pmcockpit.core.actions import Action
+from pmcockpit.core.capabilities import Capability
+from pmcockpit.core.records import (
+    RemoteAccount,
+    RemoteGroup,
+    RemoteMembership,
+    RemoteProject,
+    RemoteRole,
+    RemoteTicket,
+    ServerInfo,
+)
+
+TOKEN_HEADER = "PRIVATE-TOKEN"
+API_PATH = "/api/v4"
+ADMIN_ONLY = frozenset({Capability.KNOWS_LAST_LOGIN, Capability.LOCK_USERS,
+                        Capability.DEACTIVATE_USERS})
+NOT_ADMIN = ("the token's user{login} is not a GitLab administrator: only administrators "
+             "see sign-in dates and can block or deactivate users (use an administrator's "
+             "personal access token with the api scope)")
+FORBIDDEN_ADVICE = ("the token's user lacks the rights for this (an administrator, or a "
+                    "project or group Maintainer/Owner), or the token lacks the api scope")
+
+_admin_by_token: dict[tuple[str, str], tuple[bool, str | None]] = {}
+"""(API URL, SHA-256 of the token) -> (is its user an administrator, their login), as last
+seen in this process."""
+
+
+def api_url(url: str) -> str:
+    """The API base for an instance URL; a URL already ending in ``/api/v4`` is kept."""
+    base = url.rstrip("/")
+    return base if base.endswith(API_PATH) else base + API_PATH
+
+
+class GitLabConnector:
+    kind = "gitlab"
+
+    def __init__(
+        self,
+        config: ConnectionConfig,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        client: ToolClient | None = None,
+    ) -> None:
+        """``client`` replaces the HTTP client built from ``config`` (tests inject sleeps)."""
+        self.config = config
+        self.client = client or ToolClient(
+            config.name, api_url(config.url),
+            auth_headers={TOKEN_HEADER: config.token},
+            ca_bundle=config.options.get("ca_bundle") or None,
+            transport=transport,
+            forbidden_advice=FORBIDDEN_ADVICE,
+        )
+        days = config.options.get("notes_days")
+        self.reader = GitLabReader(self.client, notes_days=int(days) if days else NOTES_DAYS)
+        level = config.options.get("group_access_level")
+        self.writer = GitLabWriter(self.reader, group_access=int(level) if level
+                                   else DEFAULT_GROUP_ACCESS)
+        digest = hashlib.sha256(config.token.encode()).hexdigest()
+        self._token_key = (self.client.base_url, digest)
+
+    def __repr__(self) -> str:
+        return f"GitLabConnector(name={self.config.name!r}, url={self.client.base_url!r})"
+
+    # -- what this connection can do -----------------------------------------------------
+
+    def _token_user(self) -> tuple[bool, str | None] | None:
+        """(administrator?, login) of the token's user, if known; None before ``/user``."""
+        known = self.reader.known_admin
+        if known is not None:
+            _admin_by_token[self._token_key] = (known, self.reader.known_login)
+        return _admin_by_token.get(self._token_key)
+
+    def _is_admin(self) -> bool | None:
+        user = self._token_user()
+        return None if user is None else user[0]
+
+    def capabilities(self) -> frozenset[Capability]:
+        full = frozenset(Capability)
+        return full - ADMIN_ONLY if self._is_admin() is False else full
+
+    def unsupported_reason(self, capability: Capability) -> str | None:
+        user = self._token_user()
+        if capability in ADMIN_ONLY and user is not None and not user[0]:
+            return NOT_ADMIN.format(login=f" {user[1]}" if user[1] else "")
+        return None
+
+    async def _check_supported(self, action: Action) -> None:
+        await self.reader.me()  # learn whether the token's user is an administrator
+        capability = action.spec.capability
+        if capability not in self.capabilities():
+            raise NotSupported(f"{self.config.name}: {self.unsupported_reason(capability)}")
+
+    def _parsing(self, what: str) -> AbstractContextManager[None]:
+        return parsing(self.config.name, what)
+
+    # -- reading -------------------------------------------------------------------------
+
+    async def server_info(self) -> ServerInfo:
+        with self._parsing("the version"):
+            version = await self.reader.version()
+            account = await self.current_account()
+        edition = "EE" if str(version.get("version", "")).endswith("-ee") else "CE"
+        return ServerInfo("GitLab", version.get("version"), {
+            "revision": str(version.get("revision", "")), "edition": edition,
+            "account": account.login, "admin": "yes" if account.is_admin else "no"})
+
+    async def current_account(self) -> RemoteAccount:
+        with self._parsing("the token's account"):
+            account = parse_account(await self.reader.me(refresh=True))
+        self._is_admin()  # remember it for connectors opened later
+        return account
+
+    async def probe(self) -> ProbeResult:
+        http_probe = await self.client.probe("/user")
+        self.client.raise_for_status(http_probe.response)
+        with self._parsing("the token's account"):
+            account = parse_account(self.client.json(http_probe.response))
+        return ProbeResult(account, http_probe.latency_ms, http_probe.tls_expires_at)
+
+    async def list_accounts(self) -> list[RemoteAccount]:
+        with self._parsing("users"):
+            return await self.reader.list_accounts()
+
+    async def list_groups(self) -> list[RemoteGroup]:
+        with self._parsing("groups"):
+            return await self.reader.list_groups()
+
+    async def list_roles(self) -> list[RemoteRole]:
+        """GitLab has no roles to list: its access levels are the roles."""
+        with self._parsing("the version"):
+            return access_roles((await self.reader.version()).get("version"))
+
+    async def list_projects(self) -> list[RemoteProject]:
+        with self._parsing("projects"):
+            return await self.reader.list_projects()
+
+    async def list_memberships(self, project_ids: list[str]) -> list[RemoteMembership]:
+        with self._parsing("members"):
+            return await self.reader.list_memberships(project_ids)
+
+    async def list_tickets(self, *, open_only: bool = False) -> list[RemoteTicket]:
+        with self._parsing("issues"):
+            return await self.reader.list_tickets(open_only=open_only)
+
+    # -- changing ------------------------------------------------------------------------
+
+    async def plan(self, action: Action) -> list[PlannedCall]:
+        await self._check_supported(action)
+        with self._parsing(f"the state for {action.kind.value}"):
+            return await self.writer.plan(action)
+
+    async def capture(self, action: Action) -> dict[str, Any]:
+        await self._check_supported(action)
+        with self._parsing(f"the state for {action.kind.value}"):
+            return await self.writer.capture(action)
+
+    async def execute(self, action: Action) -> dict[str, Any]:
+        await self._check_supported(action)
+        with self._parsing(f"the result of {action.kind.value}"):
+            return await self.writer.execute(action)
+
+    async def aclose(self) -> None:
+        await self.client.aclose()

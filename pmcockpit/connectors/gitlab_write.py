@@ -1,0 +1,378 @@
+"""Changing GitLab: plan, capture and execute each supported action.
+
+As for Redmine, each action is first *prepared* from the state read just now:
+refusals are decided there and the exact calls worked out, so ``plan``,
+``capture`` and ``execute`` agree.
+
+GitLab facts this relies on: blocking and deactivating are different states (a
+deactivated user becomes active again by signing in; a blocked one stays out until
+unblocked), GitLab deactivates only users with no activity in the dormant period
+(90 days by default) and answers 403 otherwise; a member is addressed by project
+and user, and one whose access comes from a group has no membership to delete
+(404); an issue is ``opened`` or ``closed`` (``state_event``); an assignee who
+cannot see the project is dropped silently, so the result is checked.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from pmcockpit.connectors.base import PlannedCall
+from pmcockpit.connectors.errors import NotSupported, PermissionDenied, Rejected
+from pmcockpit.connectors.gitlab_parse import (
+    ACCESS_LEVELS,
+    Json,
+    membership_id,
+    shared_groups,
+    ticket_id,
+)
+from pmcockpit.connectors.gitlab_read import GitLabReader
+from pmcockpit.core.actions import Action, ActionKind
+
+DEFAULT_GROUP_ACCESS = 30
+"""Developer: what "add to group" gives, since GitLab needs a level and the action has none."""
+DORMANT_RULE = ("GitLab deactivates only users with no activity in its dormant period "
+                "(90 days unless changed in Admin area → Settings → General → Account and "
+                "limit): block them instead")
+MEMBERSHIP = re.compile(r"^project:(\d+):(user|group):(\d+)$")
+TICKET = re.compile(r"^project:(\d+):issue:(\d+)$")
+STATUS_WORDS = {"closed": "closed", "close": "closed", "opened": "opened", "open": "opened",
+                "reopen": "opened", "reopened": "opened"}
+# Why each user-state action cannot be done in a state: verb -> state -> refusal.
+USER_RULES: dict[str, dict[str, str]] = {
+    "block": {
+        "blocked": "{login} is already blocked",
+        "ldap_blocked": "{login} is blocked by LDAP synchronisation: change it in the directory",
+    },
+    "unblock": {
+        "active": "{login} is not blocked",
+        "deactivated": "{login} is deactivated, not blocked: activate them instead",
+        "ldap_blocked": "{login} is blocked by LDAP synchronisation: change it in the directory",
+        "blocked_pending_approval": "{login} is waiting for approval: approve them in GitLab "
+                                    "(Admin area → Users → Pending approval)",
+    },
+    "deactivate": {
+        "deactivated": "{login} is already deactivated",
+        "blocked": "{login} is blocked; GitLab deactivates only active users",
+        "ldap_blocked": "{login} is blocked; GitLab deactivates only active users",
+        "blocked_pending_approval": "{login} is waiting for approval; GitLab deactivates "
+                                    "only active users",
+    },
+    "activate": {
+        "active": "{login} is already active",
+        "blocked": "{login} is blocked, not deactivated: unblock them instead",
+        "ldap_blocked": "{login} is blocked by LDAP synchronisation",
+        "blocked_pending_approval": "{login} is waiting for approval, not deactivated",
+    },
+}
+USER_VERBS = {ActionKind.LOCK_USER: "block", ActionKind.UNLOCK_USER: "unblock",
+              ActionKind.DEACTIVATE_USER: "deactivate", ActionKind.ACTIVATE_USER: "activate"}
+
+
+@dataclass
+class Prepared:
+    """What an action will do, decided from the state read just now."""
+
+    calls: list[PlannedCall]
+    before: dict[str, Any] = field(default_factory=dict)
+    facts: dict[str, Any] = field(default_factory=dict)
+    """What ``execute`` reports. Never keys of ``before``: undo reads both, facts last."""
+    expect: dict[str, Any] = field(default_factory=dict)
+    """What to check after running (an assignee GitLab may have dropped)."""
+
+
+def _int(value: Any, what: str) -> int:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        raise Rejected(f"{what} must be a GitLab id (a number), not {value!r}") from None
+
+
+def _level(action: Action) -> int:
+    """The one access level ``role_ids`` names: GitLab gives each member exactly one."""
+    value = action.params.get("role_ids") or []
+    items = value if isinstance(value, list) else [value]
+    levels = sorted({_int(item, "each role id") for item in items})
+    if len(levels) != 1 or levels[0] not in ACCESS_LEVELS:
+        names = ", ".join(f"{n} ({level})" for level, n in ACCESS_LEVELS.items())
+        raise Rejected(f"GitLab gives a member one access level; pick one of: {names}")
+    return levels[0]
+
+
+def _membership(text: str) -> tuple[str, str, str]:
+    found = MEMBERSHIP.match(text)
+    if not found:
+        raise Rejected(f"{text!r} is not a GitLab membership (project:<id>:user:<id>)")
+    return found.group(1), found.group(2), found.group(3)
+
+
+class GitLabWriter:
+    def __init__(self, reader: GitLabReader, *,
+                 group_access: int = DEFAULT_GROUP_ACCESS) -> None:
+        self.read = reader
+        self.client = reader.client
+        self.group_access = group_access
+
+    async def plan(self, action: Action) -> list[PlannedCall]:
+        return (await self.prepare(action)).calls
+
+    async def capture(self, action: Action) -> dict[str, Any]:
+        return (await self.prepare(action)).before
+
+    async def execute(self, action: Action) -> dict[str, Any]:
+        prepared = await self.prepare(action)
+        facts = dict(prepared.facts)
+        for call in prepared.calls:
+            try:
+                response = await self.client.request(call.method, call.path,
+                                                     json_body=call.body)
+            except PermissionDenied:
+                if action.kind is ActionKind.DEACTIVATE_USER:  # the token is an admin's
+                    raise Rejected(f"{self.client.name} refused to deactivate "
+                                   f"{prepared.before.get('login')}: {DORMANT_RULE}") from None
+                raise
+            if action.kind is ActionKind.CREATE_TICKET:
+                created = self.client.json(response)
+                facts.update({"ticket_id": ticket_id(created["project_id"], created["iid"]),
+                              "key": (created.get("references") or {}).get("full", "")})
+        if prepared.expect:
+            await self._check_assigned(prepared.expect)
+        return facts
+
+    async def prepare(self, action: Action) -> Prepared:
+        kind = action.kind
+        if kind in USER_VERBS:
+            return await self._user_state(action, USER_VERBS[kind])
+        handlers = {
+            ActionKind.REMOVE_MEMBERSHIP: self._remove_membership,
+            ActionKind.ADD_MEMBERSHIP: self._add_membership,
+            ActionKind.SET_MEMBERSHIP_ROLES: self._set_level,
+            ActionKind.ADD_GROUP_MEMBER: self._group_member,
+            ActionKind.REMOVE_GROUP_MEMBER: self._group_member,
+            ActionKind.CREATE_TICKET: self._create_ticket,
+            ActionKind.ADD_COMMENT: self._comment,
+            ActionKind.SET_TICKET_STATUS: self._set_status,
+            ActionKind.ASSIGN_TICKET: self._assign,
+        }
+        if kind not in handlers:
+            raise NotSupported(f"{self.client.name}: GitLab cannot {kind.value}")
+        return await handlers[kind](action)
+
+    # -- users ---------------------------------------------------------------------------
+
+    async def _user_state(self, action: Action, verb: str) -> Prepared:
+        user_id = str(_int(action.target_id, "the user"))
+        user = await self.read.user(user_id)
+        login, state = str(user.get("username", user_id)), str(user.get("state", "active"))
+        if verb in ("block", "deactivate") and user_id == str((await self.read.me())["id"]):
+            raise Rejected(f"refusing to {verb} {login}: it is the account pmcockpit's token "
+                           "belongs to; you would lose API access")
+        refusals = USER_RULES[verb]
+        if state in refusals:
+            raise Rejected(refusals[state].format(login=login))
+        note = {
+            "block": f"block {login}: no sign-in, Git or API access until unblocked",
+            "unblock": f"unblock {login}",
+            "deactivate": f"deactivate {login}: GitLab reactivates them when they sign in "
+                          f"again (block to keep them out); refused if active in the last "
+                          f"90 days (last activity {user.get('last_activity_on') or 'never'})",
+            "activate": f"activate {login}",
+        }[verb]
+        if verb == "block" and state == "deactivated":
+            note += "; unblocking later makes them active, not deactivated"
+        call = PlannedCall("POST", f"/users/{user_id}/{verb}", None, note)
+        return Prepared([call], {"state": state, "login": login})
+
+    # -- memberships ---------------------------------------------------------------------
+
+    async def _granting_groups(self, project: Json, user_id: str) -> list[str]:
+        """Names of the groups that give ``user_id`` access to ``project``."""
+        names = []
+        sources = [*await self.read.ancestors(project),
+                   *(group_id for group_id, _ in shared_groups(project))]
+        for group_id in sources:
+            if await self.read.direct_group_member(group_id, user_id) is not None:
+                group = await self.read.group(group_id)
+                names.append(str(group.get("full_name") or group.get("name", group_id)))
+        return names
+
+    async def _direct(self, project: Json, user_id: str) -> Json:
+        """The user's direct membership, or Rejected naming where their access comes from."""
+        project_id = str(project["id"])
+        member = await self.read.project_member(project_id, user_id)
+        if member is not None:
+            return member
+        where = project.get("path_with_namespace", project_id)
+        access = await self.read.project_member(project_id, user_id, inherited=True)
+        if access is None:
+            raise Rejected(f"user {user_id} has no access to {where}")
+        groups = await self._granting_groups(project, user_id)
+        source = f"group {', '.join(groups)}" if groups else "a group"
+        raise Rejected(f"{access.get('name', user_id)}'s access to {where} comes from "
+                       f"{source}: remove them from the group, or stop sharing the project "
+                       "with it")
+
+    async def _remove_membership(self, action: Action) -> Prepared:
+        project_id, kind, principal = _membership(action.target_id)
+        project = await self.read.project(project_id, refresh=True)
+        where = project.get("path_with_namespace", project_id)
+        if kind == "group":
+            share = next((s for s in project.get("shared_with_groups") or []
+                          if str(s["group_id"]) == principal), None)
+            if share is None:
+                raise Rejected(f"{where} is not shared with group {principal}")
+            before = {"project_id": project_id, "principal_id": f"group:{principal}",
+                      "role_ids": [str(share["group_access_level"])],
+                      "membership_id": action.target_id}
+            call = PlannedCall("DELETE", f"/projects/{project_id}/share/{principal}", None,
+                               f"stop sharing {where} with group {share.get('group_name')}; "
+                               "its members lose the access it gave them")
+            return Prepared([call], before)
+        member = await self._direct(project, principal)
+        name = member.get("name", principal)
+        note = f"remove {name} from {where}"
+        groups = await self._granting_groups(project, principal)
+        if groups:
+            note += f"; they keep the access group {', '.join(groups)} gives"
+        before = {"project_id": project_id, "principal_id": principal,
+                  "role_ids": [str(member["access_level"])], "membership_id": action.target_id}
+        call = PlannedCall("DELETE", f"/projects/{project_id}/members/{principal}", None, note)
+        return Prepared([call], before)
+
+    async def _add_membership(self, action: Action) -> Prepared:
+        project_id = str(_int(action.target_id, "the project"))
+        principal = str(action.params.get("principal_id") or "")
+        level = _level(action)
+        project = await self.read.project(project_id, refresh=True)
+        where = project.get("path_with_namespace", project_id)
+        if principal.startswith("group:"):
+            group_id = str(_int(principal.removeprefix("group:"), "the group"))
+            body = {"group_id": int(group_id), "group_access": level}
+            call = PlannedCall("POST", f"/projects/{project_id}/share", body,
+                               f"share {where} with group {group_id} as {ACCESS_LEVELS[level]}")
+            return Prepared([call], facts={"membership_id": membership_id(
+                project_id, "group", group_id)})
+        user_id = str(_int(principal, "principal_id"))
+        existing = await self.read.project_member(project_id, user_id)
+        if existing is not None:
+            current = ACCESS_LEVELS.get(int(existing["access_level"]), existing["access_level"])
+            raise Rejected(f"{existing.get('name', user_id)} is already a member of {where} as "
+                           f"{current}: change their access level instead")
+        login = (await self.read.user(user_id)).get("username", user_id)
+        call = PlannedCall("POST", f"/projects/{project_id}/members",
+                           {"user_id": int(user_id), "access_level": level},
+                           f"add {login} to {where} as {ACCESS_LEVELS[level]}")
+        return Prepared([call], facts={"membership_id": membership_id(project_id, "user",
+                                                                      user_id)})
+
+    async def _set_level(self, action: Action) -> Prepared:
+        project_id, kind, principal = _membership(action.target_id)
+        level = _level(action)
+        project = await self.read.project(project_id, refresh=True)
+        if kind == "group":
+            raise Rejected("GitLab's API cannot change a share's access level: remove the "
+                           "share and share the project again")
+        member = await self._direct(project, principal)
+        old = int(member["access_level"])
+        before = {"project_id": project_id, "principal_id": principal, "role_ids": [str(old)]}
+        note = (f"{member.get('name', principal)}: {ACCESS_LEVELS.get(old, old)} → "
+                f"{ACCESS_LEVELS[level]}")
+        call = PlannedCall("PUT", f"/projects/{project_id}/members/{principal}",
+                           {"access_level": level}, note)
+        return Prepared([call], before)
+
+    async def _group_member(self, action: Action) -> Prepared:
+        add = action.kind is ActionKind.ADD_GROUP_MEMBER
+        group_id = str(_int(action.target_id, "the group"))
+        user_id = str(_int(action.params.get("user_id"), "user_id"))
+        group = await self.read.group(group_id)
+        name = group.get("full_name") or group.get("name", group_id)
+        member = await self.read.direct_group_member(group_id, user_id)
+        if (member is not None) == add:
+            raise Rejected(f"user {user_id} is {'already' if add else 'not'} a member of "
+                           f"group {name}")
+        default = ACCESS_LEVELS[self.group_access]
+        if add:
+            login = (await self.read.user(user_id)).get("username", user_id)
+            call = PlannedCall("POST", f"/groups/{group_id}/members",
+                               {"user_id": int(user_id), "access_level": self.group_access},
+                               f"add {login} to group {name} as {default} (GitLab needs "
+                               "a level; pmcockpit uses this one): they get it in every "
+                               "project of the group")
+            return Prepared([call], {"member": False})
+        assert member is not None
+        level = int(member["access_level"])
+        note = (f"remove {member.get('username', user_id)} ({ACCESS_LEVELS.get(level, level)}) "
+                f"from group {name}, and so from its projects")
+        if level != self.group_access:
+            note += f"; undo adds them back as {default}"
+        call = PlannedCall("DELETE", f"/groups/{group_id}/members/{user_id}", None, note)
+        return Prepared([call], {"member": True, "access_level": level})
+
+    # -- tickets -------------------------------------------------------------------------
+
+    async def _issue(self, action: Action) -> tuple[str, str, Json]:
+        """(project id, iid, issue) of the ticket, by ``project:P:issue:I`` or global id."""
+        found = TICKET.match(action.target_id)
+        if found:
+            project_id, iid = found.group(1), found.group(2)
+            return project_id, iid, await self.read.issue(project_id, iid)
+        issue = await self.read.one(f"/issues/{_int(action.target_id, 'the ticket')}")
+        return str(issue["project_id"]), str(issue["iid"]), issue
+
+    async def _create_ticket(self, action: Action) -> Prepared:
+        project_id = _int(action.target_id, "the project")
+        body: dict[str, Any] = {"title": str(action.params.get("subject", "")),
+                                "description": str(action.params.get("description") or "")}
+        if action.params.get("assignee_id"):
+            body["assignee_ids"] = [_int(action.params["assignee_id"], "assignee_id")]
+        return Prepared([PlannedCall("POST", f"/projects/{project_id}/issues", body,
+                                     "create the issue")])
+
+    async def _comment(self, action: Action) -> Prepared:
+        project_id, iid, issue = await self._issue(action)
+        key = (issue.get("references") or {}).get("full", f"#{iid}")
+        call = PlannedCall("POST", f"/projects/{project_id}/issues/{iid}/notes",
+                           {"body": str(action.params.get("body", ""))}, f"comment on {key}")
+        return Prepared([call], facts={"ticket_id": ticket_id(project_id, iid)})
+
+    async def _set_status(self, action: Action) -> Prepared:
+        wanted = STATUS_WORDS.get(str(action.params.get("status", "")).strip().lower())
+        if wanted is None:
+            raise Rejected(f"GitLab issues are opened or closed, not "
+                           f"{action.params.get('status')!r}")
+        project_id, iid, issue = await self._issue(action)
+        before = {"status": issue["state"]}
+        if issue["state"] == wanted:
+            return Prepared([], before)
+        event = "close" if wanted == "closed" else "reopen"
+        key = (issue.get("references") or {}).get("full", f"#{iid}")
+        call = PlannedCall("PUT", f"/projects/{project_id}/issues/{iid}",
+                           {"state_event": event}, f"{event} {key}")
+        return Prepared([call], before)
+
+    async def _assign(self, action: Action) -> Prepared:
+        wanted = action.params.get("assignee_id")
+        assignee = _int(wanted, "assignee_id") if wanted not in (None, "") else None
+        project_id, iid, issue = await self._issue(action)
+        current = issue.get("assignees") or []
+        before = {"assignee_id": str(current[0]["id"]) if current else None}
+        key = (issue.get("references") or {}).get("full", f"#{iid}")
+        note = f"assign {key} to user {assignee}" if assignee else f"unassign {key}"
+        if len(current) > 1:
+            note += f"; replaces all {len(current)} assignees"
+        call = PlannedCall("PUT", f"/projects/{project_id}/issues/{iid}",
+                           {"assignee_ids": [assignee] if assignee else []}, note)
+        expect = {"project_id": project_id, "iid": iid, "assignee": str(assignee)} \
+            if assignee else {}
+        return Prepared([call], before, expect=expect)
+
+    async def _check_assigned(self, expect: dict[str, Any]) -> None:
+        issue = await self.read.issue(expect["project_id"], expect["iid"])
+        now = [str(a["id"]) for a in issue.get("assignees") or []]
+        if expect["assignee"] not in now:
+            raise Rejected(f"{self.client.name} did not assign user {expect['assignee']}: "
+                           "GitLab drops assignees who cannot see the project (add them as "
+                           "a member first)")

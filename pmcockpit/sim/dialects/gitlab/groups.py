@@ -1,0 +1,134 @@
+"""GitLab groups and their members.
+
+Groups are flat here (no subgroups), so a group's ``/members/all`` equals its
+``/members``. Every member has an access level: a department's people are
+Reporters in its group, other groups' members Developers, until changed. A
+group's members reach every project in it (and in the projects shared with it):
+adding or removing one changes ``/projects/:id/members/all`` at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pmcockpit.sim.dialects.gitlab.access import (
+    access_level,
+    find_group,
+    member_json,
+    member_user,
+)
+from pmcockpit.sim.dialects.gitlab.core import (
+    Call,
+    forbidden,
+    iso,
+    message,
+    not_found,
+    paged,
+    router,
+)
+from pmcockpit.sim.http import SimResponse, empty_response, json_response
+from pmcockpit.sim.models import Group
+from pmcockpit.sim.state import ADMIN_LOGIN
+
+
+def _created(call: Call) -> Any:
+    admin = call.state.user_by_login(ADMIN_LOGIN)
+    return admin.created_on if admin else call.state.clock()
+
+
+def group_json(call: Call, group: Group) -> dict[str, Any]:
+    path = call.facts.group_paths[group.id]
+    return {
+        "id": group.id, "web_url": f"{call.base_url}/groups/{path}", "name": group.name,
+        "path": path, "description": "", "visibility": "internal",
+        "share_with_group_lock": False, "require_two_factor_authentication": False,
+        "two_factor_grace_period": 48, "project_creation_level": "developer",
+        "subgroup_creation_level": "maintainer", "lfs_enabled": True,
+        "request_access_enabled": True, "full_name": group.name, "full_path": path,
+        "created_at": iso(_created(call)), "parent_id": None, "avatar_url": None,
+    }
+
+
+def _may_manage(call: Call, group: Group) -> None:
+    if not call.user.admin and (call.user.id not in group.user_ids
+                                or call.facts.group_level(group.id, call.user.id) < 50):
+        raise forbidden()
+
+
+@router.route("GET", "/groups")
+def list_groups(call: Call, _: dict[str, str]) -> SimResponse:
+    everything = call.user.admin or call.flag("all_available")
+    groups = [g for g in call.state.groups.values()
+              if everything or call.user.id in g.user_ids]
+    search = str(call.arg("search") or "").lower()
+    groups = [g for g in groups if not search or search in g.name.lower()]
+    groups.sort(key=lambda g: g.id if call.arg("order_by") == "id" else g.name.lower(),
+                reverse=call.arg("sort") == "desc")
+    return paged(call, groups, lambda g: group_json(call, g))
+
+
+@router.route("GET", "/groups/{id:int}")
+def show_group(call: Call, params: dict[str, str]) -> SimResponse:
+    return json_response(200, group_json(call, find_group(call, params["id"])))
+
+
+@router.route("GET", "/groups/{id:int}/members")
+@router.route("GET", "/groups/{id:int}/members/all")
+def list_members(call: Call, params: dict[str, str]) -> SimResponse:
+    group = find_group(call, params["id"])
+    users = sorted((call.state.users[u] for u in group.user_ids if u in call.state.users),
+                   key=lambda u: u.id)
+    since = _created(call)
+    return paged(call, users, lambda u: member_json(
+        call, u, call.facts.group_level(group.id, u.id), since))
+
+
+@router.route("GET", "/groups/{id:int}/members/{user_id:int}")
+@router.route("GET", "/groups/{id:int}/members/all/{user_id:int}")
+def show_member(call: Call, params: dict[str, str]) -> SimResponse:
+    group = find_group(call, params["id"])
+    user_id = int(params["user_id"])
+    if user_id not in group.user_ids:
+        raise not_found()
+    return json_response(200, member_json(call, call.state.users[user_id],
+                                          call.facts.group_level(group.id, user_id),
+                                          _created(call)))
+
+
+@router.route("POST", "/groups/{id:int}/members")
+def add_member(call: Call, params: dict[str, str]) -> SimResponse:
+    group = find_group(call, params["id"])
+    _may_manage(call, group)
+    user = member_user(call)
+    level = access_level(call)
+    if user.id in group.user_ids:
+        raise message(409, "Member already exists")
+    call.state.add_group_user(group.id, user.id)
+    call.facts.group_levels[(group.id, user.id)] = level
+    return json_response(201, member_json(call, user, level, call.state.clock()))
+
+
+@router.route("PUT", "/groups/{id:int}/members/{user_id:int}")
+def update_member(call: Call, params: dict[str, str]) -> SimResponse:
+    group = find_group(call, params["id"])
+    _may_manage(call, group)
+    user_id = int(params["user_id"])
+    if user_id not in group.user_ids:
+        raise not_found()
+    call.require("access_level")
+    call.facts.group_levels[(group.id, user_id)] = access_level(call)
+    return json_response(200, member_json(call, call.state.users[user_id],
+                                          call.facts.group_level(group.id, user_id),
+                                          _created(call)))
+
+
+@router.route("DELETE", "/groups/{id:int}/members/{user_id:int}")
+def remove_member(call: Call, params: dict[str, str]) -> SimResponse:
+    group = find_group(call, params["id"])
+    _may_manage(call, group)
+    user_id = int(params["user_id"])
+    if user_id not in group.user_ids:
+        raise not_found("Member Not Found")
+    call.state.remove_group_user(group.id, user_id)
+    call.facts.group_levels.pop((group.id, user_id), None)
+    return empty_response(204)
