@@ -9,6 +9,7 @@ import sys
 import click
 
 from pmcockpit.commands.context import EXIT_FAILED, EXIT_USAGE, CliContext, pass_cli
+from pmcockpit.connectors.errors import ConnectorError
 from pmcockpit.core.actions import SPECS, Action, ActionKind
 from pmcockpit.services.actions import ActionResult, ActionRunner, UndoError
 from pmcockpit.services.opener import real_workspace
@@ -36,7 +37,7 @@ def _confirm(action: Action, yes: bool) -> bool:
                          default=False)
 
 
-def _list_actions(workspace: Workspace) -> None:
+async def _list_actions(workspace: Workspace) -> None:
     from pmcockpit.storage import connections
 
     with workspace.db.session() as session:
@@ -50,6 +51,12 @@ def _list_actions(workspace: Workspace) -> None:
         except Exception as error:  # a missing token must not hide the other connections
             click.echo(f"  cannot open: {error}")
             continue
+        try:
+            await connector.current_account()  # capabilities can depend on whose token it is
+        except ConnectorError as error:
+            click.echo(f"  cannot reach it, so this list may offer too much: {error}")
+        finally:
+            await connector.aclose()
         capabilities = connector.capabilities()
         for action_kind, spec in SPECS.items():
             if spec.capability in capabilities:
@@ -57,7 +64,6 @@ def _list_actions(workspace: Workspace) -> None:
             else:
                 reason = connector.unsupported_reason(spec.capability) or "not supported"
                 click.echo(f"  {action_kind.value:<22} not offered: {reason}")
-        asyncio.run(connector.aclose())
 
 
 @click.command(context_settings={"ignore_unknown_options": False})
@@ -91,7 +97,7 @@ def act(cli: CliContext, connection: str | None, action: str | None, targets: tu
     db = cli.open_db()
     workspace = real_workspace(cli.settings, db)
     if list_actions:
-        _list_actions(workspace)
+        asyncio.run(_list_actions(workspace))
         return
     if not connection or not action or not targets:
         raise click.UsageError("give CONNECTION ACTION TARGET..., or --list")

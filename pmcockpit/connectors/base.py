@@ -67,7 +67,10 @@ class Connector(Protocol):
     kind: str
     config: ConnectionConfig
 
-    def capabilities(self) -> frozenset[Capability]: ...
+    def capabilities(self) -> frozenset[Capability]:
+        """What this connection can do. Exact once ``current_account`` has been awaited:
+        some depend on whose token it is (only a GitLab administrator can block users)."""
+        ...
 
     def unsupported_reason(self, capability: Capability) -> str | None:
         """Why this connection lacks ``capability``; None when it has it."""

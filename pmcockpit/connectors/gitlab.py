@@ -20,7 +20,6 @@ and ``group_access_level`` (the level "add to group" gives, 30 = Developer).
 
 from __future__ import annotations
 
-import hashlib
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -54,11 +53,6 @@ NOT_ADMIN = ("the token's user{login} is not a GitLab administrator: only admini
 FORBIDDEN_ADVICE = ("the token's user lacks the rights for this (an administrator, or a "
                     "project or group Maintainer/Owner), or the token lacks the api scope")
 
-_admin_by_token: dict[tuple[str, str], tuple[bool, str | None]] = {}
-"""(API URL, SHA-256 of the token) -> (is its user an administrator, their login), as last
-seen in this process."""
-
-
 def api_url(url: str) -> str:
     """The API base for an instance URL; a URL already ending in ``/api/v4`` is kept."""
     base = url.rstrip("/")
@@ -89,8 +83,6 @@ class GitLabConnector:
         level = config.options.get("group_access_level")
         self.writer = GitLabWriter(self.reader, group_access=int(level) if level
                                    else DEFAULT_GROUP_ACCESS)
-        digest = hashlib.sha256(config.token.encode()).hexdigest()
-        self._token_key = (self.client.base_url, digest)
 
     def __repr__(self) -> str:
         return f"GitLabConnector(name={self.config.name!r}, url={self.client.base_url!r})"
@@ -100,9 +92,7 @@ class GitLabConnector:
     def _token_user(self) -> tuple[bool, str | None] | None:
         """(administrator?, login) of the token's user, if known; None before ``/user``."""
         known = self.reader.known_admin
-        if known is not None:
-            _admin_by_token[self._token_key] = (known, self.reader.known_login)
-        return _admin_by_token.get(self._token_key)
+        return None if known is None else (known, self.reader.known_login)
 
     def _is_admin(self) -> bool | None:
         user = self._token_user()
@@ -141,7 +131,6 @@ class GitLabConnector:
     async def current_account(self) -> RemoteAccount:
         with self._parsing("the token's account"):
             account = parse_account(await self.reader.me(refresh=True))
-        self._is_admin()  # remember it for connectors opened later
         return account
 
     async def probe(self) -> ProbeResult:

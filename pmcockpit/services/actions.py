@@ -82,7 +82,15 @@ class ActionRunner:
     async def _connector(self, name: str) -> Connector:
         # Opening reads the connection's row and its token (keyring): not on the event loop.
         if name not in self._connectors:
-            self._connectors[name] = await asyncio.to_thread(self.workspace.open_connector, name)
+            connector = await asyncio.to_thread(self.workspace.open_connector, name)
+            try:
+                # What a connection can do may depend on whose token it is (a GitLab
+                # administrator can block users): ask once, before any capability check.
+                await connector.current_account()
+            except ConnectorError:
+                await connector.aclose()
+                raise
+            self._connectors[name] = connector
         return self._connectors[name]
 
     async def _refusal(self, action: Action) -> str | None:

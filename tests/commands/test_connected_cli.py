@@ -135,3 +135,13 @@ def test_inherited_membership_removal_says_what_to_do(cli: Cli, redmine_sim: Run
     assert result.exit_code == 1
     error = json.loads(result.output)["error"]
     assert "comes from group" in error
+
+
+def test_act_list_names_what_each_connection_offers(cli: Cli, redmine_sim: RunningServer
+                                                    ) -> None:
+    _connect(cli, redmine_sim)
+    result = cli("act", "--list")
+    assert result.exit_code == 0, result.output
+    assert "rm (redmine):" in result.output
+    assert "lock-user              Lock user (target: user)" in result.output
+    assert "deactivate-user        not offered: Redmine has no deactivation" in result.output

@@ -8,7 +8,6 @@ from typing import Any
 import httpx
 import pytest
 
-from pmcockpit.connectors import gitlab as gitlab_module
 from pmcockpit.connectors.base import ConnectionConfig, Connector
 from pmcockpit.connectors.errors import AuthenticationFailed, NotSupported
 from pmcockpit.connectors.gitlab import ADMIN_ONLY, GitLabConnector, api_url
@@ -109,23 +108,18 @@ async def test_without_admin_rights_user_actions_are_not_offered(
     await connector.aclose()
 
 
-async def test_a_later_connector_knows_before_any_call(sim: SimTool,
-                                                       sleeps: SleepRecorder) -> None:
-    """The action runner opens its own connector: what /user said is remembered."""
-    token = a_developer(sim).api_key
-    first = sim_connector(sim, sleeps, token=token)
-    await first.current_account()
-    await first.aclose()
-    later = sim_connector(sim, sleeps, token=token)
-    assert Capability.LOCK_USERS not in later.capabilities()
-    await later.aclose()
-
-
-async def test_a_fresh_connector_asks_before_acting(
-        sim: SimTool, sleeps: SleepRecorder, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(gitlab_module, "_admin_by_token", {})  # nothing seen in this process
+async def test_capabilities_are_exact_once_the_token_user_is_known(
+        sim: SimTool, sleeps: SleepRecorder) -> None:
     connector = sim_connector(sim, sleeps, token=a_developer(sim).api_key)
     assert Capability.LOCK_USERS in connector.capabilities()  # not known yet: offered
+    await connector.current_account()
+    assert Capability.LOCK_USERS not in connector.capabilities()
+    await connector.aclose()
+
+
+async def test_a_fresh_connector_asks_before_acting(sim: SimTool, sleeps: SleepRecorder
+                                                    ) -> None:
+    connector = sim_connector(sim, sleeps, token=a_developer(sim).api_key)
     with pytest.raises(NotSupported, match="is not a GitLab administrator"):
         await connector.plan(Action(ActionKind.LOCK_USER, "gl", "2", reason="x"))
     assert Capability.LOCK_USERS not in connector.capabilities()

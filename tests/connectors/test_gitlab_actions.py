@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from pmcockpit.config import Settings
-from pmcockpit.connectors import gitlab as gitlab_module
 from pmcockpit.connectors import registry
 from pmcockpit.connectors.base import ConnectionConfig, Connector
 from pmcockpit.core.actions import Action, ActionKind, JSONValue
@@ -250,12 +249,12 @@ async def test_without_admin_rights_user_actions_are_refused_with_the_reason(
         assert setup.facts.user_state(target) == "active"
 
 
-async def test_before_any_sync_the_preview_still_says_why(
-        tmp_path: Path, tool: SimTool, developer: User,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(gitlab_module, "_admin_by_token", {})
+async def test_before_any_sync_the_preview_and_the_run_say_why(
+        tmp_path: Path, tool: SimTool, developer: User) -> None:
     workspace = workspace_on(tmp_path, tool, developer.api_key)
     async with ActionRunner(workspace) as runner:
         action = Action(ActionKind.DEACTIVATE_USER, CONNECTION, "2", reason="dormant")
         [preview] = await runner.preview([action])
+        [result] = await runner.run([action], confirmed=True)
     assert preview.refusal is not None and "is not a GitLab administrator" in preview.refusal
+    assert result.outcome is Outcome.REFUSED and result.error == preview.refusal

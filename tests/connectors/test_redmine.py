@@ -41,7 +41,7 @@ def test_registry_opens_redmine_and_names_known_kinds() -> None:
     assert isinstance(open_connector(config), RedmineConnector)
     assert "redmine" in CONNECTOR_KINDS
     with pytest.raises(NotSupported, match="unknown kind of tool 'trac'; pmcockpit knows: "
-                                           ".*redmine"):
+                                           r".*redmine"):
         open_connector(ConnectionConfig("t", "trac", URL, "t"))
 
 
