@@ -132,6 +132,8 @@ class Ticket:
     updated_at: datetime
     closed_at: datetime | None
     comments: tuple[Comment, ...]
+    tool: str = "redmine"
+    """The tool the ticket was filed in: each tool's support project has its own queue."""
 
 
 @dataclass(frozen=True, slots=True)

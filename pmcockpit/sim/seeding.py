@@ -97,7 +97,8 @@ def populate(state: ToolState, org: Organisation) -> None:
                                  [role_ids[r] for r in membership.roles])
 
     for ticket in org.tickets:
-        _add_ticket(state, ticket, project_ids[ticket.project_key], user_ids)
+        if ticket.tool == state.tool:
+            _add_ticket(state, ticket, project_ids[ticket.project_key], user_ids)
 
 
 def _reference_data(state: ToolState) -> None:

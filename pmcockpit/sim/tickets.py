@@ -24,6 +24,7 @@ from pmcockpit.sim.org import (
 )
 
 TICKETS_PER_PERSON = 60 / 150
+TICKET_TOOL_WEIGHTS = {"redmine": 5, "jira": 3, "gitlab": 2}
 PRIORITY_CUMULATIVE = tuple(accumulate((20, 50, 22, 8)))
 MAX_AGE_MINUTES = 60 * 24 * 120
 
@@ -109,4 +110,17 @@ def generate_tickets(rng: random.Random, now: datetime, people: list[Person],
             closed_at=closed_at, comments=comments,
         ))
     drafts.sort(key=lambda draft: draft["created_at"])  # numbers follow creation, as ids do
-    return [Ticket(number=number, **draft) for number, draft in enumerate(drafts, start=1)]
+    tools_of = {p.login: p.tools for p in people}
+    return [Ticket(number=number, tool=_filed_in(number, tools_of[draft["author_login"]]),
+                   **draft) for number, draft in enumerate(drafts, start=1)]
+
+
+def _filed_in(number: int, author_tools: frozenset[str]) -> str:
+    """One of the author's tools, most often Redmine (where the support desk began).
+
+    Drawn from the ticket's own number, not the shared generator, so adding this
+    left every other generated value as it was.
+    """
+    choices = [t for t in TICKET_TOOL_WEIGHTS if t in author_tools] or ["redmine"]
+    weights = [TICKET_TOOL_WEIGHTS[t] for t in choices]
+    return random.Random(number).choices(choices, weights=weights)[0]

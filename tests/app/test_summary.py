@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 from collections import Counter
 from datetime import timedelta
 
@@ -114,18 +113,16 @@ def test_sql_counts_agree_with_the_pure_rules(db: Database, settings: Settings) 
     assert severities == sorted(severities, reverse=True)
 
 
-def test_home_summary_stays_fast_at_fifty_thousand_accounts(
+def test_home_summary_counts_fifty_thousand_accounts_in_sql(
     db: Database, settings: Settings
 ) -> None:
+    """Counted by the database, not by loading rows (benchmarks/sync_scale.py times it)."""
     _random_accounts(db, 50_000, seed=3)
     with db.session() as session:
         assert count_accounts(session) == 50_000
-        started = time.perf_counter()
         summary = home_summary(session, FIXED_NOW, settings)
-        elapsed = time.perf_counter() - started
     assert summary.accounts_total == 50_000
-    # Generous for slow CI machines; on a laptop it takes well under 0.2 s.
-    assert elapsed < 2.0, f"home summary took {elapsed:.2f}s at 50,000 accounts"
+    assert 0 < summary.accounts_to_review < 50_000
 
 
 def test_inactivity_limit_comes_from_the_settings(filled_db: Database) -> None:

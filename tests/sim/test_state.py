@@ -56,7 +56,9 @@ def test_group_roles_reach_members_as_inherited(tool: SimTool) -> None:
 
 def test_issues_replay_ticket_history(tool: SimTool) -> None:
     state = tool.state
-    for ticket in tool.org.tickets:
+    filed_here = [t for t in tool.org.tickets if t.tool == state.tool]
+    assert filed_here and len(state.issues) == len(filed_here)
+    for ticket in filed_here:
         issue = state.issues[ticket.number]
         assert state.statuses[issue.status_id].name == ticket.status
         assert [j.notes for j in issue.journals] == [c.body for c in ticket.comments]
