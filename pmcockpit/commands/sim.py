@@ -68,6 +68,14 @@ def serve(port: int, host: str, dialect: str, seed: int, scale: int, token: str 
         product = get_dialect(dialect).product
         click.echo(f"Simulated {product} ({scale} people, seed {seed}) at {url}")
         click.echo(f"API token (admin): {api_token}")
+        hook = tool.dialect.connector_options
+        options = dict(hook(tool.state, url)) if hook else {}
+        admin_key = options.pop("admin_api_key", None)  # a secret: never an --option
+        command = f"pmcockpit connect add sim-{dialect} --kind {dialect} --url {url}"
+        command += "".join(f" --option {key}={value}" for key, value in options.items())
+        click.echo(f"Connect to it: {command}{' --admin-key' if admin_key else ''}")
+        if admin_key:
+            click.echo(f"Admin API key: {admin_key}")
         if roster_path is not None:
             click.echo(f"HR roster written to {roster_path}")
         click.echo("Press Ctrl+C to stop.")
