@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from pmcockpit.connectors.base import Connector
@@ -75,9 +75,11 @@ async def sync_connection(
         connector = await asyncio.to_thread(workspace.open_connector, name)
     except (ConnectorError, LookupError) as error:
         return SyncReport(name, 0.0, error=str(error))
+    tickets = syncs_tickets(connector.config.options)
     try:
         snapshot = await fetch_snapshot(
-            connector, progress=(lambda what: progress(name, what)) if progress else None
+            connector, tickets=tickets,
+            progress=(lambda what: progress(name, what)) if progress else None,
         )
     except ConnectorError as error:
         seconds = time.perf_counter() - started
@@ -87,14 +89,20 @@ async def sync_connection(
         await connector.aclose()
     if progress:
         progress(name, "saving")
-    counts = await asyncio.to_thread(_save, workspace, name, snapshot, started)
+    counts = await asyncio.to_thread(_save, workspace, name, snapshot, started, tickets)
     return SyncReport(name, time.perf_counter() - started, counts)
 
 
-def _save(workspace: Workspace, name: str, snapshot: Snapshot, started: float) -> dict[str, int]:
+def syncs_tickets(options: Mapping[str, str]) -> bool:
+    """The ``sync_tickets`` option: "false" leaves a tool's tickets out of sync."""
+    return options.get("sync_tickets", "true").strip().lower() not in {"false", "no", "0", "off"}
+
+
+def _save(workspace: Workspace, name: str, snapshot: Snapshot, started: float,
+          tickets: bool) -> dict[str, int]:
     with workspace.db.session() as session:
         connection = connections.get(session, name)
-        counts = write_snapshot(session, connection.id, snapshot)
+        counts = write_snapshot(session, connection.id, snapshot, tickets=tickets)
         connections.record_sync(session, name, seconds=time.perf_counter() - started, error=None)
     return counts.as_dict()
 

@@ -6,9 +6,15 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from sqlalchemy import func, select
+
+from pmcockpit.connectors.base import ConnectionConfig, Connector
+from pmcockpit.connectors.registry import open_connector
 from pmcockpit.core.actions import Action, ActionKind
 from pmcockpit.services.actions import ActionRunner, Outcome
+from pmcockpit.services.sync import sync_all
 from pmcockpit.storage import audit
+from pmcockpit.storage.models import Account, Ticket
 from tests.services.checklist_sim import CONNECTION, SimSetup, sim_setup
 
 
@@ -124,3 +130,19 @@ async def test_undo_of_a_removed_membership_brings_it_back(tmp_path: Path) -> No
     assert restored.ok, restored.error
     back = state.member_of(member.project_id, member.principal_id)
     assert back is not None and sorted(back.direct_role_ids) == roles
+
+
+async def test_a_connection_can_leave_its_tickets_out_of_sync(tmp_path: Path) -> None:
+    setup = sim_setup(tmp_path)
+
+    def without_tickets(name: str) -> Connector:
+        config = ConnectionConfig(name, "redmine", setup.tool.url, setup.tool.token,
+                                  {"sync_tickets": "false"})
+        return open_connector(config, transport=setup.tool.transport())
+
+    workspace = replace(setup.workspace, open_connector=without_tickets)
+    [report] = await sync_all(workspace)
+    assert report.ok and report.counts["tickets"] == 0
+    with setup.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Ticket)) == 0
+        assert session.scalar(select(func.count()).select_from(Account))
