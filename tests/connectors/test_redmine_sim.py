@@ -71,9 +71,10 @@ async def test_reads_match_the_sims_state(sim: SimTool, redmine: RedmineConnecto
     assert roles == {str(r.id): r.is_admin_like for r in state.roles.values()}
 
     projects = {p.remote_id: p for p in await redmine.list_projects()}
+    # Redmine's API shows no archived project, so neither does the connector.
     assert {i: p.status for i, p in projects.items()} == {
-        str(p.id): {1: ProjectStatus.ACTIVE, 5: ProjectStatus.CLOSED,
-                    9: ProjectStatus.ARCHIVED}[p.status] for p in state.projects.values()}
+        str(p.id): {1: ProjectStatus.ACTIVE, 5: ProjectStatus.CLOSED}[p.status]
+        for p in state.projects.values() if p.status != PROJECT_ARCHIVED}
 
 
 async def test_memberships_and_their_groups(sim: SimTool, redmine: RedmineConnector) -> None:

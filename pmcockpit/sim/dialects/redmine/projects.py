@@ -1,10 +1,10 @@
 """Redmine projects, memberships and roles endpoints.
 
-Projects list without archived ones unless ``status=9``; an archived project's
-own pages answer 403. A membership that exists because of a group has its roles
-marked ``inherited``; deleting a membership holding any inherited role is 422
-with an empty body, and a group's membership takes its users' inherited roles
-with it when it changes or goes.
+Projects list without archived ones, even for ``status=9`` (as Redmine 5.0.4
+does); an archived project's own pages answer 403. A membership that exists
+because of a group has its roles marked ``inherited``; deleting a membership
+holding any inherited role is 422 with an empty body, and a group's membership
+takes its users' inherited roles with it when it changes or goes.
 """
 
 from __future__ import annotations
@@ -63,8 +63,9 @@ def project_json(project: Project, state: ToolState) -> dict[str, Any]:
 @router.route("GET", "/projects.json")
 def list_projects(call: Call, _: dict[str, str]) -> SimResponse:
     status = call.arg("status") or ""
-    projects = [p for p in _tree_order(call.state)
-                if (str(p.status) == status if status else p.status != PROJECT_ARCHIVED)]
+    # Redmine 5.0 lists no archived project through the API, even for status=9.
+    projects = [p for p in _tree_order(call.state) if p.status != PROJECT_ARCHIVED
+                and (str(p.status) == status if status else True)]
     if not call.user.admin:
         projects = [p for p in projects if p.status != PROJECT_ARCHIVED and (
             p.is_public or call.state.member_of(p.id, call.user.id) is not None)]
