@@ -8,10 +8,9 @@ The connection URL is the instance (``https://gitlab.example.org``); the API is 
 
 What it can do depends on the token: only an administrator sees sign-in dates and
 can block or deactivate users. Whether the token's user is one is known once
-``/user`` has been read; it is remembered for the process (by URL and a hash of the
-token) so that a connector opened later, such as the action runner's after a sync,
-refuses those actions before calling GitLab. Until then they are offered, and
-``plan``/``capture``/``execute`` ask ``/user`` first and raise NotSupported.
+``current_account`` (``/user``) has been read, which the action runner does before
+it asks for capabilities; ``plan``/``capture``/``execute`` also ask ``/user`` first
+and raise NotSupported.
 
 Connection options: ``ca_bundle`` (PEM file of a private CA), ``notes_days`` (notes
 are read for open issues and issues updated within that many days, 14 by default)
@@ -20,26 +19,19 @@ and ``group_access_level`` (the level "add to group" gives, 30 = Developer).
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
-from typing import Any
-
 import httpx
 
-from pmcockpit.connectors.base import ConnectionConfig, PlannedCall, ProbeResult
+from pmcockpit.connectors.base import ConnectionConfig, ProbeResult
 from pmcockpit.connectors.errors import NotSupported
-from pmcockpit.connectors.gitlab_parse import NOTES_DAYS, access_roles, parse_account, parsing
+from pmcockpit.connectors.gitlab_parse import NOTES_DAYS, PARSE_HINT, parse_account
 from pmcockpit.connectors.gitlab_read import GitLabReader
 from pmcockpit.connectors.gitlab_write import DEFAULT_GROUP_ACCESS, GitLabWriter
 from pmcockpit.connectors.http import ToolClient
+from pmcockpit.connectors.layered import LayeredConnector
 from pmcockpit.core.actions import Action
 from pmcockpit.core.capabilities import Capability
 from pmcockpit.core.records import (
     RemoteAccount,
-    RemoteGroup,
-    RemoteMembership,
-    RemoteProject,
-    RemoteRole,
-    RemoteTicket,
     ServerInfo,
 )
 
@@ -59,8 +51,9 @@ def api_url(url: str) -> str:
     return base if base.endswith(API_PATH) else base + API_PATH
 
 
-class GitLabConnector:
+class GitLabConnector(LayeredConnector[GitLabReader, GitLabWriter]):
     kind = "gitlab"
+    parse_hint = PARSE_HINT
 
     def __init__(
         self,
@@ -83,9 +76,6 @@ class GitLabConnector:
         level = config.options.get("group_access_level")
         self.writer = GitLabWriter(self.reader, group_access=int(level) if level
                                    else DEFAULT_GROUP_ACCESS)
-
-    def __repr__(self) -> str:
-        return f"GitLabConnector(name={self.config.name!r}, url={self.client.base_url!r})"
 
     # -- what this connection can do -----------------------------------------------------
 
@@ -114,9 +104,6 @@ class GitLabConnector:
         if capability not in self.capabilities():
             raise NotSupported(f"{self.config.name}: {self.unsupported_reason(capability)}")
 
-    def _parsing(self, what: str) -> AbstractContextManager[None]:
-        return parsing(self.config.name, what)
-
     # -- reading -------------------------------------------------------------------------
 
     async def server_info(self) -> ServerInfo:
@@ -139,48 +126,3 @@ class GitLabConnector:
         with self._parsing("the token's account"):
             account = parse_account(self.client.json(http_probe.response))
         return ProbeResult(account, http_probe.latency_ms, http_probe.tls_expires_at)
-
-    async def list_accounts(self) -> list[RemoteAccount]:
-        with self._parsing("users"):
-            return await self.reader.list_accounts()
-
-    async def list_groups(self) -> list[RemoteGroup]:
-        with self._parsing("groups"):
-            return await self.reader.list_groups()
-
-    async def list_roles(self) -> list[RemoteRole]:
-        """GitLab has no roles to list: its access levels are the roles."""
-        with self._parsing("the version"):
-            return access_roles((await self.reader.version()).get("version"))
-
-    async def list_projects(self) -> list[RemoteProject]:
-        with self._parsing("projects"):
-            return await self.reader.list_projects()
-
-    async def list_memberships(self, project_ids: list[str]) -> list[RemoteMembership]:
-        with self._parsing("members"):
-            return await self.reader.list_memberships(project_ids)
-
-    async def list_tickets(self, *, open_only: bool = False) -> list[RemoteTicket]:
-        with self._parsing("issues"):
-            return await self.reader.list_tickets(open_only=open_only)
-
-    # -- changing ------------------------------------------------------------------------
-
-    async def plan(self, action: Action) -> list[PlannedCall]:
-        await self._check_supported(action)
-        with self._parsing(f"the state for {action.kind.value}"):
-            return await self.writer.plan(action)
-
-    async def capture(self, action: Action) -> dict[str, Any]:
-        await self._check_supported(action)
-        with self._parsing(f"the state for {action.kind.value}"):
-            return await self.writer.capture(action)
-
-    async def execute(self, action: Action) -> dict[str, Any]:
-        await self._check_supported(action)
-        with self._parsing(f"the result of {action.kind.value}"):
-            return await self.writer.execute(action)
-
-    async def aclose(self) -> None:
-        await self.client.aclose()

@@ -17,12 +17,13 @@ GitLab facts they encode:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from pmcockpit.connectors.errors import BadResponse
+from pmcockpit.connectors.layered import parse_time
+from pmcockpit.connectors.layered import parsing as shared_parsing
 from pmcockpit.core.records import (
     AccountKind,
     AccountStatus,
@@ -57,23 +58,11 @@ NOTES_DAYS = 14
 Json = dict[str, Any]
 
 
-@contextmanager
-def parsing(name: str, what: str) -> Iterator[None]:
-    """Turns a GitLab answer missing what the API promises into BadResponse."""
-    try:
-        yield
-    except (KeyError, IndexError, TypeError, ValueError) as exc:
-        detail = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
-        raise BadResponse(f"{name}: could not read {what} ({detail})",
-                          hint="this GitLab's API answers differently from GitLab 17; "
-                          "check its version") from None
+PARSE_HINT = "this GitLab's API answers differently from GitLab 17; check its version"
 
 
-def parse_time(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+def parsing(name: str, what: str) -> AbstractContextManager[None]:
+    return shared_parsing(name, what, PARSE_HINT)
 
 
 def last_seen(item: Mapping[str, Any]) -> datetime | None:

@@ -16,6 +16,7 @@ from pmcockpit.connectors.errors import BadResponse, NotFound
 from pmcockpit.connectors.gitlab_parse import (
     NOTES_DAYS,
     Json,
+    access_roles,
     parse_account,
     parse_group,
     parse_memberships,
@@ -29,6 +30,7 @@ from pmcockpit.core.records import (
     RemoteGroup,
     RemoteMembership,
     RemoteProject,
+    RemoteRole,
     RemoteTicket,
 )
 
@@ -138,6 +140,10 @@ class GitLabReader:
             return None
 
     # Projects and memberships -------------------------------------------------------------
+
+    async def list_roles(self) -> list[RemoteRole]:
+        """GitLab has no roles to list: its access levels, which depend on the version."""
+        return access_roles((await self.version()).get("version"))
 
     async def list_projects(self) -> list[RemoteProject]:
         listed = await self.all("/projects", order_by="id", sort="asc")

@@ -22,20 +22,18 @@ Connection options:
 from __future__ import annotations
 
 import base64
-from contextlib import AbstractContextManager
-from typing import Any
 
 import httpx
 
-from pmcockpit.connectors.base import ConnectionConfig, PlannedCall, ProbeResult
-from pmcockpit.connectors.errors import ConnectorError, NotSupported
+from pmcockpit.connectors.base import ConnectionConfig, ProbeResult
+from pmcockpit.connectors.errors import ConnectorError
 from pmcockpit.connectors.http import ToolClient
 from pmcockpit.connectors.jira_admin import DEFAULT_ADMIN_URL, JiraAdminApi
 from pmcockpit.connectors.jira_parse import (
     DEFAULT_ADMIN_GROUPS,
+    PARSE_HINT,
     account_groups,
     parse_account,
-    parsing,
 )
 from pmcockpit.connectors.jira_read import API, JiraReader
 from pmcockpit.connectors.jira_write import (
@@ -44,15 +42,10 @@ from pmcockpit.connectors.jira_write import (
     NO_DEACTIVATION,
     JiraWriter,
 )
-from pmcockpit.core.actions import Action
+from pmcockpit.connectors.layered import LayeredConnector
 from pmcockpit.core.capabilities import Capability
 from pmcockpit.core.records import (
     RemoteAccount,
-    RemoteGroup,
-    RemoteMembership,
-    RemoteProject,
-    RemoteRole,
-    RemoteTicket,
     ServerInfo,
 )
 
@@ -74,8 +67,9 @@ def basic_auth(email: str, token: str) -> str:
     return "Basic " + base64.b64encode(f"{email}:{token}".encode()).decode()
 
 
-class JiraConnector:
+class JiraConnector(LayeredConnector[JiraReader, JiraWriter]):
     kind = "jira"
+    parse_hint = PARSE_HINT
 
     def __init__(
         self,
@@ -117,9 +111,6 @@ class JiraConnector:
         self.writer = JiraWriter(self.reader, admin_client,
                                  issue_type=options.get("issue_type") or DEFAULT_ISSUE_TYPE)
 
-    def __repr__(self) -> str:
-        return f"JiraConnector(name={self.config.name!r}, url={self.client.base_url!r})"
-
     @property
     def has_admin_api(self) -> bool:
         return self.admin_client is not None
@@ -138,9 +129,6 @@ class JiraConnector:
         if capability is Capability.KNOWS_LAST_LOGIN:
             return NO_LAST_ACTIVITY
         return NO_ADMIN_API
-
-    def _parsing(self, what: str) -> AbstractContextManager[None]:
-        return parsing(self.config.name, what)
 
     async def server_info(self) -> ServerInfo:
         with self._parsing("the server info"):
@@ -162,50 +150,6 @@ class JiraConnector:
             account = parse_account(me, is_admin=self.reader.has_admin_group(
                 account_groups(me)))
         return ProbeResult(account, http_probe.latency_ms, http_probe.tls_expires_at)
-
-    async def list_accounts(self) -> list[RemoteAccount]:
-        with self._parsing("users"):
-            return await self.reader.list_accounts()
-
-    async def list_groups(self) -> list[RemoteGroup]:
-        with self._parsing("groups"):
-            return await self.reader.groups()
-
-    async def list_roles(self) -> list[RemoteRole]:
-        with self._parsing("project roles"):
-            return await self.reader.list_roles()
-
-    async def list_projects(self) -> list[RemoteProject]:
-        with self._parsing("projects"):
-            return await self.reader.list_projects()
-
-    async def list_memberships(self, project_ids: list[str]) -> list[RemoteMembership]:
-        with self._parsing("project role actors"):
-            return await self.reader.list_memberships(project_ids)
-
-    async def list_tickets(self, *, open_only: bool = False) -> list[RemoteTicket]:
-        with self._parsing("issues"):
-            return await self.reader.list_tickets(open_only=open_only)
-
-    async def plan(self, action: Action) -> list[PlannedCall]:
-        self._check_supported(action)
-        with self._parsing(f"the state for {action.kind.value}"):
-            return await self.writer.plan(action)
-
-    async def capture(self, action: Action) -> dict[str, Any]:
-        self._check_supported(action)
-        with self._parsing(f"the state for {action.kind.value}"):
-            return await self.writer.capture(action)
-
-    async def execute(self, action: Action) -> dict[str, Any]:
-        self._check_supported(action)
-        with self._parsing(f"the result of {action.kind.value}"):
-            return await self.writer.execute(action)
-
-    def _check_supported(self, action: Action) -> None:
-        capability = action.spec.capability
-        if capability not in self.capabilities():
-            raise NotSupported(f"{self.config.name}: {self.unsupported_reason(capability)}")
 
     async def aclose(self) -> None:
         await self.client.aclose()

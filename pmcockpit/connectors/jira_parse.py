@@ -18,13 +18,14 @@ How Jira's model maps onto pmcockpit's:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
 
-from pmcockpit.connectors.errors import BadResponse
 from pmcockpit.connectors.jira_adf import adf_to_text
+from pmcockpit.connectors.layered import parse_time
+from pmcockpit.connectors.layered import parsing as shared_parsing
 from pmcockpit.core.records import (
     AccountKind,
     AccountStatus,
@@ -49,24 +50,11 @@ USER_ACTOR = "atlassian-user-role-actor"
 GROUP_ACTOR = "atlassian-group-role-actor"
 
 
-@contextmanager
-def parsing(name: str, what: str) -> Iterator[None]:
-    """Turns a Jira answer missing what the API promises into BadResponse."""
-    try:
-        yield
-    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
-        detail = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
-        raise BadResponse(f"{name}: could not read {what} ({detail})",
-                          hint="the URL may not be a Jira Cloud site, or its REST API v3 "
-                          "answers differently") from None
+PARSE_HINT = "the URL may not be a Jira Cloud site, or its REST API v3 answers differently"
 
 
-def parse_time(value: Any) -> datetime | None:
-    """Jira's ``2021-01-17T12:34:00.000+0000`` (or any ISO 8601 text); None otherwise."""
-    if not isinstance(value, str) or not value:
-        return None
-    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+def parsing(name: str, what: str) -> AbstractContextManager[None]:
+    return shared_parsing(name, what, PARSE_HINT)
 
 
 def is_admin_group(name: str, admin_groups: frozenset[str] = DEFAULT_ADMIN_GROUPS) -> bool:

@@ -138,6 +138,9 @@ class JiraReader:
 
     # -- groups ----------------------------------------------------------------------------
 
+    async def list_groups(self) -> list[RemoteGroup]:
+        return await self.groups()
+
     async def groups(self, *, refresh: bool = False) -> list[RemoteGroup]:
         """Every group with its members (inactive ones too), kept for the connector's life."""
         if self._groups is None or refresh:

@@ -11,25 +11,21 @@ Connection options: ``ca_bundle`` (PEM file of a private CA) and ``journal_days`
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
-from typing import Any
-
 import httpx
 
-from pmcockpit.connectors.base import ConnectionConfig, PlannedCall, ProbeResult
-from pmcockpit.connectors.errors import NotSupported
+from pmcockpit.connectors.base import ConnectionConfig, ProbeResult
 from pmcockpit.connectors.http import ToolClient
-from pmcockpit.connectors.redmine_read import JOURNAL_DAYS, RedmineReader, parse_account, parsing
+from pmcockpit.connectors.layered import LayeredConnector
+from pmcockpit.connectors.redmine_read import (
+    JOURNAL_DAYS,
+    PARSE_HINT,
+    RedmineReader,
+    parse_account,
+)
 from pmcockpit.connectors.redmine_write import NO_DEACTIVATION, RedmineWriter
-from pmcockpit.core.actions import Action
 from pmcockpit.core.capabilities import Capability
 from pmcockpit.core.records import (
     RemoteAccount,
-    RemoteGroup,
-    RemoteMembership,
-    RemoteProject,
-    RemoteRole,
-    RemoteTicket,
     ServerInfo,
 )
 
@@ -41,8 +37,9 @@ FORBIDDEN_ADVICE = (
 )
 
 
-class RedmineConnector:
+class RedmineConnector(LayeredConnector[RedmineReader, RedmineWriter]):
     kind = "redmine"
+    parse_hint = PARSE_HINT
 
     def __init__(
         self,
@@ -65,9 +62,6 @@ class RedmineConnector:
                                     journal_days=int(days) if days else JOURNAL_DAYS)
         self.writer = RedmineWriter(self.reader)
 
-    def __repr__(self) -> str:
-        return f"RedmineConnector(name={self.config.name!r}, url={self.client.base_url!r})"
-
     def capabilities(self) -> frozenset[Capability]:
         return CAPABILITIES
 
@@ -75,9 +69,6 @@ class RedmineConnector:
         if capability is Capability.DEACTIVATE_USERS:
             return NO_DEACTIVATION
         return None
-
-    def _parsing(self, what: str) -> AbstractContextManager[None]:
-        return parsing(self.config.name, what)
 
     async def server_info(self) -> ServerInfo:
         """Redmine's REST API does not tell its version; the call proves the token works."""
@@ -94,50 +85,3 @@ class RedmineConnector:
         with self._parsing("the token's account"):
             account = parse_account(self.client.json(http_probe.response)["user"])
         return ProbeResult(account, http_probe.latency_ms, http_probe.tls_expires_at)
-
-    async def list_accounts(self) -> list[RemoteAccount]:
-        with self._parsing("users"):
-            return await self.reader.list_accounts()
-
-    async def list_groups(self) -> list[RemoteGroup]:
-        with self._parsing("groups"):
-            return await self.reader.list_groups()
-
-    async def list_roles(self) -> list[RemoteRole]:
-        with self._parsing("roles"):
-            return await self.reader.list_roles()
-
-    async def list_projects(self) -> list[RemoteProject]:
-        with self._parsing("projects"):
-            return await self.reader.list_projects()
-
-    async def list_memberships(self, project_ids: list[str]) -> list[RemoteMembership]:
-        with self._parsing("memberships"):
-            return await self.reader.list_memberships(project_ids)
-
-    async def list_tickets(self, *, open_only: bool = False) -> list[RemoteTicket]:
-        with self._parsing("issues"):
-            return await self.reader.list_tickets(open_only=open_only)
-
-    async def plan(self, action: Action) -> list[PlannedCall]:
-        self._check_supported(action)
-        with self._parsing(f"the state for {action.kind.value}"):
-            return await self.writer.plan(action)
-
-    async def capture(self, action: Action) -> dict[str, Any]:
-        self._check_supported(action)
-        with self._parsing(f"the state for {action.kind.value}"):
-            return await self.writer.capture(action)
-
-    async def execute(self, action: Action) -> dict[str, Any]:
-        self._check_supported(action)
-        with self._parsing(f"the result of {action.kind.value}"):
-            return await self.writer.execute(action)
-
-    def _check_supported(self, action: Action) -> None:
-        capability = action.spec.capability
-        if capability not in CAPABILITIES:
-            raise NotSupported(f"{self.config.name}: {self.unsupported_reason(capability)}")
-
-    async def aclose(self) -> None:
-        await self.client.aclose()

@@ -16,13 +16,15 @@ The ``parse_*`` functions are pure: one Redmine JSON object in, one record out.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pmcockpit.connectors.errors import BadResponse, PermissionDenied
+from pmcockpit.connectors.errors import PermissionDenied
 from pmcockpit.connectors.http import ToolClient, json_at, paginate_offset
+from pmcockpit.connectors.layered import parse_time
+from pmcockpit.connectors.layered import parsing as shared_parsing
 from pmcockpit.core.records import (
     AccountStatus,
     ProjectStatus,
@@ -47,23 +49,11 @@ JOURNAL_DAYS = 14
 Json = dict[str, Any]
 
 
-@contextmanager
-def parsing(name: str, what: str) -> Iterator[None]:
-    """Turns a Redmine answer missing what the API promises into BadResponse."""
-    try:
-        yield
-    except (KeyError, IndexError, TypeError, ValueError) as exc:
-        detail = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
-        raise BadResponse(f"{name}: could not read {what} ({detail})",
-                          hint="this Redmine's API answers differently from Redmine 5; "
-                          "check its version") from None
+PARSE_HINT = "this Redmine's API answers differently from Redmine 5; check its version"
 
 
-def parse_time(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    parsed = datetime.fromisoformat(value)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+def parsing(name: str, what: str) -> AbstractContextManager[None]:
+    return shared_parsing(name, what, PARSE_HINT)
 
 
 def _id(value: Any) -> str | None:
