@@ -8,14 +8,18 @@ import sys
 
 import click
 
-from pmcockpit.commands.context import EXIT_FAILED, CliContext, pass_cli
-from pmcockpit.connectors.base import ConnectionConfig
-from pmcockpit.connectors.errors import ConnectorError
-from pmcockpit.connectors.registry import CONNECTOR_KINDS, open_connector
-from pmcockpit.connectors.tokens import KeyringUnavailable, TokenStore, env_token_name
-from pmcockpit.core.records import RemoteAccount
+from pmcockpit.commands.context import EXIT_FAILED, EXIT_USAGE, CliContext, pass_cli
+from pmcockpit.connectors.registry import CONNECTOR_KINDS
+from pmcockpit.connectors.tokens import TokenStore, env_token_name
+from pmcockpit.services.connection_setup import (
+    NewConnection,
+    SetupRefused,
+    add_connection,
+    remove_connection,
+    token_from_environment,
+)
 from pmcockpit.services.health import check_health
-from pmcockpit.services.opener import ADMIN_KEY_OPTION, admin_token_name, real_workspace
+from pmcockpit.services.opener import real_workspace
 from pmcockpit.storage import connections
 from pmcockpit.storage.connections import HealthFacts
 
@@ -66,56 +70,28 @@ def add(cli: CliContext, name: str, kind: str, url: str, token_stdin: bool,
         options: tuple[str, ...], admin_key: bool, no_test: bool) -> None:
     """Add (or replace) the connection NAME and store its API token in the keyring."""
     settings = dict(o.split("=", 1) for o in options if "=" in o)
-    if ADMIN_KEY_OPTION in settings:
-        raise click.UsageError("secrets are not options (options are stored in the database): "
-                               "use --admin-key to give the admin API key")
-    tokens = TokenStore()
-    from_env = tokens.source(name) == "environment"
-    if from_env:
-        token = tokens.get(name)
+    token = secret_admin_key = ""
+    if token_from_environment(name):
         click.echo(f"Using the token from {env_token_name(name)}; nothing is stored.")
     elif token_stdin:
         token = sys.stdin.readline().strip()
     else:
         token = click.prompt(f"API token for {name}", hide_input=True).strip()
-    if not token:
-        raise click.UsageError("the API token is empty")
-    secret_admin_key = ""
     if admin_key:
         secret_admin_key = (sys.stdin.readline() if token_stdin else
                             click.prompt(f"Admin API key for {name}", hide_input=True)).strip()
         if not secret_admin_key:
             raise click.UsageError("the admin API key is empty")
-    config = ConnectionConfig(name=name, kind=kind, url=url.rstrip("/"), token=token,
-                              options={**settings, ADMIN_KEY_OPTION: secret_admin_key}
-                              if secret_admin_key else settings)
-    if not no_test:
-        try:
-            account = asyncio.run(_who_am_i(config))
-        except ConnectorError as error:
-            click.echo(f"Error: {error}", err=True)
-            click.echo("Nothing was stored.", err=True)
-            raise SystemExit(EXIT_FAILED) from error
-        rights = "an administrator" if account.is_admin else "NOT an administrator"
-        click.echo(f"Token works: it belongs to {account.login} ({rights}).")
-    if not from_env:
-        try:
-            tokens.set(name, token)
-            if secret_admin_key:
-                tokens.set(admin_token_name(name), secret_admin_key)
-        except KeyringUnavailable as error:
-            raise click.ClickException(str(error)) from error
-    with cli.open_db().session() as session:
-        connections.add(session, name, kind, config.url, settings)
-    click.echo(f"Connection {name} ({kind}) saved. Next: pmcockpit sync {name}")
-
-
-async def _who_am_i(config: ConnectionConfig) -> RemoteAccount:
-    connector = open_connector(config)
+    new = NewConnection(name, kind, url, token, settings, secret_admin_key)
     try:
-        return await connector.current_account()
-    finally:
-        await connector.aclose()
+        added = asyncio.run(add_connection(cli.open_db(), new, test=not no_test))
+    except SetupRefused as error:
+        click.echo(f"Error: {error}", err=True)
+        raise SystemExit(EXIT_USAGE if error.usage else EXIT_FAILED) from error
+    if added.account is not None:
+        rights = "an administrator" if added.account.is_admin else "NOT an administrator"
+        click.echo(f"Token works: it belongs to {added.account.login} ({rights}).")
+    click.echo(f"Connection {name} ({kind}) saved. Next: pmcockpit sync {name}")
 
 
 @connect.command("list")
@@ -180,11 +156,7 @@ def remove(cli: CliContext, name: str, yes: bool) -> None:
     cli.require_connection(db, name)
     if not yes:
         click.confirm(f"Remove connection {name}, its synced data and its token?", abort=True)
-    with db.session() as session:
-        connections.remove(session, name)
-    try:
-        for secret in (name, admin_token_name(name)):
-            TokenStore().delete(secret)
-    except KeyringUnavailable as error:
-        click.echo(f"The token could not be deleted from the keyring: {error}", err=True)
+    problem = remove_connection(db, name)
+    if problem:
+        click.echo(f"The token could not be deleted from the keyring: {problem}", err=True)
     click.echo(f"Connection {name} removed.")

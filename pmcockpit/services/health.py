@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from pmcockpit.connectors.errors import (
-    AuthenticationFailed,
-    ConnectorError,
-    PermissionDenied,
-    TlsProblem,
-    Unreachable,
-)
+from pmcockpit.connectors.errors import AuthenticationFailed, ConnectorError, PermissionDenied
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage import connections
 from pmcockpit.storage.connections import HealthFacts
@@ -32,12 +26,11 @@ async def _measure(workspace: Workspace, name: str) -> HealthFacts:
     try:
         probe = await connector.probe()
         version = (await connector.server_info()).version
-    except (Unreachable, TlsProblem) as error:
-        return HealthFacts(reachable=False, authenticated=False, error=str(error))
     except (AuthenticationFailed, PermissionDenied) as error:
         return HealthFacts(reachable=True, authenticated=False, error=str(error))
     except ConnectorError as error:
-        return HealthFacts(reachable=True, authenticated=False, error=str(error))
+        # Unreachable, TLS, 5xx, rate limits, answers not understood: not usable now.
+        return HealthFacts(reachable=False, authenticated=False, error=str(error))
     finally:
         await connector.aclose()
     return HealthFacts(

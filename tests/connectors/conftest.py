@@ -8,7 +8,7 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
-from tests.connectors.keyring_backend import MemoryKeyring
+from tests.keyring_backend import MemoryKeyring
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from pmcockpit.connectors.tokens import (
     TokenStore,
     env_token_name,
 )
-from tests.connectors.keyring_backend import MemoryKeyring
+from tests.keyring_backend import MemoryKeyring
 
 CANARY = "canary-5e1f0c1d2b3a"
 

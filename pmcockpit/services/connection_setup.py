@@ -1,0 +1,126 @@
+"""Adding and removing a connection: the one procedure behind `connect add/remove` and the
+Connections screen.
+
+A new connection's token is tried against the tool first; only a token that works
+is kept (in the keyring, or not at all when it comes from PMCOCKPIT_TOKEN_<NAME>),
+and only then is the connection recorded. A refusal stores nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pmcockpit.connectors.base import ConnectionConfig
+from pmcockpit.connectors.errors import ConnectorError
+from pmcockpit.connectors.registry import open_connector
+from pmcockpit.connectors.tokens import KeyringUnavailable, TokenStore, env_token_name
+from pmcockpit.core.records import RemoteAccount
+from pmcockpit.services.opener import ADMIN_KEY_OPTION, admin_token_name
+from pmcockpit.storage import connections
+from pmcockpit.storage.db import Database
+
+
+class SetupRefused(Exception):
+    """The connection was not added; the message says why and what to do."""
+
+    def __init__(self, message: str, *, usage: bool = False) -> None:
+        super().__init__(message)
+        self.usage = usage
+        """True when what was given was wrong, rather than the tool or the keyring."""
+
+
+@dataclass(frozen=True, slots=True)
+class NewConnection:
+    name: str
+    kind: str
+    url: str
+    token: str = ""
+    """Ignored when PMCOCKPIT_TOKEN_<NAME> is set: that one is used and never stored."""
+    options: dict[str, str] = field(default_factory=dict)
+    admin_key: str = ""
+    """Jira's organisation admin API key: a second secret, kept like the token."""
+
+
+@dataclass(frozen=True, slots=True)
+class AddedConnection:
+    name: str
+    token_source: Literal["environment", "keyring"]
+    account: RemoteAccount | None
+    """Whose token it is; None when it was not tried."""
+
+    def summary(self) -> str:
+        where = (f"from {env_token_name(self.name)}, not stored"
+                 if self.token_source == "environment" else "in the keyring")
+        if self.account is None:
+            return f"{self.name} saved without trying its token ({where})."
+        rights = ("an administrator" if self.account.is_admin
+                  else "NOT an administrator: reviews and actions need one")
+        return f"{self.name}: the token ({where}) belongs to {self.account.login}, {rights}."
+
+
+def token_from_environment(name: str, tokens: TokenStore | None = None) -> bool:
+    return (tokens or TokenStore()).source(name) == "environment"
+
+
+async def try_token(config: ConnectionConfig) -> RemoteAccount:
+    """The account the token belongs to; raises ConnectorError when the tool refuses."""
+    # Building the client may read a CA bundle from disk: not on the event loop.
+    connector = await asyncio.to_thread(open_connector, config)
+    try:
+        return await connector.current_account()
+    finally:
+        await connector.aclose()
+
+
+async def add_connection(
+    db: Database, new: NewConnection, *, tokens: TokenStore | None = None, test: bool = True
+) -> AddedConnection:
+    store = tokens or TokenStore()
+    if ADMIN_KEY_OPTION in new.options:
+        raise SetupRefused("secrets are not options (options are stored in the database): "
+                           "give the admin API key as the admin key", usage=True)
+    from_env = await asyncio.to_thread(token_from_environment, new.name, store)
+    token = await asyncio.to_thread(store.get, new.name) if from_env else new.token.strip()
+    if not token:
+        raise SetupRefused(f"the API token is empty: give it, or set {env_token_name(new.name)}",
+                           usage=True)
+    options = {**new.options, ADMIN_KEY_OPTION: new.admin_key} if new.admin_key else new.options
+    config = ConnectionConfig(new.name, new.kind, new.url.rstrip("/"), token, options)
+    account = None
+    if test:
+        try:
+            account = await try_token(config)
+        except ConnectorError as error:
+            raise SetupRefused(f"The tool refused: {error}. Nothing was stored.") from error
+    if not from_env:
+        try:
+            await asyncio.to_thread(store.set, new.name, token)
+            if new.admin_key:
+                await asyncio.to_thread(store.set, admin_token_name(new.name), new.admin_key)
+        except KeyringUnavailable as error:
+            raise SetupRefused(f"{error}. Nothing was stored.") from error
+    await asyncio.to_thread(_save_row, db, new.name, new.kind, config.url, new.options)
+    return AddedConnection(new.name, "environment" if from_env else "keyring", account)
+
+
+def _save_row(db: Database, name: str, kind: str, url: str, options: dict[str, str]) -> None:
+    with db.session() as session:
+        connections.add(session, name, kind, url, options)
+
+
+def remove_connection(db: Database, name: str, tokens: TokenStore | None = None) -> str | None:
+    """Remove the connection, its synced data and its secrets. Blocking: call it in a thread.
+
+    Returns why the keyring could not forget the secrets, or None when all went.
+    """
+    with db.session() as session:
+        connections.remove(session, name)
+    store = tokens or TokenStore()
+    try:
+        for secret in (name, admin_token_name(name)):
+            store.delete(secret)
+    except KeyringUnavailable as error:
+        return str(error)
+    return None
