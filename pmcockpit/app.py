@@ -8,6 +8,7 @@ command away.
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -16,29 +17,41 @@ from functools import partial
 from pathlib import Path
 from typing import ClassVar, NoReturn
 
-from textual import on
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from pmcockpit.config import Settings
 from pmcockpit.screens.areas import AREAS, HOME, Area
-from pmcockpit.screens.base import AreaScreen, Clock
+from pmcockpit.screens.base import AreaScreen, Clock, LiveAreaScreen
 from pmcockpit.screens.commands import GoCommands, HelpCommands
 from pmcockpit.screens.help import HelpScreen, keys_of
+from pmcockpit.services.sync import SyncReport, sync_all
 from pmcockpit.services.workspace import ConnectorOpener, Workspace
+from pmcockpit.storage import connections
 from pmcockpit.storage.db import Database, DatabaseError, open_database
 from pmcockpit.storage.models import utcnow
 from pmcockpit.widgets.summary_panel import SummaryPanel
+from pmcockpit.widgets.sync_messages import SyncFinished, SyncProgressed, SyncRequested
 
 TITLE = "pmcockpit"
 DEMO_TITLE = "pmcockpit DEMO (simulated, nothing real touched)"
 """Short enough to keep the area's name beside it in an 80-column header."""
+DEMO_SHORT_TITLE = "pmcockpit DEMO"
+"""The demo's title while a sync's progress shares the header."""
+
+SYNC_GROUP = "sync"
+
+AREA_KEYS = Binding.Group("Areas", compact=True)
+"""The footer shows the area keys as one "1234567 Areas" group: at 80 columns it then
+keeps room for each screen's own keys. Help and the palette name every area."""
 
 
 def _area_binding(area: Area) -> Binding:
     return Binding(area.key, f"go({area.mode!r})", area.title, id=area.binding_id,
-                   tooltip=area.purpose)
+                   tooltip=area.purpose, group=AREA_KEYS)
 
 
 class CockpitApp(App[None]):
@@ -50,6 +63,8 @@ class CockpitApp(App[None]):
     COMMANDS = App.COMMANDS | {GoCommands, HelpCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         *(_area_binding(area) for area in AREAS),
+        Binding("s", "sync_all", "Sync all", id="app.sync",
+                tooltip="Pull every connected tool's state now; progress in the header"),
         Binding("question_mark", "help", "Help", id="app.help",
                 tooltip="Every key of this screen"),
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave the cockpit"),
@@ -113,10 +128,92 @@ class CockpitApp(App[None]):
                         severity="warning")
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield SystemCommand("Tools: Sync all", "Pull every connected tool's state now (key s)",
+                            self.action_sync_all)
         # Our help screen replaces Textual's key panel ("Keys").
         for command in super().get_system_commands(screen):
             if command.title != "Keys":
                 yield command
+
+    # --- sync -----------------------------------------------------------------------------
+
+    def action_sync_all(self) -> None:
+        self.start_sync(None)
+
+    @on(SyncRequested)
+    def sync_requested(self, message: SyncRequested) -> None:
+        self.start_sync(message.names)
+
+    def start_sync(self, names: list[str] | None) -> None:
+        """Sync ``names`` (all when None), one sync at a time."""
+        if any(w.group == SYNC_GROUP and not w.is_finished for w in self.workers):
+            self.notify("A sync is already running: its progress is in the header.",
+                        severity="warning")
+            return
+        self.sync_tools(names)
+
+    @work(exit_on_error=False, group=SYNC_GROUP, description="Syncing the tools")
+    async def sync_tools(self, names: list[str] | None) -> None:
+        # Async: the connectors are; sync_all does its database work in threads.
+        if names is None:
+            names = await asyncio.to_thread(self._connection_names)
+        positions = {name: place for place, name in enumerate(names, 1)}
+
+        def progress(name: str, what: str) -> None:
+            self.post_message(SyncProgressed(name, what, positions.get(name, 0), len(names)))
+
+        if names:
+            progress(names[0], "connecting")
+        reports = await sync_all(self.workspace, names, progress=progress)
+        self.post_message(SyncFinished(reports))
+
+    def _connection_names(self) -> list[str]:
+        with self.workspace.db.session() as session:
+            return connections.names(session)
+
+    @on(SyncProgressed)
+    def show_sync_progress(self, message: SyncProgressed) -> None:
+        short = DEMO_SHORT_TITLE if self.workspace.demo else TITLE
+        self.title = (f"{short} · syncing {message.connection} "
+                      f"{message.position}/{message.total}: {message.what}…")
+
+    @on(SyncFinished)
+    def sync_finished(self, message: SyncFinished) -> None:
+        self._restore_title()
+        self._tell_sync_outcome(message.reports)
+        # Only the visible area reloads now; the others read again when shown.
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, LiveAreaScreen):
+                screen.load()
+                break
+
+    def _tell_sync_outcome(self, reports: list[SyncReport]) -> None:
+        if not reports:
+            self.notify("No tools to sync: add one on the Connections screen (key 6).",
+                        severity="warning")
+            return
+        failed = [report for report in reports if not report.ok]
+        for report in failed:
+            self.notify(f"{report.error}\nThe cockpit keeps showing the state of the last "
+                        "good sync.", title=f"Sync of {report.connection} failed",
+                        severity="error", timeout=12, markup=False)
+        done = [f"{r.connection} in {r.seconds:.1f}s" for r in reports if r.ok]
+        if len(done) == 1:
+            self.notify(done[0], title="Synced", markup=False)
+        elif done:
+            title = f"Synced {len(done)} of {len(reports)} tools" if failed else \
+                f"Synced {len(done)} tools"
+            self.notify(", ".join(done), title=title, markup=False)
+
+    def _restore_title(self) -> None:
+        self.title = DEMO_TITLE if self.workspace.demo else TITLE
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """An unexpected sync failure (a bug, not a tool being down) still ends the sync."""
+        if event.worker.group == SYNC_GROUP and event.state == WorkerState.ERROR:
+            self._restore_title()
+            self.notify(f"{event.worker.error}", title="Sync failed", severity="error",
+                        timeout=12, markup=False)
 
 
 # --- entry points ---------------------------------------------------------------------

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pmcockpit.screens.audit import AuditScreen
 from pmcockpit.screens.base import AreaScreen
 from pmcockpit.screens.checklist import ChecklistScreen
+from pmcockpit.screens.connections import ConnectionsScreen
 from pmcockpit.screens.home import HomeScreen
 from pmcockpit.screens.permissions import PermissionsScreen
 from pmcockpit.screens.queue import QueueScreen
@@ -38,6 +40,8 @@ AREAS: tuple[Area, ...] = (
     Area("permissions", "3", "Permissions", "Accounts and rights to review", PermissionsScreen),
     Area("queue", "4", "Queue", "Support tickets and their service level", QueueScreen),
     Area("rollout", "5", "Rollout", "Rollouts, phases and milestones", RolloutScreen),
+    Area("connections", "6", "Connections", "Each tool's sync, health, token", ConnectionsScreen),
+    Area("audit", "7", "Audit", "Every action taken in a tool; verify, undo", AuditScreen),
 )
 
 HOME = AREAS[0].mode

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Grid
@@ -9,6 +11,8 @@ from textual.containers import Grid
 from pmcockpit.messages import HomeSummaryLoaded
 from pmcockpit.screens import home_text
 from pmcockpit.screens.base import LiveAreaScreen
+from pmcockpit.services.checklist import checklists_due
+from pmcockpit.storage.checklist_runs import to_local
 from pmcockpit.storage.summary import home_summary
 from pmcockpit.widgets.summary_panel import SummaryPanel
 
@@ -34,7 +38,9 @@ class HomeScreen(LiveAreaScreen):
         now = self.clock()
         with self.workspace.db.session() as session:
             summary = home_summary(session, now, self.workspace.settings)
-        self.post_message(HomeSummaryLoaded(summary))
+        # The checklist counts in the administrator's local day; the clock gives UTC.
+        due = checklists_due(self.workspace, to_local(now))
+        self.post_message(HomeSummaryLoaded(replace(summary, checklist_runs=tuple(due))))
 
     @on(HomeSummaryLoaded)
     def show_summary(self, message: HomeSummaryLoaded) -> None:

@@ -11,6 +11,7 @@ from textual.content import Content
 from pmcockpit.core.risk import RULE_LABELS, Severity
 from pmcockpit.core.sla import SlaState
 from pmcockpit.screens._format import ago, plural, span
+from pmcockpit.storage.connections import HealthFacts
 from pmcockpit.storage.summary import HomeSummary
 
 PanelText = tuple[Content, list[Content]]
@@ -140,26 +141,51 @@ def tools_text(summary: HomeSummary) -> PanelText:
         lead = Content.assemble(lead, " · ", (f"{failing} failing", "$text-error"))
     if never:
         lead = Content.assemble(lead, " · ", (f"{never} never synced", "$text-warning"))
+    down = sum(1 for tool in summary.tools if tool.down)
+    if down:
+        lead = Content.assemble(lead, " · ", (f"{down} down", "$text-error"))
     name_width = max(len(tool.name) for tool in summary.tools)
     kind_width = max(len(tool.kind) for tool in summary.tools)
+    health_width = max(len(_health_words(tool.health)[0]) for tool in summary.tools)
     rows = []
     # Failing and never-synced tools first: if the panel runs out of room, healthy ones go.
-    for tool in sorted(summary.tools, key=lambda t: (not t.last_sync_error,
+    for tool in sorted(summary.tools, key=lambda t: (not (t.last_sync_error or t.down),
                                                      t.last_sync_at is not None)):
+        troubled = bool(tool.last_sync_error) or tool.down
         if tool.last_sync_error:
             mark, state = ("✗ ", "$error"), (f"failed: {tool.last_sync_error}", "$text-error")
         elif tool.last_sync_at is None:
             mark, state = ("○ ", "$warning"), ("never synced", "$text-warning")
         else:
             mark, state = ("● ", "$success"), (plural(tool.accounts, "account"), "")
-        synced = ""
+        if tool.down:
+            mark = ("✗ ", "$error")
+        synced = ("", "")
         if tool.last_sync_at is not None:
-            synced = f"synced {ago(tool.last_sync_at, summary.now)}  "
+            # A tool in trouble: the cockpit works from its last good sync; say how old.
+            synced = (f"data {span(summary.now - tool.last_sync_at)} old  ", "$text-warning") \
+                if troubled else (f"synced {ago(tool.last_sync_at, summary.now)}  ",
+                                  "$text-muted")
         rows.append(Content.assemble(
             mark,
             (tool.name.ljust(name_width) + "  ", "bold"),
             (tool.kind.ljust(kind_width) + "  ", "$text-muted"),
-            (synced, "$text-muted"),
+            _health_words(tool.health, health_width),
+            synced,
             state,
         ))
     return lead, rows
+
+
+def _health_words(health: HealthFacts | None, width: int = 0) -> tuple[str, str]:
+    """The last health check in a word or two: "up 85 ms", "down", "auth failed"."""
+    if health is None:
+        words, style = "", ""
+    elif not health.reachable:
+        words, style = "down  ", "$text-error"
+    elif not health.authenticated:
+        words, style = "auth failed  ", "$text-error"
+    else:
+        latency = f" {health.latency_ms:.0f} ms" if health.latency_ms is not None else ""
+        words, style = f"up{latency}  ", "$text-success"
+    return words.ljust(width), style

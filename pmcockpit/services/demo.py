@@ -11,22 +11,28 @@ from __future__ import annotations
 
 import asyncio
 import random
+import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from pmcockpit.config import Settings
 from pmcockpit.connectors.base import ConnectionConfig, Connector
 from pmcockpit.connectors.registry import CONNECTOR_KINDS, open_connector
 from pmcockpit.core.actions import Action, ActionKind
 from pmcockpit.services.actions import ActionRunner
+from pmcockpit.services.checklist import seed_demo_history
 from pmcockpit.services.sync import sync_all
+from pmcockpit.services.templates import demo_daily_inspection
 from pmcockpit.services.workspace import ConnectorOpener, Workspace
 from pmcockpit.sim import SimTool, build_org
 from pmcockpit.sim.dialects import KNOWN as SIM_DIALECTS
 from pmcockpit.sim.org import Organisation
+from pmcockpit.sim.smtp import SmtpGreeter
 from pmcockpit.storage import connections
+from pmcockpit.storage.checklist_runs import to_local
 from pmcockpit.storage.connections import HealthFacts
 from pmcockpit.storage.db import Database
 from pmcockpit.storage.models import utcnow
@@ -56,9 +62,8 @@ def available_tools() -> list[DemoTool]:
 def sim_opener(tools: Mapping[str, SimTool]) -> ConnectorOpener:
     def open_named(name: str) -> Connector:
         tool = tools[name]
-        options = dict(getattr(tool, "connector_options", {}) or {})
         config = ConnectionConfig(name=name, kind=tool.dialect.name, url=tool.url,
-                                  token=tool.token, options=options)
+                                  token=tool.token, options=tool.connector_options)
         return open_connector(config, transport=tool.transport())
 
     return open_named
@@ -69,19 +74,40 @@ def open_demo(
     db: Database, settings: Settings, *, seed: int = 7, scale: int = 150,
     now: datetime | None = None,
 ) -> Iterator[Workspace]:
-    """A demo workspace on ``db``: connections added, synced, with history."""
+    """A demo workspace on ``db``: connections added, synced, with history, and the daily
+    inspection due today (a few past runs, one missed) whose checks find a fresh backup
+    file and a mail server; ``now`` is naive UTC."""
     org = build_org(seed=seed, scale=scale, now=now)
     tools = {t.connection: SimTool(t.kind, org=org) for t in available_tools()}
-    workspace = Workspace(
-        replace(settings, operator=DEMO_OPERATOR, read_only=False), db, sim_opener(tools),
-        demo=True,
-    )
-    with db.session() as session:
-        for tool in available_tools():
-            connections.add(session, tool.connection, tool.kind, tools[tool.connection].url,
-                            {"label": tool.label})
-    asyncio.run(_build_history(workspace, org))
-    yield workspace
+    with _demo_checklists() as checklist_dir:
+        workspace = Workspace(
+            replace(settings, operator=DEMO_OPERATOR, read_only=False,
+                    templates_dir=str(checklist_dir)),
+            db, sim_opener(tools), demo=True,
+        )
+        with db.session() as session:
+            for tool in available_tools():
+                connections.add(session, tool.connection, tool.kind,
+                                tools[tool.connection].url, {"label": tool.label})
+        asyncio.run(_build_history(workspace, org))
+        seed_demo_history(workspace, None if now is None else to_local(now))
+        yield workspace
+
+
+@contextmanager
+def _demo_checklists() -> Iterator[Path]:
+    """A checklist folder whose daily inspection checks a backup folder with last night's
+    file and a mail server on loopback; both go when the demo ends."""
+    with tempfile.TemporaryDirectory(prefix="pmcockpit-demo-checklists-") as folder, \
+            SmtpGreeter() as smtp:
+        backups = Path(folder) / "backups"
+        backups.mkdir()
+        (backups / f"pm-tool-{utcnow():%Y-%m-%d}.sql.gz").write_bytes(b"demo backup\n")
+        checklists = Path(folder) / "checklists"
+        checklists.mkdir()
+        (checklists / "daily-inspection.toml").write_text(
+            demo_daily_inspection(backups, smtp.host, smtp.port), encoding="utf-8")
+        yield checklists
 
 
 async def _build_history(workspace: Workspace, org: Organisation) -> None:

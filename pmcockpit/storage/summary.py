@@ -29,6 +29,7 @@ from pmcockpit.core.risk import (
     worst,
 )
 from pmcockpit.core.sla import SlaState, SlaStatus, sla_hours_for, sla_status, waiting_cutoffs
+from pmcockpit.storage.connections import HealthFacts, latest_health
 from pmcockpit.storage.models import Account, Connection, Ticket, TicketComment
 
 HOME_LIST_LENGTH = 3
@@ -45,6 +46,14 @@ class ToolHealth:
     accounts: int
     last_sync_at: datetime | None
     last_sync_error: str | None
+    health: HealthFacts | None = None
+    """The newest health check; None before the first."""
+
+    @property
+    def down(self) -> bool:
+        """Unreachable or refusing the token at the last check."""
+        return self.health is not None and not (self.health.reachable
+                                                and self.health.authenticated)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,8 +158,10 @@ def tool_health(session: Session) -> list[ToolHealth]:
         .group_by(Connection.id)
         .order_by(Connection.name)
     )
+    health = latest_health(session)
     return [
-        ToolHealth(c.name, c.kind, c.url, accounts, c.last_sync_at, c.last_sync_error)
+        ToolHealth(c.name, c.kind, c.url, accounts, c.last_sync_at, c.last_sync_error,
+                   HealthFacts.of(health[c.name]) if c.name in health else None)
         for c, accounts in session.execute(query)
     ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -40,9 +41,20 @@ def filled_db(db: Database) -> Database:
     return db
 
 
+@pytest.fixture(autouse=True)
+def utc_local_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Checklist runs count local days: pin the zone so "today" and "overdue" stay put."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
 @pytest.fixture
-def settings() -> Settings:
-    return Settings(operator="tester")
+def settings(tmp_path: Path) -> Settings:
+    """Never the user's own checklist folder: only the built-in templates."""
+    return Settings(operator="tester", templates_dir=str(tmp_path / "checklists"))
 
 
 def no_connector(name: str) -> Connector:

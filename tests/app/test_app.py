@@ -8,7 +8,9 @@ from textual.widgets import DataTable
 from pmcockpit.app import DEMO_TITLE, CockpitApp
 from pmcockpit.config import Settings
 from pmcockpit.screens.areas import AREAS, Area
+from pmcockpit.screens.audit import AuditScreen
 from pmcockpit.screens.checklist import ChecklistScreen
+from pmcockpit.screens.connections import ConnectionsScreen
 from pmcockpit.screens.help import HelpScreen
 from pmcockpit.screens.home import HomeScreen
 from pmcockpit.screens.permissions import PermissionsScreen
@@ -24,7 +26,8 @@ from tests.app.helpers import notifications, open_palette_and_run, panel_text, s
 SIZE = (80, 24)
 SCREENS = {
     "home": HomeScreen, "checklist": ChecklistScreen, "permissions": PermissionsScreen,
-    "queue": QueueScreen, "rollout": RolloutScreen,
+    "queue": QueueScreen, "rollout": RolloutScreen, "connections": ConnectionsScreen,
+    "audit": AuditScreen,
 }
 
 
@@ -39,7 +42,7 @@ async def test_starts_on_home_with_a_panel_per_topic(db: Database, make_app: App
                           "panel-tools"]
         assert "No tool connected yet" in panel_text(app, "panel-tools")
         assert "pmcockpit connect add NAME" in panel_text(app, "panel-tools")
-        assert "arrives in a coming version" in panel_text(app, "panel-checklist")
+        assert "Daily inspection" in panel_text(app, "panel-checklist")
         assert "arrives in a coming version" in panel_text(app, "panel-rollout")
         assert "connect a tool first" in panel_text(app, "panel-review")
 
@@ -94,7 +97,7 @@ async def test_screen_keys_are_palette_commands_too(filled_db: Database,
 
 async def test_empty_areas_say_what_to_do_first(db: Database, make_app: AppFactory) -> None:
     app = make_app(db)
-    expected = {"2": "No checklist runs yet.", "3": "No accounts synced yet.",
+    expected = {"3": "No accounts synced yet.",
                 "4": "No tickets yet.", "5": "No rollouts tracked yet."}
     async with app.run_test(size=SIZE) as pilot:
         for key, headline in expected.items():
@@ -199,17 +202,15 @@ async def test_panels_open_their_area_by_enter_and_by_click(filled_db: Database,
         assert app.current_mode == "queue"
 
 
-async def test_a_panel_for_an_area_not_built_yet_says_so(db: Database,
-                                                         make_app: AppFactory) -> None:
+async def test_the_tools_panel_opens_the_connections_screen(db: Database,
+                                                            make_app: AppFactory) -> None:
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.screen.query_one("#panel-tools").focus()
         await pilot.press("enter")
-        await pilot.pause()
-        assert app.current_mode == "home"
-        assert any("Connections screen is not in this version" in n
-                   for n in notifications(app))
+        await settle(pilot)
+        assert app.current_mode == "connections"
 
 
 async def test_a_failed_read_becomes_a_notification(
