@@ -17,7 +17,7 @@ from click.testing import CliRunner, Result
 
 from pmcockpit.cli import main
 from pmcockpit.sim import RunningServer, SimTool, serve
-from tests.connectors.keyring_backend import MemoryKeyring
+from tests.keyring_backend import MemoryKeyring
 
 CANARY = "canary-7f3e9d1c2b4a-token-do-not-print"
 
