@@ -13,6 +13,9 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+THIS_SCREEN, EVERYWHERE, MOVING_AROUND = "This screen", "Everywhere", "Moving around"
+GROUP_ORDER = (THIS_SCREEN, EVERYWHERE, MOVING_AROUND)
+
 
 @dataclass(frozen=True, slots=True)
 class KeyHelp:
@@ -20,7 +23,7 @@ class KeyHelp:
     """Every key doing this, as the footer shows them ("q, ^c")."""
     description: str
     where: str
-    """"This screen" or "Everywhere"."""
+    """One of :data:`GROUP_ORDER`."""
     binding_id: str = ""
     """What to write in the config's keymap to remap it; empty for Textual's own keys."""
 
@@ -32,7 +35,11 @@ def keys_of(screen: Screen[object]) -> list[KeyHelp]:
     for node, binding, _enabled, tooltip in screen.active_bindings.values():
         if not binding.description:
             continue
-        where = "Everywhere" if isinstance(node, App) else "This screen"
+        if isinstance(node, App):
+            where = EVERYWHERE
+        else:
+            # Our keys carry ids; Textual's own (a table's cursor keys) do not.
+            where = THIS_SCREEN if binding.id else MOVING_AROUND
         description = binding.description
         if tooltip or binding.tooltip:
             description = f"{description}: {tooltip or binding.tooltip}"
@@ -41,7 +48,7 @@ def keys_of(screen: Screen[object]) -> list[KeyHelp]:
         )
     rows = [KeyHelp(", ".join(keys), description, where, binding_id)
             for (where, _action, description, binding_id), keys in grouped.items()]
-    return sorted(rows, key=lambda row: row.where == "Everywhere")
+    return sorted(rows, key=lambda row: GROUP_ORDER.index(row.where))
 
 
 def key_table(keys: list[KeyHelp]) -> Table:

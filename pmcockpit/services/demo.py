@@ -24,6 +24,7 @@ from pmcockpit.connectors.registry import CONNECTOR_KINDS, open_connector
 from pmcockpit.core.actions import Action, ActionKind
 from pmcockpit.services.actions import ActionRunner
 from pmcockpit.services.checklist import seed_demo_history
+from pmcockpit.services.health import check_all
 from pmcockpit.services.sync import sync_all
 from pmcockpit.services.templates import demo_daily_inspection
 from pmcockpit.services.workspace import ConnectorOpener, Workspace
@@ -45,12 +46,14 @@ class DemoTool:
     connection: str
     kind: str
     label: str
+    latency_ms: float
+    """How long the simulated tool takes to answer once the demo is up, like a real one."""
 
 
 DEMO_TOOLS = (
-    DemoTool("redmine", "redmine", "Redmine 5.0 (Operations and Finance)"),
-    DemoTool("jira", "jira", "Jira Cloud (Product planning)"),
-    DemoTool("gitlab", "gitlab", "GitLab 17 (Engineering)"),
+    DemoTool("redmine", "redmine", "Redmine 5.0 (Operations and Finance)", 35),
+    DemoTool("jira", "jira", "Jira Cloud (Product planning)", 110),
+    DemoTool("gitlab", "gitlab", "GitLab 17 (Engineering)", 60),
 )
 
 
@@ -89,7 +92,7 @@ def open_demo(
             for tool in available_tools():
                 connections.add(session, tool.connection, tool.kind,
                                 tools[tool.connection].url, {"label": tool.label})
-        asyncio.run(_build_history(workspace, org))
+        asyncio.run(_build_history(workspace, org, tools))
         seed_demo_history(workspace, None if now is None else to_local(now))
         yield workspace
 
@@ -110,11 +113,16 @@ def _demo_checklists() -> Iterator[Path]:
         yield checklists
 
 
-async def _build_history(workspace: Workspace, org: Organisation) -> None:
+async def _build_history(workspace: Workspace, org: Organisation,
+                         tools: Mapping[str, SimTool]) -> None:
     await sync_all(workspace)
     await asyncio.to_thread(_record_health_history, workspace)
     await _past_actions(workspace, org)
     await sync_all(workspace)  # the synced state shows what the actions changed
+    # Built at full speed; from now on the tools answer at a network's pace.
+    for tool in available_tools():
+        tools[tool.connection].faults.latency_ms = tool.latency_ms
+    await check_all(workspace)  # today's health, measured like any other day
 
 
 def _record_health_history(workspace: Workspace, days: int = 30) -> None:
