@@ -6,13 +6,17 @@ never as markup, so a ticket subject with brackets prints as written.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from textual.content import Content
 
 from pmcockpit.core.risk import RULE_LABELS, Severity
 from pmcockpit.core.sla import SlaState
 from pmcockpit.screens._format import ago, plural, span
+from pmcockpit.storage.checklist_runs import to_local
 from pmcockpit.storage.connections import HealthFacts
 from pmcockpit.storage.summary import HomeSummary
+from pmcockpit.widgets.checklist_items import due_label
 
 PanelText = tuple[Content, list[Content]]
 
@@ -49,11 +53,21 @@ def checklist_text(summary: HomeSummary) -> PanelText:
         Content.assemble(
             ("✗ " if run.overdue else "○ ", "$error" if run.overdue else "$text-muted"),
             run.name,
-            (f"  due {ago(run.due_at, summary.now)}" if run.overdue else "", "$text-muted"),
+            (f"  {_when_due(run.due_at, run.overdue, summary.now)}", "$text-muted"),
         )
         for run in runs
     ]
     return lead, rows
+
+
+def _when_due(due_at: datetime, overdue: bool, now: datetime) -> str:
+    """"due 2d ago", "by 10:00" today, or the day it is due."""
+    if overdue:
+        return f"due {ago(due_at, now)}"
+    local_due, local_now = to_local(due_at), to_local(now)
+    if local_due.date() == local_now.date():
+        return f"by {local_due:%H:%M}"
+    return f"due {due_label(local_due, local_now)}"
 
 
 def queue_text(summary: HomeSummary) -> PanelText:

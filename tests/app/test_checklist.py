@@ -346,7 +346,7 @@ async def test_home_lists_the_runs_due_and_overdue(fixed_workspace: Workspace) -
             "1 run due today, 2 overdue",
             "✗ Quarterly satisfaction survey  due 46d ago",
             "✗ Monthly version report  due 3d ago",
-            "○ Daily inspection",
+            "○ Daily inspection  by 10:00",
         ]
 
 
