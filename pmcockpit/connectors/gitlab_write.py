@@ -16,7 +16,6 @@ cannot see the project is dropped silently, so the result is checked.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from pmcockpit.connectors.base import PlannedCall
@@ -29,6 +28,7 @@ from pmcockpit.connectors.gitlab_parse import (
     ticket_id,
 )
 from pmcockpit.connectors.gitlab_read import GitLabReader
+from pmcockpit.connectors.layered import Prepared, PreparingWriter, as_id
 from pmcockpit.core.actions import Action, ActionKind
 
 DEFAULT_GROUP_ACCESS = 30
@@ -71,23 +71,6 @@ USER_VERBS = {ActionKind.LOCK_USER: "block", ActionKind.UNLOCK_USER: "unblock",
               ActionKind.DEACTIVATE_USER: "deactivate", ActionKind.ACTIVATE_USER: "activate"}
 
 
-@dataclass
-class Prepared:
-    """What an action will do, decided from the state read just now."""
-
-    calls: list[PlannedCall]
-    before: dict[str, Any] = field(default_factory=dict)
-    facts: dict[str, Any] = field(default_factory=dict)
-    """What ``execute`` reports. Never keys of ``before``: undo reads both, facts last."""
-    expect: dict[str, Any] = field(default_factory=dict)
-    """What to check after running (an assignee GitLab may have dropped)."""
-
-
-def _int(value: Any, what: str) -> int:
-    try:
-        return int(str(value))
-    except (TypeError, ValueError):
-        raise Rejected(f"{what} must be a GitLab id (a number), not {value!r}") from None
 
 
 def _level(action: Action) -> int:
@@ -108,18 +91,16 @@ def _membership(text: str) -> tuple[str, str, str]:
     return found.group(1), found.group(2), found.group(3)
 
 
-class GitLabWriter:
+def _int(value: object, what: str) -> int:
+    return as_id(value, what, "GitLab")
+
+
+class GitLabWriter(PreparingWriter):
     def __init__(self, reader: GitLabReader, *,
                  group_access: int = DEFAULT_GROUP_ACCESS) -> None:
         self.read = reader
         self.client = reader.client
         self.group_access = group_access
-
-    async def plan(self, action: Action) -> list[PlannedCall]:
-        return (await self.prepare(action)).calls
-
-    async def capture(self, action: Action) -> dict[str, Any]:
-        return (await self.prepare(action)).before
 
     async def execute(self, action: Action) -> dict[str, Any]:
         prepared = await self.prepare(action)

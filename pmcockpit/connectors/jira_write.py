@@ -15,7 +15,6 @@ through one of the issue's transitions; rich text is ADF.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
@@ -33,6 +32,7 @@ from pmcockpit.connectors.jira_parse import (
     split_membership_id,
 )
 from pmcockpit.connectors.jira_read import API, JiraReader
+from pmcockpit.connectors.layered import Prepared, PreparingWriter
 from pmcockpit.core.actions import Action, ActionKind
 
 NO_DEACTIVATION = "Jira has no deactivation of its own; lock the user (suspend access) instead"
@@ -44,13 +44,6 @@ GROUP_PREFIX = "group:"
 DEFAULT_ISSUE_TYPE = "Task"
 
 
-@dataclass
-class Prepared:
-    """What an action will do, decided from the state read just now."""
-
-    calls: list[PlannedCall]
-    before: dict[str, Any] = field(default_factory=dict)
-    facts: dict[str, Any] = field(default_factory=dict)
 
 
 def _role_ids(action: Action) -> list[str]:
@@ -76,19 +69,13 @@ def _query(kind: str, principal: str) -> str:
     return urlencode({"user" if kind == "user" else "groupId": principal})
 
 
-class JiraWriter:
+class JiraWriter(PreparingWriter):
     def __init__(self, reader: JiraReader, admin_client: ToolClient | None = None,
                  *, issue_type: str = DEFAULT_ISSUE_TYPE) -> None:
         self.read = reader
         self.client = reader.client
         self.admin_client = admin_client
         self.issue_type = issue_type
-
-    async def plan(self, action: Action) -> list[PlannedCall]:
-        return (await self.prepare(action)).calls
-
-    async def capture(self, action: Action) -> dict[str, Any]:
-        return (await self.prepare(action)).before
 
     async def execute(self, action: Action) -> dict[str, Any]:
         prepared = await self.prepare(action)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Generic, Protocol, TypeVar
 
 from pmcockpit.connectors.base import ConnectionConfig, PlannedCall
-from pmcockpit.connectors.errors import BadResponse, NotSupported
+from pmcockpit.connectors.errors import BadResponse, NotSupported, Rejected
 from pmcockpit.connectors.http import ToolClient
 from pmcockpit.core.actions import Action
 from pmcockpit.core.capabilities import Capability
@@ -44,6 +45,42 @@ def parse_time(value: Any) -> datetime | None:
         return None
     parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def as_id(value: Any, what: str, tool: str) -> int:
+    """A numeric id typed by a person, or Rejected saying what was expected."""
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        raise Rejected(f"{what} must be a {tool} id (a number), not {value!r}") from None
+
+
+@dataclass
+class Prepared:
+    """What an action will do, decided from the tool's state read just now."""
+
+    calls: list[PlannedCall]
+    before: dict[str, Any] = field(default_factory=dict)
+    """The state the action changes, for undo."""
+    facts: dict[str, Any] = field(default_factory=dict)
+    """What ``execute`` reports. Never keys of ``before``: undo reads both, ``before`` wins."""
+    empty_rejection: str | None = None
+    """What a refusal with an empty body means here (Redmine's inherited memberships)."""
+    expect: dict[str, Any] = field(default_factory=dict)
+    """What to check after running (an assignee GitLab may have dropped silently)."""
+
+
+class PreparingWriter:
+    """A writer whose dry run and capture both come from :meth:`prepare`."""
+
+    async def prepare(self, action: Action) -> Prepared:
+        raise NotImplementedError
+
+    async def plan(self, action: Action) -> list[PlannedCall]:
+        return (await self.prepare(action)).calls
+
+    async def capture(self, action: Action) -> dict[str, Any]:
+        return (await self.prepare(action)).before
 
 
 class Reader(Protocol):

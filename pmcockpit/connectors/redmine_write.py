@@ -14,11 +14,11 @@ an issue status change the workflow forbids is dropped silently (so it is checke
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from pmcockpit.connectors.base import PlannedCall
 from pmcockpit.connectors.errors import NotSupported, Rejected
+from pmcockpit.connectors.layered import Prepared, PreparingWriter, as_id
 from pmcockpit.connectors.redmine_read import (
     ACCOUNT_STATUS_IDS,
     ACCOUNT_STATUSES,
@@ -33,22 +33,6 @@ LOCKED = ACCOUNT_STATUS_IDS[AccountStatus.LOCKED]
 ACTIVE = ACCOUNT_STATUS_IDS[AccountStatus.ACTIVE]
 
 
-@dataclass
-class Prepared:
-    """What an action will do, decided from the state read just now."""
-
-    calls: list[PlannedCall]
-    before: dict[str, Any] = field(default_factory=dict)
-    facts: dict[str, Any] = field(default_factory=dict)
-    """Facts known before running (e.g. the id of a membership that is extended)."""
-    empty_rejection: str | None = None
-
-
-def _int(value: Any, what: str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Rejected(f"{what} must be a Redmine id (a number), not {value!r}") from None
 
 
 def _role_ids(action: Action) -> list[int]:
@@ -63,16 +47,14 @@ def _principal(membership: Json) -> tuple[str, str]:
     return str(principal.get("id")), str(principal.get("name", "?"))
 
 
-class RedmineWriter:
+def _int(value: object, what: str) -> int:
+    return as_id(value, what, "Redmine")
+
+
+class RedmineWriter(PreparingWriter):
     def __init__(self, reader: RedmineReader) -> None:
         self.read = reader
         self.client = reader.client
-
-    async def plan(self, action: Action) -> list[PlannedCall]:
-        return (await self.prepare(action)).calls
-
-    async def capture(self, action: Action) -> dict[str, Any]:
-        return (await self.prepare(action)).before
 
     async def execute(self, action: Action) -> dict[str, Any]:
         prepared = await self.prepare(action)
