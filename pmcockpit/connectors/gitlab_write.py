@@ -71,8 +71,6 @@ USER_VERBS = {ActionKind.LOCK_USER: "block", ActionKind.UNLOCK_USER: "unblock",
               ActionKind.DEACTIVATE_USER: "deactivate", ActionKind.ACTIVATE_USER: "activate"}
 
 
-
-
 def _level(action: Action) -> int:
     """The one access level ``role_ids`` names: GitLab gives each member exactly one."""
     value = action.params.get("role_ids") or []

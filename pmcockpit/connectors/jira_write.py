@@ -44,8 +44,6 @@ GROUP_PREFIX = "group:"
 DEFAULT_ISSUE_TYPE = "Task"
 
 
-
-
 def _role_ids(action: Action) -> list[str]:
     value = action.params.get("role_ids") or []
     items = value if isinstance(value, list) else [value]

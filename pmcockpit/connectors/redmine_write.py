@@ -33,8 +33,6 @@ LOCKED = ACCOUNT_STATUS_IDS[AccountStatus.LOCKED]
 ACTIVE = ACCOUNT_STATUS_IDS[AccountStatus.ACTIVE]
 
 
-
-
 def _role_ids(action: Action) -> list[int]:
     value = action.params.get("role_ids") or []
     items = value if isinstance(value, list) else [value]
