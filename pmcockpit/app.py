@@ -24,6 +24,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from pmcockpit.config import Settings
+from pmcockpit.messages import SyncFinished, SyncProgressed, SyncRequested
 from pmcockpit.screens.areas import AREAS, HOME, Area
 from pmcockpit.screens.base import AreaScreen, Clock, LiveAreaScreen
 from pmcockpit.screens.commands import GoCommands, HelpCommands
@@ -34,7 +35,6 @@ from pmcockpit.storage import connections
 from pmcockpit.storage.db import Database, DatabaseError, open_database
 from pmcockpit.storage.models import utcnow
 from pmcockpit.widgets.summary_panel import SummaryPanel
-from pmcockpit.widgets.sync_messages import SyncFinished, SyncProgressed, SyncRequested
 
 TITLE = "pmcockpit"
 DEMO_TITLE = "pmcockpit DEMO (simulated, nothing real touched)"

@@ -13,7 +13,7 @@ The callback is optional. The dialog also posts :class:`ActionDialog.Completed` 
 the screen that opened it once anything ran, so that screen decides what to reload
 (``@on(ActionDialog.Completed)``; ``message.connections`` names the tools touched,
 whose synced state is now behind until their next sync: to catch up, post
-``SyncRequested(sorted(message.connections))`` from ``pmcockpit.widgets.sync_messages``).
+``SyncRequested(sorted(message.connections))`` from ``pmcockpit.messages``).
 
 What the user sees: each action's description and the calls it would make (a dry
 run through :meth:`ActionRunner.preview`), or why it would be refused (read-only

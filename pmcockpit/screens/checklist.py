@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
+from pmcockpit.messages import OverviewLoaded, RunOpened
 from pmcockpit.screens.base import Clock, LiveAreaScreen
 from pmcockpit.screens.checklist_history import ChecklistHistoryScreen
 from pmcockpit.screens.checklist_run import ChecklistRunScreen
@@ -33,7 +34,6 @@ from pmcockpit.widgets.checklist_items import (
     problems_text,
     problems_title,
 )
-from pmcockpit.widgets.checklist_messages import OverviewLoaded, RunOpened
 
 STATE_WIDTH = 14
 """Fits "✗ OVERDUE 23h"."""

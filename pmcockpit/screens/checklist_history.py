@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
+from pmcockpit.messages import HistoryLoaded
 from pmcockpit.screens.base import Clock, LiveAreaScreen
 from pmcockpit.services.checklist import HistoryEntry, history
 from pmcockpit.services.workspace import Workspace
@@ -27,7 +28,6 @@ from pmcockpit.widgets.checklist_items import (
     rate_text,
     timeliness_cell,
 )
-from pmcockpit.widgets.checklist_messages import HistoryLoaded
 
 PERIOD_WIDTH = 15
 OUTCOME_WIDTH = 9

@@ -25,6 +25,12 @@ from textual.widgets import DataTable, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from pmcockpit.core.checklist import RunStep, StepState
+from pmcockpit.messages import (
+    ChecksFinished,
+    ChecksProgressed,
+    RunLoaded,
+    StepRefused,
+)
 from pmcockpit.screens.base import Clock, LiveAreaScreen
 from pmcockpit.screens.checklist_history import ChecklistHistoryScreen
 from pmcockpit.screens.checklist_note import NoteDialog
@@ -51,12 +57,6 @@ from pmcockpit.widgets.checklist_items import (
     step_detail,
     step_kind,
     step_summary,
-)
-from pmcockpit.widgets.checklist_messages import (
-    ChecksFinished,
-    ChecksProgressed,
-    RunLoaded,
-    StepRefused,
 )
 
 CHECKS_GROUP = "checklist-checks"

@@ -23,6 +23,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from pmcockpit.connectors.tokens import TokenStore
+from pmcockpit.messages import SyncRequested
 from pmcockpit.screens._format import ago, plural
 from pmcockpit.screens.base import LiveAreaScreen
 from pmcockpit.screens.connection_dialogs import AddConnectionForm, ConfirmRemoval
@@ -31,7 +32,6 @@ from pmcockpit.services.health import check_health
 from pmcockpit.storage import connections
 from pmcockpit.storage.connections import HealthFacts
 from pmcockpit.widgets.empty_state import EmptyState
-from pmcockpit.widgets.sync_messages import SyncRequested
 
 DEMO_REFUSAL = (
     "The demo's tools are simulated: it adds and removes no connection and touches no "

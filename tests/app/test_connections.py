@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from pmcockpit.app import CockpitApp
 from pmcockpit.config import Settings
+from pmcockpit.messages import SyncFinished, SyncProgressed
 from pmcockpit.services.demo import available_tools, sim_opener
 from pmcockpit.services.opener import keyring_opener
 from pmcockpit.services.sync import sync_all
@@ -31,7 +32,6 @@ from pmcockpit.storage.connections import HealthFacts
 from pmcockpit.storage.db import Database
 from pmcockpit.storage.models import Account, Connection, HealthCheck, utcnow
 from pmcockpit.widgets.empty_state import EmptyState
-from pmcockpit.widgets.sync_messages import SyncFinished, SyncProgressed
 from tests.app.conftest import AppFactory
 from tests.app.data import hours_ago
 from tests.app.helpers import notifications, panel_text, settle
