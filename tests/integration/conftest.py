@@ -11,12 +11,16 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+import uuid
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
+import httpx
 import pytest
+
+from pmcockpit.connectors.redmine import API_KEY_HEADER
 
 INTEGRATION_DIR = Path(__file__).resolve().parent
 SCRIPT = INTEGRATION_DIR.parents[1] / "scripts" / "redmine-server"
@@ -100,3 +104,73 @@ def redmine_server() -> Iterator[RedmineServer]:
         _unavailable(f"scripts/redmine-server start failed: {_output(started)}")
     # Left running on purpose: other sessions reuse it, and `start` is idempotent.
     yield _parse_env(started.stdout)
+
+
+# -- a small organisation seeded through the REST API, unique per test ----------------
+
+
+@pytest.fixture
+async def api(redmine_server: RedmineServer) -> AsyncIterator[httpx.AsyncClient]:
+    """Plain REST access as the admin, for seeding and for checking results."""
+    headers = {API_KEY_HEADER: redmine_server.api_key}
+    async with httpx.AsyncClient(base_url=redmine_server.url, headers=headers,
+                                 timeout=30) as client:
+        yield client
+
+
+def ok(response: httpx.Response, status: int) -> Any:
+    assert response.status_code == status, f"{response.request.url}: {response.text}"
+    return response.json() if response.content else None
+
+
+@dataclass
+class World:
+    """What one test seeded: ids as strings, as the connector reports them."""
+
+    suffix: str
+    users: dict[str, str]
+    group: str
+    project: str
+    closed_project: str
+    roles: dict[str, int]
+    memberships: dict[str, str]
+    """login (or "group") -> membership id in ``project``."""
+
+
+@pytest.fixture
+async def world(api: httpx.AsyncClient) -> World:
+    """alice (only through the group), bob (Manager, plus Developer through the group),
+    carol (Reporter), dave (locked), erin (registered); group with alice and bob holding
+    Developer; an active project and a closed one."""
+    suffix = uuid.uuid4().hex[:8]
+    roles = {r["name"]: r["id"] for r in ok(await api.get("/roles.json"), 200)["roles"]}
+    users = {}
+    for name in ("alice", "bob", "carol", "dave", "erin"):
+        body = {"user": {"login": f"{name}-{suffix}", "firstname": name.title(),
+                         "lastname": suffix, "mail": f"{name}-{suffix}@example.com",
+                         "password": "integration-secret-1"}}
+        users[name] = str(ok(await api.post("/users.json", json=body), 201)["user"]["id"])
+    ok(await api.put(f"/users/{users['dave']}.json", json={"user": {"status": 3}}), 204)
+    ok(await api.put(f"/users/{users['erin']}.json", json={"user": {"status": 2}}), 204)
+    group_body = {"group": {"name": f"Developers {suffix}",
+                            "user_ids": [int(users["alice"]), int(users["bob"])]}}
+    group = ok(await api.post("/groups.json", json=group_body), 201)["group"]
+    projects = []
+    for name in ("apollo", "mercury"):
+        body = {"project": {"name": f"{name.title()} {suffix}", "identifier": f"{name}-{suffix}"}}
+        projects.append(str(ok(await api.post("/projects.json", json=body), 201)["project"]["id"]))
+    project, closed = projects
+    path = f"/projects/{project}/memberships.json"
+    # bob's own membership first: once the group's exists he has one (inherited), and
+    # Redmine refuses a second membership for the same user.
+    grants = {"bob": (int(users["bob"]), "Manager"), "carol": (int(users["carol"]), "Reporter"),
+              "group": (group["id"], "Developer")}
+    memberships = {}
+    for who, (principal, role) in grants.items():
+        grant = {"membership": {"user_id": principal, "role_ids": [roles[role]]}}
+        memberships[who] = str(ok(await api.post(path, json=grant), 201)["membership"]["id"])
+    for item in ok(await api.get(path), 200)["memberships"]:
+        if item.get("user", {}).get("id") == int(users["alice"]):
+            memberships["alice"] = str(item["id"])
+    ok(await api.put(f"/projects/{closed}/close.json"), 204)
+    return World(suffix, users, str(group["id"]), project, closed, roles, memberships)

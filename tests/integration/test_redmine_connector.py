@@ -7,9 +7,7 @@ checks the result in Redmine with plain REST calls.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -17,21 +15,12 @@ import pytest
 
 from pmcockpit.connectors.base import ConnectionConfig
 from pmcockpit.connectors.errors import AuthenticationFailed, NotFound, Rejected
-from pmcockpit.connectors.redmine import API_KEY_HEADER, RedmineConnector
+from pmcockpit.connectors.redmine import RedmineConnector
 from pmcockpit.core.actions import Action, ActionKind, JSONValue, inverse
 from pmcockpit.core.records import AccountStatus, ProjectStatus, RoleGrant
-from tests.integration.conftest import RedmineServer
+from tests.integration.conftest import RedmineServer, World, ok
 
 pytestmark = pytest.mark.redmine
-
-
-@pytest.fixture
-async def api(redmine_server: RedmineServer) -> AsyncIterator[httpx.AsyncClient]:
-    """Plain REST access as the admin, for seeding and for checking results."""
-    headers = {API_KEY_HEADER: redmine_server.api_key}
-    async with httpx.AsyncClient(base_url=redmine_server.url, headers=headers,
-                                 timeout=30) as client:
-        yield client
 
 
 @pytest.fixture
@@ -42,75 +31,17 @@ async def redmine(redmine_server: RedmineServer) -> AsyncIterator[RedmineConnect
     await connector.aclose()
 
 
-def _ok(response: httpx.Response, status: int) -> Any:
-    assert response.status_code == status, f"{response.request.url}: {response.text}"
-    return response.json() if response.content else None
-
-
-@dataclass
-class World:
-    """What one test seeded: ids as strings, as the connector reports them."""
-
-    suffix: str
-    users: dict[str, str]
-    group: str
-    project: str
-    closed_project: str
-    roles: dict[str, int]
-    memberships: dict[str, str]
-    """login (or "group") -> membership id in ``project``."""
-
-
-@pytest.fixture
-async def world(api: httpx.AsyncClient) -> World:
-    """alice (only through the group), bob (Manager, plus Developer through the group),
-    carol (Reporter), dave (locked), erin (registered); group with alice and bob holding
-    Developer; an active project and a closed one."""
-    suffix = uuid.uuid4().hex[:8]
-    roles = {r["name"]: r["id"] for r in _ok(await api.get("/roles.json"), 200)["roles"]}
-    users = {}
-    for name in ("alice", "bob", "carol", "dave", "erin"):
-        body = {"user": {"login": f"{name}-{suffix}", "firstname": name.title(),
-                         "lastname": suffix, "mail": f"{name}-{suffix}@example.com",
-                         "password": "integration-secret-1"}}
-        users[name] = str(_ok(await api.post("/users.json", json=body), 201)["user"]["id"])
-    _ok(await api.put(f"/users/{users['dave']}.json", json={"user": {"status": 3}}), 204)
-    _ok(await api.put(f"/users/{users['erin']}.json", json={"user": {"status": 2}}), 204)
-    group_body = {"group": {"name": f"Developers {suffix}",
-                            "user_ids": [int(users["alice"]), int(users["bob"])]}}
-    group = _ok(await api.post("/groups.json", json=group_body), 201)["group"]
-    projects = []
-    for name in ("apollo", "mercury"):
-        body = {"project": {"name": f"{name.title()} {suffix}", "identifier": f"{name}-{suffix}"}}
-        projects.append(str(_ok(await api.post("/projects.json", json=body), 201)["project"]["id"]))
-    project, closed = projects
-    path = f"/projects/{project}/memberships.json"
-    # bob's own membership first: once the group's exists he has one (inherited), and
-    # Redmine refuses a second membership for the same user.
-    grants = {"bob": (int(users["bob"]), "Manager"), "carol": (int(users["carol"]), "Reporter"),
-              "group": (group["id"], "Developer")}
-    memberships = {}
-    for who, (principal, role) in grants.items():
-        grant = {"membership": {"user_id": principal, "role_ids": [roles[role]]}}
-        memberships[who] = str(_ok(await api.post(path, json=grant), 201)["membership"]["id"])
-    for item in _ok(await api.get(path), 200)["memberships"]:
-        if item.get("user", {}).get("id") == int(users["alice"]):
-            memberships["alice"] = str(item["id"])
-    _ok(await api.put(f"/projects/{closed}/close.json"), 204)
-    return World(suffix, users, str(group["id"]), project, closed, roles, memberships)
-
-
 def act(kind: ActionKind, target: str, **params: JSONValue) -> Action:
     return Action(kind, "it", target, params=params, reason="integration test")
 
 
 async def _membership(api: httpx.AsyncClient, membership_id: str) -> dict[str, Any] | None:
     response = await api.get(f"/memberships/{membership_id}.json")
-    return None if response.status_code == 404 else _ok(response, 200)["membership"]
+    return None if response.status_code == 404 else ok(response, 200)["membership"]
 
 
 async def _issue(api: httpx.AsyncClient, issue_id: str) -> dict[str, Any]:
-    issue: dict[str, Any] = _ok(await api.get(f"/issues/{issue_id}.json",
+    issue: dict[str, Any] = ok(await api.get(f"/issues/{issue_id}.json",
                                         params={"include": "journals"}), 200)["issue"]
     return issue
 
@@ -164,9 +95,9 @@ async def test_memberships_with_group_inheritance(world: World,
 async def test_tickets_with_comments(world: World, redmine: RedmineConnector,
                                      api: httpx.AsyncClient) -> None:
     body = {"issue": {"project_id": int(world.project), "subject": f"Printer {world.suffix}"}}
-    issue_id = str(_ok(await api.post("/issues.json", json=body), 201)["issue"]["id"])
+    issue_id = str(ok(await api.post("/issues.json", json=body), 201)["issue"]["id"])
     note = {"issue": {"notes": "Looking into it"}}
-    _ok(await api.put(f"/issues/{issue_id}.json", json=note), 204)
+    ok(await api.put(f"/issues/{issue_id}.json", json=note), 204)
     tickets = {t.remote_id: t for t in await redmine.list_tickets(open_only=True)}
     ticket = tickets[issue_id]
     assert (ticket.key, ticket.status, ticket.is_closed) == (f"#{issue_id}", "New", False)
@@ -191,11 +122,11 @@ async def test_lock_and_unlock(world: World, redmine: RedmineConnector,
     lock = act(ActionKind.LOCK_USER, carol)
     before = await redmine.capture(lock)
     await redmine.execute(lock)
-    assert _ok(await api.get(f"/users/{carol}.json"), 200)["user"]["status"] == 3
+    assert ok(await api.get(f"/users/{carol}.json"), 200)["user"]["status"] == 3
     undo = inverse(lock, before)
     assert undo is not None
     await redmine.execute(undo)
-    assert _ok(await api.get(f"/users/{carol}.json"), 200)["user"]["status"] == 1
+    assert ok(await api.get(f"/users/{carol}.json"), 200)["user"]["status"] == 1
 
 
 async def test_refuses_to_lock_its_own_account(redmine: RedmineConnector,
@@ -203,7 +134,7 @@ async def test_refuses_to_lock_its_own_account(redmine: RedmineConnector,
     me = await redmine.current_account()
     with pytest.raises(Rejected, match="refusing to lock admin: it is the account pmcockpit's"):
         await redmine.execute(act(ActionKind.LOCK_USER, me.remote_id))
-    assert _ok(await api.get(f"/users/{me.remote_id}.json"), 200)["user"]["status"] == 1
+    assert ok(await api.get(f"/users/{me.remote_id}.json"), 200)["user"]["status"] == 1
 
 
 async def test_remove_direct_membership(world: World, redmine: RedmineConnector,
@@ -285,12 +216,12 @@ async def test_group_add_and_remove(world: World, redmine: RedmineConnector,
     carol = world.users["carol"]
     add = act(ActionKind.ADD_GROUP_MEMBER, world.group, user_id=carol)
     await redmine.execute(add)
-    group = _ok(await api.get(f"/groups/{world.group}.json", params={"include": "users"}), 200)
+    group = ok(await api.get(f"/groups/{world.group}.json", params={"include": "users"}), 200)
     assert int(carol) in [u["id"] for u in group["group"]["users"]]
     carols = await _membership(api, world.memberships["carol"])
     assert carols is not None and any(r.get("inherited") for r in carols["roles"])
     await redmine.execute(act(ActionKind.REMOVE_GROUP_MEMBER, world.group, user_id=carol))
-    group = _ok(await api.get(f"/groups/{world.group}.json", params={"include": "users"}), 200)
+    group = ok(await api.get(f"/groups/{world.group}.json", params={"include": "users"}), 200)
     assert int(carol) not in [u["id"] for u in group["group"]["users"]]
 
 
@@ -319,7 +250,7 @@ async def test_ticket_actions(world: World, redmine: RedmineConnector,
     assert (await _issue(api, issue_id))["assigned_to"]["id"] == int(carol)
     # The Redmine fact behind sending "": a null assignee is ignored.
     unassign = {"issue": {"assigned_to_id": None}}
-    _ok(await api.put(f"/issues/{issue_id}.json", json=unassign), 204)
+    ok(await api.put(f"/issues/{issue_id}.json", json=unassign), 204)
     assert "assigned_to" in await _issue(api, issue_id)
     await redmine.execute(act(ActionKind.ASSIGN_TICKET, issue_id, assignee_id=None))
     assert "assigned_to" not in await _issue(api, issue_id)
@@ -332,7 +263,7 @@ async def test_missing_objects_are_not_found(redmine: RedmineConnector) -> None:
 
 async def test_archived_projects_do_not_break_a_sync(world: World, redmine: RedmineConnector,
                                                      api: httpx.AsyncClient) -> None:
-    _ok(await api.put(f"/projects/{world.closed_project}/archive.json"), 204)
+    ok(await api.put(f"/projects/{world.closed_project}/archive.json"), 204)
     try:
         projects = await redmine.list_projects()
         # Redmine 5.0 lists no archived project over REST, not even with status=9 to an
