@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import sys
-import types
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import keyring
 import pytest
+from keyring.backend import KeyringBackend
 
 from pmcockpit import app as app_module
 from pmcockpit.app import CockpitApp, run_cockpit, run_demo
 from pmcockpit.config import Settings
-from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage.db import Database
 
 
@@ -51,29 +48,45 @@ def test_a_database_it_cannot_use_ends_with_a_message_and_exit_1(
     assert started == []
 
 
+class ForbiddenKeyring(KeyringBackend):
+    """Any use of the keyring fails the test: the demo must not touch it."""
+
+    priority = 1
+
+    def get_password(self, service: str, username: str) -> str | None:
+        raise AssertionError(f"the demo read the keyring ({service}/{username})")
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise AssertionError(f"the demo wrote the keyring ({service}/{username})")
+
+    def delete_password(self, service: str, username: str) -> None:
+        raise AssertionError(f"the demo deleted from the keyring ({service}/{username})")
+
+
 def test_demo_runs_on_a_throwaway_database_never_the_users(
     tmp_path: Path, started: list[CockpitApp], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    for name in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME"):
+        monkeypatch.setenv(name, str(home))
+    keyring.set_keyring(ForbiddenKeyring())
     user_db = tmp_path / "mine.db"
-    seen: dict[str, Any] = {}
+    folders: list[str] = []
+    real_database = app_module.open_database
 
-    @contextmanager
-    def open_demo(db: Database, settings: Settings, *, seed: int,
-                  scale: int) -> Iterator[Workspace]:
-        seen.update(url=db.url, settings_db=settings.db, seed=seed, scale=scale)
-        yield Workspace(settings, db, app_module._real_connector_opener(settings, db),
-                        demo=True)
+    def recording_open_database(url: str | None = None, **kwargs: Any) -> Database:
+        folders.append(str(url))
+        return real_database(url, **kwargs)
 
-    fake = types.ModuleType("pmcockpit.services.demo")
-    fake.open_demo = open_demo  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "pmcockpit.services.demo", fake)
+    monkeypatch.setattr(app_module, "open_database", recording_open_database)
 
-    run_demo(Settings(operator="t", db=f"sqlite:///{user_db}"), seed=3, scale=20)
+    run_demo(Settings(operator="t", db=f"sqlite:///{user_db}"), seed=3, scale=40)
 
     [app] = started
     assert app.workspace.demo
-    assert seen["seed"] == 3 and seen["scale"] == 20
-    assert "pmcockpit-demo-" in seen["url"]
-    assert seen["settings_db"] == seen["url"]
+    [url] = folders
+    assert "pmcockpit-demo-" in url and app.workspace.settings.db == url
     assert not user_db.exists()
-    assert not Path(seen["url"].removeprefix("sqlite:///")).exists()  # thrown away
+    assert not Path(url.removeprefix("sqlite:///")).exists()  # thrown away on exit
+    assert [p for p in home.rglob("*") if p.is_file()] == []
