@@ -39,7 +39,7 @@ class PermissionsScreen(LiveAreaScreen):
         table = self.query_one(DataTable)
         # Styled cells are not measured by the table: their column gets a fixed width.
         table.add_column("Severity", width=8)
-        table.add_columns("Account", "Why", "Tool", "Name")
+        table.add_columns("Account", "Tool", "Why", "Name")
         self._show_table(False)
 
     def _show_table(self, shown: bool) -> None:
@@ -89,6 +89,6 @@ class PermissionsScreen(LiveAreaScreen):
                 # Text, not str: the table would read brackets in names as markup.
                 table.add_row(
                     Content.styled(severity.label, _SEVERITY_STYLE[severity]),
-                    Text(review.login), why, Text(review.connection), Text(review.name),
+                    Text(review.login), Text(review.connection), why, Text(review.name),
                 )
         self._show_table(True)

@@ -19,7 +19,10 @@ from pmcockpit.widgets.empty_state import EmptyState
 PAGE_SIZE = 300
 """Rows read at once: the table stays quick however long the queue grows."""
 
-SUBJECT_WIDTH = 48
+SUBJECT_WIDTH = 28
+"""With the columns before it, the subject and the priority fit 80 columns."""
+KEY_WIDTH = 11
+"""A long key ("operations/pm-support#12") keeps its end, the part that differs."""
 SLA_WIDTH = 13
 """Fits "answered late"."""
 
@@ -62,7 +65,7 @@ class QueueScreen(LiveAreaScreen):
         table = self.query_one(DataTable)
         # Styled cells are not measured by the table: their column gets a fixed width.
         table.add_column("SLA", width=SLA_WIDTH)
-        table.add_columns("Ticket", "Priority", "Age", "Subject", "Tool")
+        table.add_columns("Ticket", "Tool", "Subject", "Priority", "Age")
         self._show_table(False)
 
     def _show_table(self, shown: bool) -> None:
@@ -114,7 +117,11 @@ class QueueScreen(LiveAreaScreen):
                     subject = subject[: SUBJECT_WIDTH - 1] + "…"
                 # Text, not str: the table would read a subject's brackets as markup.
                 table.add_row(
-                    _sla_cell(row), Text(row.key), Text(row.priority),
-                    span(now - row.created_at), Text(subject), Text(row.connection),
+                    _sla_cell(row), Text(_short_key(row.key)), Text(row.connection),
+                    Text(subject), Text(row.priority), span(now - row.created_at),
                 )
         self._show_table(True)
+
+
+def _short_key(key: str) -> str:
+    return key if len(key) <= KEY_WIDTH else "…" + key[-(KEY_WIDTH - 1):]
