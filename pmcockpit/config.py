@@ -9,7 +9,7 @@ import getpass
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +66,10 @@ class Settings:
 
 
 _ENV_FIELDS = {"db": str, "operator": str, "read_only": bool, "theme": str, "inactive_days": int}
+"""Settings a PMCOCKPIT_<NAME> variable can override, with their types."""
+_FILE_FIELDS: dict[str, type] = {**_ENV_FIELDS, "templates_dir": str, "keymap": dict,
+                                 "sla_hours": dict}
+"""Every setting the config file may hold, with its type."""
 
 
 _TABLE_ENTRIES: dict[str, type] = {"keymap": str, "sla_hours": int}
@@ -103,14 +107,11 @@ def load_settings(
         except OSError as error:
             raise ConfigError(f"{path}: cannot read it ({error.strerror}); fix it or point "
                               "PMCOCKPIT_CONFIG at another file") from error
-        known = {f.name: f for f in fields(Settings)}
         for name, value in data.items():
-            if name not in known:
-                raise ConfigError(f"{path}: unknown setting {name!r}; known: {', '.join(known)}")
-            expected = _ENV_FIELDS.get(name, dict)
-            if name == "db" or name == "templates_dir":
-                expected = str
-            values[name] = _coerce(name, value, expected, str(path))
+            if name not in _FILE_FIELDS:
+                raise ConfigError(f"{path}: unknown setting {name!r}; "
+                                  f"known: {', '.join(_FILE_FIELDS)}")
+            values[name] = _coerce(name, value, _FILE_FIELDS[name], str(path))
             entry_type = _TABLE_ENTRIES.get(name)
             if entry_type is not None:
                 for key, item in value.items():

@@ -246,3 +246,11 @@ def test_pmcockpit_config_pointing_at_a_missing_file_gives_defaults(
 ) -> None:
     monkeypatch.setenv("PMCOCKPIT_CONFIG", str(tmp_path / "none.toml"))
     assert load_settings() == Settings()
+
+
+def test_the_config_file_knows_every_setting() -> None:
+    from dataclasses import fields
+
+    from pmcockpit.config import _FILE_FIELDS, Settings
+
+    assert set(_FILE_FIELDS) == {f.name for f in fields(Settings)}

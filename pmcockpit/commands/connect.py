@@ -11,6 +11,7 @@ import click
 from pmcockpit.commands.context import EXIT_FAILED, EXIT_USAGE, CliContext, pass_cli
 from pmcockpit.connectors.registry import CONNECTOR_KINDS
 from pmcockpit.connectors.tokens import TokenStore, env_token_name
+from pmcockpit.core.wording import ago
 from pmcockpit.services.connection_setup import (
     NewConnection,
     SetupRefused,
@@ -22,15 +23,6 @@ from pmcockpit.services.health import check_health
 from pmcockpit.services.opener import real_workspace
 from pmcockpit.storage import connections
 from pmcockpit.storage.connections import HealthFacts
-
-
-def _age(seconds: float | None) -> str:
-    if seconds is None:
-        return "never"
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size:
-            return f"{int(seconds // size)}{unit} ago"
-    return "just now"
 
 
 def _health_text(facts: HealthFacts | None) -> str:
@@ -107,8 +99,7 @@ def list_connections(cli: CliContext, as_json: bool) -> None:
         rows = [{
             "name": c.name, "kind": c.kind, "url": c.url,
             "last_sync": c.last_sync_at.isoformat() if c.last_sync_at else None,
-            "last_sync_age": _age((now - c.last_sync_at).total_seconds())
-            if c.last_sync_at else "never",
+            "last_sync_age": ago(c.last_sync_at, now) if c.last_sync_at else "never",
             "last_sync_error": c.last_sync_error,
             "health": _health_text(HealthFacts.of(health[c.name]) if c.name in health else None),
             "token": TokenStore().source(c.name) or "missing",

@@ -42,7 +42,7 @@ from textual.widgets import Button, Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from pmcockpit.core.actions import Action
-from pmcockpit.screens._format import plural
+from pmcockpit.core.wording import plural
 from pmcockpit.services.actions import ActionResult, ActionRunner, Preview
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.widgets.action_items import (

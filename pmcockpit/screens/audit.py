@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from pmcockpit.core.actions import Action
-from pmcockpit.screens._format import plural
+from pmcockpit.core.wording import plural
 from pmcockpit.screens.action_dialog import ActionDialog
 from pmcockpit.screens.base import LiveAreaScreen
 from pmcockpit.services.actions import ActionRunner, Outcome, UndoError

@@ -23,8 +23,8 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from pmcockpit.connectors.tokens import TokenStore
+from pmcockpit.core.wording import ago, plural
 from pmcockpit.messages import SyncRequested
-from pmcockpit.screens._format import ago, plural
 from pmcockpit.screens.base import LiveAreaScreen
 from pmcockpit.screens.connection_dialogs import AddConnectionForm, ConfirmRemoval
 from pmcockpit.services.connection_setup import remove_connection

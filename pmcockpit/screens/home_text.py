@@ -12,7 +12,7 @@ from textual.content import Content
 
 from pmcockpit.core.risk import RULE_LABELS, Severity
 from pmcockpit.core.sla import SlaState
-from pmcockpit.screens._format import ago, plural, span
+from pmcockpit.core.wording import ago, plural, span
 from pmcockpit.storage.checklist_runs import to_local
 from pmcockpit.storage.connections import HealthFacts
 from pmcockpit.storage.summary import HomeSummary

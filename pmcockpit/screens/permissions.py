@@ -10,8 +10,8 @@ from textual.content import Content
 from textual.widgets import DataTable, Static
 
 from pmcockpit.core.risk import RULE_LABELS, Severity
+from pmcockpit.core.wording import plural
 from pmcockpit.messages import AccountsToReviewLoaded
-from pmcockpit.screens._format import plural
 from pmcockpit.screens.base import LiveAreaScreen
 from pmcockpit.storage.summary import accounts_to_review, count_accounts
 from pmcockpit.widgets.empty_state import EmptyState

@@ -10,8 +10,8 @@ from textual.content import Content
 from textual.widgets import DataTable, Static
 
 from pmcockpit.core.sla import SlaState
+from pmcockpit.core.wording import plural, span
 from pmcockpit.messages import OpenTicketsLoaded
-from pmcockpit.screens._format import plural, span
 from pmcockpit.screens.base import LiveAreaScreen
 from pmcockpit.storage.summary import TicketRow, count_connections, open_tickets
 from pmcockpit.widgets.empty_state import EmptyState

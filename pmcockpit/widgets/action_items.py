@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from textual.content import Content
 
 from pmcockpit.core.actions import Action
-from pmcockpit.screens._format import plural
+from pmcockpit.core.wording import plural
 from pmcockpit.services.actions import ActionResult, Outcome, Preview
 
 _OUTCOME_MARK = {

@@ -24,7 +24,7 @@ from pmcockpit.core.checklist import (
     TemplateProblem,
     Timeliness,
 )
-from pmcockpit.screens._format import plural, span
+from pmcockpit.core.wording import plural, span
 from pmcockpit.services.checklist import DueItem, RunDetail, StepOutcome, StepProgress
 from pmcockpit.storage.checklist_runs import to_local
 

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import keyring
 import pytest
-from keyring.backend import KeyringBackend
 
 from tests.keyring_backend import MemoryKeyring
 
 
 @pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    """Installs an empty in-memory keyring for the test and puts the previous one back."""
-    previous: KeyringBackend = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(previous)
+def memory_keyring(memory_keyring_for_every_test: MemoryKeyring) -> MemoryKeyring:
+    """The empty in-memory keyring every test runs on, for tests that look inside it."""
+    return memory_keyring_for_every_test
 
 
 class SleepRecorder:

@@ -53,3 +53,14 @@ def json_body(request: SimRequest) -> dict[str, Any]:
     except (ValueError, UnicodeDecodeError) as error:
         raise abort(400) from error
     return data if isinstance(data, dict) else {}
+
+
+def to_int(value: Any) -> int | None:
+    """A query or body value as a whole number (signed), or None when it is not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return None

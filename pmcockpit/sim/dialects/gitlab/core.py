@@ -22,7 +22,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlencode
 
-from pmcockpit.sim.dialects.common import Abort, abort_json
+from pmcockpit.sim.dialects.common import Abort, abort_json, to_int
 from pmcockpit.sim.dialects.gitlab.facts import GitLabFacts, gitlab_facts
 from pmcockpit.sim.http import Router, SimRequest, SimResponse, html_response, json_response
 from pmcockpit.sim.models import User
@@ -84,16 +84,6 @@ class Call:
 
 
 router: Router[Call] = Router()
-
-
-def to_int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    return None
 
 
 def message(status: int, text: Any) -> Abort:

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pmcockpit.core.records import AccountKind
-from pmcockpit.sim.dialects.common import Abort, abort_json, json_body
+from pmcockpit.sim.dialects.common import Abort, abort_json, json_body, to_int
 from pmcockpit.sim.http import Router, SimRequest, SimResponse, json_response
 from pmcockpit.sim.models import PROJECT_ARCHIVED, USER_ACTIVE, Group, Issue, Project, Role, User
 from pmcockpit.sim.state import ADMIN_LOGIN, ToolState
@@ -75,16 +75,6 @@ class JiraCall:
 
 
 router: Router[JiraCall] = Router()
-
-
-def to_int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
-    return None
 
 
 def error(status: int, *messages: str, **field_errors: str) -> Abort:

@@ -16,7 +16,7 @@ import binascii
 from dataclasses import dataclass
 from typing import Any
 
-from pmcockpit.sim.dialects.common import Abort, abort, abort_json, json_body
+from pmcockpit.sim.dialects.common import Abort, abort, abort_json, json_body, to_int
 from pmcockpit.sim.http import (
     Router,
     SimRequest,
@@ -96,16 +96,6 @@ class Call:
 
 
 router: Router[Call] = Router()
-
-
-def to_int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
-    return None
 
 
 def ref(item_id: int, name: str) -> dict[str, Any]:

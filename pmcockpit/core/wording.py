@@ -1,4 +1,4 @@
-"""Short wordings of times and counts, shared by the screens."""
+"""Short wordings of times and counts, shared by the screens and the command line."""
 
 from __future__ import annotations
 
