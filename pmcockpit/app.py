@@ -24,6 +24,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from pmcockpit.config import Settings
+from pmcockpit.core.clock import utcnow
 from pmcockpit.messages import SyncFinished, SyncProgressed, SyncRequested
 from pmcockpit.screens.areas import AREAS, HOME, Area
 from pmcockpit.screens.base import AreaScreen, Clock, LiveAreaScreen
@@ -33,7 +34,6 @@ from pmcockpit.services.sync import SyncReport, sync_all
 from pmcockpit.services.workspace import ConnectorOpener, Workspace
 from pmcockpit.storage import connections
 from pmcockpit.storage.db import Database, DatabaseError, open_database
-from pmcockpit.storage.models import utcnow
 from pmcockpit.widgets.summary_panel import SummaryPanel
 
 TITLE = "pmcockpit"

@@ -91,7 +91,7 @@ def add(cli: CliContext, name: str, kind: str, url: str, token_stdin: bool,
 @pass_cli
 def list_connections(cli: CliContext, as_json: bool) -> None:
     """List connections: kind, URL, last sync and health."""
-    from pmcockpit.storage.models import utcnow
+    from pmcockpit.core.clock import utcnow
 
     now = utcnow()
     with cli.open_db().session() as session:

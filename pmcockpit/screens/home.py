@@ -8,11 +8,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Grid
 
+from pmcockpit.core.clock import to_local
 from pmcockpit.messages import HomeSummaryLoaded
 from pmcockpit.screens import home_text
 from pmcockpit.screens.base import LiveAreaScreen
 from pmcockpit.services.checklist import checklists_due
-from pmcockpit.storage.checklist_runs import to_local
 from pmcockpit.storage.summary import home_summary
 from pmcockpit.widgets.summary_panel import SummaryPanel
 

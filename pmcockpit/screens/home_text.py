@@ -10,10 +10,10 @@ from datetime import datetime
 
 from textual.content import Content
 
+from pmcockpit.core.clock import to_local
 from pmcockpit.core.risk import RULE_LABELS, Severity
 from pmcockpit.core.sla import SlaState
 from pmcockpit.core.wording import ago, plural, span
-from pmcockpit.storage.checklist_runs import to_local
 from pmcockpit.storage.connections import HealthFacts
 from pmcockpit.storage.summary import HomeSummary
 from pmcockpit.widgets.checklist_items import due_label

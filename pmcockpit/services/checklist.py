@@ -36,11 +36,12 @@ from pmcockpit.core.checklist import (
     run_due_state,
 )
 from pmcockpit.core.checklist import runs as rules
+from pmcockpit.core.clock import to_utc
 from pmcockpit.services.checks import CheckMeasurer
 from pmcockpit.services.templates import TemplateSet, load_templates
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage import checklist_runs
-from pmcockpit.storage.checklist_runs import StepEvidence, StoredRun, to_utc
+from pmcockpit.storage.checklist_runs import StepEvidence, StoredRun
 from pmcockpit.storage.summary import ChecklistRunDue
 
 _ORDER = {DueState.OVERDUE: 0, DueState.DUE: 1, DueState.UPCOMING: 2, DueState.DONE: 3,

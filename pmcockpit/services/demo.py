@@ -22,6 +22,7 @@ from pmcockpit.config import Settings
 from pmcockpit.connectors.base import ConnectionConfig, Connector
 from pmcockpit.connectors.registry import CONNECTOR_KINDS, open_connector
 from pmcockpit.core.actions import Action, ActionKind
+from pmcockpit.core.clock import to_local, utcnow
 from pmcockpit.services.actions import ActionRunner
 from pmcockpit.services.checklist import seed_demo_history
 from pmcockpit.services.health import check_all
@@ -33,10 +34,8 @@ from pmcockpit.sim.dialects import KNOWN as SIM_DIALECTS
 from pmcockpit.sim.org import Organisation
 from pmcockpit.sim.smtp import SmtpGreeter
 from pmcockpit.storage import connections
-from pmcockpit.storage.checklist_runs import to_local
 from pmcockpit.storage.connections import HealthFacts
 from pmcockpit.storage.db import Database
-from pmcockpit.storage.models import utcnow
 
 DEMO_OPERATOR = "demo-admin"
 

@@ -22,11 +22,11 @@ from pmcockpit.core.actions import SPECS, ActionKind
 from pmcockpit.core.capabilities import Capability
 from pmcockpit.core.checklist import OnTimeRate, StepState, Timeliness, count_outcomes
 from pmcockpit.core.checklist import period_outcomes as outcomes_of
+from pmcockpit.core.clock import to_local, to_utc
 from pmcockpit.services.checklist import local_now
 from pmcockpit.services.templates import load_templates
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage import checklist_runs, connections
-from pmcockpit.storage.checklist_runs import to_local, to_utc
 from pmcockpit.storage.models import AuditEntry, Ticket
 
 ACCESS_CAPABILITIES = frozenset({Capability.LOCK_USERS, Capability.DEACTIVATE_USERS,

@@ -17,7 +17,8 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from pmcockpit.storage.models import AuditEntry, utcnow
+from pmcockpit.core.clock import utcnow
+from pmcockpit.storage.models import AuditEntry
 
 GENESIS = "0" * 64
 

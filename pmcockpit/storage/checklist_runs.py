@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -27,6 +27,7 @@ from pmcockpit.core.checklist import (
     RunStep,
     StepState,
 )
+from pmcockpit.core.clock import to_local, to_utc
 from pmcockpit.storage.models_checklist import ChecklistRun, ChecklistStep
 
 
@@ -34,16 +35,6 @@ class UnknownRun(LookupError):
     def __init__(self, run_id: int) -> None:
         super().__init__(f"no checklist run with id {run_id}")
         self.run_id = run_id
-
-
-def to_utc(moment: datetime) -> datetime:
-    """Local wall-clock time (naive) or an aware time, as the database's naive UTC."""
-    return moment.astimezone(UTC).replace(tzinfo=None)
-
-
-def to_local(moment: datetime) -> datetime:
-    """The database's naive UTC as local wall-clock time (naive)."""
-    return moment.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)
 
 
 def _local(moment: datetime | None) -> datetime | None:

@@ -9,7 +9,8 @@ from datetime import datetime
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from pmcockpit.storage.models import Connection, HealthCheck, utcnow
+from pmcockpit.core.clock import utcnow
+from pmcockpit.storage.models import Connection, HealthCheck
 
 
 class UnknownConnection(LookupError):

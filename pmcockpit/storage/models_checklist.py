@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pmcockpit.storage.models import Base, utcnow
+from pmcockpit.core.clock import utcnow
+from pmcockpit.storage.models import Base
 
 
 class ChecklistRun(Base):

@@ -24,9 +24,9 @@ from pmcockpit.core.checklist import (
     TemplateProblem,
     Timeliness,
 )
+from pmcockpit.core.clock import to_local
 from pmcockpit.core.wording import plural, span
 from pmcockpit.services.checklist import DueItem, RunDetail, StepOutcome, StepProgress
-from pmcockpit.storage.checklist_runs import to_local
 
 Clock = Callable[[], datetime]
 

@@ -12,13 +12,14 @@ from textual.widgets import Button, DataTable, Static
 
 from pmcockpit.app import CockpitApp
 from pmcockpit.config import Settings
+from pmcockpit.core.clock import utcnow
 from pmcockpit.screens.action_dialog import ActionDialog
 from pmcockpit.screens.audit import PAGE_SIZE
 from pmcockpit.services.demo import open_demo
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage import audit
 from pmcockpit.storage.db import Database
-from pmcockpit.storage.models import AuditEntry, utcnow
+from pmcockpit.storage.models import AuditEntry
 from pmcockpit.widgets.empty_state import EmptyState
 from tests.app.conftest import AppFactory
 from tests.app.data import FIXED_NOW

@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Static
 from pmcockpit.app import CockpitApp
 from pmcockpit.config import Settings
 from pmcockpit.core.checklist import CheckStatus, StepState
+from pmcockpit.core.clock import to_local, utcnow
 from pmcockpit.messages import ChecksProgressed
 from pmcockpit.screens.checklist import ChecklistScreen
 from pmcockpit.screens.checklist_history import ChecklistHistoryScreen
@@ -33,9 +34,7 @@ from pmcockpit.services.workspace import Workspace
 from pmcockpit.sim import SimTool, build_org
 from pmcockpit.sim.smtp import SmtpGreeter
 from pmcockpit.storage import connections
-from pmcockpit.storage.checklist_runs import to_local
 from pmcockpit.storage.db import Database
-from pmcockpit.storage.models import utcnow
 from tests.app.conftest import no_connector
 from tests.app.data import FIXED_NOW
 from tests.app.helpers import notifications, open_palette_and_run, panel_text, settle

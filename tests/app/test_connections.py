@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from pmcockpit.app import CockpitApp
 from pmcockpit.config import Settings
+from pmcockpit.core.clock import utcnow
 from pmcockpit.messages import SyncFinished, SyncProgressed
 from pmcockpit.services.demo import available_tools, sim_opener
 from pmcockpit.services.opener import keyring_opener
@@ -30,7 +31,7 @@ from pmcockpit.sim import SimTool, build_org, serve
 from pmcockpit.storage import connections
 from pmcockpit.storage.connections import HealthFacts
 from pmcockpit.storage.db import Database
-from pmcockpit.storage.models import Account, Connection, HealthCheck, utcnow
+from pmcockpit.storage.models import Account, Connection, HealthCheck
 from pmcockpit.widgets.empty_state import EmptyState
 from tests.app.conftest import AppFactory
 from tests.app.data import hours_ago

@@ -9,13 +9,13 @@ from textual.message import Message
 
 from pmcockpit.app import DEMO_TITLE, CockpitApp
 from pmcockpit.config import Settings
+from pmcockpit.core.clock import utcnow
 from pmcockpit.messages import SyncFinished, SyncProgressed
 from pmcockpit.screens.areas import AREAS, Area
 from pmcockpit.screens.base import LiveAreaScreen
 from pmcockpit.services.demo import open_demo
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage.db import Database
-from pmcockpit.storage.models import utcnow
 from tests.app.conftest import AppFactory
 from tests.app.helpers import notifications, open_palette_and_run, settle
 

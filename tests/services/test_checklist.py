@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from pmcockpit.core.checklist import CheckStatus, DueState, StepState, Timeliness
+from pmcockpit.core.clock import to_utc
 from pmcockpit.services import checklist as service
-from pmcockpit.storage.checklist_runs import to_utc
 from tests.services.checklist_sim import OPERATOR, SimSetup, local_template, sim_setup
 
 MONDAY_9AM = datetime(2026, 11, 2, 9, 0)

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from pmcockpit.core.checklist import StepState
+from pmcockpit.core.clock import to_utc
 from pmcockpit.services import checklist as service
 from pmcockpit.services.report import monthly_bulletin, monthly_report, parse_month
 from pmcockpit.storage import audit, connections
-from pmcockpit.storage.checklist_runs import to_utc
 from pmcockpit.storage.connections import HealthFacts
 from pmcockpit.storage.models import Ticket
 from tests.services.checklist_sim import CONNECTION, SimSetup, local_template, sim_setup

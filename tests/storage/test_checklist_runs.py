@@ -19,8 +19,9 @@ from pmcockpit.core.checklist import (
     parse_template,
 )
 from pmcockpit.core.checklist import runs as rules
+from pmcockpit.core.clock import to_local, to_utc
 from pmcockpit.storage import checklist_runs
-from pmcockpit.storage.checklist_runs import StoredRun, UnknownRun, to_local, to_utc
+from pmcockpit.storage.checklist_runs import StoredRun, UnknownRun
 from pmcockpit.storage.db import Database, _alembic_config
 
 TEMPLATE = parse_template('''\
