@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from textual.app import App
+from textual.notifications import Notify
 from textual.widgets import Input, TextArea
 
 from pmcockpit.app import CockpitApp
@@ -25,6 +27,23 @@ def steady_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Input, "cursor_blink", False)
     monkeypatch.setattr(TextArea, "cursor_blink", False)
     monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def every_notification_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep each notification the app shows in ``app.notes_shown``.
+
+    A toast leaves the screen after its timeout; on a busy machine that can come
+    before the test looks. Tests read what was shown, not what is still showing.
+    """
+    show = App._on_notify
+
+    def record_and_show(app: App[None], event: Notify) -> None:
+        note = event.notification
+        app.__dict__.setdefault("notes_shown", []).append(f"{note.title}: {note.message}")
+        show(app, event)
+
+    monkeypatch.setattr(App, "_on_notify", record_and_show)
 
 
 @pytest.fixture

@@ -23,7 +23,12 @@ def panel_text(app: CockpitApp, panel_id: str) -> str:
 
 
 def notifications(app: CockpitApp) -> list[str]:
-    return [f"{note.title}: {note.message}" for note in app._notifications]
+    """Every notification shown so far, as "title: message", expired ones too.
+
+    Kept by the autouse fixture ``every_notification_kept`` (tests/app/conftest.py).
+    """
+    shown: list[str] = app.__dict__.get("notes_shown", [])
+    return shown
 
 
 async def open_palette_and_run(pilot: Pilot[None], query: str) -> None:
@@ -35,9 +40,14 @@ async def open_palette_and_run(pilot: Pilot[None], query: str) -> None:
     assert isinstance(pilot.app.screen, CommandPalette)
     await pilot.press(*query)
     commands = pilot.app.screen.query_one(CommandList)
-    for _ in range(50):
-        await pilot.pause()
+    # The palette searches in a worker: wait on it, however long a busy machine takes;
+    # the bound only stops a palette that never finds the command from hanging the run.
+    for _ in range(500):
         if commands.option_count and commands.highlighted is not None:
             break
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    else:
+        raise AssertionError(f"the palette found nothing for {query!r}")
     await pilot.press("enter")
     await pilot.pause()
