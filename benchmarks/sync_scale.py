@@ -19,12 +19,12 @@ from pathlib import Path
 from pmcockpit.config import Settings
 from pmcockpit.connectors.base import ConnectionConfig, Connector
 from pmcockpit.connectors.registry import open_connector
+from pmcockpit.core.clock import utcnow
 from pmcockpit.services.sync import sync_all
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.sim import SimTool
 from pmcockpit.storage import connections
 from pmcockpit.storage.db import open_database
-from pmcockpit.storage.models import utcnow
 from pmcockpit.storage.summary import home_summary
 
 
