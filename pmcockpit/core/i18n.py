@@ -1,8 +1,13 @@
 """Translation: every user-visible string goes through :func:`_` or :func:`ngettext`.
 
 English is the source language; catalogs for other languages live in
-``pmcockpit/locale/<lang>/LC_MESSAGES/pmcockpit.mo`` and are extracted with Babel
-(``pybabel extract -F babel.cfg -o pmcockpit/locale/pmcockpit.pot pmcockpit``).
+``pmcockpit/locale/<lang>/LC_MESSAGES/pmcockpit.mo``. The messages are extracted
+with Babel from the repository's root (``babel.cfg`` names the keywords ``_``,
+``ngettext:1,2`` and ``N_``)::
+
+    pybabel extract -F babel.cfg -o pmcockpit/locale/pmcockpit.pot .
+
+``tests/test_i18n.py`` runs the same extraction and checks the placeholders.
 
 Rules that keep strings translatable:
 - whole sentences with named placeholders, formatted after translation:
@@ -26,11 +31,15 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 _translation: gettext.NullTranslations = gettext.NullTranslations()
 
 
-def use_language(language: str | None) -> None:
-    """Translate from now on into ``language`` (``en``, ``zh_CN``); English when it has none."""
+def use_language(language: str | None, locale_dir: Path = LOCALE_DIR) -> None:
+    """Translate from now on into ``language`` (``en``, ``zh-CN``, ``zh_CN``).
+
+    English when there is no catalog for it; ``None`` picks the language from the
+    environment (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``).
+    """
     global _translation
     languages = [language.replace("-", "_")] if language else None
-    _translation = gettext.translation(DOMAIN, LOCALE_DIR, languages=languages, fallback=True)
+    _translation = gettext.translation(DOMAIN, locale_dir, languages=languages, fallback=True)
 
 
 def _(message: str) -> str:
