@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from pmcockpit.core.checklist import CheckStatus, OnTimeRate, StepState
+from pmcockpit.core.checklist import CheckStatus, DueState, OnTimeRate, StepState, Timeliness
 from pmcockpit.core.i18n import N_, _, ngettext
 
 
@@ -55,6 +55,21 @@ _CHECK_STATUS_WORDS = {
     CheckStatus.ERROR: N_("error"),
 }
 
+_DUE_STATE_WORDS = {
+    DueState.UPCOMING: N_("upcoming"),
+    DueState.DUE: N_("due"),
+    DueState.OVERDUE: N_("overdue"),
+    DueState.DONE: N_("done"),
+    DueState.MISSED: N_("missed"),
+}
+
+_TIMELINESS_WORDS = {
+    Timeliness.ON_TIME: N_("on-time"),
+    Timeliness.LATE: N_("late"),
+    Timeliness.MISSED: N_("missed"),
+    Timeliness.OPEN: N_("open"),
+}
+
 
 def step_state_word(state: StepState) -> str:
     """A checklist step's state as one word ("failed"), for the sentences that name it."""
@@ -64,6 +79,16 @@ def step_state_word(state: StepState) -> str:
 def check_status_word(status: CheckStatus) -> str:
     """A check's verdict as one word ("pass")."""
     return _(_CHECK_STATUS_WORDS[status])
+
+
+def due_state_word(state: DueState) -> str:
+    """A checklist period's state as one word ("upcoming")."""
+    return _(_DUE_STATE_WORDS[state])
+
+
+def timeliness_word(timeliness: Timeliness) -> str:
+    """How a past period was kept, as one word ("on-time")."""
+    return _(_TIMELINESS_WORDS[timeliness])
 
 
 def on_time_rate(rate: OnTimeRate) -> str:
