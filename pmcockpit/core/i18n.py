@@ -16,8 +16,9 @@ Rules that keep strings translatable:
 - counts through :func:`ngettext`, which picks the language's plural form;
 - strings needed at import time (binding descriptions, class attributes) are
   marked with :func:`N_` and translated where they are shown, or translated by
-  :func:`_` at import, which is fine as long as the language is chosen before
-  the module is imported (the CLI does that first).
+  :func:`_` at import (key bindings, area titles, click help texts), which is
+  right as long as the language is chosen before those modules are imported: the
+  entry point must call :func:`use_language` first.
 """
 
 from __future__ import annotations
