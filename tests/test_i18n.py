@@ -4,20 +4,20 @@ catalog really changes what the screens and the command line say."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from string import Formatter
 
 import pytest
-from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.mofile import write_mo
 from click.testing import CliRunner
+from rich.cells import cell_len
 
 from pmcockpit.cli import main
-from pmcockpit.core.i18n import DOMAIN, _, use_language
-from pmcockpit.widgets.checklist_items import failures_detail, overview_lead
+from pmcockpit.commands.context import pad
+from pmcockpit.core.i18n import _
+from pmcockpit.widgets.checklist_items import cut, failures_detail, overview_lead
+from tests.catalogs import speaking, write_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -78,45 +78,41 @@ def test_plural_pairs_have_the_same_placeholders(messages: list[str | tuple[str,
     assert [pair for pair in pairs if _fields(pair[0]) != _fields(pair[1])] == []
 
 
-@pytest.fixture
-def english_after() -> Iterator[None]:
-    yield
-    use_language("en")
-
-
 def _catalog(locale_dir: Path) -> None:
-    """A tiny zh_CN catalog with a sentence and a plural of the checklist screen and a CLI
-    message."""
-    catalog = Catalog(locale="zh_CN", domain=DOMAIN)
-    catalog.add("No failed step in this period.", "本周期没有失败的步骤。")
-    catalog.add(("{count} checklist", "{count} checklists"), ("{count} 个清单",))
-    catalog.add("add --auto to run the automated steps; manual steps are ticked in the cockpit",
-                "加上 --auto 运行自动步骤；手动步骤在驾驶舱中勾选")
-    catalog.add("Error: {message}", "错误：{message}")
-    target = locale_dir / "zh_CN" / "LC_MESSAGES"
-    target.mkdir(parents=True)
-    with (target / f"{DOMAIN}.mo").open("wb") as mo:
-        write_mo(mo, catalog)
+    """A sentence and a plural of the checklist screen, and a CLI message."""
+    write_catalog(locale_dir, {
+        "No failed step in this period.": "本周期没有失败的步骤。",
+        ("{count} checklist", "{count} checklists"): ("{count} 个清单",),
+        "add --auto to run the automated steps; manual steps are ticked in the cockpit":
+            "加上 --auto 运行自动步骤；手动步骤在驾驶舱中勾选",
+        "Error: {message}": "错误：{message}",
+    })
 
 
-@pytest.mark.usefixtures("english_after")
 def test_an_unknown_language_falls_back_to_english(tmp_path: Path) -> None:
     _catalog(tmp_path)
-    use_language("xx", tmp_path)
-    assert failures_detail([]).plain == "No failed step in this period."
-    assert _("Refresh") == "Refresh"
+    with speaking("xx", tmp_path):
+        assert failures_detail([]).plain == "No failed step in this period."
+        assert _("Refresh") == "Refresh"
 
 
-@pytest.mark.usefixtures("english_after")
 def test_a_catalog_translates_screens_and_cli(tmp_path: Path) -> None:
     _catalog(tmp_path)
-    use_language("zh-CN", tmp_path)
-    assert failures_detail([]).plain == "本周期没有失败的步骤。"
-    assert overview_lead([]).plain == "0 个清单"
-    result = CliRunner().invoke(main, ["--db", "sqlite://", "checklist", "run", "daily"])
-    assert result.exit_code == 2
-    assert "错误：加上 --auto 运行自动步骤；手动步骤在驾驶舱中勾选" in result.output
+    with speaking("zh-CN", tmp_path):
+        assert failures_detail([]).plain == "本周期没有失败的步骤。"
+        assert overview_lead([]).plain == "0 个清单"
+        result = CliRunner().invoke(main, ["--db", "sqlite://", "checklist", "run", "daily"])
+        assert result.exit_code == 2
+        assert "错误：加上 --auto 运行自动步骤；手动步骤在驾驶舱中勾选" in result.output
 
-    use_language("en")
     assert failures_detail([]).plain == "No failed step in this period."
     assert overview_lead([]).plain == "0 checklists"
+
+
+@pytest.mark.parametrize("width", [4, 5, 6, 7, 12])
+def test_cut_and_pad_count_terminal_cells(width: int) -> None:
+    # A Chinese character takes two cells: cut and padded text keeps its column's width.
+    name = "每日巡检清单"  # 12 cells
+    assert cell_len(cut(name, width)) == width
+    assert cut(name, width).endswith("…") == (width < 12)
+    assert cell_len(pad("逾期", width)) == max(width, 4)
