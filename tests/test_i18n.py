@@ -17,6 +17,7 @@ from pmcockpit.cli import main
 from pmcockpit.commands.context import pad
 from pmcockpit.core.i18n import _
 from pmcockpit.widgets.checklist_items import cut, failures_detail, overview_lead
+from pmcockpit.widgets.sentence import sentence
 from tests.catalogs import speaking, write_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,3 +117,11 @@ def test_cut_and_pad_count_terminal_cells(width: int) -> None:
     assert cell_len(cut(name, width)) == width
     assert cut(name, width).endswith("…") == (width < 12)
     assert cell_len(pad("逾期", width)) == max(width, 4)
+
+
+def test_a_styled_part_follows_the_translations_word_order() -> None:
+    text = sentence("正在检查 {index}/{total}：{title}…", index=2, total=6,
+                    title=("Backups", "bold"))
+    assert text.plain == "正在检查 2/6：Backups…"
+    [span] = text.spans
+    assert text.plain[span.start:span.end] == "Backups" and span.style == "bold"
