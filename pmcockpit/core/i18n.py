@@ -18,7 +18,11 @@ Rules that keep strings translatable:
   marked with :func:`N_` and translated where they are shown, or translated by
   :func:`_` at import (key bindings, area titles, click help texts), which is
   right as long as the language is chosen before those modules are imported: the
-  entry point must call :func:`use_language` first.
+  entry point must call :func:`use_language` first;
+- a sentence with styled parts is translated whole and styled where the parts land
+  (``pmcockpit.widgets.sentence``);
+- widths are measured in terminal cells (``rich.cells.cell_len``), never ``len``:
+  a Chinese character takes two.
 """
 
 from __future__ import annotations
