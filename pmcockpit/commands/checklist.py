@@ -17,8 +17,10 @@ from typing import Any, NoReturn
 
 import click
 
-from pmcockpit.commands.context import EXIT_FAILED, EXIT_USAGE, CliContext, pass_cli
-from pmcockpit.core.checklist import CheckStatus, TemplateError
+from pmcockpit.commands.context import EXIT_FAILED, EXIT_USAGE, CliContext, pad, pass_cli
+from pmcockpit.core.checklist import ChecklistTemplate, CheckStatus, Run, TemplateError
+from pmcockpit.core.i18n import N_, _, ngettext
+from pmcockpit.core.wording import due_state_word, on_time_rate, step_state_word, timeliness_word
 from pmcockpit.services import checklist as service
 from pmcockpit.services.opener import real_workspace
 from pmcockpit.services.templates import (
@@ -30,12 +32,13 @@ from pmcockpit.services.templates import (
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage.db import Database
 
-_STATUS_LABEL = {CheckStatus.PASS: "PASS", CheckStatus.WARN: "WARN", CheckStatus.FAIL: "FAIL",
-                 CheckStatus.ERROR: "ERROR"}
+# Marked with N_, translated where printed: the table is built at import.
+_STATUS_LABEL = {CheckStatus.PASS: N_("PASS"), CheckStatus.WARN: N_("WARN"),
+                 CheckStatus.FAIL: N_("FAIL"), CheckStatus.ERROR: N_("ERROR")}
 
 
 def _usage_error(message: str) -> NoReturn:
-    click.echo(f"Error: {message}", err=True)
+    click.echo(_("Error: {message}").format(message=message), err=True)
     sys.exit(EXIT_USAGE)
 
 
@@ -51,26 +54,26 @@ def _when(moment: datetime | None) -> str | None:
     return moment.isoformat(timespec="seconds") if moment else None
 
 
-@click.group()
+# Help texts are translated at import (see pmcockpit.cli).
+@click.group(help=_("The routine checklists: daily inspection, weekly clean-up, monthly and "
+                    "quarterly.\n\nBuilt-in templates can be replaced or added to with TOML "
+                    "files in the checklist folder (templates_dir in the config; default: the "
+                    "config folder's checklists/). The cockpit's Checklist screen is where "
+                    "manual steps are ticked."))
 def checklist() -> None:
-    """The routine checklists: daily inspection, weekly clean-up, monthly and quarterly.
-
-    Built-in templates can be replaced or added to with TOML files in the
-    checklist folder (templates_dir in the config; default: the config folder's
-    checklists/). The cockpit's Checklist screen is where manual steps are ticked.
-    """
+    pass
 
 
-@checklist.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@checklist.command("list", help=_("Each checklist's current period: overdue and due first, "
+                                  "with progress."))
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @pass_cli
 def list_runs(cli: CliContext, as_json: bool) -> None:
-    """Each checklist's current period: overdue and due first, with progress."""
     workspace = _workspace(cli)
     templates = load_templates(workspace.settings)
     items = service.due_overview(workspace, templates=templates)
     for problem in templates.all_problems:
-        click.echo(f"template problem: {problem}", err=True)
+        click.echo(_("template problem: {problem}").format(problem=problem), err=True)
     if as_json:
         click.echo(json.dumps([{
             "template": item.template.key, "name": item.template.name,
@@ -80,16 +83,17 @@ def list_runs(cli: CliContext, as_json: bool) -> None:
         } for item in items], ensure_ascii=False, indent=2))
         return
     for item in items:
-        marker = "OVERDUE" if item.overdue else item.state.value
-        click.echo(f"{marker:<8} {item.template.key:<32} {item.period.key:<11} "
-                   f"{item.progress!s:>5}  due {item.due_at:%Y-%m-%d %H:%M}  {item.template.name}")
+        marker = _("OVERDUE") if item.overdue else due_state_word(item.state)
+        due = _("due {due}").format(due=f"{item.due_at:%Y-%m-%d %H:%M}")
+        click.echo(f"{pad(marker, 8)} {pad(item.template.key, 32)} {pad(item.period.key, 11)} "
+                   f"{item.progress!s:>5}  {due}  {item.template.name}")
 
 
-@checklist.command()
+@checklist.command(help=_("Check template FILES: every mistake with its file, line and what to "
+                          "fix (exit 1)."))
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def validate(files: tuple[Path, ...]) -> None:
-    """Check template FILES: every mistake with its file, line and what to fix (exit 1)."""
     broken = 0
     for path in files:
         try:
@@ -99,13 +103,23 @@ def validate(files: tuple[Path, ...]) -> None:
             for problem in error.problems:
                 click.echo(str(problem), err=True)
             continue
-        automated = sum(step.automated for step in template.steps)
-        click.echo(f"{path}: ok: {template.name!r} ({template.key}), "
-                   f"{template.recurrence.describe()}, due within "
-                   f"{template.recurrence.due_offset} days, {len(template.steps)} steps "
-                   f"({automated} automated)")
+        click.echo(_valid(path, template))
     if broken:
         sys.exit(EXIT_FAILED)
+
+
+def _valid(path: Path, template: ChecklistTemplate) -> str:
+    """"FILE: ok: 'Name' (key), every day, due within 0 days, 2 steps (2 automated)"."""
+    offset, steps = template.recurrence.due_offset, len(template.steps)
+    automated = sum(step.automated for step in template.steps)
+    return _("{file}: ok: {name} ({key}), {recurrence}, {due_within}, {steps}").format(
+        file=path, name=repr(template.name), key=template.key,
+        recurrence=template.recurrence.describe(),
+        due_within=ngettext("due within {count} day", "due within {count} days", offset)
+        .format(count=offset),
+        steps=ngettext("{count} step ({automated} automated)",
+                       "{count} steps ({automated} automated)", steps)
+        .format(count=steps, automated=automated))
 
 
 def _step_rows(detail: service.RunDetail,
@@ -125,22 +139,19 @@ def _step_rows(detail: service.RunDetail,
     return rows
 
 
-@checklist.command()
+@checklist.command(help=_("Run TEMPLATE's automated checks for the current period and record "
+                          "them.\n\n\b\nExample (cron, every morning at 7):\n"
+                          "  0 7 * * *  pmcockpit checklist run daily-inspection --auto\n"
+                          "Exit status: 0 all passed, 1 any failed, 2 usage or configuration "
+                          "error."))
 @click.argument("template")
-@click.option("--auto", is_flag=True, help="Run the automated steps of the current run.")
-@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@click.option("--auto", is_flag=True, help=_("Run the automated steps of the current run."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print the results as JSON."))
 @pass_cli
 def run(cli: CliContext, template: str, auto: bool, as_json: bool) -> None:
-    """Run TEMPLATE's automated checks for the current period and record them.
-
-    \b
-    Example (cron, every morning at 7):
-      0 7 * * *  pmcockpit checklist run daily-inspection --auto
-    Exit status: 0 all passed, 1 any failed, 2 usage or configuration error.
-    """
     if not auto:
-        _usage_error("add --auto to run the automated steps; manual steps are ticked "
-                     "in the cockpit")
+        _usage_error(_("add --auto to run the automated steps; manual steps are ticked "
+                       "in the cockpit"))
     workspace = _workspace(cli)
     try:
         opened = service.open_current_run(workspace, template)
@@ -176,36 +187,48 @@ def run(cli: CliContext, template: str, auto: bool, as_json: bool) -> None:
 def _print_summary(detail: service.RunDetail, outcomes: dict[str, service.StepOutcome],
                    failed: bool, warnings: int) -> None:
     run_ = detail.run
-    click.echo(f"{detail.name}: {run_.period.key} (run {detail.id})")
+    click.echo(_("{name}: {period} (run {run})").format(name=detail.name, period=run_.period.key,
+                                                        run=detail.id))
     for step in run_.steps:
         outcome = outcomes.get(step.step_id)
+        state = step_state_word(step.state)
         if outcome is None:
-            click.echo(f"  {'-':<6} {step.title} (manual: {step.state})")
-            continue
-        if outcome.result is None:
-            click.echo(f"  {'-':<6} {step.title} ({step.state} by hand, not checked)")
-            continue
-        click.echo(f"  {_STATUS_LABEL[outcome.result.status]:<6} {step.title}: "
-                   f"{outcome.result.value}")
-        if outcome.result.status is not CheckStatus.PASS:  # say why, line by line
-            for line in outcome.result.message.splitlines():
-                click.echo(f"         {line}")
-    verdict = "some checks FAILED" if failed else "all checks passed"
-    warned = f", {warnings} with warnings" if warnings else ""
-    click.echo(f"{verdict}{warned}; progress {run_.progress} steps settled"
-               f"{', run complete' if run_.complete else ''}")
+            click.echo(f"  {pad('-', 6)} " + _("{step} (manual: {state})").format(
+                step=step.title, state=state))
+        elif outcome.result is None:
+            click.echo(f"  {pad('-', 6)} " + _("{step} ({state} by hand, not checked)").format(
+                step=step.title, state=state))
+        else:
+            click.echo(f"  {pad(_(_STATUS_LABEL[outcome.result.status]), 6)} "
+                       f"{step.title}: {outcome.result.value}")
+            if outcome.result.status is not CheckStatus.PASS:  # say why, line by line
+                for line in outcome.result.message.splitlines():
+                    click.echo(f"         {line}")
+    click.echo(_verdict(run_, failed, warnings))
 
 
-@checklist.command()
+def _verdict(run_: Run, failed: bool, warnings: int) -> str:
+    """"all checks passed, 1 with warnings; progress 2/3 steps settled"."""
+    verdict = _("some checks FAILED") if failed else _("all checks passed")
+    if warnings:
+        verdict = ngettext("{verdict}, {count} with warnings", "{verdict}, {count} with warnings",
+                           warnings).format(verdict=verdict, count=warnings)
+    progress = (_("progress {progress} steps settled, run complete") if run_.complete
+                else _("progress {progress} steps settled")).format(progress=run_.progress)
+    # Translators: whether the checks passed, then how far the run is.
+    return _("{verdict}; {progress}").format(verdict=verdict, progress=progress)
+
+
+@checklist.command(help=_("TEMPLATE's past periods, newest first: on time, late or missed, and "
+                          "failures."))
 @click.argument("template")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Only periods from this day (YYYY-MM-DD).")
-@click.option("--limit", default=30, show_default=True, help="How many periods to print.")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+              help=_("Only periods from this day (YYYY-MM-DD)."))
+@click.option("--limit", default=30, show_default=True, help=_("How many periods to print."))
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @pass_cli
 def history(cli: CliContext, template: str, since: datetime | None, limit: int,
             as_json: bool) -> None:
-    """TEMPLATE's past periods, newest first: on time, late or missed, and failures."""
     workspace = _workspace(cli)
     start: date | None = since.date() if since else None
     try:
@@ -224,8 +247,9 @@ def history(cli: CliContext, template: str, since: datetime | None, limit: int,
                                       for s in e.failures]} for e in entries],
         }, ensure_ascii=False, indent=2))
         return
-    click.echo(f"{past.template.name}: {past.rate}")
+    click.echo(_("{name}: {rate}").format(name=past.template.name, rate=on_time_rate(past.rate)))
     for entry in entries:
-        click.echo(f"  {entry.period.key:<11} {entry.outcome.timeliness}")
+        click.echo(f"  {pad(entry.period.key, 11)} {timeliness_word(entry.outcome.timeliness)}")
         for step in entry.failures:
-            click.echo(f"      failed: {step.title}: {step.note or '(no note yet)'}")
+            click.echo("      " + _("failed: {step}: {note}").format(
+                step=step.title, note=step.note or _("(no note yet)")))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import click
+from rich.cells import cell_len
 
 from pmcockpit.config import Settings
 from pmcockpit.storage import connections
@@ -35,3 +36,9 @@ class CliContext:
 
 
 pass_cli = click.make_pass_decorator(CliContext)
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` filled with spaces to ``width`` terminal cells (a Chinese character takes two),
+    for columns that stay aligned in any language."""
+    return text + " " * max(0, width - cell_len(text))

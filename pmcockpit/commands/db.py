@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from pmcockpit.commands.context import CliContext, pass_cli
+from pmcockpit.core.i18n import _
 from pmcockpit.storage.db import (
     DatabaseError,
     default_database_url,
@@ -35,32 +36,39 @@ def _with_engine(cli: CliContext, work: Callable[[Engine], T]) -> tuple[str, T]:
         raise click.ClickException(str(error)) from error
 
 
-@click.group()
+@click.group(help=_("Inspect and upgrade pmcockpit's database."))
 def db() -> None:
-    """Inspect and upgrade pmcockpit's database."""
+    pass
 
 
-@db.command()
+@db.command(help=_("Upgrade the database schema to this version of pmcockpit (the app also "
+                   "does it at start)."))
 @pass_cli
 def upgrade(cli: CliContext) -> None:
-    """Upgrade the database schema to this version of pmcockpit (the app also does it at start)."""
     where, (before, after) = _with_engine(cli, upgrade_schema)
     if before == after:
-        click.echo(f"{where}: already at {after}")
+        click.echo(_("{database}: already at {revision}").format(database=where, revision=after))
     else:
-        click.echo(f"{where}: upgraded {before or 'empty'} -> {after}")
+        click.echo(_("{database}: upgraded {before} -> {after}").format(
+            database=where, before=before or _("empty"), after=after))
 
 
-@db.command()
+@db.command(help=_("Show where the database is and its schema version."))
 @pass_cli
 def info(cli: CliContext) -> None:
-    """Show where the database is and its schema version."""
     url = make_url(cli.settings.db or default_database_url())
     if (url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
             and not Path(url.database).expanduser().exists()):
-        click.echo(f"database: {url.render_as_string(hide_password=True)} (no file yet)")
-        click.echo(f"schema:   empty (this pmcockpit: {head_revision()})")
+        click.echo(_("database: {database} (no file yet)").format(
+            database=url.render_as_string(hide_password=True)))
+        click.echo(_schema_line(None))
         return
     where, current = _with_engine(cli, schema_revision)
-    click.echo(f"database: {where}")
-    click.echo(f"schema:   {current or 'empty'} (this pmcockpit: {head_revision()})")
+    click.echo(_("database: {database}").format(database=where))
+    click.echo(_schema_line(current))
+
+
+def _schema_line(current: str | None) -> str:
+    # Translators: keep the value aligned with the "database:" line above it.
+    return _("schema:   {revision} (this pmcockpit: {head})").format(
+        revision=current or _("empty"), head=head_revision())

@@ -5,18 +5,17 @@ from __future__ import annotations
 import click
 
 from pmcockpit.commands.context import CliContext, pass_cli
+from pmcockpit.core.i18n import _
 
 
-@click.command()
-@click.option("--seed", default=7, show_default=True, help="Seed of the simulated organisation.")
-@click.option("--scale", default=150, show_default=True, help="Number of simulated people.")
+@click.command(help=_("Open the cockpit on a throwaway database connected to simulated tools."
+                      "\n\nNeeds no network, no keyring and no config; your own database and "
+                      "keyring are not touched."))
+@click.option("--seed", default=7, show_default=True,
+              help=_("Seed of the simulated organisation."))
+@click.option("--scale", default=150, show_default=True, help=_("Number of simulated people."))
 @pass_cli
 def demo(cli: CliContext, seed: int, scale: int) -> None:
-    """Open the cockpit on a throwaway database connected to simulated tools.
-
-    Needs no network, no keyring and no config; your own database and keyring
-    are not touched.
-    """
     from pmcockpit.app import run_demo
 
     run_demo(cli.settings, seed=seed, scale=scale)

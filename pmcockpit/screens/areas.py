@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pmcockpit.core.i18n import _
 from pmcockpit.screens.audit import AuditScreen
 from pmcockpit.screens.base import AreaScreen
 from pmcockpit.screens.checklist import ChecklistScreen
@@ -34,14 +35,20 @@ class Area:
         return f"app.{self.mode}"
 
 
+# Translated at import, like the key bindings built from them: the language is to be
+# chosen before the cockpit's modules are imported (see pmcockpit.core.i18n).
 AREAS: tuple[Area, ...] = (
-    Area("home", "1", "Home", "What needs you today", HomeScreen),
-    Area("checklist", "2", "Checklist", "The daily, weekly and monthly routine", ChecklistScreen),
-    Area("permissions", "3", "Permissions", "Accounts and rights to review", PermissionsScreen),
-    Area("queue", "4", "Queue", "Support tickets and their service level", QueueScreen),
-    Area("rollout", "5", "Rollout", "Rollouts, phases and milestones", RolloutScreen),
-    Area("connections", "6", "Connections", "Each tool's sync, health, token", ConnectionsScreen),
-    Area("audit", "7", "Audit", "Every action taken in a tool; verify, undo", AuditScreen),
+    Area("home", "1", _("Home"), _("What needs you today"), HomeScreen),
+    Area("checklist", "2", _("Checklist"), _("The daily, weekly and monthly routine"),
+         ChecklistScreen),
+    Area("permissions", "3", _("Permissions"), _("Accounts and rights to review"),
+         PermissionsScreen),
+    Area("queue", "4", _("Queue"), _("Support tickets and their service level"), QueueScreen),
+    Area("rollout", "5", _("Rollout"), _("Rollouts, phases and milestones"), RolloutScreen),
+    Area("connections", "6", _("Connections"), _("Each tool's sync, health, token"),
+         ConnectionsScreen),
+    Area("audit", "7", _("Audit"), _("Every action taken in a tool; verify, undo"),
+         AuditScreen),
 )
 
 HOME = AREAS[0].mode

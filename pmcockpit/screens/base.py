@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
+from pmcockpit.core.i18n import _
 from pmcockpit.services.workspace import Workspace
 
 Clock = Callable[[], datetime]
@@ -31,7 +32,9 @@ class ScreenKeyCommands(Provider):
         for node, binding, enabled, _tooltip in screen.active_bindings.values():
             # Our own bindings all carry an id; Textual's focus and copy keys do not.
             if node is screen and enabled and binding.id and binding.description:
-                title = f"{screen.sub_title}: {binding.description}"
+                # Translators: a palette command, "Checklist: History".
+                title = _("{area}: {action}").format(area=screen.sub_title,
+                                                     action=binding.description)
                 run = partial(screen.run_action, binding.action)
                 commands.setdefault(binding.action, (title, binding.tooltip, run))
         return list(commands.values())
@@ -57,7 +60,7 @@ class AreaScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # Textual's own ctrl+c copy, described: with nothing selected it passes on to quit.
-        Binding("ctrl+c,super+c", "screen.copy_text", "Copy the selection, or quit",
+        Binding("ctrl+c,super+c", "screen.copy_text", _("Copy the selection, or quit"),
                 show=False, id="area.copy"),
     ]
 
@@ -85,8 +88,8 @@ class LiveAreaScreen(AreaScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # Off the footer, which must fit 80 columns; help and the palette list it.
-        Binding("r", "reload", "Refresh", show=False, id="area.refresh",
-                tooltip="Read the database again"),
+        Binding("r", "reload", _("Refresh"), show=False, id="area.refresh",
+                tooltip=_("Read the database again")),
     ]
 
     def load(self) -> None:
@@ -104,5 +107,6 @@ class LiveAreaScreen(AreaScreen):
         worker = event.worker
         if event.state == WorkerState.ERROR:
             self.log.error(worker, worker.error)
-            self.notify(f"{worker.error}", title=f"{worker.description} failed",
-                        severity="error", timeout=10)
+            # Translators: {task} is a worker's description, "Reading the checklists".
+            self.notify(f"{worker.error}", title=_("{task} failed").format(
+                task=worker.description), severity="error", timeout=10)

@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
+from pmcockpit.core.i18n import _
 from pmcockpit.messages import OverviewLoaded, RunOpened
 from pmcockpit.screens.base import Clock, LiveAreaScreen
 from pmcockpit.screens.checklist_history import ChecklistHistoryScreen
@@ -48,10 +49,10 @@ class ChecklistScreen(LiveAreaScreen):
     AUTO_FOCUS = "#checklist-table"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open_run", "Open", id="checklist.open",
-                tooltip="Open the highlighted checklist's run for this period"),
-        Binding("h", "history", "History", id="checklist.history",
-                tooltip="Past runs of the highlighted checklist, with its on-time rate"),
+        Binding("enter", "open_run", _("Open"), id="checklist.open",
+                tooltip=_("Open the highlighted checklist's run for this period")),
+        Binding("h", "history", _("History"), id="checklist.history",
+                tooltip=_("Past runs of the highlighted checklist, with its on-time rate")),
     ]
 
     def __init__(self, workspace: Workspace, *, clock: Clock, title: str) -> None:
@@ -61,7 +62,7 @@ class ChecklistScreen(LiveAreaScreen):
         """When the shown overview was read."""
 
     def compose_body(self) -> ComposeResult:
-        yield Static("Reading the checklists…", id="checklist-lead")
+        yield Static(_("Reading the checklists…"), id="checklist-lead")
         yield DataTable(id="checklist-table", cursor_type="row")
         yield Static(id="checklist-about")
         # Focusable (tab) so a long list of problems can be scrolled by keys.
@@ -72,17 +73,17 @@ class ChecklistScreen(LiveAreaScreen):
         table = self.query_one(DataTable)
         # Fixed widths: styled cells are not measured, and a header measured before the
         # rows arrive could be drawn narrower than them.
-        table.add_column("State", width=STATE_WIDTH)
-        table.add_column("Checklist", width=NAME_WIDTH)
-        table.add_column("Progress", width=PROGRESS_WIDTH)
-        table.add_column("Due", width=DUE_WIDTH)
+        table.add_column(_("State"), width=STATE_WIDTH)
+        table.add_column(_("Checklist"), width=NAME_WIDTH)
+        table.add_column(_("Progress"), width=PROGRESS_WIDTH)
+        table.add_column(_("Due"), width=DUE_WIDTH)
         self.query_one("#checklist-problems").display = False
 
     def load(self) -> None:
         self.read_overview()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="checklist",
-          description="Reading the checklists")
+          description=_("Reading the checklists"))
     def read_overview(self) -> None:
         now = local_now(self.clock)
         templates = load_templates(self.workspace.settings)
@@ -139,7 +140,7 @@ class ChecklistScreen(LiveAreaScreen):
             self.open_run(key)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="checklist-open",
-          description="Opening the checklist run")
+          description=_("Opening the checklist run"))
     def open_run(self, template_key: str) -> None:
         detail = open_current_run(self.workspace, template_key, local_now(self.clock))
         self.post_message(RunOpened(detail))

@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
+from pmcockpit.core.i18n import _
 from pmcockpit.messages import HistoryLoaded
 from pmcockpit.screens.base import Clock, LiveAreaScreen
 from pmcockpit.services.checklist import HistoryEntry, history
@@ -42,18 +43,18 @@ class ChecklistHistoryScreen(LiveAreaScreen):
     AUTO_FOCUS = "#history-table"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="checklist_history.back",
-                tooltip="Back to where the history was opened"),
+        Binding("escape", "back", _("Back"), id="checklist_history.back",
+                tooltip=_("Back to where the history was opened")),
     ]
 
     def __init__(self, workspace: Workspace, template_key: str, name: str, *,
                  clock: Clock) -> None:
-        super().__init__(workspace, clock=clock, title="Checklist")
+        super().__init__(workspace, clock=clock, title=_("Checklist"))
         self.template_key = template_key
         self._entries: dict[str, HistoryEntry] = {}
 
     def compose_body(self) -> ComposeResult:
-        yield Static("Reading the history…", id="history-rate")
+        yield Static(_("Reading the history…"), id="history-rate")
         yield DataTable(id="history-table", cursor_type="row")
         with VerticalScroll(id="history-detail-box", can_focus=False):
             yield Static(id="history-detail")
@@ -62,16 +63,16 @@ class ChecklistHistoryScreen(LiveAreaScreen):
         table = self.query_one(DataTable)
         # Fixed widths: styled cells are not measured, and a header measured before the
         # rows arrive could be drawn narrower than them.
-        table.add_column("Period", width=PERIOD_WIDTH)
-        table.add_column("Outcome", width=OUTCOME_WIDTH)
-        table.add_column("Completed", width=COMPLETED_WIDTH)
-        table.add_column("Failed steps", width=FAILURES_WIDTH)
+        table.add_column(_("Period"), width=PERIOD_WIDTH)
+        table.add_column(_("Outcome"), width=OUTCOME_WIDTH)
+        table.add_column(_("Completed"), width=COMPLETED_WIDTH)
+        table.add_column(_("Failed steps"), width=FAILURES_WIDTH)
 
     def load(self) -> None:
         self.read_history()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="checklist-history",
-          description="Reading the checklist's history")
+          description=_("Reading the checklist's history"))
     def read_history(self) -> None:
         now = local_now(self.clock)
         self.post_message(HistoryLoaded(history(self.workspace, self.template_key, now=now),
@@ -93,11 +94,12 @@ class ChecklistHistoryScreen(LiveAreaScreen):
             for entry in found.entries:
                 run = entry.outcome.run
                 if run is None:
-                    completed = Text("no run", style="dim")
+                    completed = Text(_("no run"), style="dim")
                 elif run.completed_at is not None:
                     completed = Text(moment_label(run.completed_at, now))
                 else:
-                    completed = Text(f"{run.progress} done", style="dim")
+                    completed = Text(_("{progress} done").format(progress=run.progress),
+                                     style="dim")
                 table.add_row(Text(period_label(entry.period, kind, now)),
                               timeliness_cell(entry.outcome.timeliness), completed,
                               failures_text(entry.failures, FAILURES_WIDTH),

@@ -16,6 +16,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from pmcockpit.core.i18n import _
+
 
 class NoteDialog(ModalScreen[str | None]):
     """Dismissed with the note as typed (Enter), or None when cancelled (Escape)."""
@@ -23,10 +25,10 @@ class NoteDialog(ModalScreen[str | None]):
     CSS_PATH = "checklist_note.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="checklist_note.cancel",
-                tooltip="Close without saving anything"),
+        Binding("escape", "cancel", _("Cancel"), id="checklist_note.cancel",
+                tooltip=_("Close without saving anything")),
         # A modal hides the app's keys; ctrl+c still quits from here.
-        Binding("ctrl+c", "app.quit", "Quit", show=False, id="checklist_note.quit"),
+        Binding("ctrl+c", "app.quit", _("Quit"), show=False, id="checklist_note.quit"),
     ]
 
     def __init__(self, title: str, question: str, note: str = "") -> None:
@@ -38,9 +40,9 @@ class NoteDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="note-dialog") as dialog:
             dialog.border_title = self.dialog_title
-            dialog.border_subtitle = "Enter to save · Escape to cancel"
+            dialog.border_subtitle = _("Enter to save · Escape to cancel")
             yield Static(self.question, id="note-question", markup=False)
-            yield Input(self.note, placeholder="Type the note", id="note-input")
+            yield Input(self.note, placeholder=_("Type the note"), id="note-input")
 
     @on(Input.Submitted)
     def save(self, event: Input.Submitted) -> None:

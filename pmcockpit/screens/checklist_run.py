@@ -25,6 +25,7 @@ from textual.widgets import DataTable, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from pmcockpit.core.checklist import RunStep, StepState
+from pmcockpit.core.i18n import N_, _
 from pmcockpit.messages import (
     ChecksFinished,
     ChecksProgressed,
@@ -71,11 +72,13 @@ HINTED_KEYS = ("checklist_run.fail", "checklist_run.skip", "checklist_run.done",
                "checklist_run.history", "checklist_run.back")
 """Keys off the footer (it must fit 80 columns), named under the step's detail instead."""
 
+# Marked with N_ and translated when asked: the table is built at import.
 _QUESTIONS = {
-    StepState.FAILED: ("Failed", "What went wrong, and what was done about it? (required)"),
-    StepState.SKIPPED: ("Skipped", "Why is this step skipped this time? (required)"),
-    StepState.DONE: ("Done by hand", "How was it done or checked? (required for an "
-                                     "automated step)"),
+    StepState.FAILED: (N_("Failed"), N_("What went wrong, and what was done about it? "
+                                        "(required)")),
+    StepState.SKIPPED: (N_("Skipped"), N_("Why is this step skipped this time? (required)")),
+    StepState.DONE: (N_("Done by hand"), N_("How was it done or checked? (required for an "
+                                            "automated step)")),
 }
 
 
@@ -84,27 +87,28 @@ class ChecklistRunScreen(LiveAreaScreen):
     AUTO_FOCUS = "#run-steps"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "toggle_step", "Done", id="checklist_run.toggle",
-                tooltip="Tick the highlighted manual step off, or back to to-do"),
-        Binding("f", "mark('failed')", "Failed", show=False, id="checklist_run.fail",
-                tooltip="Mark the step failed, with a note on what was done (required)"),
-        Binding("x", "mark('skipped')", "Skip", show=False, id="checklist_run.skip",
-                tooltip="Skip the step this time, with a note saying why (required)"),
-        Binding("d", "mark('done')", "Done with note", show=False, id="checklist_run.done",
-                tooltip="Mark any step done with a note, e.g. an automated one checked by hand"),
-        Binding("n", "note", "Note", id="checklist_run.note",
-                tooltip="Write the step's note; on a failed step, what was done about it"),
+        Binding("space", "toggle_step", _("Done"), id="checklist_run.toggle",
+                tooltip=_("Tick the highlighted manual step off, or back to to-do")),
+        Binding("f", "mark('failed')", _("Failed"), show=False, id="checklist_run.fail",
+                tooltip=_("Mark the step failed, with a note on what was done (required)")),
+        Binding("x", "mark('skipped')", _("Skip"), show=False, id="checklist_run.skip",
+                tooltip=_("Skip the step this time, with a note saying why (required)")),
+        Binding("d", "mark('done')", _("Done with note"), show=False, id="checklist_run.done",
+                tooltip=_("Mark any step done with a note, e.g. an automated one checked by "
+                          "hand")),
+        Binding("n", "note", _("Note"), id="checklist_run.note",
+                tooltip=_("Write the step's note; on a failed step, what was done about it")),
         # Replaces the areas' "r" (refresh): here the run is read again whenever shown.
-        Binding("r", "run_checks", "Checks", id="checklist_run.checks",
-                tooltip="Measure the automated steps now and keep the results as evidence"),
-        Binding("h", "history", "History", show=False, id="checklist_run.history",
-                tooltip="Past runs of this checklist, with its on-time rate"),
-        Binding("escape", "back", "Back", show=False, id="checklist_run.back",
-                tooltip="Back to the list of checklists"),
+        Binding("r", "run_checks", _("Checks"), id="checklist_run.checks",
+                tooltip=_("Measure the automated steps now and keep the results as evidence")),
+        Binding("h", "history", _("History"), show=False, id="checklist_run.history",
+                tooltip=_("Past runs of this checklist, with its on-time rate")),
+        Binding("escape", "back", _("Back"), show=False, id="checklist_run.back",
+                tooltip=_("Back to the list of checklists")),
     ]
 
     def __init__(self, workspace: Workspace, detail: RunDetail, *, clock: Clock) -> None:
-        super().__init__(workspace, clock=clock, title="Checklist")
+        super().__init__(workspace, clock=clock, title=_("Checklist"))
         self.detail = detail
         self._widths = (TITLE_WIDTH, EVIDENCE_WIDTH)
         """The title's and the evidence's columns, as wide as the terminal allows."""
@@ -131,7 +135,9 @@ class ChecklistRunScreen(LiveAreaScreen):
 
     def _name_hidden_keys(self) -> None:
         # From the bindings as remapped by the user's keymap, so the hint never lies.
-        named = {binding.id: f"{self.app.get_key_display(binding)} {binding.description}"
+        # Translators: a key and what it does, "f failed".
+        named = {binding.id: _("{key} {action}").format(key=self.app.get_key_display(binding),
+                                                         action=binding.description)
                  for node, binding, _enabled, _tooltip in self.active_bindings.values()
                  if node is self and binding.id in HINTED_KEYS}
         hint = " · ".join(named[key] for key in HINTED_KEYS if key in named)
@@ -141,10 +147,10 @@ class ChecklistRunScreen(LiveAreaScreen):
         table = self.query_one(DataTable)
         title_width, evidence_width = self._widths
         # Styled cells are not measured by the table: their columns get fixed widths.
-        table.add_column("State", width=STATE_WIDTH, key="state")
-        table.add_column("Step", width=title_width, key="title")
+        table.add_column(_("State"), width=STATE_WIDTH, key="state")
+        table.add_column(_("Step"), width=title_width, key="title")
         table.add_column("", width=KIND_WIDTH, key="kind")
-        table.add_column("Evidence/note", width=evidence_width, key="evidence")
+        table.add_column(_("Evidence/note"), width=evidence_width, key="evidence")
 
     def on_resize(self) -> None:
         spare = max(0, self.size.width - 80)
@@ -164,7 +170,7 @@ class ChecklistRunScreen(LiveAreaScreen):
         self.read_run()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="checklist-run",
-          description="Reading the checklist run")
+          description=_("Reading the checklist run"))
     def read_run(self) -> None:
         with self._in_order:
             self.post_message(RunLoaded(load_run(self.workspace, self.detail.id)))
@@ -228,8 +234,9 @@ class ChecklistRunScreen(LiveAreaScreen):
                 self.save(partial(mark_step, self.workspace, self.detail.id, step.step_id,
                                   marked, note, local_now(self.clock)))
 
-        self.app.push_screen(NoteDialog(f"{heading}: {step.title}", question, step.note),
-                             save_with)
+        # Translators: the dialog's title, "Failed: Check the backups".
+        title = _("{heading}: {step}").format(heading=_(heading), step=step.title)
+        self.app.push_screen(NoteDialog(title, _(question), step.note), save_with)
 
     def action_note(self) -> None:
         step = self._highlighted_step()
@@ -241,12 +248,12 @@ class ChecklistRunScreen(LiveAreaScreen):
                 self.save(partial(add_note, self.workspace, self.detail.id, step.step_id,
                                   note, local_now(self.clock)))
 
-        self.app.push_screen(NoteDialog(f"Note: {step.title}", "The note for this step:",
-                                        step.note), save_with)
+        self.app.push_screen(NoteDialog(_("Note: {step}").format(step=step.title),
+                                        _("The note for this step:"), step.note), save_with)
 
     # Not exclusive: a newer save must not cancel an older one before it has run.
     @work(thread=True, exclusive=False, exit_on_error=False, group="checklist-step",
-          description="Saving the step")
+          description=_("Saving the step"))
     def save(self, change: Callable[[], RunDetail]) -> None:
         with self._in_order:
             try:
@@ -258,18 +265,18 @@ class ChecklistRunScreen(LiveAreaScreen):
 
     @on(StepRefused)
     def step_refused(self, message: StepRefused) -> None:
-        self.notify(message.reason, title="Not saved", severity="warning", timeout=8,
+        self.notify(message.reason, title=_("Not saved"), severity="warning", timeout=8,
                     markup=False)
 
     # --- the automated checks -----------------------------------------------------------
 
     def action_run_checks(self) -> None:
         if not automated_count(self.detail):
-            self.notify("This checklist has no automated checks: every step is by hand.",
+            self.notify(_("This checklist has no automated checks: every step is by hand."),
                         severity="warning")
             return
         if any(w.group == CHECKS_GROUP and not w.is_finished for w in self.workers):
-            self.notify("The checks are already running.", severity="warning")
+            self.notify(_("The checks are already running."), severity="warning")
             return
         bar = self.query_one("#run-checks-bar", ProgressBar)
         bar.update(total=None, progress=0)  # indeterminate until the first check starts
@@ -277,7 +284,7 @@ class ChecklistRunScreen(LiveAreaScreen):
         self.run_checks()
 
     @work(exclusive=True, exit_on_error=False, group=CHECKS_GROUP,
-          description="Running the automated checks")
+          description=_("Running the automated checks"))
     async def run_checks(self) -> None:
         # Async: the checks talk to the tools; the service does its database work in threads.
         report = await run_automated(self.workspace, self.detail.id, self._checks_progressed,

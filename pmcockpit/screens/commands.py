@@ -7,6 +7,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from pmcockpit.core.i18n import _
 from pmcockpit.screens.areas import AREAS
 
 
@@ -15,7 +16,8 @@ class GoCommands(Provider):
 
     def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
         return [
-            (f"Go: {area.title}", f"{area.purpose} (key {area.key})",
+            (_("Go: {area}").format(area=area.title),
+             _("{purpose} (key {key})").format(purpose=area.purpose, key=area.key),
              partial(self.app.run_action, f"go({area.mode!r})"))
             for area in AREAS
         ]
@@ -35,8 +37,8 @@ class GoCommands(Provider):
 class HelpCommands(Provider):
     """Help: the keys of the screen the palette was opened on."""
 
-    TITLE = "Help: Keys"
-    HELP = "Every key of this screen, with what it does (key ?)"
+    TITLE = _("Help: Keys")
+    HELP = _("Every key of this screen, with what it does (key ?)")
 
     async def discover(self) -> Hits:
         yield DiscoveryHit(self.TITLE, partial(self.app.run_action, "help"), help=self.HELP)

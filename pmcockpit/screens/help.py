@@ -13,7 +13,10 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-THIS_SCREEN, EVERYWHERE, MOVING_AROUND = "This screen", "Everywhere", "Moving around"
+from pmcockpit.core.i18n import N_, _
+
+# Group names, translated where shown (they also order the rows).
+THIS_SCREEN, EVERYWHERE, MOVING_AROUND = N_("This screen"), N_("Everywhere"), N_("Moving around")
 GROUP_ORDER = (THIS_SCREEN, EVERYWHERE, MOVING_AROUND)
 
 
@@ -42,7 +45,9 @@ def keys_of(screen: Screen[object]) -> list[KeyHelp]:
             where = THIS_SCREEN if binding.id else MOVING_AROUND
         description = binding.description
         if tooltip or binding.tooltip:
-            description = f"{description}: {tooltip or binding.tooltip}"
+            # Translators: a key's short description, then its tooltip.
+            description = _("{description}: {tooltip}").format(
+                description=description, tooltip=tooltip or binding.tooltip)
         grouped.setdefault((where, binding.action, description, binding.id or ""), []).append(
             app.get_key_display(binding)
         )
@@ -54,14 +59,14 @@ def keys_of(screen: Screen[object]) -> list[KeyHelp]:
 def key_table(keys: list[KeyHelp]) -> Table:
     """The keys as a table that wraps its descriptions to the width it is given."""
     table = Table(box=None, expand=True, padding=(0, 1), show_edge=False)
-    table.add_column("Key", no_wrap=True, style="bold")
-    table.add_column("Does", ratio=1)
-    table.add_column("Id (to remap)", no_wrap=True, style="dim")
+    table.add_column(_("Key"), no_wrap=True, style="bold")
+    table.add_column(_("Does"), ratio=1)
+    table.add_column(_("Id (to remap)"), no_wrap=True, style="dim")
     where = None
     for row in keys:
         if row.where != where:
             where = row.where
-            table.add_row("", Text(where, style="bold underline"), "")
+            table.add_row("", Text(_(where), style="bold underline"), "")
         table.add_row(Text(row.keys), Text(row.description), Text(row.binding_id))
     return table
 
@@ -72,9 +77,9 @@ class HelpScreen(ModalScreen[None]):
     CSS_PATH = "help.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,question_mark,q", "dismiss", "Close help", id="help.close"),
+        Binding("escape,question_mark,q", "dismiss", _("Close help"), id="help.close"),
         # A modal hides the app's keys; ctrl+c still quits from here.
-        Binding("ctrl+c", "app.quit", "Quit", show=False, id="help.quit"),
+        Binding("ctrl+c", "app.quit", _("Quit"), show=False, id="help.quit"),
     ]
 
     def __init__(self, title: str, keys: list[KeyHelp]) -> None:
@@ -84,12 +89,12 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-dialog") as dialog:
-            dialog.border_title = f"Keys: {self.help_title}"
-            dialog.border_subtitle = "Escape, ? or q to close"
+            dialog.border_title = _("Keys: {area}").format(area=self.help_title)
+            dialog.border_subtitle = _("Escape, ? or q to close")
             yield Static(key_table(self.keys), id="help-keys")
             yield Static(
-                "Every command is also in the palette (ctrl+p). To remap a key, add its id "
-                "to the config file: [keymap] \"app.queue\" = \"w\".",
+                _("Every command is also in the palette (ctrl+p). To remap a key, add its id "
+                  "to the config file: [keymap] \"app.queue\" = \"w\"."),
                 id="help-note",
                 markup=False,
             )

@@ -8,8 +8,9 @@ never as markup.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
+from rich.cells import cell_len, set_cell_size
 from textual.content import Content
 
 from pmcockpit.core.checklist import (
@@ -25,18 +26,22 @@ from pmcockpit.core.checklist import (
     Timeliness,
 )
 from pmcockpit.core.clock import to_local
-from pmcockpit.core.wording import plural, span
+from pmcockpit.core.i18n import N_, _, ngettext
+from pmcockpit.core.wording import check_status_word, on_time_rate, span, step_state_word
 from pmcockpit.services.checklist import DueItem, RunDetail, StepOutcome, StepProgress
+from pmcockpit.widgets.sentence import sentence
 
 Clock = Callable[[], datetime]
 
+# The labels are marked with N_ and translated where shown: these tables are built at
+# import, before a language may have been chosen.
 _STEP_MARK: dict[StepState, tuple[str, str]] = {
-    StepState.PENDING: ("○ to do", "$text-muted"),
-    StepState.DONE: ("✓ done", "$text-success"),
-    StepState.PASSED: ("✓ passed", "$text-success"),
-    StepState.WARNED: ("! warned", "$text-warning"),
-    StepState.FAILED: ("✗ failed", "$text-error"),
-    StepState.SKIPPED: ("– skipped", "$text-muted"),
+    StepState.PENDING: (N_("○ to do"), "$text-muted"),
+    StepState.DONE: (N_("✓ done"), "$text-success"),
+    StepState.PASSED: (N_("✓ passed"), "$text-success"),
+    StepState.WARNED: (N_("! warned"), "$text-warning"),
+    StepState.FAILED: (N_("✗ failed"), "$text-error"),
+    StepState.SKIPPED: (N_("– skipped"), "$text-muted"),
 }
 
 _CHECK_MARK: dict[CheckStatus, tuple[str, str]] = {
@@ -47,10 +52,10 @@ _CHECK_MARK: dict[CheckStatus, tuple[str, str]] = {
 }
 
 _TIMELINESS_MARK: dict[Timeliness, tuple[str, str]] = {
-    Timeliness.ON_TIME: ("✓ on time", "$text-success"),
-    Timeliness.LATE: ("! late", "$text-warning"),
-    Timeliness.MISSED: ("✗ missed", "$text-error"),
-    Timeliness.OPEN: ("○ open", "$text-muted"),
+    Timeliness.ON_TIME: (N_("✓ on time"), "$text-success"),
+    Timeliness.LATE: (N_("! late"), "$text-warning"),
+    Timeliness.MISSED: (N_("✗ missed"), "$text-error"),
+    Timeliness.OPEN: (N_("○ open"), "$text-muted"),
 }
 
 
@@ -72,18 +77,19 @@ def day_label(day: date, now: datetime) -> str:
         day = day.date()
     delta = (day - now.date()).days
     if delta == 0:
-        return "today"
+        return _("today")
     if delta == -1:
-        return "yesterday"
+        return _("yesterday")
     if delta == 1:
-        return "tomorrow"
+        return _("tomorrow")
     if day.year != now.year:
         return day.strftime("%-d %b %Y")
     return day.strftime("%a %-d %b")
 
 
 def moment_label(moment: datetime, now: datetime) -> str:
-    return f"{day_label(moment, now)} {clock_time(moment)}"
+    # Translators: a day ("today", "Wed 25 Nov") and a clock time ("10:00").
+    return _("{day} {time}").format(day=day_label(moment, now), time=clock_time(moment))
 
 
 def due_label(due_at: datetime, now: datetime) -> str:
@@ -99,7 +105,9 @@ def period_label(period: Period, kind: RecurrenceKind, now: datetime) -> str:
     if kind is RecurrenceKind.DAILY:
         return day_label(period.start, now)
     if period.start.year == now.year and period.end.year == now.year:
-        return f"{period.start:%-d %b} – {period.end:%-d %b}"
+        # Translators: the first and the last day of a period ("1 Dec – 7 Dec").
+        return _("{start} – {end}").format(start=f"{period.start:%-d %b}",
+                                           end=f"{period.end:%-d %b}")
     return period.key
 
 
@@ -109,16 +117,21 @@ def period_label(period: Period, kind: RecurrenceKind, now: datetime) -> str:
 def due_cell(item: DueItem, now: datetime) -> Content:
     """"✗ OVERDUE 2h", "○ due", "✓ done": overdue loud, with how late."""
     if item.state is DueState.OVERDUE:
-        return Content.styled(f"✗ OVERDUE {span(now - item.due_at)}", "bold $text-error")
+        return Content.styled(_overdue(now - item.due_at), "bold $text-error")
     if item.state is DueState.DONE:
-        return Content.styled("✓ done", "$text-success")
+        return Content.styled(_("✓ done"), "$text-success")
     if item.state is DueState.MISSED:
-        return Content.styled("✗ missed", "$text-error")
+        return Content.styled(_("✗ missed"), "$text-error")
     if item.state is DueState.UPCOMING:
-        return Content.styled("· upcoming", "$text-muted")
+        return Content.styled(_("· upcoming"), "$text-muted")
     if item.needs_attention:
-        return Content.styled("○ due today", "$text-warning")
-    return Content.styled("○ due", "$text-muted")
+        return Content.styled(_("○ due today"), "$text-warning")
+    return Content.styled(_("○ due"), "$text-muted")
+
+
+def _overdue(late: timedelta) -> str:
+    # Translators: {late} is how late, e.g. "2h" or "3d".
+    return _("✗ OVERDUE {late}").format(late=span(late))
 
 
 def overview_lead(items: Sequence[DueItem]) -> Content:
@@ -127,32 +140,37 @@ def overview_lead(items: Sequence[DueItem]) -> Content:
     done = sum(item.state is DueState.DONE for item in items)
     parts: list[Content] = []
     if overdue:
-        parts.append(Content.styled(f"{overdue} overdue", "bold $text-error"))
+        parts.append(Content.styled(ngettext("{count} overdue", "{count} overdue", overdue)
+                                    .format(count=overdue), "bold $text-error"))
     if today:
-        parts.append(Content.styled(f"{today} due today", "$text-warning"))
+        parts.append(Content.styled(ngettext("{count} due today", "{count} due today", today)
+                                    .format(count=today), "$text-warning"))
     if done:
-        parts.append(Content.styled(f"{done} done", "$text-success"))
-    parts.append(Content(plural(len(items), "checklist")))
+        parts.append(Content.styled(ngettext("{count} done", "{count} done", done)
+                                    .format(count=done), "$text-success"))
+    parts.append(Content(ngettext("{count} checklist", "{count} checklists", len(items))
+                         .format(count=len(items))))
     return Content(" · ").join(parts)
 
 
 def about_template(item: DueItem, now: datetime) -> Content:
     """The highlighted checklist: what it is, how often, and this period's run."""
     template = item.template
-    opened = "not started: Enter starts it" if item.run_id is None else \
-        f"{item.progress} steps done: Enter opens it"
-    head = Content.assemble(
-        (template.name, "bold"),
-        (f"  {template.recurrence.describe()}, due {due_label(item.due_at, now)}; {opened}",
-         "$text-muted"),
-    )
+    opened = _("not started: Enter starts it") if item.run_id is None else \
+        _("{progress} steps done: Enter opens it").format(progress=item.progress)
+    about = _("{recurrence}, due {due}; {opened}").format(
+        recurrence=template.recurrence.describe(), due=due_label(item.due_at, now),
+        opened=opened)
+    head = Content.assemble((template.name, "bold"), (f"  {about}", "$text-muted"))
     if not template.description:
         return head
     return Content.assemble(head, "\n", template.description)
 
 
 def problems_title(problems: Sequence[TemplateProblem]) -> str:
-    return f"{plural(len(problems), 'template problem')}: left out until fixed"
+    return ngettext("{count} template problem: left out until fixed",
+                    "{count} template problems: left out until fixed",
+                    len(problems)).format(count=len(problems))
 
 
 def problems_text(problems: Sequence[TemplateProblem]) -> Content:
@@ -168,29 +186,30 @@ def problems_text(problems: Sequence[TemplateProblem]) -> Content:
 
 def step_cell(step: RunStep) -> Content:
     label, style = _STEP_MARK[step.state]
-    return Content.styled(label, style)
+    return Content.styled(_(label), style)
 
 
 def step_kind(step: RunStep) -> Content:
-    return Content.styled("auto" if step.automated else "hand", "$text-muted")
+    return Content.styled(_("auto") if step.automated else _("hand"), "$text-muted")
 
 
 def check_cell(result: CheckResult | None) -> Content:
     """A step's state cell while the checks run: checking, then the check's verdict."""
     if result is None:
-        return Content.styled("… running", "bold $text-accent")
+        return Content.styled(_("… running"), "bold $text-accent")
     mark, style = _CHECK_MARK[result.status]
-    return Content.styled(f"{mark} {result.status}", style)
+    return Content.styled(f"{mark} {check_status_word(result.status)}", style)
 
 
 def cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """``text`` in at most ``width`` terminal cells (a Chinese character takes two)."""
+    return text if cell_len(text) <= width else set_cell_size(text, width - 1) + "…"
 
 
 def step_summary(step: RunStep, width: int) -> Content:
     """The table's last column: a note still wanted, the check's figure, or the note."""
     if step.needs_note:
-        return Content.styled(cut("note needed (n)", width), "bold $text-error")
+        return Content.styled(cut(_("note needed (n)"), width), "bold $text-error")
     if step.result is not None and step.state in (StepState.PASSED, StepState.WARNED,
                                                    StepState.FAILED):
         return Content(cut(step.result.value, width))
@@ -204,18 +223,18 @@ def run_lead(detail: RunDetail, now: datetime) -> Content:
     parts = [
         Content.styled(detail.name, "bold"),
         Content(period_label(run.period, detail.stored.recurrence, now)),
-        Content(f"{run.progress} done"),
+        Content(_("{progress} done").format(progress=run.progress)),
     ]
     state = detail.due_state(now)
     if run.complete and run.completed_at is not None:
-        parts.append(Content.styled(f"✓ complete {moment_label(run.completed_at, now)}",
-                                    "$text-success"))
+        parts.append(Content.styled(_("✓ complete {moment}").format(
+            moment=moment_label(run.completed_at, now)), "$text-success"))
     elif state is DueState.OVERDUE:
-        parts.append(Content.styled(f"✗ OVERDUE {span(now - due_at)}", "bold $text-error"))
+        parts.append(Content.styled(_overdue(now - due_at), "bold $text-error"))
     elif state is DueState.MISSED:
-        parts.append(Content.styled("✗ missed", "bold $text-error"))
+        parts.append(Content.styled(_("✗ missed"), "bold $text-error"))
     else:
-        parts.append(Content(f"due {due_label(due_at, now)}"))
+        parts.append(Content(_("due {due}").format(due=due_label(due_at, now))))
     return Content(" · ").join(parts)
 
 
@@ -227,28 +246,46 @@ def step_detail(detail: RunDetail, step: RunStep, now: datetime) -> Content:
         lines.append(Content(guidance))
     evidence = detail.evidence(step.step_id)
     if step.result is not None:
-        mark, style = _CHECK_MARK[step.result.status]
-        measured = evidence.measured_at or step.updated_at
-        when = "" if measured is None else f" · measured {moment_label(measured, now)}"
-        by = f" by {evidence.operator}" if evidence.operator and measured else ""
-        lines.append(Content.assemble((f"{mark} Evidence: ", f"bold {style}"),
-                                      step.result.value, (f"{when}{by}", "$text-muted")))
-        lines += [Content(f"  {line}") for line in step.result.message.splitlines()]
+        lines += _evidence_lines(step.result, evidence.measured_at or step.updated_at,
+                                 evidence.operator, now)
     elif step.automated and step.state is StepState.PENDING:
-        lines.append(Content.styled("Checked automatically: press r to run the checks.",
+        lines.append(Content.styled(_("Checked automatically: press r to run the checks."),
                                     "$text-muted"))
     if step.note:
-        lines.append(Content.assemble(("Note: ", "bold"), step.note))
+        lines.append(Content.assemble((_("Note:") + " ", "bold"), step.note))
     elif step.needs_note:
         lines.append(Content.styled(
-            f"A {step.state} step needs a note saying why: press n to write it.",
-            "$text-error"))
+            _("A {state} step needs a note saying why: press n to write it.").format(
+                state=step_state_word(step.state)), "$text-error"))
     if step.state is not StepState.PENDING and step.updated_at is not None and \
             step.result is None:
-        by = f" by {evidence.operator}" if evidence.operator else ""
-        lines.append(Content.styled(f"Marked {step.state} {moment_label(step.updated_at, now)}"
-                                    f"{by}", "$text-muted"))
+        lines.append(Content.styled(_marked(step.state, step.updated_at, evidence.operator, now),
+                                    "$text-muted"))
     return Content("\n").join(lines)
+
+
+def _evidence_lines(result: CheckResult, measured: datetime | None, operator: str | None,
+                    now: datetime) -> list[Content]:
+    """The check's figure, when and by whom it was measured, then its explanation."""
+    mark, style = _CHECK_MARK[result.status]
+    when = ""
+    if measured is not None:
+        moment = moment_label(measured, now)
+        when = " · " + (_("measured {moment} by {operator}").format(moment=moment,
+                                                                    operator=operator)
+                        if operator else _("measured {moment}").format(moment=moment))
+    head = Content.assemble((_("{mark} Evidence:").format(mark=mark) + " ", f"bold {style}"),
+                            result.value, (when, "$text-muted"))
+    return [head, *(Content(f"  {line}") for line in result.message.splitlines())]
+
+
+def _marked(step_state: StepState, updated_at: datetime, operator: str | None,
+            now: datetime) -> str:
+    state, moment = step_state_word(step_state), moment_label(updated_at, now)
+    if operator:
+        return _("Marked {state} {moment} by {operator}").format(state=state, moment=moment,
+                                                               operator=operator)
+    return _("Marked {state} {moment}").format(state=state, moment=moment)
 
 
 def automated_count(detail: RunDetail) -> int:
@@ -258,38 +295,45 @@ def automated_count(detail: RunDetail) -> int:
 def checks_idle_text(detail: RunDetail) -> Content:
     count = automated_count(detail)
     if not count:
-        return Content.styled("No automated checks in this checklist: every step is by hand.",
-                              "$text-muted")
-    return Content.styled(f"{plural(count, 'automated check')}: press r to run them.",
-                          "$text-muted")
+        return Content.styled(
+            _("No automated checks in this checklist: every step is by hand."), "$text-muted")
+    return Content.styled(ngettext("{count} automated check: press r to run them.",
+                                   "{count} automated checks: press r to run them.",
+                                   count).format(count=count), "$text-muted")
 
 
 def checks_progress_text(progress: StepProgress) -> Content:
     if progress.result is None:
-        return Content.assemble(f"Checking {progress.index + 1}/{progress.total}: ",
-                                (progress.title, "bold"), "…")
+        return sentence(_("Checking {index}/{total}: {title}…"), index=progress.index + 1,
+                        total=progress.total, title=(progress.title, "bold"))
     mark, style = _CHECK_MARK[progress.result.status]
-    return Content.assemble(f"Checked {progress.index}/{progress.total}: ",
-                            (mark, style), " ", progress.title)
+    return sentence(_("Checked {index}/{total}: {mark} {title}"), index=progress.index,
+                    total=progress.total, mark=(mark, style), title=progress.title)
 
 
 def checks_done_text(outcomes: Sequence[StepOutcome], now: datetime) -> Content:
     """"Checks run 09:12: 4 passed, 1 warned, 1 failed (add a note saying what was done)"."""
     measured = [o.result for o in outcomes if o.result is not None]
     if not measured:
-        return Content.styled("No check to run: the automated steps were settled by hand.",
-                              "$text-muted")
+        return Content.styled(
+            _("No check to run: the automated steps were settled by hand."), "$text-muted")
     counts = {status: sum(r.status is status for r in measured) for status in CheckStatus}
-    parts = []
-    if counts[CheckStatus.PASS]:
-        parts.append(Content.styled(f"{counts[CheckStatus.PASS]} passed", "$text-success"))
-    if counts[CheckStatus.WARN]:
-        parts.append(Content.styled(f"{counts[CheckStatus.WARN]} warned", "$text-warning"))
+    passed, warned = counts[CheckStatus.PASS], counts[CheckStatus.WARN]
     failed = counts[CheckStatus.FAIL] + counts[CheckStatus.ERROR]
+    parts = []
+    if passed:
+        parts.append(Content.styled(ngettext("{count} passed", "{count} passed", passed)
+                                    .format(count=passed), "$text-success"))
+    if warned:
+        parts.append(Content.styled(ngettext("{count} warned", "{count} warned", warned)
+                                    .format(count=warned), "$text-warning"))
     if failed:
-        parts.append(Content.styled(f"{failed} failed: say what was done (n)",
-                                    "bold $text-error"))
-    return Content.assemble(f"Checks run at {clock_time(now)}: ", Content(", ").join(parts))
+        parts.append(Content.styled(
+            ngettext("{count} failed: say what was done (n)",
+                     "{count} failed: say what was done (n)", failed).format(count=failed),
+            "bold $text-error"))
+    return sentence(_("Checks run at {time}: {results}"), time=clock_time(now),
+                    results=Content(", ").join(parts))
 
 
 # --- history ------------------------------------------------------------------------------
@@ -299,21 +343,24 @@ def rate_text(name: str, rate: OnTimeRate, since: date | None, now: datetime) ->
     """"Daily inspection · 80% on time (4 of 5) · 1 missed · since Wed 5 Mar"."""
     parts = [Content.styled(name, "bold")]
     if since is None:
-        parts.append(Content.styled("no runs yet: the history starts with the first run",
+        parts.append(Content.styled(_("no runs yet: the history starts with the first run"),
                                     "$text-muted"))
         return Content(" · ").join(parts)
-    parts.append(Content.styled(str(rate), "bold"))
+    parts.append(Content.styled(on_time_rate(rate), "bold"))
     if rate.late:
-        parts.append(Content.styled(f"{rate.late} late", "$text-warning"))
+        parts.append(Content.styled(ngettext("{count} late", "{count} late", rate.late)
+                                    .format(count=rate.late), "$text-warning"))
     if rate.missed:
-        parts.append(Content.styled(f"{rate.missed} missed", "$text-error"))
-    parts.append(Content.styled(f"since {day_label(since, now)}", "$text-muted"))
+        parts.append(Content.styled(ngettext("{count} missed", "{count} missed", rate.missed)
+                                    .format(count=rate.missed), "$text-error"))
+    parts.append(Content.styled(_("since {day}").format(day=day_label(since, now)),
+                                "$text-muted"))
     return Content(" · ").join(parts)
 
 
 def timeliness_cell(timeliness: Timeliness) -> Content:
     label, style = _TIMELINESS_MARK[timeliness]
-    return Content.styled(label, style)
+    return Content.styled(_(label), style)
 
 
 def failures_text(failures: Sequence[RunStep], width: int) -> Content:
@@ -321,17 +368,17 @@ def failures_text(failures: Sequence[RunStep], width: int) -> Content:
     if not failures:
         return Content("")
     more = f" +{len(failures) - 1}" if len(failures) > 1 else ""
-    title = cut(failures[0].title, width - len(more) - 2)
+    title = cut(failures[0].title, width - cell_len(more) - 2)
     return Content.styled(f"✗ {title}{more}", "$text-error")
 
 
 def failures_detail(failures: Sequence[RunStep]) -> Content:
     if not failures:
-        return Content.styled("No failed step in this period.", "$text-muted")
+        return Content.styled(_("No failed step in this period."), "$text-muted")
     lines = []
     for step in failures:
         lines.append(Content.assemble(("✗ ", "$text-error"), (step.title, "bold")))
-        lines.append(Content.assemble("  ", step.note or Content.styled("(no note)",
+        lines.append(Content.assemble("  ", step.note or Content.styled(_("(no note)"),
                                                                          "$text-muted")))
     return Content("\n").join(lines)
 

@@ -38,6 +38,7 @@ from pmcockpit.storage.db import Database
 from tests.app.conftest import no_connector
 from tests.app.data import FIXED_NOW
 from tests.app.helpers import notifications, open_palette_and_run, panel_text, settle
+from tests.catalogs import speaking, write_catalog
 
 SIZE = (80, 24)
 DAILY = "daily-inspection"
@@ -143,7 +144,8 @@ async def test_a_daily_run_completed_by_keyboard_shows_in_history(sim: SimCockpi
     async with app.run_test(size=SIZE, message_hook=hook) as pilot:
         await pilot.press("2")
         await settle(pilot)
-        assert isinstance(app.screen, ChecklistScreen)
+        # The stack's top, not app.screen, which mypy would hold to be this screen to the end.
+        assert isinstance(app.screen_stack[-1], ChecklistScreen)
         names = [row[1] for row in table_rows(app)]
         daily_row = names.index("Daily inspection")
         await open_checklist(pilot, daily_row)
@@ -159,10 +161,10 @@ async def test_a_daily_run_completed_by_keyboard_shows_in_history(sim: SimCockpi
         await go_to_step(pilot, "error-logs")
         await pilot.press("f")
         await pilot.pause()
-        assert isinstance(app.screen, NoteDialog)
+        assert isinstance(app.screen_stack[-1], NoteDialog)
         await pilot.press("enter")
         await settle(pilot)
-        assert app.screen is screen
+        assert screen.is_current
         assert screen.detail.run.step("error-logs").state is StepState.PENDING
         assert any("a failed step needs a note saying why" in note
                    for note in notifications(app))
@@ -255,6 +257,29 @@ async def test_overdue_runs_come_first_and_say_how_late(fixed_workspace: Workspa
         assert "2 overdue · 1 due today · 4 checklists" in shown(app, "#checklist-lead")
         assert "not started" in shown(app, "#checklist-about")
         assert not app.screen.query_one("#checklist-problems").display
+
+
+async def test_a_catalog_translates_the_list_of_checklists(fixed_workspace: Workspace,
+                                                           tmp_path: Path) -> None:
+    # What the screen words at run time follows the language: whole sentences, plurals and
+    # column headers come from the catalog.
+    write_catalog(tmp_path / "locale", {
+        ("{count} overdue", "{count} overdue"): ("{count} 项逾期",),
+        ("{count} due today", "{count} due today"): ("{count} 项今天到期",),
+        ("{count} checklist", "{count} checklists"): ("{count} 个清单",),
+        "✗ OVERDUE {late}": "✗ 逾期 {late}",
+        ("{count}d", "{count}d"): ("{count}天",),
+        "State": "状态",
+    })
+    app = fixed_app(fixed_workspace)
+    with speaking("zh-CN", tmp_path / "locale"):
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("2")
+            await settle(pilot)
+            assert shown(app, "#checklist-lead") == "2 项逾期 · 1 项今天到期 · 4 个清单"
+            assert table_rows(app)[0][:2] == ["✗ 逾期 46天", "Quarterly satisfaction survey"]
+            table = app.screen.query_one(DataTable)
+            assert str(table.ordered_columns[0].label) == "状态"
 
 
 async def test_opening_a_run_creates_it_once(fixed_workspace: Workspace) -> None:

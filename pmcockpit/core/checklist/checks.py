@@ -14,6 +14,8 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from pmcockpit.core.i18n import N_, _
+
 ParamValue = str | int | float | bool
 
 
@@ -65,7 +67,7 @@ class CheckResult:
     @classmethod
     def error(cls, message: str) -> CheckResult:
         """For the caller whose measurement raised: the check could not run."""
-        return cls(CheckStatus.ERROR, "error", message)
+        return cls(CheckStatus.ERROR, _("error"), message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,9 +104,11 @@ class CheckDefinition:
         return {name: value for name, value in resolved.items() if value is not None}
 
 
+# The catalogue's titles, descriptions and parameter help are marked with N_ and translated
+# where shown: the catalogue is built at import, before a language may have been chosen.
 def _connection() -> ParamSpec:
     return ParamSpec("connection", ParamType.STRING,
-                     "Name of one connection; every connection when left out.")
+                     N_("Name of one connection; every connection when left out."))
 
 
 def _max_count(help_text: str) -> ParamSpec:
@@ -113,74 +117,74 @@ def _max_count(help_text: str) -> ParamSpec:
 
 _DEFINITIONS: tuple[CheckDefinition, ...] = (
     CheckDefinition(
-        "tool-reachable", "Tool reachable",
-        "Each tool answers, accepts our credentials and reports its version.",
+        "tool-reachable", N_("Tool reachable"),
+        N_("Each tool answers, accepts our credentials and reports its version."),
         (_connection(),
-         ParamSpec("max_latency_ms", ParamType.INTEGER, "Warn when slower than this.",
+         ParamSpec("max_latency_ms", ParamType.INTEGER, N_("Warn when slower than this."),
                    default=2000, minimum=1)),
     ),
     CheckDefinition(
-        "tls-expiry", "TLS certificate expiry",
-        "Days until each tool's HTTPS certificate expires.",
+        "tls-expiry", N_("TLS certificate expiry"),
+        N_("Days until each tool's HTTPS certificate expires."),
         (_connection(),
-         ParamSpec("warn_days", ParamType.INTEGER, "Warn when fewer days are left.",
+         ParamSpec("warn_days", ParamType.INTEGER, N_("Warn when fewer days are left."),
                    default=30, minimum=0),
-         ParamSpec("fail_days", ParamType.INTEGER, "Fail when fewer days are left.",
+         ParamSpec("fail_days", ParamType.INTEGER, N_("Fail when fewer days are left."),
                    default=7, minimum=0)),
     ),
     CheckDefinition(
-        "sync-age", "Data freshness",
-        "Hours since the cockpit last synced each tool.",
+        "sync-age", N_("Data freshness"),
+        N_("Hours since the cockpit last synced each tool."),
         (_connection(),
-         ParamSpec("max_hours", ParamType.NUMBER, "Warn when the last sync is older.",
+         ParamSpec("max_hours", ParamType.NUMBER, N_("Warn when the last sync is older."),
                    default=24, minimum=0)),
     ),
     CheckDefinition(
-        "inactive-accounts", "Inactive accounts",
-        "Active accounts that have not logged in for a number of days.",
-        (ParamSpec("days", ParamType.INTEGER, "Days without a login.", default=90, minimum=1),
-         _max_count("Warn when more accounts than this are inactive."),
+        "inactive-accounts", N_("Inactive accounts"),
+        N_("Active accounts that have not logged in for a number of days."),
+        (ParamSpec("days", ParamType.INTEGER, N_("Days without a login."), default=90, minimum=1),
+         _max_count(N_("Warn when more accounts than this are inactive.")),
          ParamSpec("fail_count", ParamType.INTEGER,
-                   "Fail when more accounts than this are inactive.", minimum=0)),
+                   N_("Fail when more accounts than this are inactive."), minimum=0)),
     ),
     CheckDefinition(
-        "admin-count", "Administrator count",
-        "Accounts with administrator rights, across all tools.",
-        (ParamSpec("max", ParamType.INTEGER, "Warn when there are more administrators.",
+        "admin-count", N_("Administrator count"),
+        N_("Accounts with administrator rights, across all tools."),
+        (ParamSpec("max", ParamType.INTEGER, N_("Warn when there are more administrators."),
                    default=5, minimum=0),),
     ),
     CheckDefinition(
-        "stale-tickets", "Stale tickets",
-        "Open tickets nobody has updated for a number of days.",
-        (ParamSpec("days", ParamType.INTEGER, "Days without an update.", default=30, minimum=1),
-         _max_count("Warn when more tickets than this are stale.")),
+        "stale-tickets", N_("Stale tickets"),
+        N_("Open tickets nobody has updated for a number of days."),
+        (ParamSpec("days", ParamType.INTEGER, N_("Days without an update."), default=30, minimum=1),
+         _max_count(N_("Warn when more tickets than this are stale."))),
     ),
     CheckDefinition(
-        "unarchived-projects", "Finished projects not archived",
-        "Closed projects that have not been archived yet.",
-        (_max_count("Warn when more projects than this wait for archiving."),),
+        "unarchived-projects", N_("Finished projects not archived"),
+        N_("Closed projects that have not been archived yet."),
+        (_max_count(N_("Warn when more projects than this wait for archiving.")),),
     ),
     CheckDefinition(
-        "recent-file", "Recent file",
-        "A file, or the newest file in a directory, was written recently (backups).",
-        (ParamSpec("path", ParamType.STRING, "File or directory to look at.", required=True),
-         ParamSpec("max_age_hours", ParamType.NUMBER, "Fail when the file is older.",
+        "recent-file", N_("Recent file"),
+        N_("A file, or the newest file in a directory, was written recently (backups)."),
+        (ParamSpec("path", ParamType.STRING, N_("File or directory to look at."), required=True),
+         ParamSpec("max_age_hours", ParamType.NUMBER, N_("Fail when the file is older."),
                    default=26, minimum=0)),
     ),
     CheckDefinition(
-        "smtp", "Mail server",
-        "The SMTP server answers with its 220 greeting.",
-        (ParamSpec("host", ParamType.STRING, "Mail server host name.", required=True),
-         ParamSpec("port", ParamType.INTEGER, "Mail server port.", default=25, minimum=1),
-         ParamSpec("timeout_s", ParamType.NUMBER, "Seconds to wait for the greeting.",
+        "smtp", N_("Mail server"),
+        N_("The SMTP server answers with its 220 greeting."),
+        (ParamSpec("host", ParamType.STRING, N_("Mail server host name."), required=True),
+         ParamSpec("port", ParamType.INTEGER, N_("Mail server port."), default=25, minimum=1),
+         ParamSpec("timeout_s", ParamType.NUMBER, N_("Seconds to wait for the greeting."),
                    default=5, minimum=0)),
     ),
     CheckDefinition(
-        "command", "Shell command",
-        "A shell command exits with status 0.",
-        (ParamSpec("run", ParamType.STRING, "The command line, run by the shell.",
+        "command", N_("Shell command"),
+        N_("A shell command exits with status 0."),
+        (ParamSpec("run", ParamType.STRING, N_("The command line, run by the shell."),
                    required=True),
-         ParamSpec("timeout_s", ParamType.NUMBER, "Seconds before the command is stopped.",
+         ParamSpec("timeout_s", ParamType.NUMBER, N_("Seconds before the command is stopped."),
                    default=30, minimum=0)),
     ),
 )
@@ -198,7 +202,7 @@ def param_problems(name: str, params: Mapping[str, object]) -> list[ParamProblem
     """Everything wrong with ``params`` for the check ``name``, one problem per param."""
     definition = CHECKS.get(name)
     if definition is None:
-        return [ParamProblem("", f"unknown check {name!r}")]
+        return [ParamProblem("", _("unknown check {check}").format(check=repr(name)))]
     known = [spec.name for spec in definition.params]
     problems: list[ParamProblem] = []
     for param, value in params.items():
@@ -207,19 +211,22 @@ def param_problems(name: str, params: Mapping[str, object]) -> list[ParamProblem
             problems.append(ParamProblem(param, _unknown_param(definition, param, known)))
         elif not spec.type.accepts(value):
             problems.append(ParamProblem(
-                param, f"parameter {param!r} of {name} must be {_article(spec.type)}, "
-                       f"not {describe_value(value)}"))
+                param, _("parameter {param} of {check} must be {kind}, not {value}").format(
+                    param=repr(param), check=name, kind=_article(spec.type),
+                    value=describe_value(value))))
         elif spec.minimum is not None and isinstance(value, int | float) \
                 and not isinstance(value, bool) and value < spec.minimum:
             problems.append(ParamProblem(
-                param, f"parameter {param!r} of {name} must be at least {spec.minimum}, "
-                       f"not {value}"))
+                param, _("parameter {param} of {check} must be at least {minimum}, not {value}")
+                .format(param=repr(param), check=name, minimum=spec.minimum, value=value)))
         elif spec.type is ParamType.STRING and spec.required and not str(value).strip():
-            problems.append(ParamProblem(param, f"parameter {param!r} of {name} is empty"))
+            problems.append(ParamProblem(param, _("parameter {param} of {check} is empty").format(
+                param=repr(param), check=name)))
     for spec in definition.params:
         if spec.required and spec.name not in params:
-            problems.append(ParamProblem(
-                "", f"{name} needs the parameter {spec.name!r} ({spec.help.rstrip('.')})"))
+            problems.append(ParamProblem("", _("{check} needs the parameter {param} ({help})")
+                                         .format(check=name, param=repr(spec.name),
+                                                 help=_(spec.help).rstrip("."))))
     if not problems:
         problems.extend(_cross_problems(name, params))
     return problems
@@ -231,30 +238,39 @@ def validate_params(name: str, params: Mapping[str, object]) -> list[str]:
 
 
 def _unknown_param(definition: CheckDefinition, param: str, known: list[str]) -> str:
-    message = f"unknown parameter {param!r} for {definition.name}"
+    message = _("unknown parameter {param} for {check}").format(param=repr(param),
+                                                                check=definition.name)
     suggestion = closest(param, known)
     if suggestion:
-        message += f"; did you mean {suggestion!r}?"
+        message = _("{message}; did you mean {suggestion}?").format(message=message,
+                                                                    suggestion=repr(suggestion))
     if known:
-        return f"{message} (it takes: {', '.join(known)})"
-    return f"{message} (it takes no parameters)"
+        return _("{message} (it takes: {params})").format(message=message,
+                                                          params=", ".join(known))
+    return _("{message} (it takes no parameters)").format(message=message)
 
 
 def _article(param_type: ParamType) -> str:
-    return "an integer" if param_type is ParamType.INTEGER else f"a {param_type.value}"
+    """The kind of value a parameter takes, as a noun phrase ("an integer")."""
+    return {ParamType.STRING: _("a string"), ParamType.INTEGER: _("an integer"),
+            ParamType.NUMBER: _("a number"), ParamType.BOOLEAN: _("a boolean")}[param_type]
 
 
 def describe_value(value: object) -> str:
     """The value as the template author wrote it in TOML, with its kind."""
     if isinstance(value, bool):
-        return f"a boolean ({str(value).lower()})"
+        return _("a boolean ({value})").format(value=str(value).lower())
     if isinstance(value, str):
-        return f"a string ({json.dumps(value, ensure_ascii=False)})"
-    if isinstance(value, int | float):
-        return f"{'an integer' if isinstance(value, int) else 'a number'} ({value})"
+        return _("a string ({value})").format(value=json.dumps(value, ensure_ascii=False))
+    if isinstance(value, int):
+        return _("an integer ({value})").format(value=value)
+    if isinstance(value, float):
+        return _("a number ({value})").format(value=value)
     if isinstance(value, list):
-        return "a list"
-    return "a table" if isinstance(value, dict) else f"a {type(value).__name__}"
+        return _("a list")
+    if isinstance(value, dict):
+        return _("a table")
+    return _("a {kind}").format(kind=type(value).__name__)
 
 
 def _cross_problems(name: str, params: Mapping[str, object]) -> list[ParamProblem]:
@@ -268,6 +284,7 @@ def _cross_problems(name: str, params: Mapping[str, object]) -> list[ParamProble
                                      if isinstance(v, int) and not isinstance(v, bool)})
     high, low = resolved.get(larger), resolved.get(smaller)
     if isinstance(high, int) and isinstance(low, int) and high < low:
-        return [ParamProblem(larger, f"parameter {larger!r} of {name} ({high}) must not be "
-                                     f"below {smaller!r} ({low})")]
+        return [ParamProblem(larger, _("parameter {larger} of {check} ({high}) must not be below "
+                                       "{smaller} ({low})").format(
+            larger=repr(larger), check=name, high=high, smaller=repr(smaller), low=low))]
     return []

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from pmcockpit.core.checklist.checks import CHECKS, CheckResult, CheckStatus, ParamValue
+from pmcockpit.core.i18n import _, ngettext
 
 SAMPLE_SIZE = 5
 OUTPUT_TAIL_CHARS = 400
@@ -86,26 +87,36 @@ def evaluate_tool_reachable(params: Params, probes: Sequence[ConnectionProbe]) -
     limit = _number(params, "tool-reachable", "max_latency_ms")
     if not probes:
         return _nothing_to_check(params)
-    lines: list[tuple[CheckStatus, str]] = []
-    for probe in probes:
-        detail = f" ({probe.error})" if probe.error else ""
-        if not probe.reachable:
-            lines.append((Status.FAIL, f"{probe.connection}: unreachable{detail}"))
-        elif not probe.authenticated:
-            lines.append((Status.FAIL, f"{probe.connection}: answers but refuses our "
-                                       f"credentials{detail}; renew the API token"))
-        else:
-            version = f", version {probe.version}" if probe.version else ""
-            latency = probe.latency_ms or 0.0
-            if latency > limit:
-                lines.append((Status.WARN, f"{probe.connection}: slow, {latency:.0f} ms "
-                                           f"(limit {limit:.0f} ms){version}"))
-            else:
-                lines.append((Status.PASS, f"{probe.connection}: up, {latency:.0f} ms{version}"))
+    lines = [_probe_line(probe, limit) for probe in probes]
     up = sum(1 for probe in probes if probe.reachable and probe.authenticated)
-    single = "up" if up else "down"
-    value = single if len(probes) == 1 else f"{up} of {len(probes)} up"
+    if len(probes) == 1:
+        value = _("up") if up else _("down")
+    else:
+        value = ngettext("{up} of {count} up", "{up} of {count} up", len(probes)).format(
+            up=up, count=len(probes))
     return _combine(lines, value)
+
+
+def _probe_line(probe: ConnectionProbe, limit: float) -> tuple[CheckStatus, str]:
+    name, error, version = probe.connection, probe.error, probe.version
+    if not probe.reachable:
+        text = _("{connection}: unreachable ({error})") if error else \
+            _("{connection}: unreachable")
+        return Status.FAIL, text.format(connection=name, error=error)
+    if not probe.authenticated:
+        text = _("{connection}: answers but refuses our credentials ({error}); renew the API "
+                 "token") if error else \
+            _("{connection}: answers but refuses our credentials; renew the API token")
+        return Status.FAIL, text.format(connection=name, error=error)
+    latency = f"{probe.latency_ms or 0.0:.0f}"
+    if (probe.latency_ms or 0.0) > limit:
+        text = _("{connection}: slow, {latency} ms (limit {limit} ms), version {version}") \
+            if version else _("{connection}: slow, {latency} ms (limit {limit} ms)")
+        return Status.WARN, text.format(connection=name, latency=latency, limit=f"{limit:.0f}",
+                                        version=version)
+    text = _("{connection}: up, {latency} ms, version {version}") if version else \
+        _("{connection}: up, {latency} ms")
+    return Status.PASS, text.format(connection=name, latency=latency, version=version)
 
 
 def evaluate_tls_expiry(params: Params, certificates: Sequence[CertificateExpiry]) -> CheckResult:
@@ -113,25 +124,32 @@ def evaluate_tls_expiry(params: Params, certificates: Sequence[CertificateExpiry
     fail_days = _number(params, "tls-expiry", "fail_days")
     if not certificates:
         return _nothing_to_check(params)
-    lines: list[tuple[CheckStatus, str]] = []
-    for cert in certificates:
-        name, days = cert.connection, cert.days_left
-        if cert.error:
-            lines.append((Status.ERROR, f"{name}: could not read the certificate ({cert.error})"))
-        elif days is None:
-            lines.append((Status.PASS, f"{name}: not TLS"))
-        elif days < 0:
-            lines.append((Status.FAIL, f"{name}: certificate expired {-days} days ago"))
-        elif days <= fail_days:
-            lines.append((Status.FAIL, f"{name}: certificate expires in {_days(days)}; renew now"))
-        elif days <= warn_days:
-            lines.append((Status.WARN, f"{name}: certificate expires in {_days(days)}; "
-                                       "plan the renewal"))
-        else:
-            lines.append((Status.PASS, f"{name}: certificate valid for {_days(days)}"))
+    lines = [_certificate_line(cert, warn_days, fail_days) for cert in certificates]
     known = [cert.days_left for cert in certificates if cert.days_left is not None]
-    value = _days(min(known)) if known else "not TLS"
+    value = _days(min(known)) if known else _("not TLS")
     return _combine(lines, value)
+
+
+def _certificate_line(cert: CertificateExpiry, warn_days: float,
+                      fail_days: float) -> tuple[CheckStatus, str]:
+    name, days = cert.connection, cert.days_left
+    if cert.error:
+        return Status.ERROR, _("{connection}: could not read the certificate ({error})").format(
+            connection=name, error=cert.error)
+    if days is None:
+        return Status.PASS, _("{connection}: not TLS").format(connection=name)
+    if days < 0:
+        return Status.FAIL, ngettext("{connection}: certificate expired {count} day ago",
+                                     "{connection}: certificate expired {count} days ago",
+                                     -days).format(connection=name, count=-days)
+    if days <= fail_days:
+        return Status.FAIL, _("{connection}: certificate expires in {days}; renew now").format(
+            connection=name, days=_days(days))
+    if days <= warn_days:
+        return Status.WARN, _("{connection}: certificate expires in {days}; plan the "
+                              "renewal").format(connection=name, days=_days(days))
+    return Status.PASS, _("{connection}: certificate valid for {days}").format(
+        connection=name, days=_days(days))
 
 
 def evaluate_sync_age(params: Params, ages: Sequence[SyncAge]) -> CheckResult:
@@ -140,82 +158,105 @@ def evaluate_sync_age(params: Params, ages: Sequence[SyncAge]) -> CheckResult:
         return _nothing_to_check(params)
     lines: list[tuple[CheckStatus, str]] = []
     for age in ages:
+        name = age.connection
         if age.hours_since is None:
-            lines.append((Status.FAIL, f"{age.connection}: never synced; run a sync"))
+            lines.append((Status.FAIL, _("{connection}: never synced; run a sync").format(
+                connection=name)))
         elif age.hours_since > max_hours:
-            lines.append((Status.WARN, f"{age.connection}: last synced {_hours(age.hours_since)} "
-                                       f"ago (limit {_hours(max_hours)}); the data is stale"))
+            lines.append((Status.WARN, _("{connection}: last synced {age} ago (limit {limit}); "
+                                         "the data is stale").format(
+                connection=name, age=_hours(age.hours_since), limit=_hours(max_hours))))
         else:
-            lines.append((Status.PASS, f"{age.connection}: synced {_hours(age.hours_since)} ago"))
+            lines.append((Status.PASS, _("{connection}: synced {age} ago").format(
+                connection=name, age=_hours(age.hours_since))))
     synced = [age.hours_since for age in ages if age.hours_since is not None]
-    value = "never" if len(synced) < len(ages) else f"{_hours(max(synced))} ago"
+    value = _("never") if len(synced) < len(ages) else \
+        _("{age} ago").format(age=_hours(max(synced)))
     return _combine(lines, value)
 
 
 def evaluate_inactive_accounts(params: Params, tally: Tally) -> CheckResult:
     days = int(_number(params, "inactive-accounts", "days"))
-    wording = _Wording("account", f"active account has not logged in for {days} days",
-                       f"active accounts have not logged in for {days} days",
-                       f"Every active account has logged in within {days} days.",
-                       "lock or deactivate the ones who have left")
+    period = _days(days)
+    wording = _Wording(
+        lambda n: ngettext("{count} account", "{count} accounts", n).format(count=n),
+        lambda n: ngettext("{count} active account has not logged in for {period}",
+                           "{count} active accounts have not logged in for {period}",
+                           n).format(count=n, period=period),
+        _("Every active account has logged in within {period}.").format(period=period),
+        _("lock or deactivate the ones who have left"))
     fail_count = _resolved(params, "inactive-accounts").get("fail_count")
     if isinstance(fail_count, int) and tally.count > fail_count:
-        return _counted(Status.FAIL, tally, wording, f"more than {fail_count}")
+        return _counted(Status.FAIL, tally, wording,
+                        _("more than {limit}").format(limit=fail_count))
     return _threshold(params, "inactive-accounts", tally, wording)
 
 
 def evaluate_admin_count(params: Params, tally: Tally) -> CheckResult:
     limit = int(_number(params, "admin-count", "max"))
-    value = _plural(tally.count, "admin")
-    names = _sample(tally)
+    value = ngettext("{count} admin", "{count} admins", tally.count).format(count=tally.count)
     if tally.count > limit:
-        return CheckResult(Status.WARN, value,
-                           f"{value} (limit {limit}){names}; review who still needs admin rights")
-    return CheckResult(Status.PASS, value, f"{value}, within the limit of {limit}{names}")
+        message = _with_sample(_("{admins} (limit {limit})").format(admins=value, limit=limit),
+                               tally)
+        return CheckResult(Status.WARN, value, _("{message}; {advice}").format(
+            message=message, advice=_("review who still needs admin rights")))
+    return CheckResult(Status.PASS, value, _with_sample(
+        _("{admins}, within the limit of {limit}").format(admins=value, limit=limit), tally))
 
 
 def evaluate_stale_tickets(params: Params, tally: Tally) -> CheckResult:
-    days = int(_number(params, "stale-tickets", "days"))
-    wording = _Wording("ticket", f"open ticket has not been updated for {days} days",
-                       f"open tickets have not been updated for {days} days",
-                       f"Every open ticket was updated within {days} days.",
-                       "nudge their assignees or close them")
+    period = _days(int(_number(params, "stale-tickets", "days")))
+    wording = _Wording(
+        lambda n: ngettext("{count} ticket", "{count} tickets", n).format(count=n),
+        lambda n: ngettext("{count} open ticket has not been updated for {period}",
+                           "{count} open tickets have not been updated for {period}",
+                           n).format(count=n, period=period),
+        _("Every open ticket was updated within {period}.").format(period=period),
+        _("nudge their assignees or close them"))
     return _threshold(params, "stale-tickets", tally, wording)
 
 
 def evaluate_unarchived_projects(params: Params, tally: Tally) -> CheckResult:
-    wording = _Wording("project", "finished project is not archived yet",
-                       "finished projects are not archived yet",
-                       "Every finished project is archived.", "archive them")
+    wording = _Wording(
+        lambda n: ngettext("{count} project", "{count} projects", n).format(count=n),
+        lambda n: ngettext("{count} finished project is not archived yet",
+                           "{count} finished projects are not archived yet", n).format(count=n),
+        _("Every finished project is archived."), _("archive them"))
     return _threshold(params, "unarchived-projects", tally, wording)
 
 
 def evaluate_recent_file(params: Params, file: FileAge) -> CheckResult:
     limit = _number(params, "recent-file", "max_age_hours")
     if not file.exists:
-        return CheckResult(Status.FAIL, "missing", f"{file.path} does not exist")
+        return CheckResult(Status.FAIL, _("missing"),
+                           _("{path} does not exist").format(path=file.path))
     if file.age_hours is None:
-        return CheckResult(Status.FAIL, "empty", f"{file.path} holds no files")
+        return CheckResult(Status.FAIL, _("empty"),
+                           _("{path} holds no files").format(path=file.path))
     where = f"{file.path}/{file.newest}" if file.newest else file.path
-    value = f"{_hours(file.age_hours)} old"
+    value = _("{age} old").format(age=_hours(file.age_hours))
     if file.age_hours > limit:
-        return CheckResult(Status.FAIL, value,
-                           f"{where} is {value} (limit {_hours(limit)}); the last backup "
-                           "did not run or did not finish")
-    return CheckResult(Status.PASS, value, f"{where} was written {_hours(file.age_hours)} ago")
+        return CheckResult(Status.FAIL, value, _(
+            "{path} is {age} (limit {limit}); the last backup did not run or did not finish"
+        ).format(path=where, age=value, limit=_hours(limit)))
+    return CheckResult(Status.PASS, value, _("{path} was written {age} ago").format(
+        path=where, age=_hours(file.age_hours)))
 
 
 def evaluate_smtp(params: Params, greeting: SmtpGreeting) -> CheckResult:
     resolved = _resolved(params, "smtp")
     server = f"{resolved.get('host', '?')}:{resolved.get('port', 25)}"
     if greeting.error or greeting.code is None:
-        reason = greeting.error or "no greeting"
-        return CheckResult(Status.FAIL, "no answer", f"{server} did not answer: {reason}")
-    text = f" {greeting.text.strip()}" if greeting.text.strip() else ""
+        reason = greeting.error or _("no greeting")
+        return CheckResult(Status.FAIL, _("no answer"), _("{server} did not answer: {reason}")
+                           .format(server=server, reason=reason))
+    # The server's own words, after its code: "220 mail ESMTP Postfix".
+    reply = " ".join(part for part in (str(greeting.code), greeting.text.strip()) if part)
     if greeting.code == 220:
-        return CheckResult(Status.PASS, "220", f"{server} answered 220{text}")
-    return CheckResult(Status.FAIL, str(greeting.code),
-                       f"{server} answered {greeting.code}{text} instead of 220")
+        return CheckResult(Status.PASS, "220", _("{server} answered {reply}").format(
+            server=server, reply=reply))
+    return CheckResult(Status.FAIL, str(greeting.code), _(
+        "{server} answered {reply} instead of 220").format(server=server, reply=reply))
 
 
 def evaluate_command(params: Params, outcome: CommandOutcome) -> CheckResult:
@@ -223,12 +264,13 @@ def evaluate_command(params: Params, outcome: CommandOutcome) -> CheckResult:
     tail = _tail(outcome.output)
     shown = f"\n{tail}" if tail else ""
     if outcome.timed_out:
-        return CheckResult(Status.FAIL, "timed out",
-                           f"stopped after {timeout:g} s without finishing{shown}")
-    if outcome.exit_code == 0:
-        return CheckResult(Status.PASS, "exit 0", f"exited with status 0{shown}")
-    return CheckResult(Status.FAIL, f"exit {outcome.exit_code}",
-                       f"exited with status {outcome.exit_code}{shown}")
+        return CheckResult(Status.FAIL, _("timed out"),
+                           _("stopped after {seconds} s without finishing").format(
+                               seconds=f"{timeout:g}") + shown)
+    code = outcome.exit_code
+    status = Status.PASS if code == 0 else Status.FAIL
+    return CheckResult(status, _("exit {code}").format(code=code),
+                       _("exited with status {code}").format(code=code) + shown)
 
 
 _EVALUATORS: Mapping[str, tuple[type, bool, Callable[..., CheckResult]]] = {
@@ -270,15 +312,17 @@ def _resolved(params: Params, check: str) -> dict[str, ParamValue]:
 def _number(params: Params, check: str, name: str) -> float:
     value = _resolved(params, check).get(name)
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"{check} needs a number for {name!r}, got {value!r}")
+        raise ValueError(_("{check} needs a number for {param}, got {value}").format(
+            check=check, param=repr(name), value=repr(value)))
     return value
 
 
 def _nothing_to_check(params: Params) -> CheckResult:
     named = params.get("connection")
     if named:
-        return CheckResult.error(f"no connection named {named!r}; check the step's params")
-    return CheckResult.error("no connections are set up yet")
+        return CheckResult.error(_("no connection named {name}; check the step's params").format(
+            name=repr(named)))
+    return CheckResult.error(_("no connections are set up yet"))
 
 
 def _combine(lines: Sequence[tuple[CheckStatus, str]], value: str) -> CheckResult:
@@ -290,11 +334,12 @@ def _combine(lines: Sequence[tuple[CheckStatus, str]], value: str) -> CheckResul
 
 @dataclass(frozen=True, slots=True)
 class _Wording:
-    """How a count check talks about what it counted."""
+    """How a count check talks about what it counted: whole sentences, one per count."""
 
-    noun: str
-    one: str
-    many: str
+    counted: Callable[[int], str]
+    """The short figure: "3 accounts"."""
+    finding: Callable[[int], str]
+    """What the count means: "3 active accounts have not logged in for 90 days"."""
     none: str
     advice: str
 
@@ -302,27 +347,35 @@ class _Wording:
 def _threshold(params: Params, check: str, tally: Tally, wording: _Wording) -> CheckResult:
     limit = int(_number(params, check, "max_count"))
     if tally.count > limit:
-        allowed = "none allowed" if limit == 0 else f"limit {limit}"
+        allowed = _("none allowed") if limit == 0 else _("limit {limit}").format(limit=limit)
         return _counted(Status.WARN, tally, wording, allowed)
     if tally.count == 0:
-        return CheckResult(Status.PASS, f"0 {wording.noun}s", wording.none)
-    return _counted(Status.PASS, tally, wording, f"within the limit of {limit}")
+        return CheckResult(Status.PASS, wording.counted(0), wording.none)
+    return _counted(Status.PASS, tally, wording,
+                    _("within the limit of {limit}").format(limit=limit))
 
 
 def _counted(status: CheckStatus, tally: Tally, wording: _Wording, limit: str) -> CheckResult:
-    phrase = wording.one if tally.count == 1 else wording.many
-    advice = f"; {wording.advice}" if status is not Status.PASS else ""
-    return CheckResult(status, _plural(tally.count, wording.noun),
-                       f"{tally.count} {phrase} ({limit}){_sample(tally)}{advice}")
+    # Translators: a finding and its limit, "3 admins (limit 2)".
+    message = _with_sample(_("{finding} ({limit})").format(finding=wording.finding(tally.count),
+                                                          limit=limit), tally)
+    if status is not Status.PASS:
+        message = _("{message}; {advice}").format(message=message, advice=wording.advice)
+    return CheckResult(status, wording.counted(tally.count), message)
 
 
-def _sample(tally: Tally) -> str:
+def _with_sample(message: str, tally: Tally) -> str:
+    """``message`` followed by a few of the names counted, and how many more."""
     if not tally.sample:
-        return ""
+        return message
     shown = list(tally.sample[:SAMPLE_SIZE])
     more = tally.count - len(shown)
-    suffix = f" and {more} more" if more > 0 else ""
-    return f": {', '.join(shown)}{suffix}"
+    names = ", ".join(shown)
+    if more > 0:
+        names = ngettext("{names} and {count} more", "{names} and {count} more", more).format(
+            names=names, count=more)
+    # Translators: a finding, then some of the names it counted.
+    return _("{message}: {names}").format(message=message, names=names)
 
 
 def _tail(output: str) -> str:
@@ -332,15 +385,15 @@ def _tail(output: str) -> str:
     return "…" + text[-OUTPUT_TAIL_CHARS:]
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
 def _days(days: float) -> str:
-    return _plural(int(days), "day")
+    count = int(days)
+    return ngettext("{count} day", "{count} days", count).format(count=count)
 
 
 def _hours(hours: float) -> str:
     if hours < 1:
-        return f"{hours * 60:.0f} min"
-    return f"{hours:.0f} h" if hours >= 10 or hours == int(hours) else f"{hours:.1f} h"
+        minutes = round(hours * 60)
+        return ngettext("{count} min", "{count} min", minutes).format(count=minutes)
+    shown = f"{hours:.0f}" if hours >= 10 or hours == int(hours) else f"{hours:.1f}"
+    # Translators: hours, abbreviated ("2.5 h"); not always a whole number.
+    return _("{hours} h").format(hours=shown)
