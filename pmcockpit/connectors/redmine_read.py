@@ -22,9 +22,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pmcockpit.connectors.errors import PermissionDenied
-from pmcockpit.connectors.http import ToolClient, json_at, paginate_offset
+from pmcockpit.connectors.http import ToolClient, json_at
 from pmcockpit.connectors.layered import parse_time
 from pmcockpit.connectors.layered import parsing as shared_parsing
+from pmcockpit.connectors.paging import paginate_offset
 from pmcockpit.core.records import (
     AccountStatus,
     ProjectStatus,
