@@ -246,6 +246,10 @@ class ToolClient:
     async def get_json(self, path: str, params: QueryParams | None = None) -> Any:
         return self.json(await self.request("GET", path, params=params))
 
+    def call(self, method: str, path: str) -> str:
+        """``METHOD /full/path`` of a call to ``path`` (the base URL's own path included)."""
+        return f"{method} {httpx.URL(self.base_url).path.rstrip('/')}{path}"
+
     def describe(self, request: httpx.Request) -> str:
         """``METHOD /path?query`` with every secret removed, for messages."""
         target = request.url.raw_path.decode("ascii", "replace")

@@ -87,7 +87,7 @@ class JiraReader:
         """A ``startAt``-paged list of users answered as plain lists, read to the empty page."""
         items: list[Json] = []
         seen: set[str] = set()
-        check = IdCheck(self.client, f"GET {path}", "accountId")
+        check = IdCheck(self.client, self.client.call("GET", path), "accountId")
         while True:
             page = await self.client.get_json(path, {**params, "startAt": len(items),
                                                      "maxResults": USERS_PAGE_SIZE})

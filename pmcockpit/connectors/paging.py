@@ -105,7 +105,7 @@ async def paginate_offset(
     paging: OffsetPaging = REDMINE_PAGING, id_key: str | None = "id",
 ) -> AsyncIterator[Any]:
     """Every item of an offset-paged list. An answer without a total is a single page."""
-    where = f"GET {path}"
+    where = client.call("GET", path)
     check = IdCheck(client, where, id_key)
     offset, total = 0, None
     while True:
@@ -134,7 +134,7 @@ async def paginate_token(
     size_param: str = "maxResults", page_size: int = 100, id_key: str | None = "id",
 ) -> AsyncIterator[Any]:
     """Every item of a cursor-paged list (Jira's ``nextPageToken`` endpoints)."""
-    where = f"GET {path}"
+    where = client.call("GET", path)
     check = IdCheck(client, where, id_key)
     token: str | None = None
     while True:
@@ -180,7 +180,7 @@ async def paginate_links(
     ``X-Total`` (absent above 10,000 items) must match what the pages held."""
     query: dict[str, str | int] = {**(params or {}), "per_page": per_page}
     response = await client.request("GET", path, params=query)
-    check = IdCheck(client, f"GET {path}", id_key, unique=unique)
+    check = IdCheck(client, client.call("GET", path), id_key, unique=unique)
     count, total = 0, _header_number(client, response, "X-Total")
     while True:
         items = client.json(response)

@@ -145,3 +145,25 @@ def test_act_list_names_what_each_connection_offers(cli: Cli, redmine_sim: Runni
     assert "rm (redmine):" in result.output
     assert "lock-user              Lock user (target: user)" in result.output
     assert "deactivate-user        not offered: Redmine has no deactivation" in result.output
+
+
+def test_a_mass_drop_is_refused_until_accepted(cli: Cli, redmine_sim: RunningServer) -> None:
+    _connect(cli, redmine_sim)
+    assert cli("sync", "rm").exit_code == 0
+    state = redmine_sim.tool.state
+    gone = [u.id for u in state.users.values() if not u.admin][: len(state.users) // 2]
+    with state.lock:
+        for user_id in gone:
+            state.delete_user(user_id)
+
+    refused = cli("sync", "rm")
+    assert refused.exit_code == 1
+    assert f"rm: FAILED: rm: this sync would remove {len(gone)} of " in refused.output
+    assert "`pmcockpit sync rm --accept-drop`" in refused.output
+    assert "(the previous state is kept)" in refused.output
+    listed = json.loads(cli("sync", "rm", "--json").output)
+    assert listed[0]["refused_drop"] is True
+
+    accepted = json.loads(cli("sync", "rm", "--accept-drop", "--json").output)
+    assert accepted[0]["ok"], accepted
+    assert accepted[0]["counts"]["accounts"] == len(state.users)

@@ -67,7 +67,7 @@ async def test_a_try_that_fails_is_reported_when_the_deadline_allows_no_retry(
     limits = RequestLimits(attempt_seconds=0.2, deadline_seconds=5.0)
     client = ToolClient("silent", silent_server, retry=RetryPolicy(max_attempts=1),
                         limits=limits)
-    with pytest.raises(Unreachable, match="accepted GET /users.json but did not answer"):
+    with pytest.raises(Unreachable, match=r"accepted GET /users\.json but did not answer"):
         await client.get_json("/users.json")
     await client.aclose()
 
@@ -77,7 +77,7 @@ async def test_the_runs_limits_apply_to_clients_without_their_own(silent_server:
     client = ToolClient("silent", silent_server, retry=FAST_RETRY)
     assert client.limits is DEFAULT_LIMITS
     run = RequestLimits(attempt_seconds=0.1, deadline_seconds=0.3, on_wait=told.append)
-    with request_limits(run), pytest.raises(Unreachable, match="within 0.3 s"):
+    with request_limits(run), pytest.raises(Unreachable, match=r"within 0\.3 s"):
         await client.get_json("/users.json")
     assert told and client.limits is DEFAULT_LIMITS
     await client.aclose()
@@ -86,7 +86,7 @@ async def test_the_runs_limits_apply_to_clients_without_their_own(silent_server:
 async def test_probe_has_the_same_deadline(silent_server: str) -> None:
     limits = RequestLimits(attempt_seconds=5.0, deadline_seconds=0.3)
     client = ToolClient("silent", silent_server, limits=limits)
-    with pytest.raises(Unreachable, match="within 0.3 s"):
+    with pytest.raises(Unreachable, match=r"within 0\.3 s"):
         await client.probe("/users/current.json")
     await client.aclose()
 
