@@ -11,11 +11,13 @@ import click
 from pmcockpit.commands.context import EXIT_FAILED, EXIT_USAGE, CliContext, pass_cli
 from pmcockpit.connectors.registry import CONNECTOR_KINDS
 from pmcockpit.connectors.tokens import TokenStore, env_token_name
+from pmcockpit.core.i18n import _
 from pmcockpit.core.wording import ago
 from pmcockpit.services.connection_setup import (
     NewConnection,
     SetupRefused,
     add_connection,
+    check_new_connection,
     remove_connection,
     token_from_environment,
 )
@@ -62,6 +64,12 @@ def add(cli: CliContext, name: str, kind: str, url: str, token_stdin: bool,
         options: tuple[str, ...], admin_key: bool, no_test: bool) -> None:
     """Add (or replace) the connection NAME and store its API token in the keyring."""
     settings = dict(o.split("=", 1) for o in options if "=" in o)
+    db = cli.open_db()
+    try:
+        check_new_connection(db, name, url)
+    except SetupRefused as error:
+        click.echo(_("Error: {problem}").format(problem=error), err=True)
+        raise SystemExit(EXIT_USAGE) from error
     token = secret_admin_key = ""
     if token_from_environment(name):
         click.echo(f"Using the token from {env_token_name(name)}; nothing is stored.")
@@ -76,7 +84,7 @@ def add(cli: CliContext, name: str, kind: str, url: str, token_stdin: bool,
             raise click.UsageError("the admin API key is empty")
     new = NewConnection(name, kind, url, token, settings, secret_admin_key)
     try:
-        added = asyncio.run(add_connection(cli.open_db(), new, test=not no_test))
+        added = asyncio.run(add_connection(db, new, test=not no_test))
     except SetupRefused as error:
         click.echo(f"Error: {error}", err=True)
         raise SystemExit(EXIT_USAGE if error.usage else EXIT_FAILED) from error

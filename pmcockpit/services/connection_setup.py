@@ -1,7 +1,9 @@
 """Adding and removing a connection: the one procedure behind `connect add/remove` and the
 Connections screen.
 
-A new connection's token is tried against the tool first; only a token that works
+A new connection's name and URL are checked first (:mod:`.connection_rules`): a URL
+carrying a credential is refused before anything is asked or stored. Its token is
+then tried against the tool; only a token that works
 is kept (in the keyring, or not at all when it comes from PMCOCKPIT_TOKEN_<NAME>),
 and only then is the connection recorded. A refusal stores nothing.
 """
@@ -17,6 +19,7 @@ from pmcockpit.connectors.errors import ConnectorError
 from pmcockpit.connectors.registry import open_connector
 from pmcockpit.connectors.tokens import KeyringUnavailable, TokenStore, env_token_name
 from pmcockpit.core.records import RemoteAccount
+from pmcockpit.services.connection_rules import RuleBroken, check_name, check_url
 from pmcockpit.services.opener import ADMIN_KEY_OPTION, admin_token_name
 from pmcockpit.storage import connections
 from pmcockpit.storage.db import Database
@@ -74,9 +77,21 @@ async def try_token(config: ConnectionConfig) -> RemoteAccount:
         await connector.aclose()
 
 
+def check_new_connection(db: Database, name: str, url: str) -> None:
+    """SetupRefused (usage) when the name or the URL breaks a rule. Blocking (reads names)."""
+    try:
+        check_url(url)
+        with db.session() as session:
+            existing = connections.names(session)
+        check_name(name, existing)
+    except RuleBroken as error:
+        raise SetupRefused(str(error), usage=True) from None
+
+
 async def add_connection(
     db: Database, new: NewConnection, *, tokens: TokenStore | None = None, test: bool = True
 ) -> AddedConnection:
+    await asyncio.to_thread(check_new_connection, db, new.name, new.url)
     store = tokens or TokenStore()
     if ADMIN_KEY_OPTION in new.options:
         raise SetupRefused("secrets are not options (options are stored in the database): "

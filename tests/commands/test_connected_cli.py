@@ -167,3 +167,29 @@ def test_a_mass_drop_is_refused_until_accepted(cli: Cli, redmine_sim: RunningSer
     accepted = json.loads(cli("sync", "rm", "--accept-drop", "--json").output)
     assert accepted[0]["ok"], accepted
     assert accepted[0]["counts"]["accounts"] == len(state.users)
+
+
+def test_credentials_in_the_url_are_refused_before_the_token_is_read(
+        cli: Cli, redmine_sim: RunningServer) -> None:
+    url = redmine_sim.url.replace("http://", "http://admin:PW-canary@") + f"/?key={CANARY}"
+    result = cli("connect", "add", "rm", "--kind", "redmine", "--url", url, "--token-stdin",
+                 input=CANARY + "\n")
+    assert result.exit_code == 2
+    assert "the URL carries a credential (a user name or password before the host, the query " \
+           "parameter key); nothing was stored" in result.output
+    assert "PW-canary" not in result.output and CANARY not in result.output
+    assert cli.keyring.passwords == {}
+    assert "No connections yet" in cli("connect", "list").output
+
+
+def test_a_bad_name_is_refused_with_the_rule(cli: Cli, redmine_sim: RunningServer) -> None:
+    result = cli("connect", "add", "t;rm -rf", "--kind", "redmine", "--url", redmine_sim.url,
+                 "--token-stdin", input=CANARY + "\n")
+    assert result.exit_code == 2
+    assert "t;rm -rf cannot name a connection: a name is 1 to 32 letters" in result.output
+    _connect(cli, redmine_sim)
+    clash = cli("connect", "add", "RM", "--kind", "redmine", "--url", redmine_sim.url,
+                "--token-stdin", input=CANARY + "\n")
+    assert clash.exit_code == 2
+    assert "would share the token variable PMCOCKPIT_TOKEN_RM with the connection rm" \
+        in clash.output
