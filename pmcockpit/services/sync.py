@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 
 from pmcockpit.connectors.base import Connector
 from pmcockpit.connectors.errors import ConnectorError
-from pmcockpit.connectors.http import RequestLimits, request_limits
+from pmcockpit.connectors.http import request_limits
 from pmcockpit.core.capabilities import Capability
 from pmcockpit.core.records import Snapshot
+from pmcockpit.services.health import run_limits
 from pmcockpit.services.sync_guard import SnapshotRefused, account_drop, check_drop, check_snapshot
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage import connections
@@ -84,10 +85,8 @@ async def sync_connection(
         return SyncReport(name, 0.0, error=str(error))
     tickets = syncs_tickets(connector.config.options)
     tell = (lambda what: progress(name, what)) if progress else None
-    settings = workspace.settings
-    limits = RequestLimits(settings.request_timeout, settings.request_deadline, on_wait=tell)
     try:
-        with request_limits(limits):
+        with request_limits(run_limits(workspace, tell)):
             snapshot = await fetch_snapshot(connector, tickets=tickets, progress=tell)
         check_snapshot(name, snapshot)
     except (ConnectorError, SnapshotRefused) as error:
@@ -96,7 +95,7 @@ async def sync_connection(
         await connector.aclose()
     if progress:
         progress(name, "saving")
-    max_drop = 1.0 if accept_drop else settings.max_account_drop
+    max_drop = 1.0 if accept_drop else workspace.settings.max_account_drop
     try:
         counts = await asyncio.to_thread(_save, workspace, name, snapshot, started, tickets,
                                          max_drop)

@@ -6,7 +6,6 @@ request and stays silent; nothing is mocked below httpx.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import AsyncIterator
 
@@ -20,27 +19,15 @@ from pmcockpit.connectors.http import (
     ToolClient,
     request_limits,
 )
+from tests import loopback
 
 FAST_RETRY = RetryPolicy(base_delay=0.01, max_delay=0.01)
 
 
 @pytest.fixture
 async def silent_server() -> AsyncIterator[str]:
-    """The URL of a server that accepts every connection and never answers."""
-    held: list[asyncio.StreamWriter] = []
-
-    async def accept(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        held.append(writer)  # keep the connection open, say nothing
-        await reader.read(65536)
-
-    server = await asyncio.start_server(accept, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        for writer in held:
-            writer.close()
-        server.close()
+    async with loopback.silent_server() as url:
+        yield url
 
 
 async def test_the_deadline_covers_every_retry(silent_server: str) -> None:

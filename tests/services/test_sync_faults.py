@@ -10,6 +10,14 @@ from typing import Any
 
 import pytest
 
+from pmcockpit.config import Settings
+from pmcockpit.connectors import registry
+from pmcockpit.connectors.base import ConnectionConfig, Connector
+from pmcockpit.services.sync import sync_all
+from pmcockpit.services.workspace import Workspace
+from pmcockpit.storage import connections
+from pmcockpit.storage.db import open_database
+from tests import loopback
 from tests.services.sync_faults import Bend, FaultySetup, faulty_setup
 
 
@@ -161,3 +169,28 @@ async def test_a_small_drop_passes_the_guard(tmp_path: Path) -> None:
     report = await setup.sync()
     assert report.ok, report.error
     assert setup.account_ids() == sorted(set(before) - {before[-1]})
+
+
+async def test_a_silent_tool_fails_the_sync_at_the_deadline_with_progress(
+        tmp_path: Path) -> None:
+    async with loopback.silent_server() as url:
+        await _sync_the_silent_tool(tmp_path, url)
+
+
+async def _sync_the_silent_tool(tmp_path: Path, silent_server: str) -> None:
+    db = open_database(f"sqlite:///{tmp_path / 'pmcockpit.db'}")
+    with db.session() as session:
+        connections.add(session, "quiet", "redmine", silent_server)
+    settings = Settings(db=str(db.engine.url), request_timeout=0.2, request_deadline=0.5)
+
+    def open_connector(name: str) -> Connector:
+        return registry.open_connector(ConnectionConfig(name, "redmine", silent_server,
+                                                                "not-a-real-token"))
+
+    told: list[tuple[str, str]] = []
+    workspace = Workspace(settings, db, open_connector)
+    [report] = await sync_all(workspace, progress=lambda name, what: told.append((name, what)))
+    assert report.error is not None and report.error.startswith(
+        "quiet: GET /users/current.json got no complete answer within 0.5 s")
+    assert ("quiet", "quiet: 127.0.0.1 accepted GET /users/current.json but did not answer "
+            "in time; trying again (2 of 4)") in told
