@@ -11,18 +11,24 @@ and only then is the connection recorded. A refusal stores nothing.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from pmcockpit.connectors.base import ConnectionConfig
 from pmcockpit.connectors.errors import ConnectorError
-from pmcockpit.connectors.registry import open_connector
+from pmcockpit.connectors.registry import CONNECTOR_KINDS, open_connector
 from pmcockpit.connectors.tokens import KeyringUnavailable, TokenStore, env_token_name
+from pmcockpit.core.i18n import _
 from pmcockpit.core.records import RemoteAccount
 from pmcockpit.services.connection_rules import RuleBroken, check_name, check_url
 from pmcockpit.services.opener import ADMIN_KEY_OPTION, admin_token_name
 from pmcockpit.storage import connections
 from pmcockpit.storage.db import Database
+from pmcockpit.storage.queries import connections as connection_queries
+from pmcockpit.storage.queries.connections import ConnectionOverview
+
+TOOL_KINDS: tuple[str, ...] = tuple(sorted(CONNECTOR_KINDS))
+"""The kinds of tool a connection can be to, for the faces' choices."""
 
 
 class SetupRefused(Exception):
@@ -54,17 +60,39 @@ class AddedConnection:
     """Whose token it is; None when it was not tried."""
 
     def summary(self) -> str:
-        where = (f"from {env_token_name(self.name)}, not stored"
-                 if self.token_source == "environment" else "in the keyring")
+        where = (_("from {variable}, not stored").format(variable=env_token_name(self.name))
+                 if self.token_source == "environment" else _("in the keyring"))
         if self.account is None:
-            return f"{self.name} saved without trying its token ({where})."
-        rights = ("an administrator" if self.account.is_admin
-                  else "NOT an administrator: reviews and actions need one")
-        return f"{self.name}: the token ({where}) belongs to {self.account.login}, {rights}."
+            return _("{name} saved without trying its token ({where}).").format(
+                name=self.name, where=where)
+        text = (_("{name}: the token ({where}) belongs to {login}, an administrator.")
+                if self.account.is_admin else
+                _("{name}: the token ({where}) belongs to {login}, NOT an administrator: "
+                  "reviews and actions need one."))
+        return text.format(name=self.name, where=where, login=self.account.login)
 
 
 def token_from_environment(name: str, tokens: TokenStore | None = None) -> bool:
     return (tokens or TokenStore()).source(name) == "environment"
+
+
+def token_variable(name: str) -> str:
+    """The environment variable that gives connection ``name`` its token."""
+    return env_token_name(name)
+
+
+def overview(db: Database, *, simulated: bool = False,
+             tokens: TokenStore | None = None) -> list[ConnectionOverview]:
+    """Every connection with its last sync, latest health and where its token comes from.
+
+    Blocking (database and keyring, which may be slow or locked): call it in a thread.
+    ``simulated`` (the demo) never touches the keyring."""
+    with db.session() as session:
+        rows = connection_queries.overview(session)
+    if simulated:
+        return [replace(row, token="simulated") for row in rows]
+    store = tokens or TokenStore()
+    return [replace(row, token=store.source(row.name) or "missing") for row in rows]
 
 
 async def try_token(config: ConnectionConfig) -> RemoteAccount:
@@ -94,13 +122,13 @@ async def add_connection(
     await asyncio.to_thread(check_new_connection, db, new.name, new.url)
     store = tokens or TokenStore()
     if ADMIN_KEY_OPTION in new.options:
-        raise SetupRefused("secrets are not options (options are stored in the database): "
-                           "give the admin API key as the admin key", usage=True)
+        raise SetupRefused(_("secrets are not options (options are stored in the database): "
+                             "give the admin API key as the admin key"), usage=True)
     from_env = await asyncio.to_thread(token_from_environment, new.name, store)
     token = await asyncio.to_thread(store.get, new.name) if from_env else new.token.strip()
     if not token:
-        raise SetupRefused(f"the API token is empty: give it, or set {env_token_name(new.name)}",
-                           usage=True)
+        raise SetupRefused(_("the API token is empty: give it, or set {variable}").format(
+            variable=env_token_name(new.name)), usage=True)
     options = {**new.options, ADMIN_KEY_OPTION: new.admin_key} if new.admin_key else new.options
     config = ConnectionConfig(new.name, new.kind, new.url.rstrip("/"), token, options)
     account = None
@@ -108,14 +136,15 @@ async def add_connection(
         try:
             account = await try_token(config)
         except ConnectorError as error:
-            raise SetupRefused(f"The tool refused: {error}. Nothing was stored.") from error
+            raise SetupRefused(_("The tool refused: {error}. Nothing was stored.").format(
+                error=error)) from error
     if not from_env:
         try:
             await asyncio.to_thread(store.set, new.name, token)
             if new.admin_key:
                 await asyncio.to_thread(store.set, admin_token_name(new.name), new.admin_key)
         except KeyringUnavailable as error:
-            raise SetupRefused(f"{error}. Nothing was stored.") from error
+            raise SetupRefused(_("{error}. Nothing was stored.").format(error=error)) from error
     await asyncio.to_thread(_save_row, db, new.name, new.kind, config.url, new.options)
     return AddedConnection(new.name, "environment" if from_env else "keyring", account)
 
