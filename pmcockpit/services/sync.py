@@ -16,6 +16,7 @@ from pmcockpit.connectors.base import Connector
 from pmcockpit.connectors.errors import ConnectorError
 from pmcockpit.connectors.http import request_limits
 from pmcockpit.core.capabilities import Capability
+from pmcockpit.core.i18n import _
 from pmcockpit.core.records import Snapshot
 from pmcockpit.services.health import run_limits
 from pmcockpit.services.sync_guard import SnapshotRefused, account_drop, check_drop, check_snapshot
@@ -53,21 +54,21 @@ async def fetch_snapshot(
             progress(what)
 
     capabilities = connector.capabilities()
-    step("server")
+    step(_("server"))
     server = await connector.server_info()
-    step("accounts")
+    step(_("accounts"))
     accounts = await connector.list_accounts()
-    step("groups")
+    step(_("groups"))
     groups = await connector.list_groups() if Capability.HAS_GROUPS in capabilities else []
-    step("roles")
+    step(_("roles"))
     roles = await connector.list_roles() if Capability.HAS_ROLES in capabilities else []
-    step("projects")
+    step(_("projects"))
     projects = await connector.list_projects()
-    step("memberships")
+    step(_("memberships"))
     memberships = await connector.list_memberships([p.remote_id for p in projects])
     remote_tickets = []
     if tickets and Capability.HAS_TICKETS in capabilities:
-        step("tickets")
+        step(_("tickets"))
         remote_tickets = await connector.list_tickets()
     return Snapshot(tuple(accounts), tuple(groups), tuple(roles), tuple(projects),
                     tuple(memberships), tuple(remote_tickets), server)
@@ -94,7 +95,7 @@ async def sync_connection(
     finally:
         await connector.aclose()
     if progress:
-        progress(name, "saving")
+        progress(name, _("saving"))
     max_drop = 1.0 if accept_drop else workspace.settings.max_account_drop
     try:
         counts = await asyncio.to_thread(_save, workspace, name, snapshot, started, tickets,
