@@ -152,12 +152,16 @@ class TokenStore:
     def source(self, name: str) -> TokenSource | None:
         """Where ``get`` would find the token: None when nowhere, or when there is no usable
         keyring to look in (``get`` then says how to get one)."""
-        if self._environ.get(env_token_name(name)):
-            return "environment"
         try:
-            stored = self._call(name, lambda backend: backend.get_password(self.service, name))
+            return self.locate(name)
         except KeyringUnavailable:
             return None
+
+    def locate(self, name: str) -> TokenSource | None:
+        """Like :meth:`source`, but KeyringUnavailable when the keyring cannot be read."""
+        if self._environ.get(env_token_name(name)):
+            return "environment"
+        stored = self._call(name, lambda backend: backend.get_password(self.service, name))
         return "keyring" if stored else None
 
     def _usable_backend(self, name: str) -> KeyringBackend:

@@ -84,6 +84,7 @@ def _health_lines(row: ConnectionOverview, now: datetime) -> list[Content]:
 def _token_words(where: str) -> str:
     return {"environment": _("from the environment"), "keyring": _("in the system keyring"),
             "missing": _("missing: add the connection again (a)"),
+            "unreadable": _("the keyring could not be read: press s or t to see why"),
             "simulated": _("simulated")}.get(where, where)
 
 

@@ -25,7 +25,7 @@ from pmcockpit.services.opener import ADMIN_KEY_OPTION, admin_token_name
 from pmcockpit.storage import connections
 from pmcockpit.storage.db import Database
 from pmcockpit.storage.queries import connections as connection_queries
-from pmcockpit.storage.queries.connections import ConnectionOverview
+from pmcockpit.storage.queries.connections import ConnectionOverview, TokenWhere
 
 TOOL_KINDS: tuple[str, ...] = tuple(sorted(CONNECTOR_KINDS))
 """The kinds of tool a connection can be to, for the faces' choices."""
@@ -92,7 +92,14 @@ def overview(db: Database, *, simulated: bool = False,
     if simulated:
         return [replace(row, token="simulated") for row in rows]
     store = tokens or TokenStore()
-    return [replace(row, token=store.source(row.name) or "missing") for row in rows]
+    return [replace(row, token=_token_where(store, row.name)) for row in rows]
+
+
+def _token_where(store: TokenStore, name: str) -> TokenWhere:
+    try:
+        return store.locate(name) or "missing"
+    except KeyringUnavailable:
+        return "unreadable"
 
 
 async def try_token(config: ConnectionConfig) -> RemoteAccount:

@@ -85,7 +85,7 @@ async def sync_connection(
     except (ConnectorError, LookupError) as error:
         return SyncReport(name, 0.0, error=str(error))
     tickets = syncs_tickets(connector.config.options)
-    tell = (lambda what: progress(name, what)) if progress else None
+    tell = _teller(name, progress)
     try:
         with request_limits(run_limits(workspace, tell)):
             snapshot = await fetch_snapshot(connector, tickets=tickets, progress=tell)
@@ -103,6 +103,14 @@ async def sync_connection(
     except SnapshotRefused as error:
         return await _failed(workspace, name, started, str(error), refused_drop=True)
     return SyncReport(name, time.perf_counter() - started, counts)
+
+
+def _teller(name: str, progress: Progress | None) -> Callable[[str], None] | None:
+    if progress is None:
+        return None
+    prefix = f"{name}: "
+    # Messages from the connector start with the name the progress line already shows.
+    return lambda what: progress(name, what.removeprefix(prefix))
 
 
 async def _failed(workspace: Workspace, name: str, started: float, error: str, *,

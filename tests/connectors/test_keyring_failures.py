@@ -69,3 +69,16 @@ def test_a_locked_keyring_says_to_unlock_it() -> None:
     message = str(raised.value)
     assert "is locked and was not unlocked for rm" in message
     assert "unlock it" in message and "PMCOCKPIT_TOKEN_RM" in message
+
+
+def test_the_overview_says_unreadable_not_missing(tmp_path: Path) -> None:
+    from pmcockpit.services.connection_setup import overview
+    from pmcockpit.storage import connections
+    from pmcockpit.storage.db import open_database
+
+    db = open_database(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    with db.session() as session:
+        connections.add(session, "rm", "redmine", "https://rm.example.org")
+    store(file_keyring(tmp_path), "right").set("rm", "tok-1")
+    [row] = overview(db, tokens=store(file_keyring(tmp_path), "wrong"))
+    assert row.token == "unreadable"

@@ -192,5 +192,5 @@ async def _sync_the_silent_tool(tmp_path: Path, silent_server: str) -> None:
     [report] = await sync_all(workspace, progress=lambda name, what: told.append((name, what)))
     assert report.error is not None and report.error.startswith(
         "quiet: GET /users/current.json got no complete answer within 0.5 s")
-    assert ("quiet", "quiet: 127.0.0.1 accepted GET /users/current.json but did not answer "
+    assert ("quiet", "127.0.0.1 accepted GET /users/current.json but did not answer "
             "in time; trying again (2 of 4)") in told

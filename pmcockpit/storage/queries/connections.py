@@ -19,7 +19,8 @@ from pmcockpit.storage.connections import HealthFacts
 
 __all__ = ["ConnectionOverview", "HealthFacts", "TokenWhere", "overview", "shown_url"]
 
-TokenWhere = Literal["environment", "keyring", "missing", "simulated", "unknown"]
+TokenWhere = Literal["environment", "keyring", "missing", "unreadable", "simulated", "unknown"]
+"""``unreadable``: the keyring is locked, has no backend, or refused its password."""
 
 
 @dataclass(frozen=True, slots=True)
