@@ -157,9 +157,12 @@ class TokenStore:
         except KeyringUnavailable:
             return None
 
+    def from_environment(self, name: str) -> bool:
+        return bool(self._environ.get(env_token_name(name)))
+
     def locate(self, name: str) -> TokenSource | None:
         """Like :meth:`source`, but KeyringUnavailable when the keyring cannot be read."""
-        if self._environ.get(env_token_name(name)):
+        if self.from_environment(name):
             return "environment"
         stored = self._call(name, lambda backend: backend.get_password(self.service, name))
         return "keyring" if stored else None

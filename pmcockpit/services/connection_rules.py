@@ -71,5 +71,5 @@ def check_url(url: str) -> None:
     if carried:
         raise RuleBroken(_(
             "the URL carries a credential ({what}); nothing was stored. Give the URL without "
-            "it and pass the token as a token: at the prompt, with --token-stdin, or in "
-            "PMCOCKPIT_TOKEN_<NAME>").format(what=", ".join(carried)))
+            "it and pass the token as a token: in the API token field or at the prompt, "
+            "with --token-stdin, or in PMCOCKPIT_TOKEN_<NAME>").format(what=", ".join(carried)))

@@ -92,14 +92,19 @@ def overview(db: Database, *, simulated: bool = False,
     if simulated:
         return [replace(row, token="simulated") for row in rows]
     store = tokens or TokenStore()
-    return [replace(row, token=_token_where(store, row.name)) for row in rows]
-
-
-def _token_where(store: TokenStore, name: str) -> TokenWhere:
-    try:
-        return store.locate(name) or "missing"
-    except KeyringUnavailable:
-        return "unreadable"
+    unreadable = False
+    located = []
+    for row in rows:
+        where: TokenWhere = "unreadable"
+        if not unreadable:
+            try:
+                where = store.locate(row.name) or "missing"
+            except KeyringUnavailable:
+                unreadable = True  # one refusal (a wrong password costs seconds) is enough
+        elif store.from_environment(row.name):
+            where = "environment"
+        located.append(replace(row, token=where))
+    return located
 
 
 async def try_token(config: ConnectionConfig) -> RemoteAccount:
