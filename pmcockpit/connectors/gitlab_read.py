@@ -26,6 +26,7 @@ from pmcockpit.connectors.gitlab_parse import (
 from pmcockpit.connectors.http import ToolClient
 from pmcockpit.connectors.layered import parse_time
 from pmcockpit.connectors.paging import paginate_links
+from pmcockpit.core.i18n import _
 from pmcockpit.core.records import (
     RemoteAccount,
     RemoteGroup,
@@ -55,8 +56,8 @@ class GitLabReader:
     async def one(self, path: str, **params: str | int) -> Json:
         data = await self.client.get_json(path, params or None)
         if not isinstance(data, dict):
-            raise BadResponse(f"{self.client.name}: GET {path} answered something that is "
-                              "not an object")
+            raise BadResponse(_("{name}: GET {path} answered something that is not an "
+                                "object").format(name=self.client.name, path=path))
         return data
 
     # The token's user and the server ---------------------------------------------------

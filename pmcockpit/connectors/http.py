@@ -153,9 +153,10 @@ class ToolClient:
             return ssl.create_default_context(cafile=ca_bundle)
         except (OSError, ssl.SSLError) as exc:
             raise TlsProblem(
-                f"{self.name}: cannot load the CA bundle {ca_bundle}: "
-                f"{getattr(exc, 'strerror', None) or exc}",
-                hint="set the connection's ca_bundle option to a readable PEM file",
+                _("{name}: cannot load the CA bundle {path}: {problem}").format(
+                    name=self.name, path=ca_bundle,
+                    problem=getattr(exc, "strerror", None) or exc),
+                hint=_("set the connection's ca_bundle option to a readable PEM file"),
             ) from None
 
     async def aclose(self) -> None:
@@ -260,12 +261,13 @@ class ToolClient:
         try:
             return response.json()
         except ValueError:
-            kind = response.headers.get("Content-Type", "no content type")
+            kind = response.headers.get("Content-Type", _("no content type"))
             raise BadResponse(
-                f"{self.name}: {self.describe(response.request)} did not answer JSON "
-                f"(got {kind}, {len(response.content)} bytes)",
-                hint="check that the connection URL points at the tool itself, "
-                "not a login page or proxy",
+                _("{name}: {where} did not answer JSON (got {kind}, {size} bytes)").format(
+                    name=self.name, where=self.describe(response.request), kind=kind,
+                    size=len(response.content)),
+                hint=_("check that the connection URL points at the tool itself, not a login "
+                       "page or proxy"),
                 status=response.status_code,
             ) from None
 

@@ -45,6 +45,7 @@ from pmcockpit.connectors.paging import (
     next_token,
     paginate_offset,
 )
+from pmcockpit.core.i18n import _
 from pmcockpit.core.records import (
     ProjectStatus,
     RemoteAccount,
@@ -92,14 +93,15 @@ class JiraReader:
             page = await self.client.get_json(path, {**params, "startAt": len(items),
                                                      "maxResults": USERS_PAGE_SIZE})
             if not isinstance(page, list):
-                raise BadResponse(f"{self.client.name}: GET {path} answered something that "
-                                  "is not a list")
+                raise BadResponse(_("{name}: GET {path} answered something that is not a "
+                                    "list").format(name=self.client.name, path=path))
             if not page:
                 return items
             ids = {str(item.get("accountId")) for item in page}
             if ids <= seen:  # a server ignoring startAt would loop forever
-                raise BadResponse(f"{self.client.name}: GET {path} answered the same page "
-                                  "again (startAt ignored)")
+                raise BadResponse(_("{name}: GET {path} answered the same page again "
+                                    "(startAt ignored)").format(name=self.client.name,
+                                                                path=path))
             check(page)
             seen |= ids
             items.extend(page)
@@ -168,8 +170,9 @@ class JiraReader:
     async def group(self, group_id: str) -> Json:
         found = await self._values(f"{API}/group/bulk", "groupId", groupId=group_id)
         if not found:
-            raise NotFound(f"{self.client.name} has no group {group_id}",
-                           hint="it may have been deleted since the last sync")
+            raise NotFound(_("{name} has no group {group}").format(name=self.client.name,
+                                                                   group=group_id),
+                           hint=_("it may have been deleted since the last sync"))
         return found[0]
 
     # -- projects, roles and memberships ---------------------------------------------------

@@ -26,6 +26,7 @@ from pmcockpit.connectors.http import ToolClient, json_at
 from pmcockpit.connectors.layered import parse_time
 from pmcockpit.connectors.layered import parsing as shared_parsing
 from pmcockpit.connectors.paging import paginate_offset
+from pmcockpit.core.i18n import _
 from pmcockpit.core.records import (
     AccountStatus,
     ProjectStatus,
@@ -61,7 +62,7 @@ def remote_id(item: Json) -> str:
     """An object's ``id``: Redmine's ids are numbers, anything else is a broken answer."""
     value = item["id"]
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"id {value!r} is not a number")
+        raise ValueError(_("id {value!r} is not a number").format(value=value))
     return str(value)
 
 

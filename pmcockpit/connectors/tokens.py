@@ -53,13 +53,13 @@ def env_token_name(name: str) -> str:
 
 
 def keyring_advice(name: str) -> str:
-    return (
+    return _(
         "use a desktop keyring (Secret Service on Linux, macOS Keychain, Windows Credential "
         "Locker); or choose a file backend with PYTHON_KEYRING_BACKEND, such as the "
         "encrypted keyrings.cryptfile: `pip install 'pmcockpit[headless]'` and "
         "`PYTHON_KEYRING_BACKEND=keyrings.cryptfile.cryptfile.CryptFileKeyring`; or, for "
-        f"automation, set {env_token_name(name)}, which takes precedence and is never stored"
-    )
+        "automation, set {variable}, which takes precedence and is never stored"
+    ).format(variable=env_token_name(name))
 
 
 def _backend_label(backend: KeyringBackend) -> str:
@@ -127,8 +127,9 @@ class TokenStore:
         token = self._call(name, lambda backend: backend.get_password(self.service, name))
         if not token:
             raise TokenMissing(
-                f"no API token stored for {name}",
-                hint=f"store one with `pmcockpit connect add …`, or set {env_token_name(name)}",
+                _("no API token stored for {name}").format(name=name),
+                hint=_("store one with `pmcockpit connect add …`, or set {variable}").format(
+                    variable=env_token_name(name)),
             )
         return token
 
@@ -172,17 +173,18 @@ class TokenStore:
             backend = self._backend or keyring.get_keyring()
         except (ImportError, ValueError, *_UNUSABLE_ERRORS) as exc:
             # Typically PYTHON_KEYRING_BACKEND naming a package that is not installed.
-            chosen = os.environ.get("PYTHON_KEYRING_BACKEND", "the default")
+            chosen = os.environ.get("PYTHON_KEYRING_BACKEND", _("the default"))
             raise KeyringUnavailable(
-                f"the keyring backend {chosen} could not be loaded for {name}: {exc}",
+                _("the keyring backend {backend} could not be loaded for {name}: {problem}")
+                .format(backend=chosen, name=name, problem=exc),
                 hint=keyring_advice(name),
             ) from None
         unusable = isinstance(backend, fail.Keyring | null.Keyring) or (
             isinstance(backend, chainer.ChainerBackend) and not backend.backends)
         if unusable:
             raise KeyringUnavailable(
-                f"no usable keyring to keep the token for {name} "
-                f"(keyring chose {_backend_label(backend)})",
+                _("no usable keyring to keep the token for {name} (keyring chose {backend})")
+                .format(name=name, backend=_backend_label(backend)),
                 hint=keyring_advice(name),
             )
         self._unlock_file_keyring(backend, name)
@@ -229,7 +231,8 @@ class TokenStore:
         except _UNUSABLE_ERRORS as exc:
             detail = str(exc).replace(secret, "***") if secret else str(exc)
             raise KeyringUnavailable(
-                f"the keyring ({_backend_label(backend)}) failed for {name}: "
-                f"{detail or type(exc).__name__}",
+                _("the keyring ({backend}) failed for {name}: {problem}").format(
+                    backend=_backend_label(backend), name=name,
+                    problem=detail or type(exc).__name__),
                 hint=keyring_advice(name),
             ) from None
