@@ -11,6 +11,7 @@ import click
 from pmcockpit.commands.context import EXIT_FAILED, EXIT_USAGE, CliContext, pass_cli
 from pmcockpit.core.i18n import _
 from pmcockpit.core.wording import ago
+from pmcockpit.services.connection_offers import Offers, connection_offers
 from pmcockpit.services.connection_setup import (
     TOOL_KINDS,
     NewConnection,
@@ -139,7 +140,7 @@ def list_connections(cli: CliContext, as_json: bool) -> None:
 
 
 @connect.command(help=_("Check NAME now: reachable, token valid, admin rights, latency, "
-                        "version, TLS expiry."))
+                        "version, TLS expiry, and which actions it offers."))
 @click.argument("name")
 @pass_cli
 def test(cli: CliContext, name: str) -> None:
@@ -156,6 +157,18 @@ def test(cli: CliContext, name: str) -> None:
         click.echo(f"  {facts.error}", err=True)
     if not (facts.reachable and facts.authenticated):
         raise SystemExit(EXIT_FAILED)
+    _echo_offers(asyncio.run(connection_offers(workspace, name)))
+
+
+def _echo_offers(offers: Offers) -> None:
+    if offers.problem:
+        click.echo(f"  {offers.problem}", err=True)
+    if offers.offered:
+        click.echo(_("  offers: {kinds}").format(
+            kinds=", ".join(offer.kind.value for offer in offers.offered)))
+    for offer in offers.refused:
+        click.echo(_("  not offered: {kind}: {reason}").format(kind=offer.kind.value,
+                                                               reason=offer.refusal))
 
 
 @connect.command(help=_("Remove NAME, its synced data and its stored token."))

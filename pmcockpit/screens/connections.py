@@ -26,6 +26,7 @@ from pmcockpit.core.wording import ago
 from pmcockpit.messages import SyncRequested
 from pmcockpit.screens.base import LiveAreaScreen
 from pmcockpit.screens.connection_dialogs import AddConnectionForm, ConfirmRemoval
+from pmcockpit.services.connection_offers import Offers, connection_offers
 from pmcockpit.services.connection_setup import overview, remove_connection
 from pmcockpit.services.health import check_health
 from pmcockpit.storage.queries.connections import ConnectionOverview, HealthFacts
@@ -110,10 +111,11 @@ class ConnectionsScreen(LiveAreaScreen):
             self.rows = rows
 
     class HealthChecked(Message):
-        def __init__(self, name: str, facts: HealthFacts) -> None:
+        def __init__(self, name: str, facts: HealthFacts, offers: Offers | None) -> None:
             super().__init__()
             self.name = name
             self.facts = facts
+            self.offers = offers
 
     class Removed(Message):
         def __init__(self, name: str, token_problem: str | None) -> None:
@@ -122,6 +124,8 @@ class ConnectionsScreen(LiveAreaScreen):
             self.token_problem = token_problem
 
     rows: dict[str, ConnectionOverview]
+    offers: dict[str, Offers]
+    """What each tested connection offers (asked of the tool by a test, t)."""
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="connections-lead")
@@ -132,6 +136,7 @@ class ConnectionsScreen(LiveAreaScreen):
 
     def on_mount(self) -> None:
         self.rows = {}
+        self.offers = {}
         table = self.query_one(DataTable)
         table.add_column(_("Name"), key="name")
         # Styled cells are not measured by the table: their columns get a fixed width.
@@ -229,10 +234,10 @@ class ConnectionsScreen(LiveAreaScreen):
         if name is None or name not in self.rows:
             detail.update("")
             return
-        detail.update(self._detail(self.rows[name], self.clock()))
+        detail.update(self._detail(self.rows[name], self.clock(), self.offers.get(name)))
 
     @staticmethod
-    def _detail(row: ConnectionOverview, now: datetime) -> Content:
+    def _detail(row: ConnectionOverview, now: datetime, offers: Offers | None) -> Content:
         """Everything about one connection, with the long texts the table cuts."""
         lines = [Content.assemble((row.name, "bold"), f"  {row.kind}  ", (row.url, "$text-muted"))]
         if row.last_sync_at is None:
@@ -253,6 +258,10 @@ class ConnectionsScreen(LiveAreaScreen):
         lines.extend(_health_lines(row, now))
         lines.append(Content.styled(_("Token: {where}").format(where=_token_words(row.token)),
                                     "$text-muted"))
+        if offers is not None and offers.offered:
+            lines.append(Content.styled(_("Offers: {actions}").format(
+                actions=", ".join(offer.title.lower() for offer in offers.offered)),
+                "$text-muted"))
         return Content("\n").join(lines)
 
     # --- keys -----------------------------------------------------------------------------
@@ -275,10 +284,15 @@ class ConnectionsScreen(LiveAreaScreen):
           description="Checking the tool")
     async def test_connection(self, name: str) -> None:
         facts = await check_health(self.workspace, name)
-        self.post_message(self.HealthChecked(name, facts))
+        offers = None
+        if facts.reachable and facts.authenticated:
+            offers = await connection_offers(self.workspace, name)
+        self.post_message(self.HealthChecked(name, facts, offers))
 
     @on(HealthChecked)
     def health_checked(self, message: HealthChecked) -> None:
+        if message.offers is not None:
+            self.offers[message.name] = message.offers
         facts = message.facts
         summary = health_cell(facts).plain
         if facts.latency_ms:

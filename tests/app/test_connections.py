@@ -140,6 +140,9 @@ async def test_t_checks_the_selected_tool_and_records_it(sim: SimSetup, db: Data
         assert cell(app, "redmine", "latency").endswith(" ms")
         assert any(note.startswith("Checked redmine: ● up") for note in notifications(app))
         assert "Health <1m ago: ● up" in detail(app)
+        # What it can do, asked of the tool by the same test.
+        assert "Offers: lock user, unlock user," in detail(app)
+        assert "deactivate user" not in detail(app)  # Redmine has no deactivation
 
 
 async def test_s_syncs_the_selected_tool_with_progress(sim: SimSetup, db: Database) -> None:

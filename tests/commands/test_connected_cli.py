@@ -193,3 +193,12 @@ def test_a_bad_name_is_refused_with_the_rule(cli: Cli, redmine_sim: RunningServe
     assert clash.exit_code == 2
     assert "would share the token variable PMCOCKPIT_TOKEN_RM with the connection rm" \
         in clash.output
+
+
+def test_connect_test_says_what_the_connection_offers(cli: Cli, redmine_sim: RunningServer
+                                                      ) -> None:
+    _connect(cli, redmine_sim)
+    result = cli("connect", "test", "rm")
+    assert result.exit_code == 0, result.output
+    assert "  offers: lock-user, unlock-user, remove-membership" in result.output
+    assert "  not offered: deactivate-user: Redmine has no deactivation" in result.output
