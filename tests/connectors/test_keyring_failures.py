@@ -21,7 +21,8 @@ cryptfile = pytest.importorskip("keyrings.cryptfile.cryptfile")
 def file_keyring(tmp_path: Path) -> keyring.backend.KeyringBackend:
     backend = cryptfile.CryptFileKeyring()
     backend.file_path = str(tmp_path / "cryptfile_pass.cfg")
-    return backend
+    chosen: keyring.backend.KeyringBackend = backend
+    return chosen
 
 
 def store(backend: keyring.backend.KeyringBackend, password: str | None = None, *,
