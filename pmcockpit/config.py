@@ -59,13 +59,23 @@ class Settings:
         default_factory=lambda: {"Urgent": 4, "High": 8, "Normal": 24, "Low": 72}
     )
     """First-response service level per ticket priority, in hours."""
+    request_timeout: float = 10.0
+    """Seconds one try of a request to a tool may take (connecting and reading)."""
+    request_deadline: float = 30.0
+    """Seconds one request may take in all, every retry included."""
+    max_account_drop: float = 0.3
+    """Largest share of a connection's accounts one sync may remove; more is refused
+    unless forced (``pmcockpit sync --accept-drop``): it is more often a fault than
+    a mass departure."""
 
     @property
     def checklist_dir(self) -> Path:
         return Path(self.templates_dir) if self.templates_dir else config_dir() / "checklists"
 
 
-_ENV_FIELDS = {"db": str, "operator": str, "read_only": bool, "theme": str, "inactive_days": int}
+_ENV_FIELDS = {"db": str, "operator": str, "read_only": bool, "theme": str, "inactive_days": int,
+               "request_timeout": float, "request_deadline": float,
+               "max_account_drop": float}
 """Settings a PMCOCKPIT_<NAME> variable can override, with their types."""
 _FILE_FIELDS: dict[str, type] = {**_ENV_FIELDS, "templates_dir": str, "keymap": dict,
                                  "sla_hours": dict}
@@ -73,6 +83,17 @@ _FILE_FIELDS: dict[str, type] = {**_ENV_FIELDS, "templates_dir": str, "keymap": 
 
 
 _TABLE_ENTRIES: dict[str, type] = {"keymap": str, "sla_hours": int}
+_RANGES: dict[str, tuple[float, float]] = {
+    "request_timeout": (0.1, 3600.0), "request_deadline": (0.1, 86400.0),
+    "max_account_drop": (0.0, 1.0)}
+"""Numeric settings that only make sense between two bounds (inclusive)."""
+
+
+def _check_ranges(values: Mapping[str, Any]) -> None:
+    for name, (low, high) in _RANGES.items():
+        if name in values and not low <= values[name] <= high:
+            raise ConfigError(f"{name} must be between {low:g} and {high:g}, "
+                              f"not {values[name]!r}")
 
 
 def _coerce(name: str, value: Any, expected: type, source: str) -> Any:
@@ -82,45 +103,54 @@ def _coerce(name: str, value: Any, expected: type, source: str) -> Any:
             return True
         if lowered in {"0", "false", "no", "off", ""}:
             return False
-    elif expected is int and isinstance(value, str):
+    elif expected in (int, float) and isinstance(value, str):
         try:
-            return int(value)
+            return expected(value)
         except ValueError:
             pass
+    elif expected is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
     if isinstance(value, expected) and not (expected is int and isinstance(value, bool)):
         return value
     raise ConfigError(f"{source}: {name} must be {expected.__name__}, not {value!r}")
+
+
+def _file_values(path: Path) -> dict[str, Any]:
+    """The settings in the file at ``path``, checked; {} when there is no file."""
+    if not path.exists():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: {error}; fix the file or move it away") from error
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read it ({error.strerror}); fix it or point "
+                          "PMCOCKPIT_CONFIG at another file") from error
+    values: dict[str, Any] = {}
+    for name, value in data.items():
+        if name not in _FILE_FIELDS:
+            raise ConfigError(f"{path}: unknown setting {name!r}; "
+                              f"known: {', '.join(_FILE_FIELDS)}")
+        values[name] = _coerce(name, value, _FILE_FIELDS[name], str(path))
+        entry_type = _TABLE_ENTRIES.get(name)
+        if entry_type is not None:
+            for key, item in value.items():
+                if not isinstance(item, entry_type) or isinstance(item, bool):
+                    raise ConfigError(f"{path}: {name}.{key} must be "
+                                      f"{entry_type.__name__}, not {item!r}")
+    return values
 
 
 def load_settings(
     path: Path | None = None, environ: Mapping[str, str] | None = None, **overrides: Any
 ) -> Settings:
     """The settings from the file, then the environment, then explicit overrides."""
-    path = path or config_path()
     environ = os.environ if environ is None else environ
-    values: dict[str, Any] = {}
-    if path.exists():
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-            raise ConfigError(f"{path}: {error}; fix the file or move it away") from error
-        except OSError as error:
-            raise ConfigError(f"{path}: cannot read it ({error.strerror}); fix it or point "
-                              "PMCOCKPIT_CONFIG at another file") from error
-        for name, value in data.items():
-            if name not in _FILE_FIELDS:
-                raise ConfigError(f"{path}: unknown setting {name!r}; "
-                                  f"known: {', '.join(_FILE_FIELDS)}")
-            values[name] = _coerce(name, value, _FILE_FIELDS[name], str(path))
-            entry_type = _TABLE_ENTRIES.get(name)
-            if entry_type is not None:
-                for key, item in value.items():
-                    if not isinstance(item, entry_type) or isinstance(item, bool):
-                        raise ConfigError(f"{path}: {name}.{key} must be "
-                                          f"{entry_type.__name__}, not {item!r}")
+    values = _file_values(path or config_path())
     for name, expected in _ENV_FIELDS.items():
         env_name = f"{ENV_PREFIX}{name.upper()}"
         if env_name in environ:
             values[name] = _coerce(env_name, environ[env_name], expected, "environment")
     values.update({k: v for k, v in overrides.items() if v is not None})
+    _check_ranges(values)
     return replace(Settings(), **values)

@@ -172,3 +172,12 @@ def test_report_monthly_writes_markdown(setup: SimSetup, tmp_path: Path) -> None
     assert "## Checklists" in text and "| failing |" not in text and "| Local checks |" in text
     printed = invoke(setup, report_commands.report, "monthly", "--month", "2026-13")
     assert printed.exit_code == 2 and "YYYY-MM" in printed.stderr
+
+
+def test_validate_a_deeply_nested_template(setup: SimSetup, tmp_path: Path) -> None:
+    deep = tmp_path / "deep.toml"
+    deep.write_text('name = "Deep"\nrecurrence = "daily"\nx = ' + "[" * 5000 + "]" * 5000 + "\n")
+    result = checklist(setup, "validate", str(deep))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{deep}:3: brackets are nested more than 16 deep; a template needs far fewer"]

@@ -254,3 +254,22 @@ def test_the_config_file_knows_every_setting() -> None:
     from pmcockpit.config import _FILE_FIELDS, Settings
 
     assert set(_FILE_FIELDS) == {f.name for f in fields(Settings)}
+
+
+def test_request_limits_and_drop_share_from_file_and_environment(config_file: Path) -> None:
+    config_file.write_text("request_timeout = 5\nmax_account_drop = 0.5\n")
+    settings = load_settings(config_file, environ={"PMCOCKPIT_REQUEST_DEADLINE": "12.5"})
+    assert (settings.request_timeout, settings.request_deadline,
+            settings.max_account_drop) == (5.0, 12.5, 0.5)
+    assert Settings().max_account_drop == 0.3
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("max_account_drop = 1.5", "max_account_drop must be between 0 and 1, not 1.5"),
+    ("request_timeout = 0", "request_timeout must be between 0.1 and 3600"),
+    ('request_deadline = "soon"', "request_deadline must be float"),
+])
+def test_out_of_range_numbers_are_named(config_file: Path, line: str, message: str) -> None:
+    config_file.write_text(line + "\n")
+    with pytest.raises(ConfigError, match=message):
+        load_settings(config_file, environ={})

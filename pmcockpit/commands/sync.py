@@ -8,21 +8,27 @@ import json
 import click
 
 from pmcockpit.commands.context import EXIT_FAILED, CliContext, pass_cli
+from pmcockpit.core.i18n import _
 from pmcockpit.services.opener import real_workspace
-from pmcockpit.services.sync import sync_all
+from pmcockpit.services.sync import SyncReport, sync_all
 
 
-@click.command()
+@click.command(help=_(
+    "Sync users, groups, projects, memberships and tickets of NAMES (default: all).\n\n"
+    "Each connection is written in one transaction, and only after every page read "
+    "from the tool has been checked: a sync that fails, reads an answer it cannot "
+    "trust, or would remove more accounts at once than the max_account_drop setting "
+    "allows (30% by default) leaves the previous state whole. Exit status 1 when any "
+    "connection failed."))
 @click.argument("names", nargs=-1)
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-@click.option("--quiet", is_flag=True, help="Only print failures.")
+@click.option("--json", "as_json", is_flag=True, help=_("Print the summary as JSON."))
+@click.option("--quiet", is_flag=True, help=_("Only print failures."))
+@click.option("--accept-drop", is_flag=True,
+              help=_("Store the sync even if it removes more accounts than max_account_drop "
+                     "allows (when they really left)."))
 @pass_cli
-def sync(cli: CliContext, names: tuple[str, ...], as_json: bool, quiet: bool) -> None:
-    """Sync users, groups, projects, memberships and tickets of NAMES (default: all).
-
-    Each connection is written in one transaction: a sync that fails leaves the
-    previous state whole. Exit status 1 when any connection failed.
-    """
+def sync(cli: CliContext, names: tuple[str, ...], as_json: bool, quiet: bool,
+         accept_drop: bool) -> None:
     db = cli.open_db()
     for name in names:
         cli.require_connection(db, name)
@@ -30,21 +36,26 @@ def sync(cli: CliContext, names: tuple[str, ...], as_json: bool, quiet: bool) ->
 
     def progress(name: str, what: str) -> None:
         if not (as_json or quiet):
-            click.echo(f"{name}: {what}…", err=True)
+            click.echo(_("{name}: {what}…").format(name=name, what=what), err=True)
 
-    reports = asyncio.run(sync_all(workspace, list(names) or None, progress=progress))
+    reports = asyncio.run(sync_all(workspace, list(names) or None, progress=progress,
+                                   accept_drop=accept_drop))
     if as_json:
         click.echo(json.dumps([r.as_dict() for r in reports], indent=2))
     else:
         if not reports:
-            click.echo("No connections to sync. Add one with `pmcockpit connect add`.")
+            click.echo(_("No connections to sync. Add one with `pmcockpit connect add`."))
         for report in reports:
-            if report.ok:
-                if not quiet:
-                    counts = ", ".join(f"{n} {what}" for what, n in report.counts.items())
-                    click.echo(f"{report.connection}: synced in {report.seconds:.1f}s: {counts}")
-            else:
-                click.echo(f"{report.connection}: FAILED: {report.error} "
-                           "(the previous state is kept)", err=True)
+            _echo_report(report, quiet)
     if any(not r.ok for r in reports):
         raise SystemExit(EXIT_FAILED)
+
+
+def _echo_report(report: SyncReport, quiet: bool) -> None:
+    if not report.ok:
+        click.echo(_("{name}: FAILED: {error} (the previous state is kept)").format(
+            name=report.connection, error=report.error), err=True)
+    elif not quiet:
+        counts = ", ".join(f"{n} {what}" for what, n in report.counts.items())
+        click.echo(_("{name}: synced in {seconds:.1f}s: {counts}").format(
+            name=report.connection, seconds=report.seconds, counts=counts))

@@ -5,11 +5,13 @@ Messages never contain a token: the HTTP client redacts before raising.
 
 from __future__ import annotations
 
+from pmcockpit.core.i18n import _
+
 
 class ConnectorError(Exception):
     """Base of every failure talking to a connected tool."""
 
-    title = "Tool error"
+    title = _("Tool error")
 
     def __init__(self, message: str, *, hint: str = "", status: int | None = None) -> None:
         super().__init__(message)
@@ -22,27 +24,27 @@ class ConnectorError(Exception):
 
 
 class Unreachable(ConnectorError):
-    title = "Unreachable"
+    title = _("Unreachable")
 
 
 class TlsProblem(ConnectorError):
-    title = "TLS problem"
+    title = _("TLS problem")
 
 
 class AuthenticationFailed(ConnectorError):
-    title = "Authentication failed"
+    title = _("Authentication failed")
 
 
 class PermissionDenied(ConnectorError):
-    title = "Permission denied"
+    title = _("Permission denied")
 
 
 class NotFound(ConnectorError):
-    title = "Not found"
+    title = _("Not found")
 
 
 class RateLimited(ConnectorError):
-    title = "Rate limited"
+    title = _("Rate limited")
 
     def __init__(self, message: str, *, retry_after: float | None = None, hint: str = "") -> None:
         super().__init__(message, hint=hint, status=429)
@@ -50,26 +52,26 @@ class RateLimited(ConnectorError):
 
 
 class ServerError(ConnectorError):
-    title = "Server error"
+    title = _("Server error")
 
 
 class Rejected(ConnectorError):
     """The tool understood the request and refused it (typically 409/422)."""
 
-    title = "Refused by the tool"
+    title = _("Refused by the tool")
 
 
 class BadResponse(ConnectorError):
     """The answer was not what the API promises (not JSON, missing fields)."""
 
-    title = "Response not understood"
+    title = _("Response not understood")
 
 
 class NotSupported(ConnectorError):
     """The tool, or this connection's configuration, cannot do what was asked."""
 
-    title = "Not supported"
+    title = _("Not supported")
 
 
 class ReadOnlyMode(ConnectorError):
-    title = "Read-only mode"
+    title = _("Read-only mode")

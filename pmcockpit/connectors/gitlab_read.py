@@ -22,9 +22,11 @@ from pmcockpit.connectors.gitlab_parse import (
     parse_memberships,
     parse_project,
     parse_ticket,
-    parse_time,
 )
-from pmcockpit.connectors.http import ToolClient, paginate_links
+from pmcockpit.connectors.http import ToolClient
+from pmcockpit.connectors.layered import parse_time
+from pmcockpit.connectors.paging import paginate_links
+from pmcockpit.core.i18n import _
 from pmcockpit.core.records import (
     RemoteAccount,
     RemoteGroup,
@@ -47,14 +49,15 @@ class GitLabReader:
         self._group_members: dict[str, dict[str, int]] | None = None
         self._projects: dict[str, Json] = {}
 
-    async def all(self, path: str, **params: str | int) -> list[Json]:
-        return [item async for item in paginate_links(self.client, path, params=params)]
+    async def all(self, path: str, *, unique: bool = True, **params: str | int) -> list[Json]:
+        return [item async for item in paginate_links(self.client, path, params=params,
+                                                      unique=unique)]
 
     async def one(self, path: str, **params: str | int) -> Json:
         data = await self.client.get_json(path, params or None)
         if not isinstance(data, dict):
-            raise BadResponse(f"{self.client.name}: GET {path} answered something that is "
-                              "not an object")
+            raise BadResponse(_("{name}: GET {path} answered something that is not an "
+                                "object").format(name=self.client.name, path=path))
         return data
 
     # The token's user and the server ---------------------------------------------------
@@ -176,7 +179,8 @@ class GitLabReader:
         project = await self.project(project_id)
         direct, everyone = await asyncio.gather(
             self.all(f"/projects/{int(project_id)}/members"),
-            self.all(f"/projects/{int(project_id)}/members/all"))
+            # Inherited members may be listed once per way they are in.
+            self.all(f"/projects/{int(project_id)}/members/all", unique=False))
         return parse_memberships(project, direct, everyone, group_members,
                                  await self.ancestors(project))
 

@@ -4,7 +4,11 @@ One :class:`ToolClient` per connection wraps one long-lived ``httpx.AsyncClient`
 Every failure leaves it as a :mod:`pmcockpit.connectors.errors` exception whose
 message names the tool and says what to do (see :mod:`.http_failures`); the token
 never appears in one. The paginators at the bottom walk the three paging styles of
-the tools we speak to.
+the tools we speak to live in :mod:`.paging`.
+
+Every request has a deadline for everything it does (connecting, reading, retrying),
+and every try its own shorter limit, so a server that accepts and never answers is
+reported within seconds (see :class:`RequestLimits`).
 """
 
 from __future__ import annotations
@@ -14,7 +18,9 @@ import json
 import random
 import ssl
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,7 +28,7 @@ from typing import Any
 import httpx
 
 from pmcockpit import __version__
-from pmcockpit.connectors.errors import BadResponse, TlsProblem
+from pmcockpit.connectors.errors import BadResponse, ConnectorError, TlsProblem, Unreachable
 from pmcockpit.connectors.http_failures import (
     DEFAULT_FORBIDDEN_ADVICE,
     IDEMPOTENT_METHODS,
@@ -33,14 +39,11 @@ from pmcockpit.connectors.http_failures import (
     tls_expiry,
     transport_failure,
 )
+from pmcockpit.core.i18n import _
 
-__all__ = [
-    "DEFAULT_TIMEOUT", "JIRA_PAGING", "REDMINE_PAGING", "HttpProbe", "OffsetPaging",
-    "Redactor", "RetryPolicy", "ToolClient", "json_at", "paginate_links", "paginate_offset",
-    "paginate_token",
-]
+__all__ = ["HttpProbe", "Redactor", "RequestLimits", "RetryPolicy", "ToolClient", "json_at",
+           "request_limits"]
 
-DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 RETRIED_STATUSES = frozenset({502, 503, 504})
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -57,7 +60,34 @@ class RetryPolicy:
 
     def backoff(self, attempt: int, jitter: float) -> float:
         """Exponential backoff with full jitter; ``attempt`` counts from 1."""
-        return jitter * min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
+        return jitter * min(self.max_delay, self.base_delay * 2.0 ** (attempt - 1))
+
+
+@dataclass(frozen=True, slots=True)
+class RequestLimits:
+    """How long a request may take. The settings ``request_timeout`` and
+    ``request_deadline`` set them for a run (see :func:`request_limits`)."""
+
+    attempt_seconds: float = 10.0
+    """One try, connecting and reading; a try that takes longer has failed."""
+    deadline_seconds: float = 30.0
+    """The whole request: connecting, reading and every retry."""
+    on_wait: Callable[[str], None] | None = None
+    """Told when a try failed and another follows, so whoever waits sees why."""
+
+
+DEFAULT_LIMITS = RequestLimits()
+_LIMITS: ContextVar[RequestLimits | None] = ContextVar("pmcockpit_request_limits", default=None)
+
+
+@contextmanager
+def request_limits(limits: RequestLimits) -> Iterator[None]:
+    """Use ``limits`` for every request made inside the block (and the tasks it starts)."""
+    token = _LIMITS.set(limits)
+    try:
+        yield
+    finally:
+        _LIMITS.reset(token)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +117,7 @@ class ToolClient:
         max_in_flight: int = 4,
         sleep: Sleep = asyncio.sleep,
         jitter: Callable[[], float] = random.random,
-        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        limits: RequestLimits | None = None,
         forbidden_advice: str = DEFAULT_FORBIDDEN_ADVICE,
     ) -> None:
         self.name = name
@@ -97,6 +127,7 @@ class ToolClient:
         self.retry = retry or RetryPolicy()
         self.forbidden_advice = forbidden_advice
         self.last_latency_ms: float | None = None
+        self._limits = limits
         self._sleep = sleep
         self._jitter = jitter
         self._in_flight = asyncio.Semaphore(max_in_flight)
@@ -104,7 +135,7 @@ class ToolClient:
             base_url=self.base_url,
             headers={**headers, "Accept": "application/json",
                      "User-Agent": f"pmcockpit/{__version__}"},
-            timeout=timeout,
+            timeout=DEFAULT_LIMITS.attempt_seconds,
             verify=self._verify(ca_bundle),
             trust_env=True,  # HTTP(S)_PROXY, NO_PROXY and SSL_CERT_FILE from the environment
             transport=transport,
@@ -122,13 +153,32 @@ class ToolClient:
             return ssl.create_default_context(cafile=ca_bundle)
         except (OSError, ssl.SSLError) as exc:
             raise TlsProblem(
-                f"{self.name}: cannot load the CA bundle {ca_bundle}: "
-                f"{getattr(exc, 'strerror', None) or exc}",
-                hint="set the connection's ca_bundle option to a readable PEM file",
+                _("{name}: cannot load the CA bundle {path}: {problem}").format(
+                    name=self.name, path=ca_bundle,
+                    problem=getattr(exc, "strerror", None) or exc),
+                hint=_("set the connection's ca_bundle option to a readable PEM file"),
             ) from None
 
     async def aclose(self) -> None:
         await self._client.aclose()
+
+    @property
+    def limits(self) -> RequestLimits:
+        """The limits given to this client, else those of the current run."""
+        return self._limits or _LIMITS.get() or DEFAULT_LIMITS
+
+    def _past_deadline(self, where: str, limits: RequestLimits) -> ConnectorError:
+        return Unreachable(
+            _("{name}: {where} got no complete answer within {seconds:g} s "
+              "(connecting, reading and retrying)").format(
+                name=self.name, where=where, seconds=limits.deadline_seconds),
+            hint=_("check that the tool is up and answering; the settings request_timeout "
+                   "and request_deadline set how long pmcockpit waits"))
+
+    def _tell_retry(self, limits: RequestLimits, why: str, attempt: int) -> None:
+        if limits.on_wait is not None:
+            limits.on_wait(_("{why}; trying again ({attempt} of {attempts})").format(
+                why=why, attempt=attempt + 1, attempts=self.retry.max_attempts))
 
     async def request(
         self,
@@ -150,9 +200,20 @@ class ToolClient:
             # Redmine ignores a body not marked as JSON (and then refuses the call).
             headers["Content-Type"] = "application/json"
             content = json.dumps(json_body).encode()
+        limits = self.limits
         request = self._client.build_request(
-            method, path, params=params, content=content, headers=headers)
+            method, path, params=params, content=content, headers=headers,
+            timeout=limits.attempt_seconds)
         where = self.describe(request)
+        try:
+            async with asyncio.timeout(limits.deadline_seconds):
+                response = await self._send_with_retries(request, where, limits)
+        except TimeoutError:
+            raise self._past_deadline(where, limits) from None
+        return self.raise_for_status(response, empty_rejection=empty_rejection)
+
+    async def _send_with_retries(self, request: httpx.Request, where: str,
+                                 limits: RequestLimits) -> httpx.Response:
         attempt = 0
         while True:
             attempt += 1
@@ -162,14 +223,16 @@ class ToolClient:
                 failure, may_retry = transport_failure(
                     self.name, exc, request, where, self.redact)
                 if may_retry and attempt < self.retry.max_attempts:
+                    self._tell_retry(limits, failure.message, attempt)
                     await self._sleep(self.retry.backoff(attempt, self._jitter()))
                     continue
                 raise failure from None
-            delay = self._retry_delay(response, method, attempt)
+            delay = self._retry_delay(response, request.method, attempt)
             if delay is None:
-                break
+                return response
+            self._tell_retry(limits, _("{name}: {where} answered HTTP {status}").format(
+                name=self.name, where=where, status=response.status_code), attempt)
             await self._sleep(delay)
-        return self.raise_for_status(response, empty_rejection=empty_rejection)
 
     def raise_for_status(
         self, response: httpx.Response, *, empty_rejection: str | None = None
@@ -184,6 +247,10 @@ class ToolClient:
     async def get_json(self, path: str, params: QueryParams | None = None) -> Any:
         return self.json(await self.request("GET", path, params=params))
 
+    def call(self, method: str, path: str) -> str:
+        """``METHOD /full/path`` of a call to ``path`` (the base URL's own path included)."""
+        return f"{method} {httpx.URL(self.base_url).path.rstrip('/')}{path}"
+
     def describe(self, request: httpx.Request) -> str:
         """``METHOD /path?query`` with every secret removed, for messages."""
         target = request.url.raw_path.decode("ascii", "replace")
@@ -194,12 +261,13 @@ class ToolClient:
         try:
             return response.json()
         except ValueError:
-            kind = response.headers.get("Content-Type", "no content type")
+            kind = response.headers.get("Content-Type", _("no content type"))
             raise BadResponse(
-                f"{self.name}: {self.describe(response.request)} did not answer JSON "
-                f"(got {kind}, {len(response.content)} bytes)",
-                hint="check that the connection URL points at the tool itself, "
-                "not a login page or proxy",
+                _("{name}: {where} did not answer JSON (got {kind}, {size} bytes)").format(
+                    name=self.name, where=self.describe(response.request), kind=kind,
+                    size=len(response.content)),
+                hint=_("check that the connection URL points at the tool itself, not a login "
+                       "page or proxy"),
                 status=response.status_code,
             ) from None
 
@@ -207,9 +275,10 @@ class ToolClient:
         """One GET, not retried: latency, HTTP status and, over https, the certificate's expiry.
 
         Only a transport failure raises; any HTTP status is returned as it is."""
-        request = self._client.build_request("GET", path)
+        limits = self.limits
+        request = self._client.build_request("GET", path, timeout=limits.attempt_seconds)
         try:
-            async with self._in_flight:
+            async with asyncio.timeout(limits.deadline_seconds), self._in_flight:
                 started = time.perf_counter()
                 # Streamed so the connection (and its certificate) is still open when read.
                 response = await self._client.send(request, stream=True)
@@ -220,9 +289,11 @@ class ToolClient:
                     await response.aclose()
                 latency = (time.perf_counter() - started) * 1000
         except httpx.TransportError as exc:
-            failure, _ = transport_failure(
+            failure, _retry = transport_failure(
                 self.name, exc, request, self.describe(request), self.redact)
             raise failure from None
+        except TimeoutError:
+            raise self._past_deadline(self.describe(request), limits) from None
         self.last_latency_ms = latency
         return HttpProbe(latency, response.status_code, expires, response)
 
@@ -250,96 +321,3 @@ class ToolClient:
         base, other = httpx.URL(self.base_url), httpx.URL(url)
         return (base.scheme, base.host, base.port) == (other.scheme, other.host, other.port)
 
-
-# -- paginators ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class OffsetPaging:
-    """Offset/limit pages with a total or a last-page flag."""
-
-    offset_param: str = "offset"
-    limit_param: str = "limit"
-    total_key: str = "total_count"
-    page_size: int = 100
-    is_last_key: str | None = None
-
-
-REDMINE_PAGING = OffsetPaging()  # Redmine caps limit at 100
-JIRA_PAGING = OffsetPaging("startAt", "maxResults", "total", 50, "isLast")
-
-
-async def paginate_offset(
-    client: ToolClient, path: str, *, items_key: str, params: QueryParams | None = None,
-    paging: OffsetPaging = REDMINE_PAGING,
-) -> AsyncIterator[Any]:
-    """Every item of an offset-paged list. An answer without a total is a single page."""
-    offset = 0
-    while True:
-        query = {**(params or {}), paging.offset_param: offset,
-                 paging.limit_param: paging.page_size}
-        data = await client.get_json(path, query)
-        items = json_at(data, items_key, where=f"GET {path}")
-        if not isinstance(items, list):
-            raise BadResponse(f"{client.name}: GET {path} answered {items_key!r} that is "
-                              "not a list")
-        for item in items:
-            yield item
-        # Count what came: the server may cap the page size below what we asked.
-        offset += len(items)
-        if not items:
-            return
-        if paging.is_last_key and paging.is_last_key in data:
-            if data[paging.is_last_key]:
-                return
-            continue
-        total = data.get(paging.total_key)
-        if not isinstance(total, int) or offset >= total:
-            return
-
-
-async def paginate_token(
-    client: ToolClient, path: str, *, items_key: str, params: QueryParams | None = None,
-    token_param: str = "nextPageToken", token_key: str = "nextPageToken",
-    size_param: str = "maxResults", page_size: int = 100,
-) -> AsyncIterator[Any]:
-    """Every item of a cursor-paged list (Jira's ``nextPageToken`` endpoints)."""
-    token: str | None = None
-    while True:
-        query: dict[str, str | int] = {**(params or {}), size_param: page_size}
-        if token:
-            query[token_param] = token
-        data = await client.get_json(path, query)
-        items = json_at(data, items_key, where=f"GET {path}")
-        for item in items:
-            yield item
-        token = data.get(token_key) if isinstance(data, dict) else None
-        if not token or not items:
-            return
-
-
-async def paginate_links(
-    client: ToolClient, path: str, *, params: QueryParams | None = None, per_page: int = 100,
-) -> AsyncIterator[Any]:
-    """Every item of a list paged by ``Link: rel=next`` or ``X-Next-Page`` (GitLab)."""
-    query: dict[str, str | int] = {**(params or {}), "per_page": per_page}
-    response = await client.request("GET", path, params=query)
-    while True:
-        items = client.json(response)
-        if not isinstance(items, list):
-            raise BadResponse(f"{client.name}: {client.describe(response.request)} "
-                              "answered something that is not a list")
-        for item in items:
-            yield item
-        next_url = response.links.get("next", {}).get("url")
-        next_page = response.headers.get("X-Next-Page", "").strip()
-        if next_url:
-            if not client.same_origin(next_url):
-                # Following it would send our token to another host.
-                raise BadResponse(f"{client.name}: the next page is on another host",
-                                  hint="set the connection URL to the tool's public URL")
-            response = await client.request("GET", next_url)
-        elif next_page and items:
-            response = await client.request("GET", path, params={**query, "page": next_page})
-        else:
-            return

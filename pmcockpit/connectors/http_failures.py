@@ -30,6 +30,7 @@ from pmcockpit.connectors.errors import (
     TlsProblem,
     Unreachable,
 )
+from pmcockpit.core.i18n import _
 
 REDACTED = "***"
 # Query parameters that carry credentials in the dialects we speak (Redmine ``key``,
@@ -38,7 +39,7 @@ _SECRET_PARAM = re.compile(
     r"(?i)\b((?:key|api_key|apikey|token|access_token|private_token)=)[^&#\s'\"]*"
 )
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
-DEFAULT_FORBIDDEN_ADVICE = "the token's user lacks admin rights for this"
+DEFAULT_FORBIDDEN_ADVICE = _("the token's user lacks admin rights for this")
 
 
 class Redactor:
@@ -125,32 +126,35 @@ def transport_failure(
     port = request.url.port or (443 if request.url.scheme == "https" else 80)
     if _is_tls_verification_failure(exc):
         return TlsProblem(
-            f"{name}: the TLS certificate of {host} could not be verified",
-            hint="if the server uses a private CA, set the connection's ca_bundle option "
-            "to that CA's PEM file",
+            _("{name}: the TLS certificate of {host} could not be verified").format(
+                name=name, host=host),
+            hint=_("if the server uses a private CA, set the connection's ca_bundle option "
+                   "to that CA's PEM file"),
         ), False
     if isinstance(exc, httpx.UnsupportedProtocol):
-        return Unreachable(f"{name}: {redact(str(request.url))} is not an http:// or "
-                           "https:// URL", hint="fix the connection URL"), False
+        return Unreachable(_("{name}: {url} is not an http:// or https:// URL").format(
+            name=name, url=redact(str(request.url))), hint=_("fix the connection URL")), False
     chain = list(_exception_chain(exc))
     detail = redact(str(exc)) or type(exc).__name__
     # ``not_sent``: the failure proves the request never reached the server.
     if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout):
-        what, not_sent = f"timed out connecting to {host}:{port}", True
+        what, not_sent = _("{name}: timed out connecting to {host}:{port}"), True
     elif isinstance(exc, httpx.TimeoutException):
-        what, not_sent = f"{host} accepted {where} but did not answer in time", False
+        what, not_sent = _("{name}: {host} accepted {where} but did not answer in time"), False
     elif any(isinstance(e, socket.gaierror) for e in chain):
-        what, not_sent = f"the name {host} does not resolve (DNS)", True
+        what, not_sent = _("{name}: the name {host} does not resolve (DNS)"), True
     elif any(isinstance(e, ConnectionRefusedError)
              or getattr(e, "errno", None) == errno.ECONNREFUSED for e in chain):
-        what = f"{host}:{port} refused the connection (is the server running on that port?)"
+        what = _("{name}: {host}:{port} refused the connection (is the server running on "
+                 "that port?)")
         not_sent = True
     elif isinstance(exc, httpx.ConnectError | httpx.ProxyError):
-        what, not_sent = f"cannot connect to {host}:{port}: {detail}", True
+        what, not_sent = _("{name}: cannot connect to {host}:{port}: {detail}"), True
     else:
-        what, not_sent = f"the connection to {host} broke during {where}: {detail}", False
-    failure = Unreachable(f"{name}: {what}",
-                          hint="check the URL, the network and any proxy settings")
+        what, not_sent = _("{name}: the connection to {host} broke during {where}: {detail}"), False
+    failure = Unreachable(what.format(name=name, host=host, port=port, where=where,
+                                      detail=detail),
+                          hint=_("check the URL, the network and any proxy settings"))
     return failure, not_sent or request.method in IDEMPOTENT_METHODS
 
 
@@ -162,33 +166,49 @@ def status_failure(
     status = response.status_code
     if status == 401:
         return AuthenticationFailed(
-            f"the API token for {name} is wrong or expired",
-            hint="replace it with `pmcockpit connect add …`", status=status)
+            _("the API token for {name} is wrong or expired").format(name=name),
+            hint=_("replace it with `pmcockpit connect add …`"), status=status)
     if status == 403:
-        return PermissionDenied(f"{name} refused {where}: {forbidden_advice}", status=status)
+        return PermissionDenied(_("{name} refused {where}: {advice}").format(
+            name=name, where=where, advice=forbidden_advice), status=status)
     if status == 404:
-        return NotFound(f"{name} has no {where.split(' ', 1)[-1]} (404)",
-                        hint="it may have been deleted or renamed since the last sync",
-                        status=status)
+        return NotFound(_("{name} has no {what} (404)").format(
+            name=name, what=where.split(" ", 1)[-1]),
+            hint=_("it may have been deleted or renamed since the last sync"), status=status)
     if status == 429:
         wait = parse_retry_after(response.headers.get("Retry-After"))
-        when = f"in {wait:.0f} s" if wait is not None else "later"
-        return RateLimited(f"{name} is rate limiting pmcockpit ({where})",
-                           retry_after=wait, hint=f"try again {when}")
+        hint = (_("try again in {seconds:.0f} s").format(seconds=wait) if wait is not None
+                else _("try again later"))
+        return RateLimited(_("{name} is rate limiting pmcockpit ({where})").format(
+            name=name, where=where), retry_after=wait, hint=hint)
+    if 300 <= status < 400:
+        target = redact(response.headers.get("Location", _("elsewhere")))
+        return BadResponse(_("{name} redirected {where} to {target}").format(
+            name=name, where=where, target=target),
+            hint=_("set the connection URL to where the tool really is (often https:// "
+                   "instead of http://)"), status=status)
+    if status >= 500:
+        return ServerError(_("{name} failed with HTTP {status} on {where}").format(
+            name=name, status=status, where=where),
+            hint=_("the tool's own logs say why; try again later"), status=status)
+    return _refusal(name, response, where, redact, empty_rejection)
+
+
+def _refusal(name: str, response: httpx.Response, where: str, redact: Redactor,
+             empty_rejection: str | None) -> ConnectorError:
+    """A 4xx the tool explains (409/422: what it refused and why) or not."""
+    status = response.status_code
     messages = [redact(m) for m in tool_error_messages(response)]
     if status in (409, 422):
-        text = "; ".join(messages) if messages else empty_rejection or "the tool gave no reason"
-        return Rejected(f"{name} refused {where}: {text}", status=status)
-    if 300 <= status < 400:
-        target = redact(response.headers.get("Location", "elsewhere"))
-        return BadResponse(f"{name} redirected {where} to {target}",
-                           hint="set the connection URL to where the tool really is "
-                           "(often https:// instead of http://)", status=status)
-    if status >= 500:
-        return ServerError(f"{name} failed with HTTP {status} on {where}",
-                           hint="the tool's own logs say why; try again later", status=status)
-    detail = f": {'; '.join(messages)}" if messages else ""
-    return Rejected(f"{name} refused {where} with HTTP {status}{detail}", status=status)
+        text = ("; ".join(messages) if messages
+                else empty_rejection or _("the tool gave no reason"))
+        return Rejected(_("{name} refused {where}: {reason}").format(
+            name=name, where=where, reason=text), status=status)
+    if messages:
+        return Rejected(_("{name} refused {where} with HTTP {status}: {reasons}").format(
+            name=name, where=where, status=status, reasons="; ".join(messages)), status=status)
+    return Rejected(_("{name} refused {where} with HTTP {status}").format(
+        name=name, where=where, status=status), status=status)
 
 
 def json_at(data: Any, *path: str | int, where: str) -> Any:
@@ -199,6 +219,7 @@ def json_at(data: Any, *path: str | int, where: str) -> Any:
             current = current[key]
         except (KeyError, IndexError, TypeError):
             dotted = ".".join(str(k) for k in path[: depth + 1])
-            raise BadResponse(f"{where} answered without {dotted!r}",
-                              hint="the tool's API version may not be supported") from None
+            raise BadResponse(_("{where} answered without {path!r}").format(
+                where=where, path=dotted),
+                hint=_("the tool's API version may not be supported")) from None
     return current

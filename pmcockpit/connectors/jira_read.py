@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from pmcockpit.connectors.errors import BadResponse, NotFound
-from pmcockpit.connectors.http import JIRA_PAGING, ToolClient, json_at, paginate_offset
+from pmcockpit.connectors.http import ToolClient, json_at
 from pmcockpit.connectors.jira_admin import JiraAdminApi
 from pmcockpit.connectors.jira_parse import (
     DEFAULT_ADMIN_GROUPS,
@@ -38,6 +38,14 @@ from pmcockpit.connectors.jira_parse import (
     parse_ticket,
     role_id_from_url,
 )
+from pmcockpit.connectors.paging import (
+    JIRA_PAGING,
+    IdCheck,
+    items_of,
+    next_token,
+    paginate_offset,
+)
+from pmcockpit.core.i18n import _
 from pmcockpit.core.records import (
     ProjectStatus,
     RemoteAccount,
@@ -71,26 +79,30 @@ class JiraReader:
         self._projects: list[RemoteProject] | None = None
         self._current_id: str | None = None
 
-    async def _values(self, path: str, **params: str | int) -> list[Json]:
+    async def _values(self, path: str, id_key: str, **params: str | int) -> list[Json]:
         return [item async for item in paginate_offset(
-            self.client, path, items_key="values", params=params, paging=JIRA_PAGING)]
+            self.client, path, items_key="values", params=params, paging=JIRA_PAGING,
+            id_key=id_key)]
 
     async def _bare_list(self, path: str, **params: str | int) -> list[Json]:
         """A ``startAt``-paged list of users answered as plain lists, read to the empty page."""
         items: list[Json] = []
         seen: set[str] = set()
+        check = IdCheck(self.client, self.client.call("GET", path), "accountId")
         while True:
             page = await self.client.get_json(path, {**params, "startAt": len(items),
                                                      "maxResults": USERS_PAGE_SIZE})
             if not isinstance(page, list):
-                raise BadResponse(f"{self.client.name}: GET {path} answered something that "
-                                  "is not a list")
+                raise BadResponse(_("{name}: GET {path} answered something that is not a "
+                                    "list").format(name=self.client.name, path=path))
             if not page:
                 return items
             ids = {str(item.get("accountId")) for item in page}
             if ids <= seen:  # a server ignoring startAt would loop forever
-                raise BadResponse(f"{self.client.name}: GET {path} answered the same page "
-                                  "again (startAt ignored)")
+                raise BadResponse(_("{name}: GET {path} answered the same page again "
+                                    "(startAt ignored)").format(name=self.client.name,
+                                                                path=path))
+            check(page)
             seen |= ids
             items.extend(page)
 
@@ -144,22 +156,23 @@ class JiraReader:
     async def groups(self, *, refresh: bool = False) -> list[RemoteGroup]:
         """Every group with its members (inactive ones too), kept for the connector's life."""
         if self._groups is None or refresh:
-            listed = await self._values(f"{API}/group/bulk")
+            listed = await self._values(f"{API}/group/bulk", "groupId")
             members = await asyncio.gather(*(self.group_member_ids(str(g["groupId"]))
                                              for g in listed))
             self._groups = [parse_group(g, m) for g, m in zip(listed, members, strict=True)]
         return self._groups
 
     async def group_member_ids(self, group_id: str) -> list[str]:
-        members = await self._values(f"{API}/group/member", groupId=group_id,
+        members = await self._values(f"{API}/group/member", "accountId", groupId=group_id,
                                      includeInactiveUsers="true")
         return [str(m["accountId"]) for m in members]
 
     async def group(self, group_id: str) -> Json:
-        found = await self._values(f"{API}/group/bulk", groupId=group_id)
+        found = await self._values(f"{API}/group/bulk", "groupId", groupId=group_id)
         if not found:
-            raise NotFound(f"{self.client.name} has no group {group_id}",
-                           hint="it may have been deleted since the last sync")
+            raise NotFound(_("{name} has no group {group}").format(name=self.client.name,
+                                                                   group=group_id),
+                           hint=_("it may have been deleted since the last sync"))
         return found[0]
 
     # -- projects, roles and memberships ---------------------------------------------------
@@ -169,7 +182,7 @@ class JiraReader:
         return [parse_role(item) for item in data]
 
     async def list_projects(self) -> list[RemoteProject]:
-        listed = await self._values(f"{API}/project/search", status="live,archived",
+        listed = await self._values(f"{API}/project/search", "id", status="live,archived",
                                     expand="insight")
         self._projects = [parse_project(item) for item in listed]
         return self._projects
@@ -222,6 +235,8 @@ class JiraReader:
         """Every issue the JQL finds, page by page along ``nextPageToken``."""
         issues: list[Json] = []
         token: str | None = None
+        where = f"POST {SEARCH_PATH}"
+        check = IdCheck(self.client, where, "id")
         while True:
             body: dict[str, Any] = {"jql": jql, "fields": list(fields),
                                     "maxResults": SEARCH_PAGE_SIZE}
@@ -229,9 +244,10 @@ class JiraReader:
                 body["nextPageToken"] = token
             data = self.client.json(await self.client.request("POST", SEARCH_PATH,
                                                               json_body=body))
-            page = json_at(data, "issues", where=f"POST {SEARCH_PATH}")
+            page = items_of(self.client, data, "issues", where)
+            check(page)
             issues.extend(page)
-            token = data.get("nextPageToken") if isinstance(data, dict) else None
+            token = next_token(self.client, data, "nextPageToken", where)
             if not token or not page:
                 return issues
 

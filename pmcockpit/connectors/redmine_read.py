@@ -22,9 +22,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pmcockpit.connectors.errors import PermissionDenied
-from pmcockpit.connectors.http import ToolClient, json_at, paginate_offset
+from pmcockpit.connectors.http import ToolClient, json_at
 from pmcockpit.connectors.layered import parse_time
 from pmcockpit.connectors.layered import parsing as shared_parsing
+from pmcockpit.connectors.paging import paginate_offset
+from pmcockpit.core.i18n import _
 from pmcockpit.core.records import (
     AccountStatus,
     ProjectStatus,
@@ -56,6 +58,14 @@ def parsing(name: str, what: str) -> AbstractContextManager[None]:
     return shared_parsing(name, what, PARSE_HINT)
 
 
+def remote_id(item: Json) -> str:
+    """An object's ``id``: Redmine's ids are numbers, anything else is a broken answer."""
+    value = item["id"]
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(_("id {value!r} is not a number").format(value=value))
+    return str(value)
+
+
 def _id(value: Any) -> str | None:
     return str(value["id"]) if isinstance(value, dict) and "id" in value else None
 
@@ -67,7 +77,7 @@ def parse_account(item: Json, status: AccountStatus | None = None) -> RemoteAcco
     scheme = item.get("twofa_scheme", ...)
     name = f"{item.get('firstname', '')} {item.get('lastname', '')}".strip()
     return RemoteAccount(
-        remote_id=str(item["id"]),
+        remote_id=remote_id(item),
         login=item["login"],
         name=name or item["login"],
         email=item.get("mail") or None,
@@ -83,7 +93,7 @@ def parse_account(item: Json, status: AccountStatus | None = None) -> RemoteAcco
 def parse_group(item: Json) -> RemoteGroup:
     """A group from ``/groups/ID.json?include=users``."""
     members = tuple(str(user["id"]) for user in item.get("users", []))
-    return RemoteGroup(remote_id=str(item["id"]), name=item["name"], member_ids=members)
+    return RemoteGroup(remote_id=remote_id(item), name=item["name"], member_ids=members)
 
 
 def parse_role(item: Json) -> RemoteRole:
@@ -93,14 +103,14 @@ def parse_role(item: Json) -> RemoteRole:
         admin_like = ADMIN_LIKE_PERMISSION in permissions
     else:
         admin_like = any(word in item["name"].lower() for word in ADMIN_LIKE_NAMES)
-    return RemoteRole(remote_id=str(item["id"]), name=item["name"], is_admin_like=admin_like)
+    return RemoteRole(remote_id=remote_id(item), name=item["name"], is_admin_like=admin_like)
 
 
 def parse_project(item: Json, status: ProjectStatus | None = None) -> RemoteProject:
     if status is None:
         status = PROJECT_STATUSES.get(int(item.get("status", 1)), ProjectStatus.ACTIVE)
     return RemoteProject(
-        remote_id=str(item["id"]),
+        remote_id=remote_id(item),
         key=item["identifier"],
         name=item["name"],
         status=status,
@@ -151,7 +161,7 @@ def parse_memberships(
                 source = granting_group(user_id, role_id, group_roles, group_members)
             grants.append(RoleGrant(role_id, source))
         memberships.append(RemoteMembership(
-            remote_id=str(item["id"]), project_id=str(item["project"]["id"]),
+            remote_id=remote_id(item), project_id=str(item["project"]["id"]),
             account_id=user_id, group_id=group_id, roles=tuple(grants)))
     return memberships
 
@@ -159,7 +169,7 @@ def parse_memberships(
 def parse_comment(journal: Json) -> RemoteComment:
     author = journal.get("user") or {}
     return RemoteComment(
-        remote_id=str(journal["id"]),
+        remote_id=remote_id(journal),
         author_id=_id(author),
         author_name=str(author.get("name", "")),
         body=journal["notes"],
@@ -177,7 +187,7 @@ def parse_ticket(item: Json, closed_status_ids: frozenset[str] = frozenset()) ->
     if created is None:
         raise KeyError("created_on")
     return RemoteTicket(
-        remote_id=str(item["id"]),
+        remote_id=remote_id(item),
         project_id=str(item["project"]["id"]),
         key=f"#{item['id']}",
         subject=item.get("subject", ""),

@@ -12,6 +12,7 @@ from pmcockpit.connectors.errors import NotSupported
 from pmcockpit.connectors.gitlab import GitLabConnector
 from pmcockpit.connectors.jira import JiraConnector
 from pmcockpit.connectors.redmine import RedmineConnector
+from pmcockpit.core.i18n import _
 
 
 class ConnectorClass(Protocol):
@@ -36,7 +37,9 @@ def open_connector(
     except KeyError:
         known = ", ".join(sorted(CONNECTOR_KINDS))
         raise NotSupported(
-            f"{config.name}: unknown kind of tool {config.kind!r}; pmcockpit knows: {known}",
-            hint=f"fix the connection with `pmcockpit connect add {config.name} --kind …`",
+            _("{name}: unknown kind of tool {kind!r}; pmcockpit knows: {known}").format(
+                name=config.name, kind=config.kind, known=known),
+            hint=_("fix the connection with `pmcockpit connect add {name} --kind …`").format(
+                name=config.name),
         ) from None
     return connector_class(config, transport=transport)

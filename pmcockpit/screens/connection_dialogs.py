@@ -21,10 +21,16 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
-from pmcockpit.connectors.registry import CONNECTOR_KINDS
-from pmcockpit.services.connection_setup import NewConnection, SetupRefused, add_connection
+from pmcockpit.core.i18n import _
+from pmcockpit.services.connection_setup import (
+    TOOL_KINDS,
+    NewConnection,
+    SetupRefused,
+    add_connection,
+)
 from pmcockpit.services.opener import ADMIN_KEY_OPTION
 from pmcockpit.storage.db import Database
+from pmcockpit.storage.queries.connections import shown_url
 
 KIND_LABELS = {"redmine": "Redmine", "jira": "Jira", "gitlab": "GitLab"}
 
@@ -41,9 +47,9 @@ class AddConnectionForm(ModalScreen[str | None]):
     CSS_PATH = "connections.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss_form", "Cancel", id="connection-form.cancel",
-                tooltip="Close the form; nothing is saved"),
-        Binding("ctrl+c", "app.quit", "Quit", show=False, id="connection-form.quit"),
+        Binding("escape", "dismiss_form", _("Cancel"), id="connection-form.cancel",
+                tooltip=_("Close the form; nothing is saved")),
+        Binding("ctrl+c", "app.quit", _("Quit"), show=False, id="connection-form.quit"),
     ]
 
     class _Failed(Message):
@@ -63,35 +69,36 @@ class AddConnectionForm(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="connection-form", classes="connection-dialog") as form:
-            form.border_title = "Connect a tool"
-            form.border_subtitle = "Escape to cancel"
+            form.border_title = _("Connect a tool")
+            form.border_subtitle = _("Escape to cancel")
             with Grid(id="connection-fields"):
-                yield Label("Name")
+                yield Label(_("Name"))
+                # The name rule (services.connection_rules) is checked again on saving.
                 yield Input(placeholder="redmine-prod", compact=True, id="field-name",
-                            restrict=r"[A-Za-z0-9_.-]*", max_length=64)
-                yield Label("Kind")
+                            restrict=r"[A-Za-z0-9_-]*", max_length=32)
+                yield Label(_("Kind"))
                 yield Select([(KIND_LABELS.get(kind, kind), kind) for kind in
-                              sorted(CONNECTOR_KINDS)], prompt="Which tool", compact=True,
+                              TOOL_KINDS], prompt=_("Which tool"), compact=True,
                              id="field-kind")
-                yield Label("URL")
+                yield Label(_("URL"))
                 yield Input(placeholder="https://redmine.example.org", compact=True,
                             id="field-url")
-                yield Label("API token")
+                yield Label(_("API token"))
                 yield Input(password=True, compact=True, id="field-token",
-                            placeholder="an administrator's token")
-                yield Label("Options")
-                yield Input(placeholder="optional: email=me@example.org (Jira)",
+                            placeholder=_("an administrator's token"))
+                yield Label(_("Options"))
+                yield Input(placeholder=_("optional: email=me@example.org (Jira)"),
                             compact=True, id="field-options")
-                yield Label("Admin key")
+                yield Label(_("Admin key"))
                 yield Input(password=True, compact=True, id="field-admin-key",
-                            placeholder="optional, Jira: org admin API key (admin_org_id=…)")
-            yield Static("The token is tried first, then kept in the system keyring, never in "
-                         "a file. PMCOCKPIT_TOKEN_<NAME>, when set, wins and is not stored.",
-                         classes="dialog-note")
+                            placeholder=_("optional, Jira: org admin API key (admin_org_id=…)"))
+            yield Static(_("The token is tried first, then kept in the system keyring, never "
+                           "in a file. PMCOCKPIT_TOKEN_<NAME>, when set, wins and is not "
+                           "stored."), classes="dialog-note")
             yield Static(id="connection-status")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Cancel", id="connection-cancel")
-                yield Button("Test and save", id="connection-save", variant="primary")
+                yield Button(_("Cancel"), id="connection-cancel")
+                yield Button(_("Test and save"), id="connection-save", variant="primary")
 
     def on_mount(self) -> None:
         self.query_one("#field-name", Input).focus()
@@ -117,15 +124,15 @@ class AddConnectionForm(ModalScreen[str | None]):
         kind = self.query_one("#field-kind", Select).value
         url = self.query_one("#field-url", Input).value.strip().rstrip("/")
         if not name or not isinstance(kind, str) or not url:
-            self._say("Give a name, the kind of tool and its URL.", "$text-warning")
+            self._say(_("Give a name, the kind of tool and its URL."), "$text-warning")
             return None
         if not url.startswith(("https://", "http://")):
-            self._say("The URL starts with https:// (or http://).", "$text-warning")
+            self._say(_("The URL starts with https:// (or http://)."), "$text-warning")
             return None
         options = parse_options(self.query_one("#field-options", Input).value)
         if ADMIN_KEY_OPTION in options:
             # Options go to the database; a secret must not.
-            self._say("The admin API key is a secret: give it in the Admin key field.",
+            self._say(_("The admin API key is a secret: give it in the Admin key field."),
                       "$text-warning")
             return None
         return NewConnection(name, kind, url, self.query_one("#field-token", Input).value.strip(),
@@ -136,8 +143,10 @@ class AddConnectionForm(ModalScreen[str | None]):
         entry = self._entry()
         if entry is None:
             return
-        replacing = " (replaces the existing one)" if entry.name in self.existing else ""
-        self._say(f"Trying the token against {entry.url}…{replacing}", "$text-muted")
+        trying = (_("Trying the token against {url}… (replaces the existing one)")
+                  if entry.name in self.existing else _("Trying the token against {url}…"))
+        # Never echo a URL's credentials: saving refuses them, the screen does not show them.
+        self._say(trying.format(url=shown_url(entry.url)), "$text-muted")
         self.query_one("#connection-save", Button).disabled = True
         self.test_and_save(entry)
 
@@ -149,7 +158,8 @@ class AddConnectionForm(ModalScreen[str | None]):
         except SetupRefused as error:
             self.post_message(self._Failed(str(error)))
             return
-        self.post_message(self._Saved(f"{added.summary()} Press s to sync it."))
+        self.post_message(self._Saved(_("{summary} Press s to sync it.").format(
+            summary=added.summary())))
 
     @on(_Failed)
     def failed(self, message: _Failed) -> None:
@@ -164,7 +174,8 @@ class AddConnectionForm(ModalScreen[str | None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
-            self.post_message(self._Failed(f"{event.worker.error}. Nothing was saved."))
+            self.post_message(self._Failed(_("{error}. Nothing was saved.").format(
+                error=event.worker.error)))
 
 
 class ConfirmRemoval(ModalScreen[bool]):
@@ -173,9 +184,9 @@ class ConfirmRemoval(ModalScreen[bool]):
     CSS_PATH = "connections.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "keep", "Cancel", id="connection-remove.cancel",
-                tooltip="Keep the connection"),
-        Binding("ctrl+c", "app.quit", "Quit", show=False, id="connection-remove.quit"),
+        Binding("escape", "keep", _("Cancel"), id="connection-remove.cancel",
+                tooltip=_("Keep the connection")),
+        Binding("ctrl+c", "app.quit", _("Quit"), show=False, id="connection-remove.quit"),
     ]
 
     def __init__(self, name: str) -> None:
@@ -184,16 +195,18 @@ class ConfirmRemoval(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="removal-dialog", classes="connection-dialog") as dialog:
-            dialog.border_title = f"Remove {self.connection_name}?"
+            dialog.border_title = _("Remove {name}?").format(name=self.connection_name)
             yield Static(
-                f"This removes the connection {self.connection_name}, everything synced from "
-                "it (accounts, projects, tickets, health history) and its token in the "
-                "keyring. The tool itself is not changed; the audit log keeps its entries.",
+                _("This removes the connection {name}, everything synced from it (accounts, "
+                  "projects, tickets, health history) and its token in the keyring. The tool "
+                  "itself is not changed; the audit log keeps its entries.").format(
+                      name=self.connection_name),
                 markup=False,
             )
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Cancel", id="removal-cancel")
-                yield Button(f"Remove {self.connection_name}", id="removal-confirm",
+                yield Button(_("Cancel"), id="removal-cancel")
+                yield Button(_("Remove {name}").format(name=self.connection_name),
+                             id="removal-confirm",
                              variant="error")
 
     def on_mount(self) -> None:

@@ -9,7 +9,6 @@ table says how old it is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import ClassVar
 
@@ -22,18 +21,18 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from pmcockpit.connectors.tokens import TokenStore
-from pmcockpit.core.wording import ago, plural
+from pmcockpit.core.i18n import _, ngettext
+from pmcockpit.core.wording import ago
 from pmcockpit.messages import SyncRequested
 from pmcockpit.screens.base import LiveAreaScreen
 from pmcockpit.screens.connection_dialogs import AddConnectionForm, ConfirmRemoval
-from pmcockpit.services.connection_setup import remove_connection
+from pmcockpit.services.connection_offers import Offers, connection_offers
+from pmcockpit.services.connection_setup import overview, remove_connection
 from pmcockpit.services.health import check_health
-from pmcockpit.storage import connections
-from pmcockpit.storage.connections import HealthFacts
+from pmcockpit.storage.queries.connections import ConnectionOverview, HealthFacts
 from pmcockpit.widgets.empty_state import EmptyState
 
-DEMO_REFUSAL = (
+DEMO_REFUSAL = _(
     "The demo's tools are simulated: it adds and removes no connection and touches no "
     "keyring. On your own database: `pmcockpit` then key 6, or `pmcockpit connect add`."
 )
@@ -41,34 +40,21 @@ TLS_WARNING_DAYS = 30
 """A certificate expiring sooner than this is shown as a warning."""
 
 
-@dataclass(frozen=True, slots=True)
-class ConnectionRow:
-    name: str
-    kind: str
-    url: str
-    last_sync_at: datetime | None
-    last_sync_seconds: float | None
-    last_sync_error: str | None
-    health: HealthFacts | None
-    token: str = ""
-    """Where the token comes from: environment, keyring, missing (simulated in the demo)."""
-
-
 def health_cell(facts: HealthFacts | None) -> Content:
     """Up, down or auth failed, marked so it reads without colour too."""
     if facts is None:
-        return Content.styled("not checked", "$text-muted")
+        return Content.styled(_("not checked"), "$text-muted")
     if not facts.reachable:
-        return Content.styled("✗ down", "$text-error")
+        return Content.styled(_("✗ down"), "$text-error")
     if not facts.authenticated:
-        return Content.styled("✗ auth failed", "$text-error")
-    return Content.styled("● up", "$text-success")
+        return Content.styled(_("✗ auth failed"), "$text-error")
+    return Content.styled(_("● up"), "$text-success")
 
 
 def admin_cell(facts: HealthFacts | None) -> Content:
     if facts is None or facts.is_admin is None:
         return Content.styled("—", "$text-muted")
-    return Content("yes") if facts.is_admin else Content.styled("✗ no", "$text-error")
+    return Content(_("yes")) if facts.is_admin else Content.styled(_("✗ no"), "$text-error")
 
 
 def tls_cell(facts: HealthFacts | None, now: datetime) -> Content:
@@ -78,31 +64,58 @@ def tls_cell(facts: HealthFacts | None, now: datetime) -> Content:
     return Content.styled(f"{facts.tls_expires_at:%Y-%m-%d}", "$text-warning" if soon else "")
 
 
+def _health_lines(row: ConnectionOverview, now: datetime) -> list[Content]:
+    facts = row.health
+    if facts is None:
+        return [Content.styled(_("Health not checked yet: press t."), "$text-muted")]
+    checked = ago(facts.checked_at, now) if facts.checked_at else _("just now")
+    parts = [_("Health {checked}:").format(checked=checked), health_cell(facts).plain]
+    if facts.latency_ms:
+        parts.append(_("{ms:.0f} ms").format(ms=facts.latency_ms))
+    if facts.version:
+        parts.append(_("version {version}").format(version=facts.version))
+    if facts.tls_expires_at:
+        parts.append(_("TLS until {date}").format(date=f"{facts.tls_expires_at:%Y-%m-%d}"))
+    lines = [Content(" ".join(parts))]
+    if facts.error and facts.error != row.last_sync_error:
+        lines.append(Content.styled(facts.error, "$text-error"))
+    return lines
+
+
+def _token_words(where: str) -> str:
+    return {"environment": _("from the environment"), "keyring": _("in the system keyring"),
+            "missing": _("missing: add the connection again (a)"),
+            "unreadable": _("the keyring could not be read: press s or t to see why"),
+            "simulated": _("simulated")}.get(where, where)
+
+
 class ConnectionsScreen(LiveAreaScreen):
     CSS_PATH = "connections.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("t", "test", "Test", id="connections.test",
-                tooltip="Check the selected tool now: reachable, token, admin rights, latency, "
-                        "version, TLS expiry"),
-        Binding("s", "sync", "Sync", id="connections.sync",
-                tooltip="Sync the selected tool now (elsewhere s syncs every tool)"),
-        Binding("a", "add", "Add", id="connections.add",
-                tooltip="Connect a tool: its token is tried, then kept in the keyring"),
-        Binding("d", "remove", "Remove", id="connections.remove",
-                tooltip="Remove the selected connection, its synced data and token (asks first)"),
+        Binding("t", "test", _("Test"), id="connections.test",
+                tooltip=_("Check the selected tool now: reachable, token, admin rights, "
+                          "latency, version, TLS expiry")),
+        Binding("s", "sync", _("Sync"), id="connections.sync",
+                tooltip=_("Sync the selected tool now (elsewhere s syncs every tool)")),
+        Binding("a", "add", _("Add"), id="connections.add",
+                tooltip=_("Connect a tool: its token is tried, then kept in the keyring")),
+        Binding("d", "remove", _("Remove"), id="connections.remove",
+                tooltip=_("Remove the selected connection, its synced data and token "
+                          "(asks first)")),
     ]
 
     class Loaded(Message):
-        def __init__(self, rows: list[ConnectionRow]) -> None:
+        def __init__(self, rows: list[ConnectionOverview]) -> None:
             super().__init__()
             self.rows = rows
 
     class HealthChecked(Message):
-        def __init__(self, name: str, facts: HealthFacts) -> None:
+        def __init__(self, name: str, facts: HealthFacts, offers: Offers | None) -> None:
             super().__init__()
             self.name = name
             self.facts = facts
+            self.offers = offers
 
     class Removed(Message):
         def __init__(self, name: str, token_problem: str | None) -> None:
@@ -110,29 +123,32 @@ class ConnectionsScreen(LiveAreaScreen):
             self.name = name
             self.token_problem = token_problem
 
-    rows: dict[str, ConnectionRow]
+    rows: dict[str, ConnectionOverview]
+    offers: dict[str, Offers]
+    """What each tested connection offers (asked of the tool by a test, t)."""
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="connections-lead")
         yield DataTable(id="connections-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="connection-detail")
         with Container(id="connections-empty-holder", classes="empty-holder"):
-            yield EmptyState("Reading the connections…", id="connections-empty")
+            yield EmptyState(_("Reading the connections…"), id="connections-empty")
 
     def on_mount(self) -> None:
         self.rows = {}
+        self.offers = {}
         table = self.query_one(DataTable)
-        table.add_column("Name", key="name")
+        table.add_column(_("Name"), key="name")
         # Styled cells are not measured by the table: their columns get a fixed width.
-        table.add_column("Health", key="health", width=13)
-        table.add_column("Synced", key="synced")
-        table.add_column("Latency", key="latency")
-        table.add_column("Admin", key="admin", width=5)
-        table.add_column("Token", key="token")
-        table.add_column("Kind", key="kind")
-        table.add_column("Version", key="version")
-        table.add_column("TLS expires", key="tls", width=11)
-        table.add_column("URL", key="url")
+        table.add_column(_("Health"), key="health", width=13)
+        table.add_column(_("Synced"), key="synced")
+        table.add_column(_("Latency"), key="latency")
+        table.add_column(_("Admin"), key="admin", width=5)
+        table.add_column(_("Token"), key="token")
+        table.add_column(_("Kind"), key="kind")
+        table.add_column(_("Version"), key="version")
+        table.add_column(_("TLS expires"), key="tls", width=11)
+        table.add_column(_("URL"), key="url")
         self._show_table(False)
 
     def _show_table(self, shown: bool) -> None:
@@ -148,29 +164,18 @@ class ConnectionsScreen(LiveAreaScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="connections",
           description="Reading the connections")
     def read_connections(self) -> None:
-        with self.workspace.db.session() as session:
-            health = connections.latest_health(session)
-            rows = [
-                ConnectionRow(c.name, c.kind, c.url, c.last_sync_at, c.last_sync_seconds,
-                              c.last_sync_error,
-                              HealthFacts.of(health[c.name]) if c.name in health else None)
-                for c in connections.all_connections(session)
-            ]
         # The keyring may be slow (D-Bus) or locked: read here, never on the event loop.
-        tokens = None if self.workspace.demo else TokenStore()
-        self.post_message(self.Loaded([
-            replace(row, token=(tokens.source(row.name) or "missing") if tokens else "simulated")
-            for row in rows
-        ]))
+        self.post_message(self.Loaded(overview(self.workspace.db,
+                                               simulated=self.workspace.demo)))
 
     @on(Loaded)
     def show_connections(self, message: Loaded) -> None:
         self.rows = {row.name: row for row in message.rows}
         if not self.rows:
             self.query_one(EmptyState).say(
-                "No tool connected yet.",
-                "Press a to connect one: its API token is tried first, then kept in your "
-                "system keyring, never in a file. Or try `pmcockpit demo`.",
+                _("No tool connected yet."),
+                _("Press a to connect one: its API token is tried first, then kept in your "
+                  "system keyring, never in a file. Or try `pmcockpit demo`."),
             )
             self._show_table(False)
             return
@@ -183,11 +188,11 @@ class ConnectionsScreen(LiveAreaScreen):
                 facts = row.health
                 latency = "—"
                 if facts and facts.latency_ms is not None:
-                    latency = f"{facts.latency_ms:.0f} ms"
+                    latency = _("{ms:.0f} ms").format(ms=facts.latency_ms)
                 version = (facts.version if facts else None) or "—"
-                synced = ago(row.last_sync_at, now) if row.last_sync_at else "never"
+                synced = ago(row.last_sync_at, now) if row.last_sync_at else _("never")
                 if row.last_sync_error:
-                    synced = f"✗ {synced}"
+                    synced = _("✗ {age}").format(age=synced)
                 # Text, not str: names, versions and URLs from the user or the tool are not markup.
                 table.add_row(
                     Text(row.name), health_cell(facts), synced, latency, admin_cell(facts),
@@ -205,12 +210,14 @@ class ConnectionsScreen(LiveAreaScreen):
         failing = sum(1 for row in rows if row.last_sync_error)
         down = sum(1 for row in rows if row.health and not (row.health.reachable
                                                             and row.health.authenticated))
-        lead = Content(plural(len(rows), "tool") + " connected")
+        lead = Content(ngettext("{count} tool connected", "{count} tools connected",
+                                len(rows)).format(count=len(rows)))
         if failing:
-            lead = Content.assemble(lead, " · ", (f"{failing} last sync failed", "$text-error"))
+            lead = Content.assemble(lead, " · ", (_("{count} last sync failed").format(
+                count=failing), "$text-error"))
         if down:
-            lead = Content.assemble(lead, " · ", (f"{down} unhealthy at last check",
-                                                  "$text-error"))
+            lead = Content.assemble(lead, " · ", (_("{count} unhealthy at last check").format(
+                count=down), "$text-error"))
         self.query_one("#connections-lead", Static).update(lead)
 
     def selected_name(self) -> str | None:
@@ -227,41 +234,34 @@ class ConnectionsScreen(LiveAreaScreen):
         if name is None or name not in self.rows:
             detail.update("")
             return
-        detail.update(self._detail(self.rows[name], self.clock()))
+        detail.update(self._detail(self.rows[name], self.clock(), self.offers.get(name)))
 
     @staticmethod
-    def _detail(row: ConnectionRow, now: datetime) -> Content:
+    def _detail(row: ConnectionOverview, now: datetime, offers: Offers | None) -> Content:
         """Everything about one connection, with the long texts the table cuts."""
         lines = [Content.assemble((row.name, "bold"), f"  {row.kind}  ", (row.url, "$text-muted"))]
         if row.last_sync_at is None:
-            lines.append(Content.styled("Never synced: press s to sync it.", "$text-warning"))
+            lines.append(Content.styled(_("Never synced: press s to sync it."),
+                                        "$text-warning"))
+        elif row.last_sync_seconds:
+            lines.append(Content(_("Synced {age} in {seconds:.1f}s.").format(
+                age=ago(row.last_sync_at, now), seconds=row.last_sync_seconds)))
         else:
-            took = f" in {row.last_sync_seconds:.1f}s" if row.last_sync_seconds else ""
-            lines.append(Content(f"Synced {ago(row.last_sync_at, now)}{took}."))
+            lines.append(Content(_("Synced {age}.").format(age=ago(row.last_sync_at, now))))
         if row.last_sync_error:
-            age = ago(row.last_sync_at, now) if row.last_sync_at else "never synced"
-            lines.append(Content.styled(f"Last sync failed: {row.last_sync_error}",
-                                        "$text-error"))
-            lines.append(Content.styled(
-                f"The cockpit shows the state of the last good sync ({age}).", "$text-warning"))
-        facts = row.health
-        if facts is None:
-            lines.append(Content.styled("Health not checked yet: press t.", "$text-muted"))
-        else:
-            checked = ago(facts.checked_at, now) if facts.checked_at else "just now"
-            parts = [f"Health {checked}:", health_cell(facts).plain]
-            if facts.latency_ms:
-                parts.append(f"{facts.latency_ms:.0f} ms")
-            if facts.version:
-                parts.append(f"version {facts.version}")
-            if facts.tls_expires_at:
-                parts.append(f"TLS until {facts.tls_expires_at:%Y-%m-%d}")
-            lines.append(Content(" ".join(parts)))
-            if facts.error and facts.error != row.last_sync_error:
-                lines.append(Content.styled(facts.error, "$text-error"))
-        token = {"environment": "from the environment", "keyring": "in the system keyring",
-                 "missing": "missing: add the connection again (a)"}.get(row.token, row.token)
-        lines.append(Content.styled(f"Token: {token}", "$text-muted"))
+            age = ago(row.last_sync_at, now) if row.last_sync_at else _("never synced")
+            lines.append(Content.styled(_("Last sync failed: {error}").format(
+                error=row.last_sync_error), "$text-error"))
+            lines.append(Content.styled(_(
+                "The cockpit shows the state of the last good sync ({age}).").format(age=age),
+                "$text-warning"))
+        lines.extend(_health_lines(row, now))
+        lines.append(Content.styled(_("Token: {where}").format(where=_token_words(row.token)),
+                                    "$text-muted"))
+        if offers is not None and offers.offered:
+            lines.append(Content.styled(_("Offers: {actions}").format(
+                actions=", ".join(offer.title.lower() for offer in offers.offered)),
+                "$text-muted"))
         return Content("\n").join(lines)
 
     # --- keys -----------------------------------------------------------------------------
@@ -269,7 +269,7 @@ class ConnectionsScreen(LiveAreaScreen):
     def _require_selection(self) -> str | None:
         name = self.selected_name()
         if name is None:
-            self.notify("No connection yet: press a to add one.", severity="warning")
+            self.notify(_("No connection yet: press a to add one."), severity="warning")
         return name
 
     def action_test(self) -> None:
@@ -277,25 +277,30 @@ class ConnectionsScreen(LiveAreaScreen):
         if name is None:
             return
         table = self.query_one(DataTable)
-        table.update_cell(name, "health", Content.styled("checking…", "$text-muted"))
+        table.update_cell(name, "health", Content.styled(_("checking…"), "$text-muted"))
         self.test_connection(name)
 
     @work(exclusive=True, exit_on_error=False, group="connections-test",
           description="Checking the tool")
     async def test_connection(self, name: str) -> None:
         facts = await check_health(self.workspace, name)
-        self.post_message(self.HealthChecked(name, facts))
+        offers = None
+        if facts.reachable and facts.authenticated:
+            offers = await connection_offers(self.workspace, name)
+        self.post_message(self.HealthChecked(name, facts, offers))
 
     @on(HealthChecked)
     def health_checked(self, message: HealthChecked) -> None:
+        if message.offers is not None:
+            self.offers[message.name] = message.offers
         facts = message.facts
         summary = health_cell(facts).plain
         if facts.latency_ms:
-            summary += f", {facts.latency_ms:.0f} ms"
+            summary = _("{health}, {ms:.0f} ms").format(health=summary, ms=facts.latency_ms)
         if facts.error:
             summary += f"\n{facts.error}"
         healthy = facts.reachable and facts.authenticated and facts.is_admin
-        self.notify(summary, title=f"Checked {message.name}", markup=False,
+        self.notify(summary, title=_("Checked {name}").format(name=message.name), markup=False,
                     severity="information" if healthy else "error")
         self.load()
 
@@ -303,24 +308,26 @@ class ConnectionsScreen(LiveAreaScreen):
         name = self._require_selection()
         if name is None:
             return
-        self.query_one(DataTable).update_cell(name, "synced", "syncing…")
+        self.query_one(DataTable).update_cell(name, "synced", _("syncing…"))
         self.post_message(SyncRequested([name]))
 
     def action_add(self) -> None:
         if self.workspace.demo:
-            self.notify(DEMO_REFUSAL, title="Not in the demo", severity="warning", markup=False)
+            self.notify(DEMO_REFUSAL, title=_("Not in the demo"), severity="warning",
+                        markup=False)
             return
         self.app.push_screen(AddConnectionForm(self.workspace.db, sorted(self.rows)),
                              self._added)
 
     def _added(self, saved: str | None) -> None:
         if saved:
-            self.notify(saved, title="Connection saved", markup=False, timeout=8)
+            self.notify(saved, title=_("Connection saved"), markup=False, timeout=8)
             self.load()
 
     def action_remove(self) -> None:
         if self.workspace.demo:
-            self.notify(DEMO_REFUSAL, title="Not in the demo", severity="warning", markup=False)
+            self.notify(DEMO_REFUSAL, title=_("Not in the demo"), severity="warning",
+                        markup=False)
             return
         name = self._require_selection()
         if name is None:
@@ -340,10 +347,10 @@ class ConnectionsScreen(LiveAreaScreen):
     @on(Removed)
     def removed(self, message: Removed) -> None:
         if message.token_problem:
-            self.notify(f"Its token could not be deleted from the keyring: "
-                        f"{message.token_problem}", title=f"Removed {message.name}",
-                        severity="warning", markup=False, timeout=12)
+            self.notify(_("Its token could not be deleted from the keyring: {problem}").format(
+                problem=message.token_problem), title=_("Removed {name}").format(
+                    name=message.name), severity="warning", markup=False, timeout=12)
         else:
-            self.notify("Its synced data and stored token are gone; its audit entries stay.",
-                        title=f"Removed {message.name}")
+            self.notify(_("Its synced data and stored token are gone; its audit entries stay."),
+                        title=_("Removed {name}").format(name=message.name))
         self.load()

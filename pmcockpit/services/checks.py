@@ -5,7 +5,8 @@ Network: the connectors, through :func:`pmcockpit.services.health.check_health`
 Database: the synced state, read in a thread. Files, the mail server and shell
 commands: in threads, each with a timeout, so a hung NFS mount or a command that
 never ends cannot stall the run. A measurement that breaks becomes an ERROR
-result for that step; the other steps still run.
+result for that step; the other steps still run. In read-only mode no shell command
+runs (it could change anything): the step's evidence says it was skipped and why.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql import ColumnElement
 
-from pmcockpit.core.checklist import CheckResult, ParamValue
+from pmcockpit.core.checklist import CheckResult, CheckStatus, ParamValue
 from pmcockpit.core.checklist.evaluation import (
     SAMPLE_SIZE,
     CertificateExpiry,
@@ -36,6 +37,7 @@ from pmcockpit.core.checklist.evaluation import (
     Tally,
     evaluate,
 )
+from pmcockpit.core.i18n import _
 from pmcockpit.core.records import AccountKind, AccountStatus, ProjectStatus
 from pmcockpit.core.risk import inactive_before
 from pmcockpit.services.health import check_health
@@ -50,6 +52,8 @@ OUTPUT_LIMIT_BYTES = 64_000
 
 Params = Mapping[str, ParamValue]
 T = TypeVar("T")
+WRITING_CHECKS = frozenset({"command"})
+"""Checks that may change things: never run in read-only mode."""
 
 
 class CheckMeasurer:
@@ -75,6 +79,11 @@ class CheckMeasurer:
 
     async def measure(self, check: str, params: Params) -> CheckResult:
         measure = self._measure.get(check)
+        if check in WRITING_CHECKS and self.workspace.read_only:
+            return CheckResult(
+                CheckStatus.WARN, _("skipped: read-only"),
+                _("Not run: pmcockpit is in read-only mode and a shell command could change "
+                  "anything. Run it by hand, or run the checklist without read-only mode."))
         if measure is None:
             return CheckResult.error(f"pmcockpit cannot measure the check {check!r}")
         try:
@@ -122,7 +131,7 @@ class CheckMeasurer:
         facts = dict(zip(secure, await asyncio.gather(*(self._health_of(n) for n in secure)),
                          strict=True))
         certificates = []
-        for name, _, _ in rows:
+        for name, _url, _synced in rows:
             health = facts.get(name)
             if health is None:
                 certificates.append(CertificateExpiry(name, None))

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from pmcockpit.connectors.errors import AuthenticationFailed, ConnectorError, PermissionDenied
+from pmcockpit.connectors.http import RequestLimits, request_limits
+from pmcockpit.core.i18n import _
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage import connections
 from pmcockpit.storage.connections import HealthFacts
@@ -18,14 +21,22 @@ async def check_health(workspace: Workspace, name: str, *, record: bool = True) 
     return facts
 
 
+def run_limits(workspace: Workspace,
+               on_wait: Callable[[str], None] | None = None) -> RequestLimits:
+    """The request limits the settings ask for, telling ``on_wait`` about each retry."""
+    settings = workspace.settings
+    return RequestLimits(settings.request_timeout, settings.request_deadline, on_wait=on_wait)
+
+
 async def _measure(workspace: Workspace, name: str) -> HealthFacts:
     try:
         connector = await asyncio.to_thread(workspace.open_connector, name)
     except (ConnectorError, LookupError) as error:
         return HealthFacts(reachable=False, authenticated=False, error=str(error))
     try:
-        probe = await connector.probe()
-        version = (await connector.server_info()).version
+        with request_limits(run_limits(workspace)):
+            probe = await connector.probe()
+            version = (await connector.server_info()).version
     except (AuthenticationFailed, PermissionDenied) as error:
         return HealthFacts(reachable=True, authenticated=False, error=str(error))
     except ConnectorError as error:
@@ -38,8 +49,8 @@ async def _measure(workspace: Workspace, name: str) -> HealthFacts:
         latency_ms=round(probe.latency_ms, 1), version=version,
         tls_expires_at=probe.tls_expires_at,
         error=None if probe.account.is_admin else
-        f"the token's user {probe.account.login} has no admin rights: reviews and actions "
-        "need an administrator's token",
+        _("the token's user {login} has no admin rights: reviews and actions need an "
+          "administrator's token").format(login=probe.account.login),
     )
 
 

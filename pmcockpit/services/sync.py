@@ -1,7 +1,8 @@
 """Sync: pull each connection's users, groups, projects, memberships and tickets.
 
-Everything is fetched first and written in one transaction afterwards, so a sync
-that fails or is interrupted halfway leaves the previous state whole.
+Everything is fetched first, checked, and written in one transaction afterwards, so a
+sync that fails, is interrupted halfway or reads something it cannot trust leaves the
+previous state whole (see :mod:`.sync_guard`).
 """
 
 from __future__ import annotations
@@ -13,11 +14,15 @@ from dataclasses import dataclass, field
 
 from pmcockpit.connectors.base import Connector
 from pmcockpit.connectors.errors import ConnectorError
+from pmcockpit.connectors.http import request_limits
 from pmcockpit.core.capabilities import Capability
+from pmcockpit.core.i18n import _
 from pmcockpit.core.records import Snapshot
+from pmcockpit.services.health import run_limits
+from pmcockpit.services.sync_guard import SnapshotRefused, account_drop, check_drop, check_snapshot
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage import connections
-from pmcockpit.storage.snapshots import write_snapshot
+from pmcockpit.storage.snapshots import account_ids, write_snapshot
 
 Progress = Callable[[str, str], None]
 """Called with (connection name, what is being fetched now)."""
@@ -29,6 +34,8 @@ class SyncReport:
     seconds: float
     counts: dict[str, int] = field(default_factory=dict)
     error: str | None = None
+    refused_drop: bool = False
+    """Refused because it would remove too many accounts: ``accept_drop`` forces it."""
 
     @property
     def ok(self) -> bool:
@@ -36,7 +43,7 @@ class SyncReport:
 
     def as_dict(self) -> dict[str, object]:
         return {"connection": self.connection, "ok": self.ok, "seconds": round(self.seconds, 3),
-                "counts": self.counts, "error": self.error}
+                "counts": self.counts, "error": self.error, "refused_drop": self.refused_drop}
 
 
 async def fetch_snapshot(
@@ -47,50 +54,70 @@ async def fetch_snapshot(
             progress(what)
 
     capabilities = connector.capabilities()
-    step("server")
+    step(_("server"))
     server = await connector.server_info()
-    step("accounts")
+    step(_("accounts"))
     accounts = await connector.list_accounts()
-    step("groups")
+    step(_("groups"))
     groups = await connector.list_groups() if Capability.HAS_GROUPS in capabilities else []
-    step("roles")
+    step(_("roles"))
     roles = await connector.list_roles() if Capability.HAS_ROLES in capabilities else []
-    step("projects")
+    step(_("projects"))
     projects = await connector.list_projects()
-    step("memberships")
+    step(_("memberships"))
     memberships = await connector.list_memberships([p.remote_id for p in projects])
     remote_tickets = []
     if tickets and Capability.HAS_TICKETS in capabilities:
-        step("tickets")
+        step(_("tickets"))
         remote_tickets = await connector.list_tickets()
     return Snapshot(tuple(accounts), tuple(groups), tuple(roles), tuple(projects),
                     tuple(memberships), tuple(remote_tickets), server)
 
 
 async def sync_connection(
-    workspace: Workspace, name: str, *, progress: Progress | None = None
+    workspace: Workspace, name: str, *, progress: Progress | None = None,
+    accept_drop: bool = False,
 ) -> SyncReport:
+    """Fetch, check and store one connection; ``accept_drop`` lifts the account-drop guard."""
     started = time.perf_counter()
     try:
         connector = await asyncio.to_thread(workspace.open_connector, name)
     except (ConnectorError, LookupError) as error:
         return SyncReport(name, 0.0, error=str(error))
     tickets = syncs_tickets(connector.config.options)
+    tell = _teller(name, progress)
     try:
-        snapshot = await fetch_snapshot(
-            connector, tickets=tickets,
-            progress=(lambda what: progress(name, what)) if progress else None,
-        )
-    except ConnectorError as error:
-        seconds = time.perf_counter() - started
-        await asyncio.to_thread(_record_failure, workspace, name, seconds, str(error))
-        return SyncReport(name, seconds, error=str(error))
+        with request_limits(run_limits(workspace, tell)):
+            snapshot = await fetch_snapshot(connector, tickets=tickets, progress=tell)
+        check_snapshot(name, snapshot)
+    except (ConnectorError, SnapshotRefused) as error:
+        return await _failed(workspace, name, started, str(error))
     finally:
         await connector.aclose()
     if progress:
-        progress(name, "saving")
-    counts = await asyncio.to_thread(_save, workspace, name, snapshot, started, tickets)
+        progress(name, _("saving"))
+    max_drop = 1.0 if accept_drop else workspace.settings.max_account_drop
+    try:
+        counts = await asyncio.to_thread(_save, workspace, name, snapshot, started, tickets,
+                                         max_drop)
+    except SnapshotRefused as error:
+        return await _failed(workspace, name, started, str(error), refused_drop=True)
     return SyncReport(name, time.perf_counter() - started, counts)
+
+
+def _teller(name: str, progress: Progress | None) -> Callable[[str], None] | None:
+    if progress is None:
+        return None
+    prefix = f"{name}: "
+    # Messages from the connector start with the name the progress line already shows.
+    return lambda what: progress(name, what.removeprefix(prefix))
+
+
+async def _failed(workspace: Workspace, name: str, started: float, error: str, *,
+                  refused_drop: bool = False) -> SyncReport:
+    seconds = time.perf_counter() - started
+    await asyncio.to_thread(_record_failure, workspace, name, seconds, error)
+    return SyncReport(name, seconds, error=error, refused_drop=refused_drop)
 
 
 def syncs_tickets(options: Mapping[str, str]) -> bool:
@@ -99,9 +126,10 @@ def syncs_tickets(options: Mapping[str, str]) -> bool:
 
 
 def _save(workspace: Workspace, name: str, snapshot: Snapshot, started: float,
-          tickets: bool) -> dict[str, int]:
+          tickets: bool, max_drop: float) -> dict[str, int]:
     with workspace.db.session() as session:
         connection = connections.get(session, name)
+        check_drop(name, account_drop(account_ids(session, connection.id), snapshot), max_drop)
         counts = write_snapshot(session, connection.id, snapshot, tickets=tickets)
         connections.record_sync(session, name, seconds=time.perf_counter() - started, error=None)
     return counts.as_dict()
@@ -113,12 +141,14 @@ def _record_failure(workspace: Workspace, name: str, seconds: float, error: str)
 
 
 async def sync_all(
-    workspace: Workspace, names: list[str] | None = None, *, progress: Progress | None = None
+    workspace: Workspace, names: list[str] | None = None, *, progress: Progress | None = None,
+    accept_drop: bool = False,
 ) -> list[SyncReport]:
     """Sync the named connections (all when None), one after the other."""
     if names is None:
         names = await asyncio.to_thread(_all_names, workspace)
-    return [await sync_connection(workspace, name, progress=progress) for name in names]
+    return [await sync_connection(workspace, name, progress=progress, accept_drop=accept_drop)
+            for name in names]
 
 
 def _all_names(workspace: Workspace) -> list[str]:

@@ -202,3 +202,9 @@ def _write_tickets(
     } for t in tickets for c in t.comments]
     if rows:
         session.execute(insert(TicketComment), rows)
+
+
+def account_ids(session: Session, connection_id: int) -> set[str]:
+    """The remote ids of the accounts the last sync of a connection stored."""
+    return set(session.scalars(
+        select(Account.remote_id).where(Account.connection_id == connection_id)))

@@ -140,6 +140,9 @@ async def test_t_checks_the_selected_tool_and_records_it(sim: SimSetup, db: Data
         assert cell(app, "redmine", "latency").endswith(" ms")
         assert any(note.startswith("Checked redmine: ● up") for note in notifications(app))
         assert "Health <1m ago: ● up" in detail(app)
+        # What it can do, asked of the tool by the same test.
+        assert "Offers: lock user, unlock user," in detail(app)
+        assert "deactivate user" not in detail(app)  # Redmine has no deactivation
 
 
 async def test_s_syncs_the_selected_tool_with_progress(sim: SimSetup, db: Database) -> None:
@@ -257,7 +260,7 @@ async def test_add_with_a_refused_token_saves_nothing(
 async def test_add_without_a_keyring_gives_its_advice_and_saves_nothing(
     db: Database, settings: Settings
 ) -> None:
-    keyring.set_keyring(fail.Keyring())
+    keyring.set_keyring(fail.Keyring())  # type: ignore[no-untyped-call]
     with serve(SimTool("redmine", seed=7, scale=20, token=TOKEN)) as running:
         app = cockpit(Workspace(settings, db, keyring_opener(db)))
         async with app.run_test(size=SIZE) as pilot:

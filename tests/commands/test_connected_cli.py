@@ -145,3 +145,60 @@ def test_act_list_names_what_each_connection_offers(cli: Cli, redmine_sim: Runni
     assert "rm (redmine):" in result.output
     assert "lock-user              Lock user (target: user)" in result.output
     assert "deactivate-user        not offered: Redmine has no deactivation" in result.output
+
+
+def test_a_mass_drop_is_refused_until_accepted(cli: Cli, redmine_sim: RunningServer) -> None:
+    _connect(cli, redmine_sim)
+    assert cli("sync", "rm").exit_code == 0
+    state = redmine_sim.tool.state
+    gone = [u.id for u in state.users.values() if not u.admin][: len(state.users) // 2]
+    with state.lock:
+        for user_id in gone:
+            state.delete_user(user_id)
+
+    refused = cli("sync", "rm")
+    assert refused.exit_code == 1
+    assert f"rm: FAILED: rm: this sync would remove {len(gone)} of " in refused.output
+    assert "`pmcockpit sync rm --accept-drop`" in refused.output
+    assert "(the previous state is kept)" in refused.output
+    listed = json.loads(cli("sync", "rm", "--json").output)
+    assert listed[0]["refused_drop"] is True
+
+    accepted = json.loads(cli("sync", "rm", "--accept-drop", "--json").output)
+    assert accepted[0]["ok"], accepted
+    assert accepted[0]["counts"]["accounts"] == len(state.users)
+
+
+def test_credentials_in_the_url_are_refused_before_the_token_is_read(
+        cli: Cli, redmine_sim: RunningServer) -> None:
+    url = redmine_sim.url.replace("http://", "http://admin:PW-canary@") + f"/?key={CANARY}"
+    result = cli("connect", "add", "rm", "--kind", "redmine", "--url", url, "--token-stdin",
+                 input=CANARY + "\n")
+    assert result.exit_code == 2
+    assert "the URL carries a credential (a user name or password before the host, the query " \
+           "parameter key); nothing was stored" in result.output
+    assert "PW-canary" not in result.output and CANARY not in result.output
+    assert cli.keyring.passwords == {}
+    assert "No connections yet" in cli("connect", "list").output
+
+
+def test_a_bad_name_is_refused_with_the_rule(cli: Cli, redmine_sim: RunningServer) -> None:
+    result = cli("connect", "add", "t;rm -rf", "--kind", "redmine", "--url", redmine_sim.url,
+                 "--token-stdin", input=CANARY + "\n")
+    assert result.exit_code == 2
+    assert "t;rm -rf cannot name a connection: a name is 1 to 32 letters" in result.output
+    _connect(cli, redmine_sim)
+    clash = cli("connect", "add", "RM", "--kind", "redmine", "--url", redmine_sim.url,
+                "--token-stdin", input=CANARY + "\n")
+    assert clash.exit_code == 2
+    assert "would share the token variable PMCOCKPIT_TOKEN_RM with the connection rm" \
+        in clash.output
+
+
+def test_connect_test_says_what_the_connection_offers(cli: Cli, redmine_sim: RunningServer
+                                                      ) -> None:
+    _connect(cli, redmine_sim)
+    result = cli("connect", "test", "rm")
+    assert result.exit_code == 0, result.output
+    assert "  offers: lock-user, unlock-user, remove-membership" in result.output
+    assert "  not offered: deactivate-user: Redmine has no deactivation" in result.output

@@ -8,9 +8,9 @@ import httpx
 import pytest
 
 from pmcockpit.connectors.errors import BadResponse
-from pmcockpit.connectors.http import (
+from pmcockpit.connectors.http import ToolClient
+from pmcockpit.connectors.paging import (
     JIRA_PAGING,
-    ToolClient,
     paginate_links,
     paginate_offset,
     paginate_token,
@@ -52,11 +52,11 @@ async def test_answer_without_total_is_one_page() -> None:
     assert len(seen) == 1
 
 
-async def test_empty_page_stops_even_if_total_says_more() -> None:
-    seen: list[httpx.Request] = []
+async def test_empty_page_before_the_total_is_a_bad_response() -> None:
+    """Stopping there would silently drop 50 items."""
     pages = [httpx.Response(200, json={"issues": [], "total_count": 50})]
-    assert await collect(paginate_offset(client_for(pages, seen), "/issues.json",
-                                         items_key="issues")) == []
+    with pytest.raises(BadResponse, match="held 0 items but total_count announced 50"):
+        await collect(paginate_offset(client_for(pages, []), "/issues.json", items_key="issues"))
 
 
 async def test_jira_is_last_flag() -> None:
@@ -106,3 +106,72 @@ async def test_link_to_another_host_is_not_followed() -> None:
                             headers={"Link": '<https://evil.example.com/x?page=2>; rel="next"'})]
     with pytest.raises(BadResponse, match="another host"):
         await collect(paginate_links(client_for(pages, []), "/api/v4/users"))
+
+
+# -- pages that break their dialect's promise -----------------------------------------------
+
+REDMINE_FAULTS = [
+    ({"users": [{"id": None}], "total_count": 1}, "GET /users.json .* id None"),
+    ({"users": [{"login": "x"}], "total_count": 1}, "an item has id None"),
+    ({"users": [{"id": 1}, {"id": 1}], "total_count": 2}, "id 1 appears twice"),
+    ({"users": [{"id": True}], "total_count": 1}, "id True"),
+    ({"users": ITEMS[:3], "total_count": "lots"}, "total_count is 'lots', not a number"),
+    ({"users": ITEMS[:3], "total_count": 3, "offset": "0"}, "offset is '0'"),
+    ({"users": ITEMS[:3], "total_count": 3, "limit": -1}, "limit is -1"),
+    ({"users": ITEMS[:3], "total_count": 2}, "held 3 items but total_count announced 2"),
+    ({"users": {"id": 1}, "total_count": 1}, "users is not a list"),
+]
+
+
+@pytest.mark.parametrize(("page", "message"), REDMINE_FAULTS)
+async def test_redmine_page_faults(page: dict[str, Any], message: str) -> None:
+    pages = [httpx.Response(200, json=page)]
+    with pytest.raises(BadResponse, match=message):
+        await collect(paginate_offset(client_for(pages, []), "/users.json", items_key="users"))
+
+
+GROUPS = [{"groupId": str(n)} for n in range(1, 8)]
+JIRA_FAULTS = [
+    ({"values": GROUPS, "isLast": "yes"}, "isLast is 'yes', not true or false"),
+    ({"values": GROUPS, "isLast": True, "total": 9}, "held 7 items but total announced 9"),
+    ({"values": GROUPS, "isLast": True, "startAt": None, "maxResults": "50"},
+     "maxResults is '50'"),
+    ({"values": [{"groupId": None}], "isLast": True}, "groupId None"),
+]
+
+
+@pytest.mark.parametrize(("page", "message"), JIRA_FAULTS)
+async def test_jira_page_faults(page: dict[str, Any], message: str) -> None:
+    pages = [httpx.Response(200, json=page)]
+    with pytest.raises(BadResponse, match=message):
+        await collect(paginate_offset(client_for(pages, []), "/rest/api/3/group/bulk",
+                                      items_key="values", paging=JIRA_PAGING, id_key="groupId"))
+
+
+async def test_jira_next_page_token_must_be_a_string() -> None:
+    pages = [httpx.Response(200, json={"issues": ITEMS, "nextPageToken": 7})]
+    with pytest.raises(BadResponse, match="nextPageToken is 7, not a string"):
+        await collect(paginate_token(client_for(pages, []), "/rest/api/3/search/jql",
+                                     items_key="issues"))
+
+
+GITLAB_FAULTS = [
+    ({"X-Total": "many"}, ITEMS, "the X-Total header is 'many', not a number"),
+    ({"X-Next-Page": "two"}, ITEMS, "the X-Next-Page header is 'two'"),
+    ({"X-Total": "70"}, ITEMS, "held 7 items but X-Total announced 70"),
+    ({}, [{"id": 1}, {"id": None}], "an item has id None"),
+    ({}, {"id": 1}, "the answer is not a list"),
+]
+
+
+@pytest.mark.parametrize(("headers", "body", "message"), GITLAB_FAULTS)
+async def test_gitlab_page_faults(headers: dict[str, str], body: Any, message: str) -> None:
+    pages = [httpx.Response(200, json=body, headers=headers)]
+    with pytest.raises(BadResponse, match=message):
+        await collect(paginate_links(client_for(pages, []), "/api/v4/users"))
+
+
+async def test_gitlab_x_total_that_matches_passes() -> None:
+    pages = [httpx.Response(200, json=ITEMS[:4], headers={"X-Total": "7", "X-Next-Page": "2"}),
+             httpx.Response(200, json=ITEMS[4:], headers={"X-Total": "7"})]
+    assert await collect(paginate_links(client_for(pages, []), "/api/v4/users")) == ITEMS

@@ -322,3 +322,32 @@ def test_all_problems_are_collected_and_sorted_by_line() -> None:
     message = str(caught.value)
     assert message.startswith("4 problems in ops/team.toml:\n")
     assert "ops/team.toml:7: step 2 (\"b\"): command needs the parameter 'run'" in message
+
+
+DEEP = {
+    "array": "x = " + "[" * 5000 + "]" * 5000,
+    "inline table": "x = " + "{a = " * 5000 + "1" + "}" * 5000,
+}
+
+
+@pytest.mark.parametrize("nesting", DEEP.values(), ids=DEEP.keys())
+def test_deep_nesting_is_a_problem_not_a_crash(nesting: str) -> None:
+    text = f'name = "Deep"\nrecurrence = "daily"\n{nesting}\n'
+    with pytest.raises(TemplateError) as raised:
+        parse_template(text, SOURCE)
+    assert raised.value.problems == [TemplateProblem(
+        SOURCE, 3, "brackets are nested more than 16 deep; a template needs far fewer")]
+
+
+def test_brackets_in_strings_and_comments_do_not_count() -> None:
+    text = ('name = "' + "[" * 40 + '"\nrecurrence = "daily"  # ' + "{" * 40 + "\n"
+            "[[steps]]\ntitle = '" + "[" * 40 + "'\nguidance = \"\"\"\n" + "{" * 40
+            + '\n"""\n')
+    assert parse_template(text, SOURCE).steps[0].title == "[" * 40
+
+
+def test_a_huge_file_is_refused_before_parsing() -> None:
+    text = 'name = "Big"\nrecurrence = "daily"\n# ' + "x" * 300_000 + "\n"
+    with pytest.raises(TemplateError, match="the file has 300037 characters; a template may "
+                                            "have at most 256000"):
+        parse_template(text, SOURCE)

@@ -246,6 +246,15 @@ async def test_command(setup: SimSetup) -> None:
     assert (slow.status, slow.value) == (CheckStatus.FAIL, "timed out")
 
 
+async def test_read_only_mode_runs_no_command(setup: SimSetup, tmp_path: Path) -> None:
+    marker = tmp_path / "written"
+    setup.workspace.settings = replace(setup.workspace.settings, read_only=True)
+    result = await measure(setup, "command", run=f"touch {marker}")
+    assert not marker.exists()
+    assert (result.status, result.value) == (CheckStatus.WARN, "skipped: read-only")
+    assert result.message.startswith("Not run: pmcockpit is in read-only mode")
+
+
 async def test_a_probe_that_breaks_is_an_error_not_a_crash(tmp_path: Path) -> None:
     def broken(_inner: Connector) -> Connector:
         raise RuntimeError("keyring locked")

@@ -19,7 +19,9 @@
 
 The caller reads the file and hands the text in. Every problem is collected,
 with the line it is on, before :class:`TemplateError` is raised, so a template
-author fixes them in one pass.
+author fixes them in one pass. A file too large or nested too deeply is refused
+before it is parsed (:mod:`.template_limits`): a checklist needs neither, and a deep
+enough one would exhaust the parser's recursion.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from pmcockpit.core.checklist.checks import (
 )
 from pmcockpit.core.checklist.key_lines import KeyLines, Path
 from pmcockpit.core.checklist.recurrence import WEEKDAYS, Recurrence, RecurrenceKind
+from pmcockpit.core.checklist.template_limits import limit_problem
 
 TOP_LEVEL_KEYS = ("name", "description", "recurrence", "due_within_days", "due_time", "steps")
 RECURRENCE_KEYS = ("kind", "weekday", "day")
@@ -117,6 +120,10 @@ def parse_template(text: str, source: str, key: str | None = None) -> ChecklistT
     ``key`` is usually the file's stem; without one the name's slug is used.
     Raises :class:`TemplateError` listing every problem found.
     """
+    beyond = limit_problem(text)
+    if beyond is not None:
+        line, message = beyond
+        raise TemplateError([TemplateProblem(source, line, message)])
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
