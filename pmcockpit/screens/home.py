@@ -13,7 +13,7 @@ from pmcockpit.messages import HomeSummaryLoaded
 from pmcockpit.screens import home_text
 from pmcockpit.screens.base import LiveAreaScreen
 from pmcockpit.services.checklist import checklists_due
-from pmcockpit.storage.summary import home_summary
+from pmcockpit.storage.queries.home import home_summary
 from pmcockpit.widgets.summary_panel import SummaryPanel
 
 
@@ -35,9 +35,10 @@ class HomeScreen(LiveAreaScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="home-summary",
           description="Reading the home summary")
     def read_summary(self) -> None:
-        now = self.clock()
+        now, settings = self.clock(), self.workspace.settings
         with self.workspace.db.session() as session:
-            summary = home_summary(session, now, self.workspace.settings)
+            summary = home_summary(session, now, inactive_days=settings.inactive_days,
+                                   sla_hours=settings.sla_hours)
         # The checklist counts in the administrator's local day; the clock gives UTC.
         due = checklists_due(self.workspace, to_local(now))
         self.post_message(HomeSummaryLoaded(replace(summary, checklist_runs=tuple(due))))

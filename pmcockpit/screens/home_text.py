@@ -15,7 +15,7 @@ from pmcockpit.core.risk import RULE_LABELS, Severity
 from pmcockpit.core.sla import SlaState
 from pmcockpit.core.wording import ago, plural, span
 from pmcockpit.storage.connections import HealthFacts
-from pmcockpit.storage.summary import HomeSummary
+from pmcockpit.storage.queries.home import HomeSummary
 from pmcockpit.widgets.checklist_items import due_label
 
 PanelText = tuple[Content, list[Content]]
@@ -126,23 +126,11 @@ def review_text(summary: HomeSummary) -> PanelText:
 
 
 def rollout_text(summary: HomeSummary) -> PanelText:
-    milestones = summary.rollout_milestones
-    if milestones is None:
-        return _muted(
-            "The rollout tracker arrives in a coming version: pilot, full rollout, "
-            "optimisation, with their milestones."
-        ), []
-    if not milestones:
-        return _muted("No milestone this week."), []
-    rows = [
-        Content.assemble(
-            (f"{milestone.due_on:%a %d %b}  ", "$text-muted"),
-            (f"{milestone.milestone} ", "bold"),
-            (f"({milestone.rollout})", "$text-muted"),
-        )
-        for milestone in milestones
-    ]
-    return Content(plural(len(milestones), "milestone") + " this week"), rows
+    # Filled when the rollout tracker arrives.
+    return _muted(
+        "The rollout tracker arrives in a coming version: pilot, full rollout, "
+        "optimisation, with their milestones."
+    ), []
 
 
 def tools_text(summary: HomeSummary) -> PanelText:

@@ -13,7 +13,7 @@ from pmcockpit.core.risk import RULE_LABELS, Severity
 from pmcockpit.core.wording import plural
 from pmcockpit.messages import AccountsToReviewLoaded
 from pmcockpit.screens.base import LiveAreaScreen
-from pmcockpit.storage.summary import accounts_to_review, count_accounts
+from pmcockpit.storage.queries.permissions import accounts_to_review, count_accounts
 from pmcockpit.widgets.empty_state import EmptyState
 
 PAGE_SIZE = 300
@@ -55,7 +55,9 @@ class PermissionsScreen(LiveAreaScreen):
     def read_accounts(self) -> None:
         now = self.clock()
         with self.workspace.db.session() as session:
-            page = accounts_to_review(session, now, self.workspace.settings, limit=PAGE_SIZE)
+            page = accounts_to_review(
+                session, now, inactive_days=self.workspace.settings.inactive_days,
+                limit=PAGE_SIZE)
             total = count_accounts(session)
         self.post_message(AccountsToReviewLoaded(page, total))
 

@@ -13,7 +13,7 @@ from pmcockpit.core.sla import SlaState
 from pmcockpit.core.wording import plural, span
 from pmcockpit.messages import OpenTicketsLoaded
 from pmcockpit.screens.base import LiveAreaScreen
-from pmcockpit.storage.summary import TicketRow, count_connections, open_tickets
+from pmcockpit.storage.queries.queue import TicketRow, count_connections, open_tickets
 from pmcockpit.widgets.empty_state import EmptyState
 
 PAGE_SIZE = 300
@@ -81,7 +81,8 @@ class QueueScreen(LiveAreaScreen):
     def read_tickets(self) -> None:
         now = self.clock()
         with self.workspace.db.session() as session:
-            page = open_tickets(session, now, self.workspace.settings, limit=PAGE_SIZE)
+            page = open_tickets(session, now, sla_hours=self.workspace.settings.sla_hours,
+                                limit=PAGE_SIZE)
             connections = count_connections(session)
         self.post_message(OpenTicketsLoaded(page, connections))
 

@@ -42,7 +42,7 @@ from pmcockpit.services.templates import TemplateSet, load_templates
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage import checklist_runs
 from pmcockpit.storage.checklist_runs import StepEvidence, StoredRun
-from pmcockpit.storage.summary import ChecklistRunDue
+from pmcockpit.storage.queries.home import ChecklistRunDue
 
 _ORDER = {DueState.OVERDUE: 0, DueState.DUE: 1, DueState.UPCOMING: 2, DueState.DONE: 3,
           DueState.MISSED: 4}
@@ -132,7 +132,7 @@ def due_overview(workspace: Workspace, now: datetime | None = None,
 
 def checklists_due(workspace: Workspace, now: datetime | None = None) -> list[ChecklistRunDue]:
     """For the home view: runs overdue or due today. ``due_at`` is naive UTC, like the
-    database and :class:`~pmcockpit.storage.summary.HomeSummary`'s ``now``."""
+    database and :class:`~pmcockpit.storage.queries.home.HomeSummary`'s ``now``."""
     return [ChecklistRunDue(item.template.name, to_utc(item.due_at), item.overdue)
             for item in due_overview(workspace, now) if item.needs_attention]
 

@@ -216,7 +216,7 @@ async def test_the_tools_panel_opens_the_connections_screen(db: Database,
 async def test_a_failed_read_becomes_a_notification(
     db: Database, make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(*_args: object) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("database is locked")
 
     monkeypatch.setattr("pmcockpit.screens.home.home_summary", broken)
