@@ -28,7 +28,7 @@ from pmcockpit.core.checklist import (
     StepState,
 )
 from pmcockpit.core.clock import to_local, to_utc
-from pmcockpit.storage.models_checklist import ChecklistRun, ChecklistStep
+from pmcockpit.storage.models import ChecklistRun, ChecklistStep
 
 
 class UnknownRun(LookupError):
