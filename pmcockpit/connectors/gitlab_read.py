@@ -22,9 +22,9 @@ from pmcockpit.connectors.gitlab_parse import (
     parse_memberships,
     parse_project,
     parse_ticket,
-    parse_time,
 )
 from pmcockpit.connectors.http import ToolClient, paginate_links
+from pmcockpit.connectors.layered import parse_time
 from pmcockpit.core.records import (
     RemoteAccount,
     RemoteGroup,

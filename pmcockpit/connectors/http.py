@@ -57,7 +57,7 @@ class RetryPolicy:
 
     def backoff(self, attempt: int, jitter: float) -> float:
         """Exponential backoff with full jitter; ``attempt`` counts from 1."""
-        return jitter * min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
+        return jitter * min(self.max_delay, self.base_delay * 2.0 ** (attempt - 1))
 
 
 @dataclass(frozen=True, slots=True)

@@ -162,7 +162,8 @@ async def test_a_daily_run_completed_by_keyboard_shows_in_history(sim: SimCockpi
         assert isinstance(app.screen, NoteDialog)
         await pilot.press("enter")
         await settle(pilot)
-        assert app.screen is screen
+        back: object = app.screen  # not narrowed to the dialog checked above
+        assert back is screen
         assert screen.detail.run.step("error-logs").state is StepState.PENDING
         assert any("a failed step needs a note saying why" in note
                    for note in notifications(app))

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from pmcockpit.sim.dialects.common import abort, iso
+from pmcockpit.sim.dialects.common import abort, iso, to_int
 from pmcockpit.sim.dialects.redmine.core import (
     Call,
     errors,
@@ -20,7 +20,6 @@ from pmcockpit.sim.dialects.redmine.core import (
     principal_ref,
     ref,
     router,
-    to_int,
 )
 from pmcockpit.sim.http import SimResponse, empty_response, json_response
 from pmcockpit.sim.models import PROJECT_ARCHIVED, Issue, Journal, Project
