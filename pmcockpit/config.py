@@ -98,29 +98,39 @@ def load_settings(
     """The settings from the file, then the environment, then explicit overrides."""
     path = path or config_path()
     environ = os.environ if environ is None else environ
-    values: dict[str, Any] = {}
-    if path.exists():
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-            raise ConfigError(f"{path}: {error}; fix the file or move it away") from error
-        except OSError as error:
-            raise ConfigError(f"{path}: cannot read it ({error.strerror}); fix it or point "
-                              "PMCOCKPIT_CONFIG at another file") from error
-        for name, value in data.items():
-            if name not in _FILE_FIELDS:
-                raise ConfigError(f"{path}: unknown setting {name!r}; "
-                                  f"known: {', '.join(_FILE_FIELDS)}")
-            values[name] = _coerce(name, value, _FILE_FIELDS[name], str(path))
-            entry_type = _TABLE_ENTRIES.get(name)
-            if entry_type is not None:
-                for key, item in value.items():
-                    if not isinstance(item, entry_type) or isinstance(item, bool):
-                        raise ConfigError(f"{path}: {name}.{key} must be "
-                                          f"{entry_type.__name__}, not {item!r}")
+    values = _file_values(path) if path.exists() else {}
     for name, expected in _ENV_FIELDS.items():
         env_name = f"{ENV_PREFIX}{name.upper()}"
         if env_name in environ:
             values[name] = _coerce(env_name, environ[env_name], expected, "environment")
     values.update({k: v for k, v in overrides.items() if v is not None})
     return replace(Settings(), **values)
+
+
+def _file_values(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: {error}; fix the file or move it away") from error
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read it ({error.strerror}); fix it or point "
+                          "PMCOCKPIT_CONFIG at another file") from error
+    values: dict[str, Any] = {}
+    for name, value in data.items():
+        if name not in _FILE_FIELDS:
+            raise ConfigError(f"{path}: unknown setting {name!r}; "
+                              f"known: {', '.join(_FILE_FIELDS)}")
+        values[name] = _coerce(name, value, _FILE_FIELDS[name], str(path))
+        _check_entries(path, name, value)
+    return values
+
+
+def _check_entries(path: Path, name: str, table: Any) -> None:
+    """The entries of a table setting (``sla_hours``...) have the type it takes."""
+    entry_type = _TABLE_ENTRIES.get(name)
+    if entry_type is None:
+        return
+    for key, item in table.items():
+        if not isinstance(item, entry_type) or isinstance(item, bool):
+            raise ConfigError(f"{path}: {name}.{key} must be "
+                              f"{entry_type.__name__}, not {item!r}")
