@@ -219,7 +219,7 @@ class CockpitApp(App[None]):
 # --- entry points ---------------------------------------------------------------------
 
 
-def _real_connector_opener(settings: Settings, db: Database) -> ConnectorOpener:
+def _real_connector_opener(db: Database) -> ConnectorOpener:
     """Opens connectors for the user's connections: the row from the database, the token
     from the environment or the keyring, read only when a connector is opened."""
     from pmcockpit.services.opener import keyring_opener
@@ -239,7 +239,7 @@ def run_cockpit(settings: Settings, *, clock: Clock = utcnow) -> None:
     except DatabaseError as error:
         _fail(str(error))
     try:
-        workspace = Workspace(settings, db, _real_connector_opener(settings, db))
+        workspace = Workspace(settings, db, _real_connector_opener(db))
         CockpitApp(workspace, clock=clock).run()
     finally:
         db.dispose()

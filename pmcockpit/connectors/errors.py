@@ -69,7 +69,3 @@ class NotSupported(ConnectorError):
     """The tool, or this connection's configuration, cannot do what was asked."""
 
     title = "Not supported"
-
-
-class ReadOnlyMode(ConnectorError):
-    title = "Read-only mode"
