@@ -41,12 +41,12 @@ def list_accounts(cli: CliContext, limit: int, as_json: bool) -> None:
         if as_json:
             click.echo(json.dumps({
                 "connection": row.connection, "login": row.login, "name": row.name,
-                "severity": row.severity.label,
+                "severity": row.severity.name.lower(),
                 "findings": [{"rule": f.rule.value, "message": f.message}
                              for f in row.findings],
             }, ensure_ascii=False))
             continue
-        why = ", ".join(RULE_LABELS[finding.rule] for finding in row.findings)
+        why = ", ".join(_(RULE_LABELS[finding.rule]) for finding in row.findings)
         click.echo(f"{row.severity.label:<7} {row.connection:<10} {row.login:<20} {why}")
     if not as_json:
         click.echo(ngettext("{count:,} of {total:,} account to review.",

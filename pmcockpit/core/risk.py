@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from pmcockpit.core.i18n import N_, _
 from pmcockpit.core.records import AccountKind, AccountStatus
 
 NEW_ACCOUNT_GRACE = timedelta(days=14)
@@ -30,7 +31,12 @@ class Severity(enum.IntEnum):
 
     @property
     def label(self) -> str:
-        return self.name.lower()
+        """The severity as the screens say it, translated."""
+        return _(_SEVERITY_WORDS[self])
+
+
+_SEVERITY_WORDS = {Severity.LOW: N_("low"), Severity.MEDIUM: N_("medium"),
+                   Severity.HIGH: N_("high")}
 
 
 class Rule(enum.StrEnum):
@@ -58,17 +64,17 @@ RULE_SEVERITY: dict[Rule, Severity] = {
 }
 
 RULE_LABELS: dict[Rule, str] = {
-    Rule.DEPARTED_ACTIVE: "left but active",
-    Rule.DEPARTED_DEACTIVATED: "left, can return",
-    Rule.SERVICE_ADMIN: "service admin",
-    Rule.ADMIN_WITHOUT_2FA: "admin without 2FA",
-    Rule.INACTIVE_ADMIN: "inactive admin",
-    Rule.INACTIVE: "inactive",
-    Rule.NEVER_LOGGED_IN: "never logged in",
-    Rule.NOT_ACTIVATED: "not activated",
-    Rule.ADMIN_REVIEW: "admin to confirm",
+    Rule.DEPARTED_ACTIVE: N_("left but active"),
+    Rule.DEPARTED_DEACTIVATED: N_("left, can return"),
+    Rule.SERVICE_ADMIN: N_("service admin"),
+    Rule.ADMIN_WITHOUT_2FA: N_("admin without 2FA"),
+    Rule.INACTIVE_ADMIN: N_("inactive admin"),
+    Rule.INACTIVE: N_("inactive"),
+    Rule.NEVER_LOGGED_IN: N_("never logged in"),
+    Rule.NOT_ACTIVATED: N_("not activated"),
+    Rule.ADMIN_REVIEW: N_("admin to confirm"),
 }
-"""Short names for counts and table columns."""
+"""Short names for counts and table columns, marked for translation: show ``_(label)``."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Grid
 
 from pmcockpit.core.clock import to_local
+from pmcockpit.core.i18n import _
 from pmcockpit.messages import HomeSummaryLoaded
 from pmcockpit.screens import home_text
 from pmcockpit.screens.base import LiveAreaScreen
@@ -22,12 +23,12 @@ class HomeScreen(LiveAreaScreen):
 
     def compose_body(self) -> ComposeResult:
         with Grid(id="home-grid"):
-            yield SummaryPanel("Today's checklist", target="checklist", id="panel-checklist")
-            yield SummaryPanel("Support queue", target="queue", id="panel-queue")
-            yield SummaryPanel("Accounts to review", target="permissions", id="panel-review")
-            yield SummaryPanel("Rollouts this week", target="rollout", id="panel-rollout")
+            yield SummaryPanel(_("Today's checklist"), target="checklist", id="panel-checklist")
+            yield SummaryPanel(_("Support queue"), target="queue", id="panel-queue")
+            yield SummaryPanel(_("Accounts to review"), target="permissions", id="panel-review")
+            yield SummaryPanel(_("Rollouts this week"), target="rollout", id="panel-rollout")
         # Outside the grid: a spanning auto-height grid row is measured at one column's width.
-        yield SummaryPanel("Connected tools", target="connections", id="panel-tools")
+        yield SummaryPanel(_("Connected tools"), target="connections", id="panel-tools")
 
     def load(self) -> None:
         self.read_summary()
