@@ -4,12 +4,28 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from pmcockpit.sim.http import SimRequest, SimResponse, empty_response, json_response
+from pmcockpit.sim.models import User
+from pmcockpit.sim.state import ToolState
 
 T = TypeVar("T")
+
+
+@dataclass
+class BodyCall:
+    """One authenticated request being handled, with its JSON body (Redmine, Jira)."""
+
+    state: ToolState
+    request: SimRequest
+    user: User
+    body: dict[str, Any]
+
+    def arg(self, name: str) -> str | None:
+        return self.request.arg(name)
 
 
 class Abort(Exception):
