@@ -20,6 +20,7 @@ from pmcockpit.sim.dialects.common import (
     BodyCall,
     abort,
     abort_json,
+    answer,
     json_body,
     to_int,
 )
@@ -177,14 +178,9 @@ def handle(state: ToolState, request: SimRequest) -> SimResponse:
             return who
         if _crashes_on_a_form_body(request):
             return json_response(500, {"status": 500, "error": "Internal Server Error"})
-        try:
-            call = Call(state, request, who, json_body(request))
-            return handler(call, params)
-        except Abort as stop:
-            return stop.response
-        finally:
-            if request.method != "GET":
-                state.changed()
+        return answer(
+            state, lambda: handler(Call(state, request, who, json_body(request)), params),
+            changes=request.method != "GET")
 
 
 def _crashes_on_a_form_body(request: SimRequest) -> bool:
