@@ -119,12 +119,12 @@ def review_text(summary: HomeSummary) -> PanelText:
                      "All {count:,} accounts pass the review rules.", total).format(count=total),
             "$text-success",
         ), []
-    # Markup with variables: the count is bold wherever the language puts it.
+    # Markup, so the count is bold wherever the language puts it (numbers only: no
+    # text from a tool goes through the markup parser).
     lead = Content.from_markup(
-        ngettext("[b]$count[/b] of $total account to review",
-                 "[b]$count[/b] of $total accounts to review", total),
-        count=f"{summary.accounts_to_review:,}", total=f"{total:,}",
-    )
+        ngettext("[b]{count:,}[/b] of {total:,} account to review",
+                 "[b]{count:,}[/b] of {total:,} accounts to review", total)
+        .format(count=summary.accounts_to_review, total=total))
     # One line, cut to the width: the most severe rules come first.
     counts = ", ".join(_("{count:,} {rule}").format(count=count, rule=_(RULE_LABELS[rule]))
                        for rule, count in summary.review_counts)
