@@ -17,8 +17,7 @@ from pmcockpit.core.i18n import _, ngettext
 from pmcockpit.core.risk import RULE_LABELS, Severity
 from pmcockpit.core.sla import SlaState
 from pmcockpit.core.wording import ago, span
-from pmcockpit.storage.connections import HealthFacts
-from pmcockpit.storage.queries.home import HomeSummary
+from pmcockpit.storage.queries.home import HomeSummary, ToolHealth
 from pmcockpit.widgets.checklist_items import due_label
 
 PanelText = tuple[Content, list[Content]]
@@ -168,7 +167,7 @@ def tools_text(summary: HomeSummary) -> PanelText:
         lead = Content.assemble(lead, " · ", (_("{count} down").format(count=down), "$text-error"))
     name_width = max(len(tool.name) for tool in summary.tools)
     kind_width = max(len(tool.kind) for tool in summary.tools)
-    health_width = max(cell_len(_health_words(tool.health)[0]) for tool in summary.tools)
+    health_width = max(cell_len(_health_words(tool)[0]) for tool in summary.tools)
     rows = []
     # Failing and never-synced tools first: if the panel runs out of room, healthy ones go.
     for tool in sorted(summary.tools, key=lambda t: (not (t.last_sync_error or t.down),
@@ -199,15 +198,16 @@ def tools_text(summary: HomeSummary) -> PanelText:
             mark,
             (tool.name.ljust(name_width) + "  ", "bold"),
             (tool.kind.ljust(kind_width) + "  ", "$text-muted"),
-            _health_words(tool.health, health_width),
+            _health_words(tool, health_width),
             synced,
             state,
         ))
     return lead, rows
 
 
-def _health_words(health: HealthFacts | None, width: int = 0) -> tuple[str, str]:
+def _health_words(tool: ToolHealth, width: int = 0) -> tuple[str, str]:
     """The last health check in a word or two: "up 85 ms", "down", "auth failed"."""
+    health = tool.health
     if health is None:
         return " " * width, ""
     if not health.reachable:
