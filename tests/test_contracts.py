@@ -1,4 +1,4 @@
-"""The layer rules of ARCHITECTURE.md, written as import-linter contracts in pyproject.toml.
+"""The layer rules of ARCHITECTURE.md (import-linter contracts in pyproject.toml) and the size rule.
 
 Run here so that a test run (and so CI) fails on an import that breaks a rule.
 """
@@ -25,3 +25,16 @@ def test_import_contracts_are_kept() -> None:
                           text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "0 broken" in done.stdout, done.stdout
+
+
+MAX_MODULE_LINES = 400
+"""A module longer than this does two things: split it (ARCHITECTURE.md, STYLE.md)."""
+
+
+def test_no_module_is_over_the_line_limit() -> None:
+    long = {
+        str(path.relative_to(ROOT)): lines
+        for path in (ROOT / "pmcockpit").rglob("*.py")
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert long == {}, f"split these modules (lines): {long}"
