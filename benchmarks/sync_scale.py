@@ -19,13 +19,13 @@ from pathlib import Path
 from pmcockpit.config import Settings
 from pmcockpit.connectors.base import ConnectionConfig, Connector
 from pmcockpit.connectors.registry import open_connector
+from pmcockpit.core.clock import utcnow
 from pmcockpit.services.sync import sync_all
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.sim import SimTool
 from pmcockpit.storage import connections
 from pmcockpit.storage.db import open_database
-from pmcockpit.storage.models import utcnow
-from pmcockpit.storage.summary import home_summary
+from pmcockpit.storage.queries.home import home_summary
 
 
 def measure(scale: int, folder: Path) -> dict[str, float]:
@@ -49,7 +49,8 @@ def measure(scale: int, folder: Path) -> dict[str, float]:
     again = time.perf_counter() - started
     started = time.perf_counter()
     with db.session() as session:
-        home_summary(session, utcnow(), settings)
+        home_summary(session, utcnow(), inactive_days=settings.inactive_days,
+                     sla_hours=settings.sla_hours)
     summary = time.perf_counter() - started
     db.dispose()
     return {"accounts": report.counts["accounts"], "first sync s": first,
