@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from pmcockpit.core.i18n import N_, _
+from pmcockpit.core.i18n import N_, _, ngettext
 from pmcockpit.core.records import AccountKind, AccountStatus
 
 NEW_ACCOUNT_GRACE = timedelta(days=14)
@@ -100,7 +100,7 @@ def unused_before(now: datetime) -> datetime:
 
 def _days(delta: timedelta) -> str:
     days = delta.days
-    return "1 day" if days == 1 else f"{days} days"
+    return ngettext("{count} day", "{count} days", days).format(count=days)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,13 +167,14 @@ def _departure(facts: _Facts) -> list[RiskFinding]:
     if facts.active or facts.status == AccountStatus.PENDING:
         return [_finding(
             Rule.DEPARTED_ACTIVE,
-            f"Left on {left_on.isoformat()} but the account is still open: lock it.",
+            _("Left on {day} but the account is still open: lock it.").format(
+                day=left_on.isoformat()),
         )]
     if facts.status == AccountStatus.DEACTIVATED:
         return [_finding(
             Rule.DEPARTED_DEACTIVATED,
-            f"Left on {left_on.isoformat()}; a deactivated account comes back at the "
-            "next sign-in: lock it.",
+            _("Left on {day}; a deactivated account comes back at the next sign-in: "
+              "lock it.").format(day=left_on.isoformat()),
         )]
     return []
 
@@ -185,18 +186,18 @@ def _admin_rights(facts: _Facts) -> list[RiskFinding]:
     if not facts.person:
         findings.append(_finding(
             Rule.SERVICE_ADMIN,
-            "Service account with administrator rights: give it only what its "
-            "integration needs.",
+            _("Service account with administrator rights: give it only what its "
+              "integration needs."),
         ))
     if facts.two_factor is False:
         findings.append(_finding(
             Rule.ADMIN_WITHOUT_2FA,
-            "Administrator without two-factor authentication: require it.",
+            _("Administrator without two-factor authentication: require it."),
         ))
     if facts.person:
         findings.append(_finding(
             Rule.ADMIN_REVIEW,
-            "Administrator: confirm this person still needs administrator rights.",
+            _("Administrator: confirm this person still needs administrator rights."),
         ))
     return findings
 
@@ -209,7 +210,8 @@ def _logins(facts: _Facts) -> list[RiskFinding]:
         age = facts.unused_for()
         return [] if age is None else [_finding(
             Rule.NEVER_LOGGED_IN,
-            f"Never logged in since it was created {_days(age)} ago: clean it up.",
+            _("Never logged in since it was created {age} ago: clean it up.").format(
+                age=_days(age)),
         )]
     if last_login_at >= inactive_before(now, facts.inactive_days):
         return []
@@ -217,12 +219,13 @@ def _logins(facts: _Facts) -> list[RiskFinding]:
     if facts.is_admin:
         return [_finding(
             Rule.INACTIVE_ADMIN,
-            f"Administrator with no login for {idle}: remove the rights or lock it.",
+            _("Administrator with no login for {idle}: remove the rights or lock it.").format(
+                idle=idle),
         )]
     return [_finding(
         Rule.INACTIVE,
-        f"No login for {idle} (limit {facts.inactive_days}): lock it or confirm it "
-        "is still needed.",
+        _("No login for {idle} (limit {limit}): lock it or confirm it is still needed.").format(
+            idle=idle, limit=facts.inactive_days),
     )]
 
 
@@ -232,7 +235,7 @@ def _activation(facts: _Facts) -> list[RiskFinding]:
         return []
     return [_finding(
         Rule.NOT_ACTIVATED,
-        f"Registered {_days(age)} ago and never activated: remove it.",
+        _("Registered {age} ago and never activated: remove it.").format(age=_days(age)),
     )]
 
 
