@@ -37,6 +37,7 @@ from pmcockpit.core.checklist import (
 )
 from pmcockpit.core.checklist import runs as rules
 from pmcockpit.core.clock import to_utc
+from pmcockpit.core.i18n import _
 from pmcockpit.services.checks import CheckMeasurer
 from pmcockpit.services.templates import TemplateSet, load_templates
 from pmcockpit.services.workspace import Workspace
@@ -176,8 +177,9 @@ def _toggled(run: Run, *, step_id: str, now: datetime) -> Run:
     if step.state is StepState.DONE:
         return rules.mark_step(run, step_id, StepState.PENDING, now)
     if step.automated:
-        raise ValueError(f"{step.title!r} is checked automatically: run the checks, or mark "
-                         "it done with a note saying how it was checked instead")
+        raise ValueError(_("{title!r} is checked automatically: run the checks, or mark it "
+                           "done with a note saying how it was checked instead").format(
+                               title=step.title))
     return rules.mark_step(run, step_id, StepState.DONE, now, note=step.note)
 
 
