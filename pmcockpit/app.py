@@ -155,7 +155,7 @@ class CockpitApp(App[None]):
             return
         self.sync_tools(names)
 
-    @work(exit_on_error=False, group=SYNC_GROUP, description="Syncing the tools")
+    @work(exit_on_error=False, group=SYNC_GROUP, description=_("Syncing the tools"))
     async def sync_tools(self, names: list[str] | None) -> None:
         # Async: the connectors are; sync_all does its database work in threads.
         if names is None:

@@ -34,7 +34,7 @@ class HomeScreen(LiveAreaScreen):
         self.read_summary()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="home-summary",
-          description="Reading the home summary")
+          description=_("Reading the home summary"))
     def read_summary(self) -> None:
         now, settings = self.clock(), self.workspace.settings
         with self.workspace.db.session() as session:

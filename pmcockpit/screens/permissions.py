@@ -51,7 +51,7 @@ class PermissionsScreen(LiveAreaScreen):
         self.read_accounts()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="permissions",
-          description="Reading the accounts to review")
+          description=_("Reading the accounts to review"))
     def read_accounts(self) -> None:
         now = self.clock()
         with self.workspace.db.session() as session:

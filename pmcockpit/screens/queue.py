@@ -88,7 +88,7 @@ class QueueScreen(LiveAreaScreen):
         self.read_tickets()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue",
-          description="Reading the open tickets")
+          description=_("Reading the open tickets"))
     def read_tickets(self) -> None:
         now = self.clock()
         with self.workspace.db.session() as session:
