@@ -73,10 +73,11 @@ class HomeSummary:
 
 
 def home_summary(
-    session: Session, now: datetime, *, inactive_days: int, sla_hours: Mapping[str, int]
+    session: Session, now: datetime, *, inactive_days: int, sla_hours: Mapping[str, int],
+    list_length: int = HOME_LIST_LENGTH,
 ) -> HomeSummary:
     """Everything the home view shows but the checklist runs (a view service reads those)."""
-    review = review_summary(session, now, inactive_days=inactive_days, limit=HOME_LIST_LENGTH)
+    review = review_summary(session, now, inactive_days=inactive_days, limit=list_length)
     queue = queue_counts(session, now, sla_hours=sla_hours)
     return HomeSummary(
         now=now,
@@ -88,8 +89,7 @@ def home_summary(
         open_tickets=queue.open_tickets,
         sla_breached=queue.sla_breached,
         sla_at_risk=queue.sla_at_risk,
-        tickets_due=tuple(most_overdue(session, now, sla_hours=sla_hours,
-                                       limit=HOME_LIST_LENGTH)),
+        tickets_due=tuple(most_overdue(session, now, sla_hours=sla_hours, limit=list_length)),
     )
 
 
