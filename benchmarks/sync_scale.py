@@ -25,7 +25,7 @@ from pmcockpit.services.workspace import Workspace
 from pmcockpit.sim import SimTool
 from pmcockpit.storage import connections
 from pmcockpit.storage.db import open_database
-from pmcockpit.storage.summary import home_summary
+from pmcockpit.storage.queries.home import home_summary
 
 
 def measure(scale: int, folder: Path) -> dict[str, float]:
@@ -49,7 +49,8 @@ def measure(scale: int, folder: Path) -> dict[str, float]:
     again = time.perf_counter() - started
     started = time.perf_counter()
     with db.session() as session:
-        home_summary(session, utcnow(), settings)
+        home_summary(session, utcnow(), inactive_days=settings.inactive_days,
+                     sla_hours=settings.sla_hours)
     summary = time.perf_counter() - started
     db.dispose()
     return {"accounts": report.counts["accounts"], "first sync s": first,

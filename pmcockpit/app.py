@@ -25,26 +25,26 @@ from textual.worker import Worker, WorkerState
 
 from pmcockpit.config import Settings
 from pmcockpit.core.clock import utcnow
+from pmcockpit.core.i18n import _, ngettext
 from pmcockpit.messages import SyncFinished, SyncProgressed, SyncRequested
 from pmcockpit.screens.areas import AREAS, HOME, Area
 from pmcockpit.screens.base import AreaScreen, Clock, LiveAreaScreen
 from pmcockpit.screens.commands import GoCommands, HelpCommands
 from pmcockpit.screens.help import HelpScreen, keys_of
-from pmcockpit.services.sync import SyncReport, sync_all
+from pmcockpit.services.sync import SyncReport, connection_names, sync_all
 from pmcockpit.services.workspace import ConnectorOpener, Workspace
-from pmcockpit.storage import connections
 from pmcockpit.storage.db import Database, DatabaseError, open_database
 from pmcockpit.widgets.summary_panel import SummaryPanel
 
 TITLE = "pmcockpit"
-DEMO_TITLE = "pmcockpit DEMO (simulated, nothing real touched)"
+DEMO_TITLE = _("pmcockpit DEMO (simulated, nothing real touched)")
 """Short enough to keep the area's name beside it in an 80-column header."""
-DEMO_SHORT_TITLE = "pmcockpit DEMO"
+DEMO_SHORT_TITLE = _("pmcockpit DEMO")
 """The demo's title while a sync's progress shares the header."""
 
 SYNC_GROUP = "sync"
 
-AREA_KEYS = Binding.Group("Areas", compact=True)
+AREA_KEYS = Binding.Group(_("Areas"), compact=True)
 """The footer shows the area keys as one "1234567 Areas" group: at 80 columns it then
 keeps room for each screen's own keys. Help and the palette name every area."""
 
@@ -63,17 +63,17 @@ class CockpitApp(App[None]):
     COMMANDS = App.COMMANDS | {GoCommands, HelpCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         *(_area_binding(area) for area in AREAS),
-        Binding("s", "sync_all", "Sync all", id="app.sync",
-                tooltip="Pull every connected tool's state now; progress in the header"),
-        Binding("question_mark", "help", "Help", id="app.help",
-                tooltip="Every key of this screen"),
-        Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave the cockpit"),
+        Binding("s", "sync_all", _("Sync all"), id="app.sync",
+                tooltip=_("Pull every connected tool's state now; progress in the header")),
+        Binding("question_mark", "help", _("Help"), id="app.help",
+                tooltip=_("Every key of this screen")),
+        Binding("q", "quit", _("Quit"), id="app.quit", tooltip=_("Leave the cockpit")),
         # Replaces Textual's "ctrl+c tells you how to quit": here it quits, as in a shell.
         # With text selected, the screen's own ctrl+c copies it instead.
-        Binding("ctrl+c", "quit", "Quit", show=False, id="app.quit_ctrl_c"),
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit_ctrl_q"),
-        Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True,
-                id="app.command_palette", tooltip="Search every command"),
+        Binding("ctrl+c", "quit", _("Quit"), show=False, id="app.quit_ctrl_c"),
+        Binding("ctrl+q", "quit", _("Quit"), show=False, priority=True, id="app.quit_ctrl_q"),
+        Binding("ctrl+p", "command_palette", _("Commands"), show=False, priority=True,
+                id="app.command_palette", tooltip=_("Search every command")),
     ]
 
     def __init__(self, workspace: Workspace, *, clock: Clock = utcnow) -> None:
@@ -103,8 +103,9 @@ class CockpitApp(App[None]):
     def on_mount(self) -> None:
         if self._unknown_theme is not None:
             self.notify(
-                f"Unknown theme {self._unknown_theme!r}; using {self.theme!r}. Known: "
-                + ", ".join(sorted(self.available_themes)),
+                _("Unknown theme {theme!r}; using {default!r}. Known: {known}").format(
+                    theme=self._unknown_theme, default=self.theme,
+                    known=", ".join(sorted(self.available_themes))),
                 severity="warning",
             )
         for note in self.workspace.notes:
@@ -124,11 +125,12 @@ class CockpitApp(App[None]):
         if event.target in self.area_modes:
             self.switch_mode(event.target)
         else:
-            self.notify(f"The {event.target.title()} screen is not in this version yet.",
-                        severity="warning")
+            self.notify(_("The {area} screen is not in this version yet.").format(
+                area=event.target.title()), severity="warning")
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield SystemCommand("Tools: Sync all", "Pull every connected tool's state now (key s)",
+        yield SystemCommand(_("Tools: Sync all"),
+                            _("Pull every connected tool's state now (key s)"),
                             self.action_sync_all)
         # Our help screen replaces Textual's key panel ("Keys").
         for command in super().get_system_commands(screen):
@@ -147,35 +149,32 @@ class CockpitApp(App[None]):
     def start_sync(self, names: list[str] | None) -> None:
         """Sync ``names`` (all when None), one sync at a time."""
         if any(w.group == SYNC_GROUP and not w.is_finished for w in self.workers):
-            self.notify("A sync is already running: its progress is in the header.",
+            self.notify(_("A sync is already running: its progress is in the header."),
                         severity="warning")
             return
         self.sync_tools(names)
 
-    @work(exit_on_error=False, group=SYNC_GROUP, description="Syncing the tools")
+    @work(exit_on_error=False, group=SYNC_GROUP, description=_("Syncing the tools"))
     async def sync_tools(self, names: list[str] | None) -> None:
         # Async: the connectors are; sync_all does its database work in threads.
         if names is None:
-            names = await asyncio.to_thread(self._connection_names)
+            names = await asyncio.to_thread(connection_names, self.workspace)
         positions = {name: place for place, name in enumerate(names, 1)}
 
         def progress(name: str, what: str) -> None:
             self.post_message(SyncProgressed(name, what, positions.get(name, 0), len(names)))
 
         if names:
-            progress(names[0], "connecting")
+            progress(names[0], _("connecting"))
         reports = await sync_all(self.workspace, names, progress=progress)
         self.post_message(SyncFinished(reports))
-
-    def _connection_names(self) -> list[str]:
-        with self.workspace.db.session() as session:
-            return connections.names(session)
 
     @on(SyncProgressed)
     def show_sync_progress(self, message: SyncProgressed) -> None:
         short = DEMO_SHORT_TITLE if self.workspace.demo else TITLE
-        self.title = (f"{short} · syncing {message.connection} "
-                      f"{message.position}/{message.total}: {message.what}…")
+        self.title = _("{title} · syncing {connection} {position}/{total}: {step}…").format(
+            title=short, connection=message.connection, position=message.position,
+            total=message.total, step=message.what)
 
     @on(SyncFinished)
     def sync_finished(self, message: SyncFinished) -> None:
@@ -189,21 +188,27 @@ class CockpitApp(App[None]):
 
     def _tell_sync_outcome(self, reports: list[SyncReport]) -> None:
         if not reports:
-            self.notify("No tools to sync: add one on the Connections screen (key 6).",
+            self.notify(_("No tools to sync: add one on the Connections screen (key 6)."),
                         severity="warning")
             return
         failed = [report for report in reports if not report.ok]
         for report in failed:
-            self.notify(f"{report.error}\nThe cockpit keeps showing the state of the last "
-                        "good sync.", title=f"Sync of {report.connection} failed",
-                        severity="error", timeout=12, markup=False)
-        done = [f"{r.connection} in {r.seconds:.1f}s" for r in reports if r.ok]
+            self.notify(
+                _("{error}\nThe cockpit keeps showing the state of the last good sync.").format(
+                    error=report.error),
+                title=_("Sync of {connection} failed").format(connection=report.connection),
+                severity="error", timeout=12, markup=False)
+        done = [_("{connection} in {seconds:.1f}s").format(connection=r.connection,
+                                                          seconds=r.seconds)
+                for r in reports if r.ok]
         if len(done) == 1:
-            self.notify(done[0], title="Synced", markup=False)
+            self.notify(done[0], title=_("Synced"), markup=False)
         elif done:
-            title = f"Synced {len(done)} of {len(reports)} tools" if failed else \
-                f"Synced {len(done)} tools"
-            self.notify(", ".join(done), title=title, markup=False)
+            title = ngettext("Synced {done} of {total} tool", "Synced {done} of {total} tools",
+                             len(reports)) if failed else \
+                ngettext("Synced {done} tool", "Synced {done} tools", len(done))
+            self.notify(", ".join(done), title=title.format(done=len(done), total=len(reports)),
+                        markup=False)
 
     def _restore_title(self) -> None:
         self.title = DEMO_TITLE if self.workspace.demo else TITLE
@@ -212,14 +217,14 @@ class CockpitApp(App[None]):
         """An unexpected sync failure (a bug, not a tool being down) still ends the sync."""
         if event.worker.group == SYNC_GROUP and event.state == WorkerState.ERROR:
             self._restore_title()
-            self.notify(f"{event.worker.error}", title="Sync failed", severity="error",
+            self.notify(f"{event.worker.error}", title=_("Sync failed"), severity="error",
                         timeout=12, markup=False)
 
 
 # --- entry points ---------------------------------------------------------------------
 
 
-def _real_connector_opener(settings: Settings, db: Database) -> ConnectorOpener:
+def _real_connector_opener(db: Database) -> ConnectorOpener:
     """Opens connectors for the user's connections: the row from the database, the token
     from the environment or the keyring, read only when a connector is opened."""
     from pmcockpit.services.opener import keyring_opener
@@ -228,7 +233,7 @@ def _real_connector_opener(settings: Settings, db: Database) -> ConnectorOpener:
 
 
 def _fail(message: str) -> NoReturn:
-    print(f"pmcockpit: {message}", file=sys.stderr)
+    print(_("pmcockpit: {message}").format(message=message), file=sys.stderr)
     raise SystemExit(1)
 
 
@@ -239,7 +244,7 @@ def run_cockpit(settings: Settings, *, clock: Clock = utcnow) -> None:
     except DatabaseError as error:
         _fail(str(error))
     try:
-        workspace = Workspace(settings, db, _real_connector_opener(settings, db))
+        workspace = Workspace(settings, db, _real_connector_opener(db))
         CockpitApp(workspace, clock=clock).run()
     finally:
         db.dispose()

@@ -44,11 +44,22 @@ def open_cockpit(cli: CliContext) -> None:
 
 
 def _register() -> None:
-    from pmcockpit.commands import act, audit, checklist, connect, demo, report, sim, sync
+    from pmcockpit.commands import (
+        act,
+        audit,
+        checklist,
+        connect,
+        demo,
+        report,
+        review,
+        sim,
+        sync,
+    )
     from pmcockpit.commands import db as db_commands
 
     for command in (open_cockpit, demo.demo, connect.connect, sync.sync, act.act, act.undo,
-                    checklist.checklist, report.report, audit.audit, db_commands.db, sim.sim):
+                    checklist.checklist, report.report, review.review, audit.audit,
+                    db_commands.db, sim.sim):
         main.add_command(command)
 
 

@@ -132,12 +132,7 @@ def _file_values(path: Path) -> dict[str, Any]:
             raise ConfigError(f"{path}: unknown setting {name!r}; "
                               f"known: {', '.join(_FILE_FIELDS)}")
         values[name] = _coerce(name, value, _FILE_FIELDS[name], str(path))
-        entry_type = _TABLE_ENTRIES.get(name)
-        if entry_type is not None:
-            for key, item in value.items():
-                if not isinstance(item, entry_type) or isinstance(item, bool):
-                    raise ConfigError(f"{path}: {name}.{key} must be "
-                                      f"{entry_type.__name__}, not {item!r}")
+        _check_entries(path, name, value)
     return values
 
 
@@ -154,3 +149,14 @@ def load_settings(
     values.update({k: v for k, v in overrides.items() if v is not None})
     _check_ranges(values)
     return replace(Settings(), **values)
+
+
+def _check_entries(path: Path, name: str, table: Any) -> None:
+    """The entries of a table setting (``sla_hours``...) have the type it takes."""
+    entry_type = _TABLE_ENTRIES.get(name)
+    if entry_type is None:
+        return
+    for key, item in table.items():
+        if not isinstance(item, entry_type) or isinstance(item, bool):
+            raise ConfigError(f"{path}: {name}.{key} must be "
+                              f"{entry_type.__name__}, not {item!r}")

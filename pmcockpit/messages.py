@@ -17,7 +17,10 @@ from textual.message import Message
 from pmcockpit.core.checklist import TemplateProblem
 from pmcockpit.services.checklist import AutomatedReport, DueItem, History, RunDetail, StepProgress
 from pmcockpit.services.sync import SyncReport
-from pmcockpit.storage.summary import AccountReview, HomeSummary, Page, TicketRow
+from pmcockpit.storage.queries.home import HomeSummary
+from pmcockpit.storage.queries.page import Page
+from pmcockpit.storage.queries.permissions import AccountReview
+from pmcockpit.storage.queries.queue import TicketRow
 
 
 class HomeSummaryLoaded(Message):

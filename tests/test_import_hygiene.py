@@ -1,4 +1,4 @@
-"""The layers under the UI import no Textual; ``core`` imports no I/O library either.
+"""The floors under the UI import no Textual, and each floor loads only the floors below it.
 
 A static check cannot tell a module-scope import from one deferred into the function
 that needs it, so (like harlequin's ``tests/unit_tests/test_import_hygiene.py``) each
@@ -14,6 +14,7 @@ import json
 import pkgutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +26,33 @@ _spec = importlib.util.find_spec("pmcockpit")
 assert _spec is not None and _spec.origin is not None
 PACKAGE_DIR = Path(_spec.origin).parent
 
-HEADLESS_PACKAGES = ("pmcockpit.core", "pmcockpit.storage", "pmcockpit.connectors", "pmcockpit.sim")
+# Not rich: httpx loads it for its command line.
 TUI = ("textual",)
-CORE_FORBIDDEN = ("textual", "sqlalchemy", "httpx")
+DATABASE = ("sqlalchemy", "alembic")
+
+
+@dataclass(frozen=True)
+class Floor:
+    package: str
+    forbidden: tuple[str, ...]
+    """Top-level modules that importing any module of the package must not load."""
+    ours: tuple[str, ...]
+    """The parts of pmcockpit it may load: itself and the floors below it."""
+
+
+FLOORS = (
+    # The domain does no I/O and knows no use case.
+    Floor("pmcockpit.core", (*TUI, *DATABASE, "httpx"), ("pmcockpit.core",)),
+    Floor("pmcockpit.storage", TUI, ("pmcockpit.storage", "pmcockpit.core", "pmcockpit.config")),
+    # Connectors return values and services store them: no database either.
+    Floor("pmcockpit.connectors", (*TUI, *DATABASE),
+          ("pmcockpit.connectors", "pmcockpit.core", "pmcockpit.config")),
+    # The simulator shares no code with what it tests, and has no database.
+    Floor("pmcockpit.sim", (*TUI, *DATABASE), ("pmcockpit.sim", "pmcockpit.core")),
+    Floor("pmcockpit.services", TUI,
+          ("pmcockpit.services", "pmcockpit.storage", "pmcockpit.connectors", "pmcockpit.sim",
+           "pmcockpit.core", "pmcockpit.config")),
+)
 
 NOT_IMPORTABLE_ALONE = {
     # Alembic's env script reads ``alembic.context.config``, which exists only while a
@@ -51,7 +76,8 @@ for name in request["modules"]:
         if forbidden in sys.modules and forbidden not in already:
             leaks[forbidden] = name
 json.dump({"errors": errors, "leaks": leaks,
-           "loaded": sorted(f for f in request["forbidden"] if f in sys.modules)}, sys.stdout)
+           "loaded": sorted(f for f in request["forbidden"] if f in sys.modules),
+           "ours": sorted(m for m in sys.modules if m.startswith("pmcockpit."))}, sys.stdout)
 """
 
 
@@ -85,30 +111,24 @@ def _probe(modules: list[str], forbidden: tuple[str, ...]) -> dict[str, Any]:
     return report
 
 
-def _assert_clean(report: dict[str, Any], what: str) -> None:
+def test_discovery_finds_known_modules() -> None:
+    storage = discover("pmcockpit.storage")
+    assert {"pmcockpit.storage", "pmcockpit.storage.db", "pmcockpit.storage.models"} <= set(storage)
+    assert "pmcockpit.storage.migrations.env" not in storage
+    assert "pmcockpit.core.checklist.evaluation" in discover("pmcockpit.core")
+
+
+@pytest.mark.parametrize("floor", FLOORS, ids=lambda floor: floor.package)
+def test_floor_loads_nothing_above_it(floor: Floor) -> None:
+    modules = discover(floor.package)
+    assert floor.package in modules
+    report = _probe(modules, floor.forbidden)
     assert not report["errors"], "modules that fail to import:\n" + "\n".join(
         f"{name}:\n{trace}" for name, trace in report["errors"].items()
     )
     assert not report["leaks"], ", ".join(
         f"{module} imported {forbidden}" for forbidden, module in sorted(report["leaks"].items())
     )
-    assert report["loaded"] == [], f"{what} loaded {report['loaded']}"
-
-
-def test_discovery_finds_known_modules() -> None:
-    storage = discover("pmcockpit.storage")
-    assert {"pmcockpit.storage", "pmcockpit.storage.db", "pmcockpit.storage.models"} <= set(storage)
-    assert "pmcockpit.storage.migrations.env" not in storage
-    assert "pmcockpit.core.records" in discover("pmcockpit.core")
-
-
-@pytest.mark.parametrize("package", HEADLESS_PACKAGES)
-def test_headless_package_does_not_import_textual(package: str) -> None:
-    modules = discover(package)
-    assert package in modules
-    _assert_clean(_probe(modules, TUI), package)
-
-
-def test_core_imports_no_textual_sqlalchemy_or_httpx() -> None:
-    modules = discover("pmcockpit.core")
-    _assert_clean(_probe(modules, CORE_FORBIDDEN), "pmcockpit.core")
+    assert report["loaded"] == [], f"{floor.package} loaded {report['loaded']}"
+    above = [m for m in report["ours"] if not m.startswith(floor.ours)]
+    assert above == [], f"{floor.package} loaded {above}"

@@ -71,7 +71,3 @@ class NotSupported(ConnectorError):
     """The tool, or this connection's configuration, cannot do what was asked."""
 
     title = _("Not supported")
-
-
-class ReadOnlyMode(ConnectorError):
-    title = _("Read-only mode")

@@ -9,6 +9,7 @@ paragraphs. Unknown node types keep their text: a newer Jira must not lose words
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 # Containers whose children are blocks, shown with an empty line between them.
@@ -30,28 +31,49 @@ def adf_to_text(document: Any) -> str:
 def _render(node: Any) -> str:
     if not isinstance(node, dict):
         return ""
-    kind = node.get("type")
-    if kind == "text":
-        return str(node.get("text", ""))
-    if kind == "hardBreak":
-        return "\n"
-    if kind == "rule":
-        return "---"
-    if kind in ("mention", "emoji", "status", "date", "inlineCard", "blockCard"):
-        attrs = node.get("attrs") or {}
-        return next((str(attrs[a]) for a in INLINE_TEXT_ATTRS if attrs.get(a)), "")
+    kind = str(node.get("type"))
+    leaf = _LEAVES.get(kind)
+    if leaf is not None:
+        return leaf(node)
     children = [_render(child) for child in node.get("content") or []]
-    if kind in SECTIONS:
-        return "\n\n".join(part for part in children if part)
-    if kind == "orderedList":
-        return "\n".join(f"{number}. {part}" for number, part in enumerate(children, start=1))
     if kind in LISTS:
-        return "\n".join(f"{LISTS[str(kind)]} {part}" for part in children)
-    if kind in ("listItem", "taskItem", "decisionItem", "table"):
-        return "\n".join(part for part in children if part)
-    if kind == "tableRow":
-        return " | ".join(children)
-    return "".join(children)  # paragraph, heading, codeBlock and anything newer
+        return "\n".join(f"{LISTS[kind]} {part}" for part in children)
+    # Paragraph, heading, codeBlock and anything newer: their text, run together.
+    return _JOINERS.get(kind, "".join)(children)
+
+
+def _inline_text(node: dict[str, Any]) -> str:
+    attrs = node.get("attrs") or {}
+    return next((str(attrs[a]) for a in INLINE_TEXT_ATTRS if attrs.get(a)), "")
+
+
+def _blocks(children: list[str]) -> str:
+    return "\n\n".join(part for part in children if part)
+
+
+def _lines(children: list[str]) -> str:
+    return "\n".join(part for part in children if part)
+
+
+def _numbered(children: list[str]) -> str:
+    return "\n".join(f"{number}. {part}" for number, part in enumerate(children, start=1))
+
+
+# Nodes without children that stand for text.
+_LEAVES: dict[str, Callable[[dict[str, Any]], str]] = {
+    "text": lambda node: str(node.get("text", "")),
+    "hardBreak": lambda _node: "\n",
+    "rule": lambda _node: "---",
+    **dict.fromkeys(("mention", "emoji", "status", "date", "inlineCard", "blockCard"),
+                    _inline_text),
+}
+# How containers join their children's text.
+_JOINERS: dict[str, Callable[[list[str]], str]] = {
+    **dict.fromkeys(SECTIONS, _blocks),
+    **dict.fromkeys(("listItem", "taskItem", "decisionItem", "table"), _lines),
+    "orderedList": _numbered,
+    "tableRow": " | ".join,
+}
 
 
 def text_to_adf(text: str) -> dict[str, Any]:

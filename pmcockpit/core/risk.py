@@ -10,9 +10,11 @@ All datetimes are naive UTC, like the database.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from pmcockpit.core.i18n import N_, _, ngettext
 from pmcockpit.core.records import AccountKind, AccountStatus
 
 NEW_ACCOUNT_GRACE = timedelta(days=14)
@@ -29,7 +31,12 @@ class Severity(enum.IntEnum):
 
     @property
     def label(self) -> str:
-        return self.name.lower()
+        """The severity as the screens say it, translated."""
+        return _(_SEVERITY_WORDS[self])
+
+
+_SEVERITY_WORDS = {Severity.LOW: N_("low"), Severity.MEDIUM: N_("medium"),
+                   Severity.HIGH: N_("high")}
 
 
 class Rule(enum.StrEnum):
@@ -57,17 +64,17 @@ RULE_SEVERITY: dict[Rule, Severity] = {
 }
 
 RULE_LABELS: dict[Rule, str] = {
-    Rule.DEPARTED_ACTIVE: "left but active",
-    Rule.DEPARTED_DEACTIVATED: "left, can return",
-    Rule.SERVICE_ADMIN: "service admin",
-    Rule.ADMIN_WITHOUT_2FA: "admin without 2FA",
-    Rule.INACTIVE_ADMIN: "inactive admin",
-    Rule.INACTIVE: "inactive",
-    Rule.NEVER_LOGGED_IN: "never logged in",
-    Rule.NOT_ACTIVATED: "not activated",
-    Rule.ADMIN_REVIEW: "admin to confirm",
+    Rule.DEPARTED_ACTIVE: N_("left but active"),
+    Rule.DEPARTED_DEACTIVATED: N_("left, can return"),
+    Rule.SERVICE_ADMIN: N_("service admin"),
+    Rule.ADMIN_WITHOUT_2FA: N_("admin without 2FA"),
+    Rule.INACTIVE_ADMIN: N_("inactive admin"),
+    Rule.INACTIVE: N_("inactive"),
+    Rule.NEVER_LOGGED_IN: N_("never logged in"),
+    Rule.NOT_ACTIVATED: N_("not activated"),
+    Rule.ADMIN_REVIEW: N_("admin to confirm"),
 }
-"""Short names for counts and table columns."""
+"""Short names for counts and table columns, marked for translation: show ``_(label)``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +100,38 @@ def unused_before(now: datetime) -> datetime:
 
 def _days(delta: timedelta) -> str:
     days = delta.days
-    return "1 day" if days == 1 else f"{days} days"
+    return ngettext("{count} day", "{count} days", days).format(count=days)
+
+
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """One account's facts, as :func:`assess_account` takes them."""
+
+    status: str
+    is_admin: bool
+    kind: str
+    last_login_at: datetime | None
+    created_at: datetime | None
+    now: datetime
+    inactive_days: int
+    left_on: date | None
+    two_factor: bool | None
+    last_login_known: bool
+
+    @property
+    def active(self) -> bool:
+        return self.status == AccountStatus.ACTIVE
+
+    @property
+    def person(self) -> bool:
+        return self.kind != AccountKind.SERVICE
+
+    def unused_for(self) -> timedelta | None:
+        """How old the account is, once past the grace period for new accounts."""
+        created_at = self.created_at
+        if created_at is None or created_at >= unused_before(self.now):
+            return None
+        return self.now - created_at
 
 
 def assess_account(
@@ -115,73 +153,95 @@ def assess_account(
     work through tokens, so their logins say nothing and are not judged.
     ``last_login_known=False`` (a tool that does not report logins) skips the login rules.
     """
-    findings: list[RiskFinding] = []
-    active = status == AccountStatus.ACTIVE
-    person = kind != AccountKind.SERVICE
-
-    if left_on is not None and left_on <= now.date():
-        if active or status == AccountStatus.PENDING:
-            findings.append(_finding(
-                Rule.DEPARTED_ACTIVE,
-                f"Left on {left_on.isoformat()} but the account is still open: lock it.",
-            ))
-        elif status == AccountStatus.DEACTIVATED:
-            findings.append(_finding(
-                Rule.DEPARTED_DEACTIVATED,
-                f"Left on {left_on.isoformat()}; a deactivated account comes back at the "
-                "next sign-in: lock it.",
-            ))
-
-    if active and is_admin:
-        if not person:
-            findings.append(_finding(
-                Rule.SERVICE_ADMIN,
-                "Service account with administrator rights: give it only what its "
-                "integration needs.",
-            ))
-        if two_factor is False:
-            findings.append(_finding(
-                Rule.ADMIN_WITHOUT_2FA,
-                "Administrator without two-factor authentication: require it.",
-            ))
-
-    if active and person and last_login_known:
-        if last_login_at is not None and last_login_at < inactive_before(now, inactive_days):
-            idle = _days(now - last_login_at)
-            if is_admin:
-                findings.append(_finding(
-                    Rule.INACTIVE_ADMIN,
-                    f"Administrator with no login for {idle}: remove the rights or lock it.",
-                ))
-            else:
-                findings.append(_finding(
-                    Rule.INACTIVE,
-                    f"No login for {idle} (limit {inactive_days}): lock it or confirm it "
-                    "is still needed.",
-                ))
-        elif last_login_at is None and created_at is not None and created_at < unused_before(now):
-            findings.append(_finding(
-                Rule.NEVER_LOGGED_IN,
-                f"Never logged in since it was created {_days(now - created_at)} ago: "
-                "clean it up.",
-            ))
-
-    if status == AccountStatus.PENDING and created_at is not None and (
-        created_at < unused_before(now)
-    ):
-        findings.append(_finding(
-            Rule.NOT_ACTIVATED,
-            f"Registered {_days(now - created_at)} ago and never activated: remove it.",
-        ))
-
-    if active and person and is_admin:
-        findings.append(_finding(
-            Rule.ADMIN_REVIEW,
-            "Administrator: confirm this person still needs administrator rights.",
-        ))
-
+    facts = _Facts(status, is_admin, kind, last_login_at, created_at, now, inactive_days,
+                   left_on, two_factor, last_login_known)
+    findings = [finding for check in _CHECKS for finding in check(facts)]
     findings.sort(key=lambda finding: finding.severity, reverse=True)
     return findings
+
+
+def _departure(facts: _Facts) -> list[RiskFinding]:
+    left_on = facts.left_on
+    if left_on is None or left_on > facts.now.date():
+        return []
+    if facts.active or facts.status == AccountStatus.PENDING:
+        return [_finding(
+            Rule.DEPARTED_ACTIVE,
+            _("Left on {day} but the account is still open: lock it.").format(
+                day=left_on.isoformat()),
+        )]
+    if facts.status == AccountStatus.DEACTIVATED:
+        return [_finding(
+            Rule.DEPARTED_DEACTIVATED,
+            _("Left on {day}; a deactivated account comes back at the next sign-in: "
+              "lock it.").format(day=left_on.isoformat()),
+        )]
+    return []
+
+
+def _admin_rights(facts: _Facts) -> list[RiskFinding]:
+    findings: list[RiskFinding] = []
+    if not (facts.active and facts.is_admin):
+        return findings
+    if not facts.person:
+        findings.append(_finding(
+            Rule.SERVICE_ADMIN,
+            _("Service account with administrator rights: give it only what its "
+              "integration needs."),
+        ))
+    if facts.two_factor is False:
+        findings.append(_finding(
+            Rule.ADMIN_WITHOUT_2FA,
+            _("Administrator without two-factor authentication: require it."),
+        ))
+    if facts.person:
+        findings.append(_finding(
+            Rule.ADMIN_REVIEW,
+            _("Administrator: confirm this person still needs administrator rights."),
+        ))
+    return findings
+
+
+def _logins(facts: _Facts) -> list[RiskFinding]:
+    if not (facts.active and facts.person and facts.last_login_known):
+        return []
+    now, last_login_at = facts.now, facts.last_login_at
+    if last_login_at is None:
+        age = facts.unused_for()
+        return [] if age is None else [_finding(
+            Rule.NEVER_LOGGED_IN,
+            _("Never logged in since it was created {age} ago: clean it up.").format(
+                age=_days(age)),
+        )]
+    if last_login_at >= inactive_before(now, facts.inactive_days):
+        return []
+    idle = _days(now - last_login_at)
+    if facts.is_admin:
+        return [_finding(
+            Rule.INACTIVE_ADMIN,
+            _("Administrator with no login for {idle}: remove the rights or lock it.").format(
+                idle=idle),
+        )]
+    return [_finding(
+        Rule.INACTIVE,
+        _("No login for {idle} (limit {limit}): lock it or confirm it is still needed.").format(
+            idle=idle, limit=facts.inactive_days),
+    )]
+
+
+def _activation(facts: _Facts) -> list[RiskFinding]:
+    age = facts.unused_for()
+    if facts.status != AccountStatus.PENDING or age is None:
+        return []
+    return [_finding(
+        Rule.NOT_ACTIVATED,
+        _("Registered {age} ago and never activated: remove it.").format(age=_days(age)),
+    )]
+
+
+_CHECKS: tuple[Callable[[_Facts], list[RiskFinding]], ...] = (
+    _departure, _admin_rights, _logins, _activation,
+)
 
 
 def worst(findings: list[RiskFinding] | tuple[RiskFinding, ...]) -> Severity | None:

@@ -9,11 +9,12 @@ from textual.app import ComposeResult
 from textual.containers import Grid
 
 from pmcockpit.core.clock import to_local
+from pmcockpit.core.i18n import _
 from pmcockpit.messages import HomeSummaryLoaded
 from pmcockpit.screens import home_text
 from pmcockpit.screens.base import LiveAreaScreen
 from pmcockpit.services.checklist import checklists_due
-from pmcockpit.storage.summary import home_summary
+from pmcockpit.storage.queries.home import home_summary
 from pmcockpit.widgets.summary_panel import SummaryPanel
 
 
@@ -22,22 +23,23 @@ class HomeScreen(LiveAreaScreen):
 
     def compose_body(self) -> ComposeResult:
         with Grid(id="home-grid"):
-            yield SummaryPanel("Today's checklist", target="checklist", id="panel-checklist")
-            yield SummaryPanel("Support queue", target="queue", id="panel-queue")
-            yield SummaryPanel("Accounts to review", target="permissions", id="panel-review")
-            yield SummaryPanel("Rollouts this week", target="rollout", id="panel-rollout")
+            yield SummaryPanel(_("Today's checklist"), target="checklist", id="panel-checklist")
+            yield SummaryPanel(_("Support queue"), target="queue", id="panel-queue")
+            yield SummaryPanel(_("Accounts to review"), target="permissions", id="panel-review")
+            yield SummaryPanel(_("Rollouts this week"), target="rollout", id="panel-rollout")
         # Outside the grid: a spanning auto-height grid row is measured at one column's width.
-        yield SummaryPanel("Connected tools", target="connections", id="panel-tools")
+        yield SummaryPanel(_("Connected tools"), target="connections", id="panel-tools")
 
     def load(self) -> None:
         self.read_summary()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="home-summary",
-          description="Reading the home summary")
+          description=_("Reading the home summary"))
     def read_summary(self) -> None:
-        now = self.clock()
+        now, settings = self.clock(), self.workspace.settings
         with self.workspace.db.session() as session:
-            summary = home_summary(session, now, self.workspace.settings)
+            summary = home_summary(session, now, inactive_days=settings.inactive_days,
+                                   sla_hours=settings.sla_hours)
         # The checklist counts in the administrator's local day; the clock gives UTC.
         due = checklists_due(self.workspace, to_local(now))
         self.post_message(HomeSummaryLoaded(replace(summary, checklist_runs=tuple(due))))

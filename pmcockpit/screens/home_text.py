@@ -1,26 +1,28 @@
 """What each home panel says, from the summary: a lead (wraps) and rows (one line each).
 
 Empty states say what to do first. Data from the tools goes in as plain text,
-never as markup, so a ticket subject with brackets prints as written.
+never as markup, so a ticket subject with brackets prints as written. Phrases are
+translated whole; the separators between them (" · ", ", ") are punctuation.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from rich.cells import cell_len
 from textual.content import Content
 
 from pmcockpit.core.clock import to_local
+from pmcockpit.core.i18n import _, ngettext
 from pmcockpit.core.risk import RULE_LABELS, Severity
 from pmcockpit.core.sla import SlaState
-from pmcockpit.core.wording import ago, plural, span
-from pmcockpit.storage.connections import HealthFacts
-from pmcockpit.storage.summary import HomeSummary
+from pmcockpit.core.wording import ago, span
+from pmcockpit.storage.queries.home import HomeSummary, ToolHealth
 from pmcockpit.widgets.checklist_items import due_label
 
 PanelText = tuple[Content, list[Content]]
 
-CONNECT_FIRST = (
+CONNECT_FIRST = _(
     "No tool connected yet. Add one with "
     "`pmcockpit connect add NAME --kind redmine --url URL`, or try `pmcockpit demo`."
 )
@@ -39,16 +41,19 @@ def _muted(text: str) -> Content:
 def checklist_text(summary: HomeSummary) -> PanelText:
     runs = summary.checklist_runs
     if runs is None:
-        return _muted(
+        return _muted(_(
             "The daily checklist arrives in a coming version: daily inspection, "
             "weekly clean-up, monthly review. No runs yet."
-        ), []
+        )), []
     if not runs:
-        return Content.styled("Nothing due today.", "$text-success"), []
+        return Content.styled(_("Nothing due today."), "$text-success"), []
     overdue = sum(run.overdue for run in runs)
-    lead = Content.assemble(plural(len(runs) - overdue, "run"), " due today")
+    due = len(runs) - overdue
+    lead = Content(ngettext("{count:,} run due today", "{count:,} runs due today", due)
+                   .format(count=due))
     if overdue:
-        lead = Content.assemble(lead, ", ", (f"{overdue:,} overdue", "$text-error"))
+        lead = Content.assemble(
+            lead, ", ", (_("{count:,} overdue").format(count=overdue), "$text-error"))
     rows = [
         Content.assemble(
             ("✗ " if run.overdue else "○ ", "$error" if run.overdue else "$text-muted"),
@@ -63,30 +68,35 @@ def checklist_text(summary: HomeSummary) -> PanelText:
 def _when_due(due_at: datetime, overdue: bool, now: datetime) -> str:
     """"due 2d ago", "by 10:00" today, or the day it is due."""
     if overdue:
-        return f"due {ago(due_at, now)}"
+        return _("due {when}").format(when=ago(due_at, now))
     local_due, local_now = to_local(due_at), to_local(now)
     if local_due.date() == local_now.date():
-        return f"by {local_due:%H:%M}"
-    return f"due {due_label(local_due, local_now)}"
+        return _("by {time}").format(time=f"{local_due:%H:%M}")
+    return _("due {when}").format(when=due_label(local_due, local_now))
 
 
 def queue_text(summary: HomeSummary) -> PanelText:
     if not summary.open_tickets:
         if not summary.tools:
-            return _muted("No tickets yet: connect a tool first (see below)."), []
-        return Content.styled("No open tickets: the queue is clear.", "$text-success"), []
-    parts: list[str | tuple[str, str]] = [plural(summary.open_tickets, "open ticket")]
+            return _muted(_("No tickets yet: connect a tool first (see below).")), []
+        return Content.styled(_("No open tickets: the queue is clear."), "$text-success"), []
+    parts: list[str | tuple[str, str]] = [
+        ngettext("{count:,} open ticket", "{count:,} open tickets", summary.open_tickets)
+        .format(count=summary.open_tickets)]
     if summary.sla_breached:
-        parts += [" · ", (f"{summary.sla_breached:,} past SLA", "$text-error")]
+        parts += [" · ", (_("{count:,} past SLA").format(count=summary.sla_breached),
+                          "$text-error")]
     if summary.sla_at_risk:
-        parts += [" · ", (f"{summary.sla_at_risk:,} at risk", "$text-warning")]
+        parts += [" · ", (_("{count:,} at risk").format(count=summary.sla_at_risk),
+                          "$text-warning")]
     if not summary.sla_breached and not summary.sla_at_risk:
-        parts += [" · ", ("all answered or in time", "$text-success")]
+        parts += [" · ", (_("all answered or in time"), "$text-success")]
     rows = []
     for ticket in summary.tickets_due:
         late = ticket.sla.state == SlaState.BREACHED
         remaining = ticket.sla.remaining
-        when = "" if remaining is None else span(remaining) + (" late" if late else " left")
+        when = "" if remaining is None else (
+            _("{span} late") if late else _("{span} left")).format(span=span(remaining))
         rows.append(Content.assemble(
             ("✗ " if late else "! ", "$error" if late else "$warning"),
             (f"{ticket.key} ", "bold"),
@@ -99,25 +109,30 @@ def queue_text(summary: HomeSummary) -> PanelText:
 def review_text(summary: HomeSummary) -> PanelText:
     if not summary.accounts_total:
         if not summary.tools:
-            return _muted("No accounts yet: connect a tool first (see below)."), []
-        return _muted("No accounts synced yet: run `pmcockpit sync`."), []
+            return _muted(_("No accounts yet: connect a tool first (see below).")), []
+        return _muted(_("No accounts synced yet: run `pmcockpit sync`.")), []
+    total = summary.accounts_total
     if not summary.accounts_to_review:
         return Content.styled(
-            f"All {plural(summary.accounts_total, 'account')} pass the review rules.",
+            ngettext("All {count:,} account pass the review rules.",
+                     "All {count:,} accounts pass the review rules.", total).format(count=total),
             "$text-success",
         ), []
-    lead = Content.assemble(
-        (f"{summary.accounts_to_review:,}", "bold"),
-        f" of {plural(summary.accounts_total, 'account')} to review",
-    )
+    # Markup, so the count is bold wherever the language puts it (numbers only: no
+    # text from a tool goes through the markup parser).
+    lead = Content.from_markup(
+        ngettext("[b]{count:,}[/b] of {total:,} account to review",
+                 "[b]{count:,}[/b] of {total:,} accounts to review", total)
+        .format(count=summary.accounts_to_review, total=total))
     # One line, cut to the width: the most severe rules come first.
-    counts = ", ".join(f"{count:,} {RULE_LABELS[rule]}" for rule, count in summary.review_counts)
+    counts = ", ".join(_("{count:,} {rule}").format(count=count, rule=_(RULE_LABELS[rule]))
+                       for rule, count in summary.review_counts)
     rows = [Content.styled(counts, "$text-muted")]
     rows += [
         Content.assemble(
             _SEVERITY_MARK[review.severity],
             (f"{review.login}  ", "bold"),
-            RULE_LABELS[review.findings[0].rule],
+            _(RULE_LABELS[review.findings[0].rule]),
             (f"  {review.connection}", "$text-muted"),
         )
         for review in summary.reviews
@@ -126,23 +141,11 @@ def review_text(summary: HomeSummary) -> PanelText:
 
 
 def rollout_text(summary: HomeSummary) -> PanelText:
-    milestones = summary.rollout_milestones
-    if milestones is None:
-        return _muted(
-            "The rollout tracker arrives in a coming version: pilot, full rollout, "
-            "optimisation, with their milestones."
-        ), []
-    if not milestones:
-        return _muted("No milestone this week."), []
-    rows = [
-        Content.assemble(
-            (f"{milestone.due_on:%a %d %b}  ", "$text-muted"),
-            (f"{milestone.milestone} ", "bold"),
-            (f"({milestone.rollout})", "$text-muted"),
-        )
-        for milestone in milestones
-    ]
-    return Content(plural(len(milestones), "milestone") + " this week"), rows
+    # Filled when the rollout tracker arrives.
+    return _muted(_(
+        "The rollout tracker arrives in a coming version: pilot, full rollout, "
+        "optimisation, with their milestones."
+    )), []
 
 
 def tools_text(summary: HomeSummary) -> PanelText:
@@ -150,56 +153,72 @@ def tools_text(summary: HomeSummary) -> PanelText:
         return Content.styled(CONNECT_FIRST, "$text-warning"), []
     failing = sum(1 for tool in summary.tools if tool.last_sync_error)
     never = sum(1 for tool in summary.tools if tool.last_sync_at is None)
-    lead = Content(plural(len(summary.tools), "tool") + " connected")
+    tools = len(summary.tools)
+    lead = Content(ngettext("{count:,} tool connected", "{count:,} tools connected", tools)
+                   .format(count=tools))
     if failing:
-        lead = Content.assemble(lead, " · ", (f"{failing} failing", "$text-error"))
+        lead = Content.assemble(
+            lead, " · ", (_("{count} failing").format(count=failing), "$text-error"))
     if never:
-        lead = Content.assemble(lead, " · ", (f"{never} never synced", "$text-warning"))
+        lead = Content.assemble(
+            lead, " · ", (_("{count} never synced").format(count=never), "$text-warning"))
     down = sum(1 for tool in summary.tools if tool.down)
     if down:
-        lead = Content.assemble(lead, " · ", (f"{down} down", "$text-error"))
+        lead = Content.assemble(lead, " · ", (_("{count} down").format(count=down), "$text-error"))
     name_width = max(len(tool.name) for tool in summary.tools)
     kind_width = max(len(tool.kind) for tool in summary.tools)
-    health_width = max(len(_health_words(tool.health)[0]) for tool in summary.tools)
+    health_width = max(cell_len(_health_words(tool)[0]) for tool in summary.tools)
     rows = []
     # Failing and never-synced tools first: if the panel runs out of room, healthy ones go.
     for tool in sorted(summary.tools, key=lambda t: (not (t.last_sync_error or t.down),
                                                      t.last_sync_at is not None)):
         troubled = bool(tool.last_sync_error) or tool.down
         if tool.last_sync_error:
-            mark, state = ("✗ ", "$error"), (f"failed: {tool.last_sync_error}", "$text-error")
+            mark, state = ("✗ ", "$error"), (
+                _("failed: {error}").format(error=tool.last_sync_error), "$text-error")
         elif tool.last_sync_at is None:
-            mark, state = ("○ ", "$warning"), ("never synced", "$text-warning")
+            mark, state = ("○ ", "$warning"), (_("never synced"), "$text-warning")
         else:
-            mark, state = ("● ", "$success"), (plural(tool.accounts, "account"), "")
+            mark, state = ("● ", "$success"), (
+                ngettext("{count:,} account", "{count:,} accounts", tool.accounts)
+                .format(count=tool.accounts), "")
         if tool.down:
             mark = ("✗ ", "$error")
         synced = ("", "")
         if tool.last_sync_at is not None:
             # A tool in trouble: the cockpit works from its last good sync; say how old.
-            synced = (f"data {span(summary.now - tool.last_sync_at)} old  ", "$text-warning") \
-                if troubled else (f"synced {ago(tool.last_sync_at, summary.now)}  ",
-                                  "$text-muted")
+            synced = (
+                _("data {age} old").format(age=span(summary.now - tool.last_sync_at)) + "  ",
+                "$text-warning",
+            ) if troubled else (
+                _("synced {when}").format(when=ago(tool.last_sync_at, summary.now)) + "  ",
+                "$text-muted",
+            )
         rows.append(Content.assemble(
             mark,
             (tool.name.ljust(name_width) + "  ", "bold"),
             (tool.kind.ljust(kind_width) + "  ", "$text-muted"),
-            _health_words(tool.health, health_width),
+            _health_words(tool, health_width),
             synced,
             state,
         ))
     return lead, rows
 
 
-def _health_words(health: HealthFacts | None, width: int = 0) -> tuple[str, str]:
+def _health_words(tool: ToolHealth, width: int = 0) -> tuple[str, str]:
     """The last health check in a word or two: "up 85 ms", "down", "auth failed"."""
+    health = tool.health
     if health is None:
-        words, style = "", ""
-    elif not health.reachable:
-        words, style = "down  ", "$text-error"
+        return " " * width, ""
+    if not health.reachable:
+        words, style = _("down"), "$text-error"
     elif not health.authenticated:
-        words, style = "auth failed  ", "$text-error"
+        words, style = _("auth failed"), "$text-error"
+    elif health.latency_ms is None:
+        words, style = _("up"), "$text-success"
     else:
-        latency = f" {health.latency_ms:.0f} ms" if health.latency_ms is not None else ""
-        words, style = f"up{latency}  ", "$text-success"
-    return words.ljust(width), style
+        words = _("up {latency} ms").format(latency=f"{health.latency_ms:.0f}")
+        style = "$text-success"
+    words += "  "
+    # Padded in cells, not characters: a translation may use wide characters.
+    return words + " " * max(0, width - cell_len(words)), style

@@ -9,11 +9,11 @@ from textual.containers import Container
 from textual.content import Content
 from textual.widgets import DataTable, Static
 
+from pmcockpit.core.i18n import _, ngettext
 from pmcockpit.core.risk import RULE_LABELS, Severity
-from pmcockpit.core.wording import plural
 from pmcockpit.messages import AccountsToReviewLoaded
 from pmcockpit.screens.base import LiveAreaScreen
-from pmcockpit.storage.summary import accounts_to_review, count_accounts
+from pmcockpit.storage.queries.permissions import accounts_to_review, count_accounts
 from pmcockpit.widgets.empty_state import EmptyState
 
 PAGE_SIZE = 300
@@ -33,13 +33,13 @@ class PermissionsScreen(LiveAreaScreen):
         yield Static(id="review-lead")
         yield DataTable(id="review-table", cursor_type="row", zebra_stripes=True)
         with Container(id="review-empty-holder", classes="empty-holder"):
-            yield EmptyState("Reading the accounts…", id="review-empty")
+            yield EmptyState(_("Reading the accounts…"), id="review-empty")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         # Styled cells are not measured by the table: their column gets a fixed width.
-        table.add_column("Severity", width=8)
-        table.add_columns("Account", "Tool", "Why", "Name")
+        table.add_column(_("Severity"), width=8)
+        table.add_columns(_("Account"), _("Tool"), _("Why"), _("Name"))
         self._show_table(False)
 
     def _show_table(self, shown: bool) -> None:
@@ -51,11 +51,13 @@ class PermissionsScreen(LiveAreaScreen):
         self.read_accounts()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="permissions",
-          description="Reading the accounts to review")
+          description=_("Reading the accounts to review"))
     def read_accounts(self) -> None:
         now = self.clock()
         with self.workspace.db.session() as session:
-            page = accounts_to_review(session, now, self.workspace.settings, limit=PAGE_SIZE)
+            page = accounts_to_review(
+                session, now, inactive_days=self.workspace.settings.inactive_days,
+                limit=PAGE_SIZE)
             total = count_accounts(session)
         self.post_message(AccountsToReviewLoaded(page, total))
 
@@ -65,27 +67,32 @@ class PermissionsScreen(LiveAreaScreen):
         empty = self.query_one(EmptyState)
         if not total:
             empty.say(
-                "No accounts synced yet.",
-                "Connect a tool (`pmcockpit connect add`), then run `pmcockpit sync`: its "
-                "accounts, groups and rights appear here for review.",
+                _("No accounts synced yet."),
+                _("Connect a tool (`pmcockpit connect add`), then run `pmcockpit sync`: its "
+                  "accounts, groups and rights appear here for review."),
             )
             self._show_table(False)
             return
         if not page.total:
-            empty.say(f"All {plural(total, 'account')} pass the review rules.",
-                      "Nothing to review today.")
+            empty.say(ngettext("All {count:,} account pass the review rules.",
+                               "All {count:,} accounts pass the review rules.",
+                               total).format(count=total),
+                      _("Nothing to review today."))
             self._show_table(False)
             return
-        lead = f"{page.total:,} of {plural(total, 'account')} to review"
+        lead = ngettext("{count:,} of {total:,} account to review",
+                        "{count:,} of {total:,} accounts to review",
+                        total).format(count=page.total, total=total)
         if page.total > len(page.rows):
-            lead += f"; the {len(page.rows):,} most severe shown"
+            lead = _("{lead}; the {shown:,} most severe shown").format(
+                lead=lead, shown=len(page.rows))
         self.query_one("#review-lead", Static).update(lead)
         table = self.query_one(DataTable)
         with self.app.batch_update():
             table.clear()
             for review in page.rows:
                 severity = review.severity
-                why = ", ".join(RULE_LABELS[finding.rule] for finding in review.findings)
+                why = ", ".join(_(RULE_LABELS[finding.rule]) for finding in review.findings)
                 # Text, not str: the table would read brackets in names as markup.
                 table.add_row(
                     Content.styled(severity.label, _SEVERITY_STYLE[severity]),

@@ -9,11 +9,12 @@ from textual.containers import Container
 from textual.content import Content
 from textual.widgets import DataTable, Static
 
+from pmcockpit.core.i18n import N_, _, ngettext
 from pmcockpit.core.sla import SlaState
-from pmcockpit.core.wording import plural, span
+from pmcockpit.core.wording import span
 from pmcockpit.messages import OpenTicketsLoaded
 from pmcockpit.screens.base import LiveAreaScreen
-from pmcockpit.storage.summary import TicketRow, count_connections, open_tickets
+from pmcockpit.storage.queries.queue import TicketRow, count_connections, open_tickets
 from pmcockpit.widgets.empty_state import EmptyState
 
 PAGE_SIZE = 300
@@ -25,6 +26,15 @@ KEY_WIDTH = 11
 """A long key ("operations/pm-support#12") keeps its end, the part that differs."""
 SLA_WIDTH = 13
 """Fits "answered late"."""
+
+_SLA_WORDS = {
+    SlaState.BREACHED: N_("breached"),
+    SlaState.AT_RISK: N_("at risk"),
+    SlaState.ON_TRACK: N_("on track"),
+    SlaState.MET: N_("met"),
+    SlaState.NO_SLA: N_("no SLA"),
+}
+"""The state of a ticket without a time left, as the SLA column says it."""
 
 _SLA_STYLE = {
     SlaState.BREACHED: "$text-error",
@@ -44,11 +54,12 @@ def _sla_cell(row: TicketRow) -> Content:
     if sla.remaining is not None:
         late = sla.remaining.total_seconds() < 0
         mark = {SlaState.BREACHED: "✗ ", SlaState.AT_RISK: "! "}.get(sla.state, "")
-        label = f"{mark}{span(sla.remaining)} {'late' if late else 'left'}"
+        when = _("{span} late") if late else _("{span} left")
+        label = mark + when.format(span=span(sla.remaining))
     elif sla.state == SlaState.BREACHED:
-        label = "answered late"
+        label = _("answered late")
     else:
-        label = sla.state.value
+        label = _(_SLA_WORDS[sla.state])
     return Content.styled(label, _SLA_STYLE[sla.state])
 
 
@@ -59,13 +70,13 @@ class QueueScreen(LiveAreaScreen):
         yield Static(id="queue-lead")
         yield DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
         with Container(id="queue-empty-holder", classes="empty-holder"):
-            yield EmptyState("Reading the queue…", id="queue-empty")
+            yield EmptyState(_("Reading the queue…"), id="queue-empty")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         # Styled cells are not measured by the table: their column gets a fixed width.
-        table.add_column("SLA", width=SLA_WIDTH)
-        table.add_columns("Ticket", "Tool", "Subject", "Priority", "Age")
+        table.add_column(_("SLA"), width=SLA_WIDTH)
+        table.add_columns(_("Ticket"), _("Tool"), _("Subject"), _("Priority"), _("Age"))
         self._show_table(False)
 
     def _show_table(self, shown: bool) -> None:
@@ -77,11 +88,12 @@ class QueueScreen(LiveAreaScreen):
         self.read_tickets()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue",
-          description="Reading the open tickets")
+          description=_("Reading the open tickets"))
     def read_tickets(self) -> None:
         now = self.clock()
         with self.workspace.db.session() as session:
-            page = open_tickets(session, now, self.workspace.settings, limit=PAGE_SIZE)
+            page = open_tickets(session, now, sla_hours=self.workspace.settings.sla_hours,
+                                limit=PAGE_SIZE)
             connections = count_connections(session)
         self.post_message(OpenTicketsLoaded(page, connections))
 
@@ -90,23 +102,25 @@ class QueueScreen(LiveAreaScreen):
         page = message.page
         if not page.total and not message.connections:
             self.query_one(EmptyState).say(
-                "No tickets yet.",
-                "Connect a tool (`pmcockpit connect add`), then run `pmcockpit sync`: its "
-                "open tickets appear here with their first-response service level.",
+                _("No tickets yet."),
+                _("Connect a tool (`pmcockpit connect add`), then run `pmcockpit sync`: its "
+                  "open tickets appear here with their first-response service level."),
             )
             self._show_table(False)
             return
         if not page.total:
             self.query_one(EmptyState).say(
-                "No open tickets.",
-                "The queue is clear as of the last sync (`pmcockpit sync` to check again).",
+                _("No open tickets."),
+                _("The queue is clear as of the last sync (`pmcockpit sync` to check again)."),
             )
             self._show_table(False)
             return
         now = self.clock()
-        lead = plural(page.total, "open ticket")
+        lead = ngettext("{count:,} open ticket", "{count:,} open tickets",
+                        page.total).format(count=page.total)
         if page.total > len(page.rows):
-            lead += f"; the {len(page.rows):,} oldest shown"
+            lead = _("{lead}; the {shown:,} oldest shown").format(lead=lead,
+                                                                  shown=len(page.rows))
         self.query_one("#queue-lead", Static).update(lead)
         table = self.query_one(DataTable)
         with self.app.batch_update():

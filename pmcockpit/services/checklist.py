@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from functools import partial
 
 from pmcockpit.core.checklist import (
@@ -37,12 +37,13 @@ from pmcockpit.core.checklist import (
 )
 from pmcockpit.core.checklist import runs as rules
 from pmcockpit.core.clock import to_utc
+from pmcockpit.core.i18n import _
 from pmcockpit.services.checks import CheckMeasurer
 from pmcockpit.services.templates import TemplateSet, load_templates
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage import checklist_runs
 from pmcockpit.storage.checklist_runs import StepEvidence, StoredRun
-from pmcockpit.storage.summary import ChecklistRunDue
+from pmcockpit.storage.queries.home import ChecklistRunDue
 
 _ORDER = {DueState.OVERDUE: 0, DueState.DUE: 1, DueState.UPCOMING: 2, DueState.DONE: 3,
           DueState.MISSED: 4}
@@ -132,7 +133,7 @@ def due_overview(workspace: Workspace, now: datetime | None = None,
 
 def checklists_due(workspace: Workspace, now: datetime | None = None) -> list[ChecklistRunDue]:
     """For the home view: runs overdue or due today. ``due_at`` is naive UTC, like the
-    database and :class:`~pmcockpit.storage.summary.HomeSummary`'s ``now``."""
+    database and :class:`~pmcockpit.storage.queries.home.HomeSummary`'s ``now``."""
     return [ChecklistRunDue(item.template.name, to_utc(item.due_at), item.overdue)
             for item in due_overview(workspace, now) if item.needs_attention]
 
@@ -176,8 +177,9 @@ def _toggled(run: Run, *, step_id: str, now: datetime) -> Run:
     if step.state is StepState.DONE:
         return rules.mark_step(run, step_id, StepState.PENDING, now)
     if step.automated:
-        raise ValueError(f"{step.title!r} is checked automatically: run the checks, or mark "
-                         "it done with a note saying how it was checked instead")
+        raise ValueError(_("{title!r} is checked automatically: run the checks, or mark it "
+                           "done with a note saying how it was checked instead").format(
+                               title=step.title))
     return rules.mark_step(run, step_id, StepState.DONE, now, note=step.note)
 
 
@@ -343,38 +345,3 @@ def failed_steps(run: Run | None) -> tuple[RunStep, ...]:
     if run is None:
         return ()
     return tuple(step for step in run.steps if step.state is StepState.FAILED)
-
-
-# --- demo --------------------------------------------------------------------------------
-
-DEMO_TEMPLATE = "daily-inspection"
-
-
-def seed_demo_history(workspace: Workspace, now: datetime | None = None, days: int = 5,
-                      missed_days_ago: int = 3) -> RunDetail:
-    """For the demo: the daily inspection's last ``days`` days done by hand (one with a
-    failed step and what was done about it), one day missed, and today's run opened."""
-    now = now or local_now()
-    template = load_templates(workspace.settings).get(DEMO_TEMPLATE)
-    manual = [step.id for step in template.steps if not step.automated]
-    with workspace.db.session() as session:
-        for back in range(days, 0, -1):
-            day = now.date() - timedelta(days=back)
-            period = template.recurrence.period_for(day)
-            if back == missed_days_ago or checklist_runs.find_run(session, template.key,
-                                                                  period.key):
-                continue
-            at = datetime.combine(day, time(9, 5))
-            run = rules.start_run(template, period, at)
-            for step in template.steps:
-                at += timedelta(minutes=3)
-                failed = back == days - 1 and manual and step.id == manual[0]
-                run = rules.mark_step(
-                    run, step.id, StepState.FAILED if failed else StepState.DONE, at,
-                    note="It did not work at first: opened a ticket with IT, fixed by 11:00."
-                    if failed else "" if not step.automated else
-                    "Checked by hand in the tool's admin pages.")
-            checklist_runs.create_run(session, run, template_name=template.name,
-                                      recurrence=template.recurrence.kind,
-                                      operator=workspace.settings.operator)
-    return open_current_run(workspace, DEMO_TEMPLATE, now)

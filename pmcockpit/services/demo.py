@@ -15,25 +15,27 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from pmcockpit.config import Settings
 from pmcockpit.connectors.base import ConnectionConfig, Connector
 from pmcockpit.connectors.registry import CONNECTOR_KINDS, open_connector
 from pmcockpit.core.actions import Action, ActionKind
+from pmcockpit.core.checklist import StepState
+from pmcockpit.core.checklist import runs as rules
 from pmcockpit.core.clock import to_local, utcnow
 from pmcockpit.services.actions import ActionRunner
-from pmcockpit.services.checklist import seed_demo_history
+from pmcockpit.services.checklist import RunDetail, local_now, open_current_run
 from pmcockpit.services.health import check_all
 from pmcockpit.services.sync import sync_all
-from pmcockpit.services.templates import demo_daily_inspection
+from pmcockpit.services.templates import demo_daily_inspection, load_templates
 from pmcockpit.services.workspace import ConnectorOpener, Workspace
 from pmcockpit.sim import SimTool, build_org
 from pmcockpit.sim.dialects import KNOWN as SIM_DIALECTS
 from pmcockpit.sim.org import Organisation
 from pmcockpit.sim.smtp import SmtpGreeter
-from pmcockpit.storage import connections
+from pmcockpit.storage import checklist_runs, connections
 from pmcockpit.storage.connections import HealthFacts
 from pmcockpit.storage.db import Database
 
@@ -167,3 +169,36 @@ def _account_ids(workspace: Workspace, connection: str, logins: list[str]) -> di
         rows = session.execute(select(Account.login, Account.remote_id).where(
             Account.connection_id == connection_id, Account.login.in_(logins))).all()
     return {login: remote_id for login, remote_id in rows}
+
+
+DEMO_TEMPLATE = "daily-inspection"
+
+
+def seed_demo_history(workspace: Workspace, now: datetime | None = None, days: int = 5,
+                      missed_days_ago: int = 3) -> RunDetail:
+    """For the demo: the daily inspection's last ``days`` days done by hand (one with a
+    failed step and what was done about it), one day missed, and today's run opened."""
+    now = now or local_now()
+    template = load_templates(workspace.settings).get(DEMO_TEMPLATE)
+    manual = [step.id for step in template.steps if not step.automated]
+    with workspace.db.session() as session:
+        for back in range(days, 0, -1):
+            day = now.date() - timedelta(days=back)
+            period = template.recurrence.period_for(day)
+            if back == missed_days_ago or checklist_runs.find_run(session, template.key,
+                                                                  period.key):
+                continue
+            at = datetime.combine(day, time(9, 5))
+            run = rules.start_run(template, period, at)
+            for step in template.steps:
+                at += timedelta(minutes=3)
+                failed = back == days - 1 and manual and step.id == manual[0]
+                run = rules.mark_step(
+                    run, step.id, StepState.FAILED if failed else StepState.DONE, at,
+                    note="It did not work at first: opened a ticket with IT, fixed by 11:00."
+                    if failed else "" if not step.automated else
+                    "Checked by hand in the tool's admin pages.")
+            checklist_runs.create_run(session, run, template_name=template.name,
+                                      recurrence=template.recurrence.kind,
+                                      operator=workspace.settings.operator)
+    return open_current_run(workspace, DEMO_TEMPLATE, now)

@@ -146,11 +146,12 @@ async def sync_all(
 ) -> list[SyncReport]:
     """Sync the named connections (all when None), one after the other."""
     if names is None:
-        names = await asyncio.to_thread(_all_names, workspace)
+        names = await asyncio.to_thread(connection_names, workspace)
     return [await sync_connection(workspace, name, progress=progress, accept_drop=accept_drop)
             for name in names]
 
 
-def _all_names(workspace: Workspace) -> list[str]:
+def connection_names(workspace: Workspace) -> list[str]:
+    """Every connection's name, in the order syncs take them."""
     with workspace.db.session() as session:
         return connections.names(session)

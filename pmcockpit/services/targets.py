@@ -6,7 +6,7 @@ own id, so an action works before the first sync too.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -112,9 +112,10 @@ def resolve_action(
             connection_id = connections.get(session, connection).id
         except connections.UnknownConnection as error:
             raise TargetError(str(error)) from error
-        finders = {"user": _account, "membership": _membership, "ticket": _ticket,
-                   "group": lambda s, c, t: _named(s, Group, c, t, "group"),
-                   "project": lambda s, c, t: _named(s, Project, c, t, "project")}
+        finders: dict[str, Callable[[Session, int, str], tuple[str, str]]] = {
+            "user": _account, "membership": _membership, "ticket": _ticket,
+            "group": lambda s, c, t: _named(s, Group, c, t, "group"),
+            "project": lambda s, c, t: _named(s, Project, c, t, "project")}
         target_id, label = finders[spec.target](session, connection_id, target)
         values: dict[str, JSONValue] = {}
         for key, text in params.items():

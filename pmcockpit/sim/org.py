@@ -18,7 +18,6 @@ from pathlib import Path
 
 from pmcockpit.core.records import AccountKind, AccountStatus, ProjectStatus
 
-TOOLS = frozenset({"redmine", "jira", "gitlab"})
 TICKET_STATUSES = ("New", "In Progress", "Resolved", "Closed")
 TICKET_PRIORITIES = ("Low", "Normal", "High", "Urgent")
 ROSTER_HEADER = ("employee_id", "login", "name", "email", "department", "team", "status",

@@ -52,6 +52,25 @@ SUPPORT_TRACKER = "Support"
 
 def populate(state: ToolState, org: Organisation) -> None:
     _reference_data(state)
+    _builtin_principals(state, org)
+    people = sorted(org.people_on(state.tool), key=lambda p: p.created_at)
+    user_ids = {p.login: _add_person(state, p) for p in people}
+    group_ids = _add_groups(state, org, user_ids)
+    role_ids = _add_roles(state, org)
+    project_ids = _add_projects(state, org)
+    for membership in org.memberships:
+        principals = group_ids if membership.is_group else user_ids
+        principal_id = principals.get(membership.principal)
+        if principal_id is not None:
+            state.add_membership(project_ids[membership.project_key], principal_id,
+                                 [role_ids[r] for r in membership.roles])
+    for ticket in org.tickets:
+        if ticket.tool == state.tool:
+            _add_ticket(state, ticket, project_ids[ticket.project_key], user_ids)
+
+
+def _builtin_principals(state: ToolState, org: Organisation) -> None:
+    """The administrator account and, in Redmine, the built-in groups and anonymous user."""
     admin_since = min(p.created_at for p in org.people) - timedelta(days=30)
     state.add_user(login=ADMIN_LOGIN, firstname="Redmine", lastname="Admin",
                    mail="admin@example.org", admin=True, created_on=admin_since,
@@ -60,9 +79,9 @@ def populate(state: ToolState, org: Organisation) -> None:
         state.add_group("Anonymous users", builtin="anonymous")
         state.add_group("Non member users", builtin="non_member")
         state.skip_ids("principal", 1)  # the anonymous user, never listed
-    people = sorted(org.people_on(state.tool), key=lambda p: p.created_at)
-    user_ids = {p.login: _add_person(state, p) for p in people}
 
+
+def _add_groups(state: ToolState, org: Organisation, user_ids: dict[str, int]) -> dict[str, int]:
     group_ids = {}
     for group in org.groups:
         created = state.add_group(group.name)
@@ -70,14 +89,20 @@ def populate(state: ToolState, org: Organisation) -> None:
         for login in group.member_logins:
             if login in user_ids:
                 state.add_group_user(created.id, user_ids[login])
+    return group_ids
 
+
+def _add_roles(state: ToolState, org: Organisation) -> dict[str, int]:
     state.skip_ids("role", 2)
     role_ids = {}
     for role in org.roles:
         role_id = state.next_id("role")
         state.roles[role_id] = Role(role_id, role.name, role.permissions, role.is_admin_like)
         role_ids[role.name] = role_id
+    return role_ids
 
+
+def _add_projects(state: ToolState, org: Organisation) -> dict[str, int]:
     project_ids: dict[str, int] = {}
     for project in org.projects:
         project_id = state.next_id("project")
@@ -88,17 +113,7 @@ def populate(state: ToolState, org: Organisation) -> None:
             parent_id=project_ids.get(project.parent_key or ""), is_public=project.is_public,
             created_on=project.created_at, updated_on=project.updated_at,
         ))
-
-    for membership in org.memberships:
-        principals = group_ids if membership.is_group else user_ids
-        principal_id = principals.get(membership.principal)
-        if principal_id is not None:
-            state.add_membership(project_ids[membership.project_key], principal_id,
-                                 [role_ids[r] for r in membership.roles])
-
-    for ticket in org.tickets:
-        if ticket.tool == state.tool:
-            _add_ticket(state, ticket, project_ids[ticket.project_key], user_ids)
+    return project_ids
 
 
 def _reference_data(state: ToolState) -> None:

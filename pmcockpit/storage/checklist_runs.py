@@ -9,7 +9,7 @@ and out.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -28,7 +28,7 @@ from pmcockpit.core.checklist import (
     StepState,
 )
 from pmcockpit.core.clock import to_local, to_utc
-from pmcockpit.storage.models_checklist import ChecklistRun, ChecklistStep
+from pmcockpit.storage.models import ChecklistRun, ChecklistStep
 
 
 class UnknownRun(LookupError):
@@ -188,9 +188,3 @@ def first_period_start(session: Session, template_key: str) -> date | None:
         select(ChecklistRun.period_start).where(ChecklistRun.template_key == template_key)
         .order_by(ChecklistRun.period_start).limit(1)
     ).first()
-
-
-def template_keys(session: Session) -> Sequence[str]:
-    """Every template that has runs, including ones whose file has since gone."""
-    return session.scalars(select(ChecklistRun.template_key).distinct()
-                           .order_by(ChecklistRun.template_key)).all()

@@ -13,6 +13,8 @@ from textual.events import Click
 from textual.message import Message
 from textual.widgets import Static
 
+from pmcockpit.core.i18n import _
+
 
 class SummaryPanel(Vertical, can_focus=True):
     """One topic of the home view. Enter or a click asks to open the area behind it."""
@@ -40,8 +42,8 @@ class SummaryPanel(Vertical, can_focus=True):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Open", show=False, id="panel.open",
-                tooltip="Open the screen behind this panel"),
+        Binding("enter", "open", _("Open"), show=False, id="panel.open",
+                tooltip=_("Open the screen behind this panel")),
     ]
 
     class Opened(Message):
@@ -63,7 +65,7 @@ class SummaryPanel(Vertical, can_focus=True):
         self.target = target
 
     def compose(self) -> ComposeResult:
-        yield Static(Content.styled("Loading…", "$text-muted"), classes="lead")
+        yield Static(Content.styled(_("Loading…"), "$text-muted"), classes="lead")
         yield Static(classes="rows")
 
     def show(self, lead: Content, rows: Iterable[Content] = ()) -> None:

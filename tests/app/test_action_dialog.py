@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.widgets import Button, Input, Static
 
 from pmcockpit.config import Settings
-from pmcockpit.connectors.jira import NO_DEACTIVATION
+from pmcockpit.connectors.jira_write import NO_DEACTIVATION
 from pmcockpit.core.actions import Action, ActionKind
 from pmcockpit.screens.action_dialog import ActionDialog
 from pmcockpit.services.actions import ActionResult, Outcome

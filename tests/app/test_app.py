@@ -185,6 +185,26 @@ async def test_home_shows_what_needs_the_administrator(filled_db: Database,
         assert "failed: 401 Unauthorized" in tools
 
 
+async def test_the_screens_read_with_the_limits_of_the_settings(
+    filled_db: Database, make_app: AppFactory
+) -> None:
+    """A one-day inactivity limit and generous service levels change what the screens show."""
+    relaxed = {"Urgent": 1000, "High": 1000, "Normal": 1000, "Low": 1000}
+    app = make_app(filled_db,
+                   app_settings=Settings(operator="t", inactive_days=1, sla_hours=relaxed))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "5 of 7 accounts" in panel_text(app, "panel-review")
+        assert "all answered or in time" in panel_text(app, "panel-queue")
+        await pilot.press("3")
+        await settle(pilot)
+        assert app.screen.query_one(DataTable).row_count == 5
+        await pilot.press("4")
+        await settle(pilot)
+        assert not any("late" in str(cell) for cell in app.screen.query_one(DataTable)
+                       .get_column_at(0))
+
+
 async def test_panels_open_their_area_by_enter_and_by_click(filled_db: Database,
                                                             make_app: AppFactory) -> None:
     app = make_app(filled_db)
@@ -216,7 +236,7 @@ async def test_the_tools_panel_opens_the_connections_screen(db: Database,
 async def test_a_failed_read_becomes_a_notification(
     db: Database, make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(*_args: object) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("database is locked")
 
     monkeypatch.setattr("pmcockpit.screens.home.home_summary", broken)

@@ -20,6 +20,7 @@ from pmcockpit.config import Settings
 from pmcockpit.core.checklist import CheckResult, CheckStatus, StepState
 from pmcockpit.core.checklist import runs as rules
 from pmcockpit.services import checklist as service
+from pmcockpit.services.demo import seed_demo_history
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage import checklist_runs
 from pmcockpit.storage.db import Database
@@ -47,7 +48,7 @@ def workspace(tmp_path: Path, db: Database) -> Workspace:
     settings = Settings(operator="tester", templates_dir=str(tmp_path / "checklists"))
     workspace = Workspace(settings, db, no_connector)
     now = FIXED_NOW  # local time is UTC here
-    today = service.seed_demo_history(workspace, now)
+    today = seed_demo_history(workspace, now)
     with db.session() as session:
         for step_id, result in CHECKED.items():
             stored = checklist_runs.load_run(session, today.id, for_update=True)

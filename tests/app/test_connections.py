@@ -260,7 +260,7 @@ async def test_add_with_a_refused_token_saves_nothing(
 async def test_add_without_a_keyring_gives_its_advice_and_saves_nothing(
     db: Database, settings: Settings
 ) -> None:
-    keyring.set_keyring(fail.Keyring())  # type: ignore[no-untyped-call]
+    keyring.set_keyring(fail.Keyring())
     with serve(SimTool("redmine", seed=7, scale=20, token=TOKEN)) as running:
         app = cockpit(Workspace(settings, db, keyring_opener(db)))
         async with app.run_test(size=SIZE) as pilot:

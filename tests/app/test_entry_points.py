@@ -7,12 +7,12 @@ from typing import Any
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 
 from pmcockpit import app as app_module
 from pmcockpit.app import CockpitApp, run_cockpit, run_demo
 from pmcockpit.config import Settings
-from pmcockpit.storage.db import Database
+from pmcockpit.storage.db import Database, open_database
+from tests.keyring_backend import MemoryKeyring
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def test_a_database_it_cannot_use_ends_with_a_message_and_exit_1(
     assert started == []
 
 
-class ForbiddenKeyring(KeyringBackend):
+class ForbiddenKeyring(MemoryKeyring):
     """Any use of the keyring fails the test: the demo must not touch it."""
 
     priority = 1
@@ -73,7 +73,7 @@ def test_demo_runs_on_a_throwaway_database_never_the_users(
     keyring.set_keyring(ForbiddenKeyring())
     user_db = tmp_path / "mine.db"
     folders: list[str] = []
-    real_database = app_module.open_database
+    real_database = open_database
 
     def recording_open_database(url: str | None = None, **kwargs: Any) -> Database:
         folders.append(str(url))

@@ -1,38 +1,41 @@
-"""The home view's queries: right answers, the same as the pure rules, fast at scale."""
+"""The read queries of home, review and queue: right, the same as the pure rules, fast."""
 
 from __future__ import annotations
 
 import random
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
 
 from pmcockpit.config import Settings
 from pmcockpit.core.risk import Rule, assess_account
 from pmcockpit.core.sla import SlaState
 from pmcockpit.storage.db import Database
 from pmcockpit.storage.models import Account, Connection
-from pmcockpit.storage.summary import (
-    accounts_to_review,
-    count_accounts,
-    home_summary,
-    open_tickets,
-)
+from pmcockpit.storage.queries.home import HomeSummary, home_summary
+from pmcockpit.storage.queries.permissions import accounts_to_review, count_accounts
+from pmcockpit.storage.queries.queue import open_tickets
 from tests.app.data import FIXED_NOW, days_ago
+
+
+def _home(session: Session, now: datetime, settings: Settings) -> HomeSummary:
+    return home_summary(session, now, inactive_days=settings.inactive_days,
+                        sla_hours=settings.sla_hours)
 
 
 def test_empty_database_gives_an_empty_summary(db: Database, settings: Settings) -> None:
     with db.session() as session:
-        summary = home_summary(session, FIXED_NOW, settings)
+        summary = _home(session, FIXED_NOW, settings)
     assert summary.tools == ()
     assert (summary.accounts_total, summary.accounts_to_review, summary.open_tickets) == (0, 0, 0)
-    assert summary.checklist_runs is None and summary.rollout_milestones is None
+    assert summary.checklist_runs is None
 
 
 def test_summary_of_a_small_organisation(filled_db: Database, settings: Settings) -> None:
     with filled_db.session() as session:
-        summary = home_summary(session, FIXED_NOW, settings)
+        summary = _home(session, FIXED_NOW, settings)
     assert [(t.name, t.accounts, t.last_sync_error is not None) for t in summary.tools] == [
         ("gitlab", 1, True), ("redmine-prod", 6, False),
     ]
@@ -52,7 +55,7 @@ def test_summary_of_a_small_organisation(filled_db: Database, settings: Settings
 
 def test_open_tickets_come_most_urgent_first(filled_db: Database, settings: Settings) -> None:
     with filled_db.session() as session:
-        page = open_tickets(session, FIXED_NOW, settings, limit=10)
+        page = open_tickets(session, FIXED_NOW, sla_hours=settings.sla_hours, limit=10)
     assert page.total == 4
     assert [(row.key, row.sla.state) for row in page.rows] == [
         ("#101", SlaState.BREACHED), ("#102", SlaState.AT_RISK), ("#103", SlaState.ON_TRACK),
@@ -105,8 +108,9 @@ def test_sql_counts_agree_with_the_pure_rules(db: Database, settings: Settings) 
             )
             expected.update(finding.rule for finding in findings)
             flagged += bool(findings)
-        summary = home_summary(session, FIXED_NOW, settings)
-        page = accounts_to_review(session, FIXED_NOW, settings, limit=50)
+        summary = _home(session, FIXED_NOW, settings)
+        page = accounts_to_review(session, FIXED_NOW, inactive_days=settings.inactive_days,
+                                  limit=50)
     assert dict(summary.review_counts) == dict(expected)
     assert summary.accounts_to_review == flagged == page.total
     severities = [review.severity for review in page.rows]
@@ -120,7 +124,7 @@ def test_home_summary_counts_fifty_thousand_accounts_in_sql(
     _random_accounts(db, 50_000, seed=3)
     with db.session() as session:
         assert count_accounts(session) == 50_000
-        summary = home_summary(session, FIXED_NOW, settings)
+        summary = _home(session, FIXED_NOW, settings)
     assert summary.accounts_total == 50_000
     assert 0 < summary.accounts_to_review < 50_000
 
@@ -128,6 +132,6 @@ def test_home_summary_counts_fifty_thousand_accounts_in_sql(
 def test_inactivity_limit_comes_from_the_settings(filled_db: Database) -> None:
     strict = Settings(operator="tester", inactive_days=1)
     with filled_db.session() as session:
-        summary = home_summary(session, FIXED_NOW + timedelta(days=3), strict)
+        summary = _home(session, FIXED_NOW + timedelta(days=3), strict)
     counts = dict(summary.review_counts)
     assert counts[Rule.INACTIVE] == 2  # carol and frank last logged in days ago

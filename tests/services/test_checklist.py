@@ -11,6 +11,7 @@ import pytest
 from pmcockpit.core.checklist import CheckStatus, DueState, StepState, Timeliness
 from pmcockpit.core.clock import to_utc
 from pmcockpit.services import checklist as service
+from pmcockpit.services.demo import seed_demo_history
 from tests.services.checklist_sim import OPERATOR, SimSetup, local_template, sim_setup
 
 MONDAY_9AM = datetime(2026, 11, 2, 9, 0)
@@ -168,9 +169,9 @@ def test_history_before_any_run(setup: SimSetup) -> None:
 def test_demo_history_has_a_missed_day_a_failure_and_todays_run(setup: SimSetup) -> None:
     ws = setup.workspace
     now = datetime(2026, 11, 20, 8, 30)
-    today = service.seed_demo_history(ws, now)
+    today = seed_demo_history(ws, now)
     assert today.run.period.key == "2026-11-20" and not today.run.complete
-    assert service.seed_demo_history(ws, now).id == today.id  # seeding twice adds nothing
+    assert seed_demo_history(ws, now).id == today.id  # seeding twice adds nothing
     past = service.history(ws, "daily-inspection", now=now)
     assert [e.outcome.timeliness for e in past.entries] == [
         Timeliness.OPEN, Timeliness.ON_TIME, Timeliness.ON_TIME, Timeliness.MISSED,

@@ -3,13 +3,29 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from pmcockpit.sim.http import SimRequest, SimResponse, empty_response, json_response
+from pmcockpit.sim.models import User
+from pmcockpit.sim.state import ToolState
 
 T = TypeVar("T")
+
+
+@dataclass
+class BodyCall:
+    """One authenticated request being handled, with its JSON body (Redmine, Jira)."""
+
+    state: ToolState
+    request: SimRequest
+    user: User
+    body: dict[str, Any]
+
+    def arg(self, name: str) -> str | None:
+        return self.request.arg(name)
 
 
 class Abort(Exception):
@@ -18,6 +34,18 @@ class Abort(Exception):
     def __init__(self, response: SimResponse) -> None:
         super().__init__(response.status)
         self.response = response
+
+
+def answer(state: ToolState, respond: Callable[[], SimResponse], *, changes: bool) -> SimResponse:
+    """What a route answers: an :class:`Abort` becomes its response, and a request that
+    ``changes`` the state marks it changed even when it failed half-way."""
+    try:
+        return respond()
+    except Abort as stop:
+        return stop.response
+    finally:
+        if changes:
+            state.changed()
 
 
 def abort(status: int) -> Abort:

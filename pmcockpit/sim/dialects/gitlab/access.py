@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pmcockpit.sim.dialects.common import to_int
 from pmcockpit.sim.dialects.gitlab.core import (
     Call,
     find_user,
@@ -18,7 +19,6 @@ from pmcockpit.sim.dialects.gitlab.core import (
     iso,
     message,
     not_found,
-    to_int,
     user_basic,
 )
 from pmcockpit.sim.dialects.gitlab.facts import ACCESS_LEVELS, GitLabFacts

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlencode
 
-from pmcockpit.sim.dialects.common import Abort, abort_json, to_int
+from pmcockpit.sim.dialects.common import Abort, abort_json, answer, to_int
 from pmcockpit.sim.dialects.gitlab.facts import GitLabFacts, gitlab_facts
 from pmcockpit.sim.http import Router, SimRequest, SimResponse, html_response, json_response
 from pmcockpit.sim.models import User
@@ -225,11 +225,7 @@ def handle(state: ToolState, request: SimRequest) -> SimResponse:
         if user_state != "active":
             return forbidden(REFUSED_LOGIN.get(user_state, "Your account is blocked.")).response
         facts.activity[user.id] = state.clock().date()  # any API call counts as activity
-        try:
-            call = Call(state, facts, request, user, _params(request))
-            return handler(call, path_params)
-        except Abort as stop:
-            return stop.response
-        finally:
-            if request.method != "GET":
-                state.changed()
+        return answer(
+            state, lambda: handler(Call(state, facts, request, user, _params(request)),
+                                   path_params),
+            changes=request.method != "GET")

@@ -87,9 +87,17 @@ def list_members(call: Call, params: dict[str, str]) -> SimResponse:
 @router.route("GET", "/groups/{id:int}/members/all/{user_id:int}")
 def show_member(call: Call, params: dict[str, str]) -> SimResponse:
     group = find_group(call, params["id"])
+    return _member_answer(call, group, _member_id(group, params))
+
+
+def _member_id(group: Group, params: dict[str, str], missing: str = "Not found") -> int:
     user_id = int(params["user_id"])
     if user_id not in group.user_ids:
-        raise not_found()
+        raise not_found(missing)
+    return user_id
+
+
+def _member_answer(call: Call, group: Group, user_id: int) -> SimResponse:
     return json_response(200, member_json(call, call.state.users[user_id],
                                           call.facts.group_level(group.id, user_id),
                                           _created(call)))
@@ -112,23 +120,17 @@ def add_member(call: Call, params: dict[str, str]) -> SimResponse:
 def update_member(call: Call, params: dict[str, str]) -> SimResponse:
     group = find_group(call, params["id"])
     _may_manage(call, group)
-    user_id = int(params["user_id"])
-    if user_id not in group.user_ids:
-        raise not_found()
+    user_id = _member_id(group, params)
     call.require("access_level")
     call.facts.group_levels[(group.id, user_id)] = access_level(call)
-    return json_response(200, member_json(call, call.state.users[user_id],
-                                          call.facts.group_level(group.id, user_id),
-                                          _created(call)))
+    return _member_answer(call, group, user_id)
 
 
 @router.route("DELETE", "/groups/{id:int}/members/{user_id:int}")
 def remove_member(call: Call, params: dict[str, str]) -> SimResponse:
     group = find_group(call, params["id"])
     _may_manage(call, group)
-    user_id = int(params["user_id"])
-    if user_id not in group.user_ids:
-        raise not_found("Member Not Found")
+    user_id = _member_id(group, params, "Member Not Found")
     call.state.remove_group_user(group.id, user_id)
     call.facts.group_levels.pop((group.id, user_id), None)
     return empty_response(204)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from pmcockpit.sim.dialects.common import to_int
 from pmcockpit.sim.dialects.gitlab.access import (
     find_project,
     is_archived,
@@ -25,7 +26,6 @@ from pmcockpit.sim.dialects.gitlab.core import (
     not_found,
     paged,
     router,
-    to_int,
     user_basic,
 )
 from pmcockpit.sim.dialects.gitlab.facts import project_path

@@ -16,12 +16,11 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from pmcockpit.core.records import AccountKind
-from pmcockpit.sim.dialects.common import Abort, abort_json, json_body, to_int
+from pmcockpit.sim.dialects.common import Abort, BodyCall, abort_json, answer, json_body, to_int
 from pmcockpit.sim.http import Router, SimRequest, SimResponse, json_response
 from pmcockpit.sim.models import PROJECT_ARCHIVED, USER_ACTIVE, Group, Issue, Project, Role, User
 from pmcockpit.sim.state import ADMIN_LOGIN, ToolState
@@ -41,17 +40,8 @@ UNAUTHORIZED = "Client must be authenticated to access this resource."
 KEY_LENGTH = 10
 
 
-@dataclass
-class JiraCall:
-    """One authenticated request being handled."""
-
-    state: ToolState
-    request: SimRequest
-    user: User
-    body: dict[str, Any]
-
-    def arg(self, name: str) -> str | None:
-        return self.request.arg(name)
+class JiraCall(BodyCall):
+    """One authenticated Jira request being handled."""
 
     def args(self, name: str) -> list[str]:
         """Every value of a repeatable parameter, comma-separated ones split."""
@@ -282,11 +272,6 @@ def handle_rest(state: ToolState, request: SimRequest) -> SimResponse:
         if user is None:
             return json_response(401, {"errorMessages": [UNAUTHORIZED], "errors": {}},
                                  {"WWW-Authenticate": 'Basic realm="protected-area"'})
-        try:
-            call = JiraCall(state, request, user, json_body(request))
-            return handler(call, params)
-        except Abort as stop:
-            return stop.response
-        finally:
-            if request.method != "GET" and request.path not in READ_ONLY_POSTS:
-                state.changed()
+        return answer(
+            state, lambda: handler(JiraCall(state, request, user, json_body(request)), params),
+            changes=request.method != "GET" and request.path not in READ_ONLY_POSTS)

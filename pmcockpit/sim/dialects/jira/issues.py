@@ -16,6 +16,7 @@ import binascii
 import re
 from typing import Any
 
+from pmcockpit.sim.dialects.common import to_int
 from pmcockpit.sim.dialects.jira.adf import is_document, to_adf, to_text
 from pmcockpit.sim.dialects.jira.core import (
     ID_OFFSET,
@@ -31,7 +32,6 @@ from pmcockpit.sim.dialects.jira.core import (
     project_keys,
     project_ref_id,
     router,
-    to_int,
     user_json,
 )
 from pmcockpit.sim.http import SimResponse, empty_response, json_response

@@ -13,10 +13,17 @@ from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass
 from typing import Any
 
-from pmcockpit.sim.dialects.common import Abort, abort, abort_json, json_body, to_int
+from pmcockpit.sim.dialects.common import (
+    Abort,
+    BodyCall,
+    abort,
+    abort_json,
+    answer,
+    json_body,
+    to_int,
+)
 from pmcockpit.sim.http import (
     Router,
     SimRequest,
@@ -44,17 +51,8 @@ READ_PERMISSIONS = frozenset({"view_project", "view_issues", "view_members"})
 ANONYMOUS = {"id": 4, "name": "Anonymous"}
 
 
-@dataclass
-class Call:
-    """One authenticated request being handled."""
-
-    state: ToolState
-    request: SimRequest
-    user: User
-    body: dict[str, Any]
-
-    def arg(self, name: str) -> str | None:
-        return self.request.arg(name)
+class Call(BodyCall):
+    """One authenticated Redmine request being handled."""
 
     def section(self, name: str) -> dict[str, Any]:
         """A top-level object of the JSON body, such as ``{"user": {...}}``; {} if absent."""
@@ -180,14 +178,9 @@ def handle(state: ToolState, request: SimRequest) -> SimResponse:
             return who
         if _crashes_on_a_form_body(request):
             return json_response(500, {"status": 500, "error": "Internal Server Error"})
-        try:
-            call = Call(state, request, who, json_body(request))
-            return handler(call, params)
-        except Abort as stop:
-            return stop.response
-        finally:
-            if request.method != "GET":
-                state.changed()
+        return answer(
+            state, lambda: handler(Call(state, request, who, json_body(request)), params),
+            changes=request.method != "GET")
 
 
 def _crashes_on_a_form_body(request: SimRequest) -> bool:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from pmcockpit.sim.dialects.common import abort, iso
+from pmcockpit.sim.dialects.common import abort, iso, to_int
 from pmcockpit.sim.dialects.redmine.core import (
     Call,
     errors,
@@ -20,7 +20,6 @@ from pmcockpit.sim.dialects.redmine.core import (
     principal_ref,
     ref,
     router,
-    to_int,
 )
 from pmcockpit.sim.http import SimResponse, empty_response, json_response
 from pmcockpit.sim.models import PROJECT_ARCHIVED, Issue, Journal, Project
@@ -112,26 +111,11 @@ def _status_filter(state: ToolState, value: str) -> Callable[[int], bool]:
 
 def _matching_issues(call: Call, project_ref: str | None) -> list[Issue]:
     state = call.state
-    projects = None
-    if project_ref:
-        projects = _subtree(state, find_project(call, project_ref, "view_issues"))
-    status_ok = _status_filter(state, call.arg("status_id") or "open")
-    assignee_ok = _principal_filter(call, "assigned_to_id")
-    author_ok = _principal_filter(call, "author_id")
-    tracker, priority = to_int(call.arg("tracker_id")), to_int(call.arg("priority_id"))
+    wanted = _issue_filter(call, project_ref)
     visible: dict[int, bool] = {}
     result = []
     for issue in state.issues.values():
-        if projects is not None and issue.project_id not in projects:
-            continue
-        if not status_ok(issue.status_id):
-            continue
-        if assignee_ok and not assignee_ok(issue.assigned_to_id):
-            continue
-        if author_ok and not author_ok(issue.author_id):
-            continue
-        if (tracker and issue.tracker_id != tracker) or (
-                priority and issue.priority_id != priority):
+        if not wanted(issue):
             continue
         if issue.project_id not in visible:
             project = state.projects[issue.project_id]
@@ -144,6 +128,30 @@ def _matching_issues(call: Call, project_ref: str | None) -> list[Issue]:
         if field in SORT_KEYS:
             result.sort(key=partial(SORT_KEYS[field], state), reverse=direction == "desc")
     return result
+
+
+def _issue_filter(call: Call, project_ref: str | None) -> Callable[[Issue], bool]:
+    """The query's filters (project subtree, status, people, tracker, priority) as one test."""
+    state = call.state
+    projects = None
+    if project_ref:
+        projects = _subtree(state, find_project(call, project_ref, "view_issues"))
+    status_ok = _status_filter(state, call.arg("status_id") or "open")
+    assignee_ok = _principal_filter(call, "assigned_to_id")
+    author_ok = _principal_filter(call, "author_id")
+    tracker, priority = to_int(call.arg("tracker_id")), to_int(call.arg("priority_id"))
+    tests: list[Callable[[Issue], bool]] = [lambda issue: status_ok(issue.status_id)]
+    if projects is not None:
+        tests.append(lambda issue: issue.project_id in projects)
+    if assignee_ok:
+        tests.append(lambda issue: assignee_ok(issue.assigned_to_id))
+    if author_ok:
+        tests.append(lambda issue: author_ok(issue.author_id))
+    if tracker:
+        tests.append(lambda issue: issue.tracker_id == tracker)
+    if priority:
+        tests.append(lambda issue: issue.priority_id == priority)
+    return lambda issue: all(test(issue) for test in tests)
 
 
 @router.route("GET", "/issues.json")

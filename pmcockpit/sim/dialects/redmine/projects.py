@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pmcockpit.sim.dialects.common import abort, iso
+from pmcockpit.sim.dialects.common import abort, iso, to_int
 from pmcockpit.sim.dialects.redmine.core import (
     Call,
     errors,
@@ -19,7 +19,6 @@ from pmcockpit.sim.dialects.redmine.core import (
     listing,
     ref,
     router,
-    to_int,
 )
 from pmcockpit.sim.dialects.redmine.users import roles_json
 from pmcockpit.sim.http import SimResponse, empty_response, json_response

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from pmcockpit.sim.dialects.common import abort, iso
+from pmcockpit.sim.dialects.common import abort, iso, to_int
 from pmcockpit.sim.dialects.redmine.core import (
     Call,
     errors,
@@ -19,7 +19,6 @@ from pmcockpit.sim.dialects.redmine.core import (
     listing,
     ref,
     router,
-    to_int,
 )
 from pmcockpit.sim.http import SimResponse, empty_response, json_response
 from pmcockpit.sim.models import PROJECT_ARCHIVED, USER_ACTIVE, USER_STATUSES, Group, Member, User
@@ -136,30 +135,15 @@ def show_user(call: Call, params: dict[str, str]) -> SimResponse:
 
 def _check_user(call: Call, fields: dict[str, Any], user: User | None) -> list[str]:
     """Redmine's validation messages for the user attributes given."""
-    problems = []
     creating = user is None
-    login = fields.get("login")
+    problems = []
     if creating or "login" in fields:
-        if not login:
-            problems.append("Login cannot be blank")
-        elif not LOGIN_PATTERN.match(str(login)):
-            problems.append("Login is invalid")
-        else:
-            other = call.state.user_by_login(str(login))
-            if other is not None and other is not user:
-                problems.append("Login has already been taken")
+        problems += _check_login(call, fields.get("login"), user)
     for name, label in (("firstname", "First name"), ("lastname", "Last name")):
         if (creating or name in fields) and not fields.get(name):
             problems.append(f"{label} cannot be blank")
     if creating or "mail" in fields:
-        mail = str(fields.get("mail") or "")
-        if not mail:
-            problems.append("Email cannot be blank")
-        elif not MAIL_PATTERN.match(mail):
-            problems.append("Email is invalid")
-        elif any(u.mail.lower() == mail.lower() and u is not user
-                 for u in call.state.users.values()):
-            problems.append("Email has already been taken")
+        problems += _check_mail(call, str(fields.get("mail") or ""), user)
     if "status" in fields and to_int(fields["status"]) not in USER_STATUSES:
         problems.append("Status is not included in the list")
     password = fields.get("password")
@@ -168,6 +152,27 @@ def _check_user(call: Call, fields: dict[str, Any], user: User | None) -> list[s
     elif password is not None and len(str(password)) < MIN_PASSWORD:
         problems.append(f"Password is too short (minimum is {MIN_PASSWORD} characters)")
     return problems
+
+
+def _check_login(call: Call, login: Any, user: User | None) -> list[str]:
+    if not login:
+        return ["Login cannot be blank"]
+    if not LOGIN_PATTERN.match(str(login)):
+        return ["Login is invalid"]
+    other = call.state.user_by_login(str(login))
+    if other is not None and other is not user:
+        return ["Login has already been taken"]
+    return []
+
+
+def _check_mail(call: Call, mail: str, user: User | None) -> list[str]:
+    if not mail:
+        return ["Email cannot be blank"]
+    if not MAIL_PATTERN.match(mail):
+        return ["Email is invalid"]
+    if any(u.mail.lower() == mail.lower() and u is not user for u in call.state.users.values()):
+        return ["Email has already been taken"]
+    return []
 
 
 @router.route("POST", "/users.json")

@@ -17,7 +17,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pmcockpit.core.clock import utcnow
-from pmcockpit.storage.models import Base
+from pmcockpit.storage.models.base import Base
 
 
 class ChecklistRun(Base):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pmcockpit.config import Settings
 from pmcockpit.services.demo import open_demo
 from pmcockpit.storage.db import Database
-from pmcockpit.storage.identities import identities, in_several_tools
+from pmcockpit.storage.queries.permissions import identities, in_several_tools
 
 
 def test_the_demo_people_are_joined_across_the_three_tools(database: Database) -> None:

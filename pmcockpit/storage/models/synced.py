@@ -1,36 +1,20 @@
-"""The database model every screen shares.
+"""What sync mirrors from each connected tool, and the connections themselves.
 
 Rows mirror what sync pulls from each connected tool (accounts, groups, roles,
-projects, memberships, tickets) plus pmcockpit's own records (connections and the
-append-only audit log). Each screen's own tables arrive with that screen as new
-alembic migrations. Never a token here: secrets live in the keyring.
+projects, memberships, tickets) plus the connections and their health checks.
+Never a token here: secrets live in the keyring.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, MetaData, String, Text, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pmcockpit.core.clock import utcnow
-
-# Named constraints so alembic batch migrations on SQLite can find them again.
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    """All datetimes are naive UTC: SQLite keeps no zone, so we keep one convention."""
-
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON}
+from pmcockpit.storage.models.base import Base
 
 
 class Connection(Base):
@@ -180,35 +164,6 @@ class TicketComment(_Synced, Base):
     created_at: Mapped[datetime]
 
 
-class AuditEntry(Base):
-    """One action taken (or refused, or previewed). Append-only, hash-chained.
-
-    ``entry_hash`` covers every other column and the previous entry's hash, so an
-    edited or deleted row breaks the chain (``pmcockpit audit verify``).
-    """
-
-    __tablename__ = "audit_entry"
-    # AUTOINCREMENT keeps ids from being reused, so deleting the newest entries shows too.
-    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012 (SQLAlchemy reads it)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow)
-    operator: Mapped[str] = mapped_column(String(128))
-    connection_name: Mapped[str] = mapped_column(String(64))
-    action: Mapped[str] = mapped_column(String(64))
-    target: Mapped[str] = mapped_column(String(255))
-    """The target's label and remote id, as a person reads it."""
-    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    """The action's JSON form, plus the state captured before it ran (for undo)."""
-    reason: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(16))
-    """succeeded, failed, refused, dry-run or undone."""
-    error: Mapped[str | None] = mapped_column(Text)
-    undo_of: Mapped[int | None] = mapped_column(ForeignKey("audit_entry.id"))
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
-
-
 class HealthCheck(Base):
     """One measurement of a connection's health; the history gives availability."""
 
@@ -225,6 +180,3 @@ class HealthCheck(Base):
     version: Mapped[str | None] = mapped_column(String(64))
     tls_expires_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(Text)
-
-
-from pmcockpit.storage import models_checklist  # noqa: F401,E402 (registers its tables on Base)

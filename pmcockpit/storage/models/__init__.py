@@ -1,0 +1,42 @@
+"""The database model: one module per family of tables, every one imported here.
+
+Importing this package registers every table on :class:`Base`, which alembic's
+autogenerate and ``Base.metadata`` rely on. All datetimes are naive UTC. Each
+screen's own tables arrive with that screen as a new module here and a migration.
+"""
+
+from pmcockpit.storage.models.audit import AuditEntry
+from pmcockpit.storage.models.base import NAMING_CONVENTION, Base
+from pmcockpit.storage.models.checklist import ChecklistRun, ChecklistStep
+from pmcockpit.storage.models.synced import (
+    Account,
+    Connection,
+    Group,
+    GroupMember,
+    HealthCheck,
+    Membership,
+    MembershipRole,
+    Project,
+    Role,
+    Ticket,
+    TicketComment,
+)
+
+__all__ = [
+    "NAMING_CONVENTION",
+    "Account",
+    "AuditEntry",
+    "Base",
+    "ChecklistRun",
+    "ChecklistStep",
+    "Connection",
+    "Group",
+    "GroupMember",
+    "HealthCheck",
+    "Membership",
+    "MembershipRole",
+    "Project",
+    "Role",
+    "Ticket",
+    "TicketComment",
+]
