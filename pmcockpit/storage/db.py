@@ -27,6 +27,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 BUSY_TIMEOUT_MS = 10_000
+MIGRATION_WAIT_MS = 300_000
+"""How long opening waits for another process's schema upgrade: a second pmcockpit
+started meanwhile waits for it to finish (on a busy machine that can take a while)
+instead of failing with "database is locked"."""
 
 
 class DatabaseError(Exception):
@@ -120,7 +124,11 @@ def schema_revision(engine: Engine) -> str | None:
 def _enable_wal(engine: Engine) -> None:
     if engine.dialect.name == "sqlite":
         with engine.connect() as connection:
-            connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={MIGRATION_WAIT_MS}")
+            try:
+                connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+            finally:
+                connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
@@ -135,6 +143,7 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
             # dropping a parent would cascade to its children. Off during the
             # migration, then checked. BEGIN IMMEDIATE makes a second process wait.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={MIGRATION_WAIT_MS}")
             connection.commit()
         try:
             with connection.begin():
@@ -151,6 +160,7 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
             if sqlite:
                 connection.rollback()
                 connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
                 connection.commit()
     assert after is not None
     return before, after

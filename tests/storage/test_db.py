@@ -286,6 +286,43 @@ def test_two_processes_opening_a_fresh_file_at_once_both_succeed(db_url: str) ->
         engine.dispose()
 
 
+def test_opening_waits_for_another_process_holding_the_write_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second pmcockpit started while the first upgrades the schema waits for it,
+    however long the upgrade takes, rather than failing with "database is locked"."""
+    import threading
+
+    from pmcockpit.storage import db as storage_db
+
+    path = tmp_path / "shared.db"
+    holder = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    # Another process in the middle of its upgrade: WAL on, the write lock taken.
+    holder.execute("PRAGMA journal_mode=WAL")
+    holder.execute("BEGIN IMMEDIATE")
+    # Ordinary statements give up after this long; the lock is held far longer.
+    monkeypatch.setattr(storage_db, "BUSY_TIMEOUT_MS", 50)
+    opened = threading.Event()
+
+    def open_it() -> None:
+        open_database(f"sqlite:///{path}").dispose()
+        opened.set()
+
+    opener = threading.Thread(target=open_it)
+    opener.start()
+    # Released only after the opener has certainly outlived its ordinary busy timeout.
+    assert not opened.wait(timeout=1.0)
+    holder.rollback()
+    holder.close()
+    opener.join(timeout=PROCESS_TIMEOUT_S)
+    assert opened.is_set()
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        assert schema_revision(engine) == head_revision()
+    finally:
+        engine.dispose()
+
+
 # --- where the database is, and files pmcockpit must refuse --------------------------------
 
 
