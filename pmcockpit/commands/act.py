@@ -8,10 +8,10 @@ import sys
 
 import click
 
+from pmcockpit.commands.audit import reconcile_now, say_reconciled
 from pmcockpit.commands.context import EXIT_FAILED, EXIT_USAGE, CliContext, pass_cli
-from pmcockpit.connectors.errors import ConnectorError
 from pmcockpit.core.actions import SPECS, Action, ActionKind
-from pmcockpit.services.actions import ActionResult, ActionRunner, UndoError
+from pmcockpit.services.actions import ActionResult, ActionRunner, ConnectorError, UndoError
 from pmcockpit.services.opener import real_workspace
 from pmcockpit.services.targets import TargetError, resolve_action
 from pmcockpit.services.workspace import Workspace
@@ -110,6 +110,8 @@ def act(cli: CliContext, connection: str | None, action: str | None, targets: tu
     problems = sorted({p for a in actions for p in a.validate()})
     if problems:
         raise click.UsageError("; ".join(problems))
+    if not dry_run:
+        say_reconciled(reconcile_now(workspace))
     code = asyncio.run(_run(workspace, actions, dry_run=dry_run, yes=yes, as_json=as_json))
     sys.exit(code)
 
@@ -158,6 +160,7 @@ async def _run(workspace: Workspace, actions: list[Action], *, dry_run: bool, ye
 def undo(cli: CliContext, action_id: int, reason: str, yes: bool, as_json: bool) -> None:
     """Reverse the action ACTION_ID (from `pmcockpit audit list`) where the tool allows."""
     workspace = real_workspace(cli.settings, cli.open_db())
+    say_reconciled(reconcile_now(workspace))
 
     async def run() -> int:
         async with ActionRunner(workspace) as runner:

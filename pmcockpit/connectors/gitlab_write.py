@@ -1,8 +1,8 @@
-"""Changing GitLab: plan, capture and execute each supported action.
+"""Changing GitLab: prepare, then execute, each supported action.
 
-As for Redmine, each action is first *prepared* from the state read just now:
-refusals are decided there and the exact calls worked out, so ``plan``,
-``capture`` and ``execute`` agree.
+As for Redmine, each action is first *prepared* from one read of the target:
+refusals are decided there and the exact calls worked out, and ``execute`` makes
+exactly those calls.
 
 GitLab facts this relies on: blocking and deactivating are different states (a
 deactivated user becomes active again by signing in; a blocked one stays out until
@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pmcockpit.connectors.base import PlannedCall
-from pmcockpit.connectors.errors import NotSupported, PermissionDenied, Rejected
+from pmcockpit.connectors.base import PlannedCall, Prepared
+from pmcockpit.connectors.errors import PermissionDenied, Rejected
 from pmcockpit.connectors.gitlab_parse import (
     ACCESS_LEVELS,
     Json,
@@ -28,7 +28,7 @@ from pmcockpit.connectors.gitlab_parse import (
     ticket_id,
 )
 from pmcockpit.connectors.gitlab_read import GitLabReader
-from pmcockpit.connectors.layered import Prepared, PreparingWriter, as_id
+from pmcockpit.connectors.layered import DispatchingWriter, as_id
 from pmcockpit.core.actions import Action, ActionKind
 
 DEFAULT_GROUP_ACCESS = 30
@@ -93,15 +93,29 @@ def _int(value: object, what: str) -> int:
     return as_id(value, what, "GitLab")
 
 
-class GitLabWriter(PreparingWriter):
+class GitLabWriter(DispatchingWriter):
+    tool = "GitLab"
+
     def __init__(self, reader: GitLabReader, *,
                  group_access: int = DEFAULT_GROUP_ACCESS) -> None:
         self.read = reader
         self.client = reader.client
         self.group_access = group_access
+        self.refusals = {}
+        self.handlers = {
+            **{kind: self._user_state for kind in USER_VERBS},
+            ActionKind.REMOVE_MEMBERSHIP: self._remove_membership,
+            ActionKind.ADD_MEMBERSHIP: self._add_membership,
+            ActionKind.SET_MEMBERSHIP_ROLES: self._set_level,
+            ActionKind.ADD_GROUP_MEMBER: self._group_member,
+            ActionKind.REMOVE_GROUP_MEMBER: self._group_member,
+            ActionKind.CREATE_TICKET: self._create_ticket,
+            ActionKind.ADD_COMMENT: self._comment,
+            ActionKind.SET_TICKET_STATUS: self._set_status,
+            ActionKind.ASSIGN_TICKET: self._assign,
+        }
 
-    async def execute(self, action: Action) -> dict[str, Any]:
-        prepared = await self.prepare(action)
+    async def execute(self, action: Action, prepared: Prepared) -> dict[str, Any]:
         facts = dict(prepared.facts)
         for call in prepared.calls:
             try:
@@ -120,28 +134,10 @@ class GitLabWriter(PreparingWriter):
             await self._check_assigned(prepared.expect)
         return facts
 
-    async def prepare(self, action: Action) -> Prepared:
-        kind = action.kind
-        if kind in USER_VERBS:
-            return await self._user_state(action, USER_VERBS[kind])
-        handlers = {
-            ActionKind.REMOVE_MEMBERSHIP: self._remove_membership,
-            ActionKind.ADD_MEMBERSHIP: self._add_membership,
-            ActionKind.SET_MEMBERSHIP_ROLES: self._set_level,
-            ActionKind.ADD_GROUP_MEMBER: self._group_member,
-            ActionKind.REMOVE_GROUP_MEMBER: self._group_member,
-            ActionKind.CREATE_TICKET: self._create_ticket,
-            ActionKind.ADD_COMMENT: self._comment,
-            ActionKind.SET_TICKET_STATUS: self._set_status,
-            ActionKind.ASSIGN_TICKET: self._assign,
-        }
-        if kind not in handlers:
-            raise NotSupported(f"{self.client.name}: GitLab cannot {kind.value}")
-        return await handlers[kind](action)
-
     # -- users ---------------------------------------------------------------------------
 
-    async def _user_state(self, action: Action, verb: str) -> Prepared:
+    async def _user_state(self, action: Action) -> Prepared:
+        verb = USER_VERBS[action.kind]
         user_id = str(_int(action.target_id, "the user"))
         user = await self.read.user(user_id)
         login, state = str(user.get("username", user_id)), str(user.get("state", "active"))

@@ -1,8 +1,8 @@
-"""Changing Jira: plan, capture and execute each supported action.
+"""Changing Jira: prepare, then execute, each supported action.
 
-As for Redmine, each action is first *prepared* from the state read just now:
-refusals are decided and the exact calls worked out, so ``plan``, ``capture`` and
-``execute`` agree. Calls whose path starts with ``/admin/`` go to the organisation
+As for Redmine, each action is first *prepared* from one read of the target:
+refusals are decided and the exact calls worked out, and ``execute`` makes exactly
+those calls. Calls whose path starts with ``/admin/`` go to the organisation
 admin API (suspend and restore access), everything else to the Jira site.
 
 Jira facts this relies on: a membership is a set of project role actors, removed
@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from pmcockpit.connectors.base import PlannedCall
+from pmcockpit.connectors.base import PlannedCall, Prepared
 from pmcockpit.connectors.errors import NotSupported, Rejected
 from pmcockpit.connectors.http import ToolClient
 from pmcockpit.connectors.jira_adf import text_to_adf
@@ -32,7 +32,7 @@ from pmcockpit.connectors.jira_parse import (
     split_membership_id,
 )
 from pmcockpit.connectors.jira_read import API, JiraReader
-from pmcockpit.connectors.layered import Prepared, PreparingWriter
+from pmcockpit.connectors.layered import DispatchingWriter
 from pmcockpit.core.actions import Action, ActionKind
 
 NO_DEACTIVATION = "Jira has no deactivation of its own; lock the user (suspend access) instead"
@@ -67,16 +67,32 @@ def _query(kind: str, principal: str) -> str:
     return urlencode({"user" if kind == "user" else "groupId": principal})
 
 
-class JiraWriter(PreparingWriter):
+class JiraWriter(DispatchingWriter):
+    tool = "Jira"
+
     def __init__(self, reader: JiraReader, admin_client: ToolClient | None = None,
                  *, issue_type: str = DEFAULT_ISSUE_TYPE) -> None:
         self.read = reader
         self.client = reader.client
         self.admin_client = admin_client
         self.issue_type = issue_type
+        self.refusals = {ActionKind.DEACTIVATE_USER: NO_DEACTIVATION,
+                         ActionKind.ACTIVATE_USER: NO_DEACTIVATION}
+        self.handlers = {
+            ActionKind.LOCK_USER: self._suspend,
+            ActionKind.UNLOCK_USER: self._suspend,
+            ActionKind.REMOVE_MEMBERSHIP: self._remove_membership,
+            ActionKind.ADD_MEMBERSHIP: self._add_membership,
+            ActionKind.SET_MEMBERSHIP_ROLES: self._set_membership_roles,
+            ActionKind.ADD_GROUP_MEMBER: self._change_group,
+            ActionKind.REMOVE_GROUP_MEMBER: self._change_group,
+            ActionKind.CREATE_TICKET: self._create_ticket,
+            ActionKind.ADD_COMMENT: self._comment,
+            ActionKind.SET_TICKET_STATUS: self._transition,
+            ActionKind.ASSIGN_TICKET: self._assign,
+        }
 
-    async def execute(self, action: Action) -> dict[str, Any]:
-        prepared = await self.prepare(action)
+    async def execute(self, action: Action, prepared: Prepared) -> dict[str, Any]:
         facts = dict(prepared.facts)
         for call in prepared.calls:
             client = self.client
@@ -87,36 +103,10 @@ class JiraWriter(PreparingWriter):
                 facts.update(self._created(action, client.json(response)))
         return facts
 
-    async def prepare(self, action: Action) -> Prepared:
-        kind = action.kind
-        if kind in (ActionKind.DEACTIVATE_USER, ActionKind.ACTIVATE_USER):
-            raise NotSupported(f"{self.client.name}: {NO_DEACTIVATION}")
-        if kind in (ActionKind.LOCK_USER, ActionKind.UNLOCK_USER):
-            return await self._suspend(action, suspend=kind is ActionKind.LOCK_USER)
-        if kind is ActionKind.REMOVE_MEMBERSHIP:
-            return await self._remove_membership(action)
-        if kind is ActionKind.ADD_MEMBERSHIP:
-            return await self._add_membership(action)
-        if kind is ActionKind.SET_MEMBERSHIP_ROLES:
-            return await self._set_membership_roles(action)
-        if kind in (ActionKind.ADD_GROUP_MEMBER, ActionKind.REMOVE_GROUP_MEMBER):
-            return await self._change_group(action, add=kind is ActionKind.ADD_GROUP_MEMBER)
-        if kind is ActionKind.CREATE_TICKET:
-            return self._create_ticket(action)
-        if kind is ActionKind.ADD_COMMENT:
-            body = {"body": text_to_adf(str(action.params.get("body", "")))}
-            return Prepared([PlannedCall("POST", f"{API}/issue/{action.target_id}/comment",
-                                         body, "add a comment")],
-                            facts={"ticket_id": action.target_id})
-        if kind is ActionKind.SET_TICKET_STATUS:
-            return await self._transition(action)
-        if kind is ActionKind.ASSIGN_TICKET:
-            return await self._assign(action)
-        raise NotSupported(f"{self.client.name}: Jira cannot {kind.value}")
-
     # -- users ---------------------------------------------------------------------------
 
-    async def _suspend(self, action: Action, *, suspend: bool) -> Prepared:
+    async def _suspend(self, action: Action) -> Prepared:
+        suspend = action.kind is ActionKind.LOCK_USER
         admin = self.read.admin
         if admin is None:
             raise NotSupported(f"{self.client.name}: {NO_ADMIN_API}")
@@ -241,7 +231,8 @@ class JiraWriter(PreparingWriter):
 
     # -- groups --------------------------------------------------------------------------
 
-    async def _change_group(self, action: Action, *, add: bool) -> Prepared:
+    async def _change_group(self, action: Action) -> Prepared:
+        add = action.kind is ActionKind.ADD_GROUP_MEMBER
         group_id = action.target_id
         account = str(action.params.get("user_id") or "")
         group = str((await self.read.group(group_id))["name"])
@@ -266,7 +257,13 @@ class JiraWriter(PreparingWriter):
 
     # -- tickets -------------------------------------------------------------------------
 
-    def _create_ticket(self, action: Action) -> Prepared:
+    async def _comment(self, action: Action) -> Prepared:
+        body = {"body": text_to_adf(str(action.params.get("body", "")))}
+        return Prepared([PlannedCall("POST", f"{API}/issue/{action.target_id}/comment",
+                                     body, "add a comment")],
+                        facts={"ticket_id": action.target_id})
+
+    async def _create_ticket(self, action: Action) -> Prepared:
         fields: dict[str, Any] = {
             "project": {"id": action.target_id},
             "summary": str(action.params.get("subject", "")),

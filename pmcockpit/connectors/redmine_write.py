@@ -1,9 +1,10 @@
-"""Changing Redmine: plan, capture and execute each supported action.
+"""Changing Redmine: prepare, then execute, each supported action.
 
-Each action is first *prepared*: the current state is read, refusals are decided
+Each action is first *prepared* from one read of the target: refusals are decided
 (locking the token's own account, removing a membership that only exists through a
-group) and the exact calls are worked out. ``plan`` shows the calls, ``capture``
-returns the state for undo, ``execute`` makes the calls — so all three agree.
+group), the state it changes is captured and the exact calls are worked out; the
+dry run shows those calls, the audit log keeps that state, and ``execute`` makes
+exactly those calls.
 
 Redmine facts this relies on: PUT and DELETE answer 204 with no body, POST answers
 201 with the new object; a membership holding any role inherited from a group cannot
@@ -16,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pmcockpit.connectors.base import PlannedCall
-from pmcockpit.connectors.errors import NotSupported, Rejected
-from pmcockpit.connectors.layered import Prepared, PreparingWriter, as_id
+from pmcockpit.connectors.base import PlannedCall, Prepared
+from pmcockpit.connectors.errors import Rejected
+from pmcockpit.connectors.layered import DispatchingWriter, as_id
 from pmcockpit.connectors.redmine_read import (
     ACCOUNT_STATUS_IDS,
     ACCOUNT_STATUSES,
@@ -49,13 +50,29 @@ def _int(value: object, what: str) -> int:
     return as_id(value, what, "Redmine")
 
 
-class RedmineWriter(PreparingWriter):
+class RedmineWriter(DispatchingWriter):
+    tool = "Redmine"
+
     def __init__(self, reader: RedmineReader) -> None:
         self.read = reader
         self.client = reader.client
+        self.refusals = {ActionKind.DEACTIVATE_USER: NO_DEACTIVATION,
+                         ActionKind.ACTIVATE_USER: NO_DEACTIVATION}
+        self.handlers = {
+            ActionKind.LOCK_USER: self._lock,
+            ActionKind.UNLOCK_USER: self._unlock,
+            ActionKind.REMOVE_MEMBERSHIP: self._remove_membership,
+            ActionKind.ADD_MEMBERSHIP: self._add_membership,
+            ActionKind.SET_MEMBERSHIP_ROLES: self._set_membership_roles,
+            ActionKind.ADD_GROUP_MEMBER: self._add_to_group,
+            ActionKind.REMOVE_GROUP_MEMBER: self._remove_from_group,
+            ActionKind.CREATE_TICKET: self._create_ticket,
+            ActionKind.ADD_COMMENT: self._comment,
+            ActionKind.SET_TICKET_STATUS: self._set_ticket_status,
+            ActionKind.ASSIGN_TICKET: self._assign_ticket,
+        }
 
-    async def execute(self, action: Action) -> dict[str, Any]:
-        prepared = await self.prepare(action)
+    async def execute(self, action: Action, prepared: Prepared) -> dict[str, Any]:
         facts = dict(prepared.facts)
         for call in prepared.calls:
             response = await self.client.request(
@@ -67,35 +84,13 @@ class RedmineWriter(PreparingWriter):
             await self._check_status_changed(action, prepared)
         return facts
 
-    async def prepare(self, action: Action) -> Prepared:
-        kind = action.kind
-        if kind in (ActionKind.DEACTIVATE_USER, ActionKind.ACTIVATE_USER):
-            raise NotSupported(f"{self.client.name}: {NO_DEACTIVATION}")
-        if kind in (ActionKind.LOCK_USER, ActionKind.UNLOCK_USER):
-            return await self._set_user_status(action, LOCKED if kind is ActionKind.LOCK_USER
-                                               else ACTIVE)
-        if kind is ActionKind.REMOVE_MEMBERSHIP:
-            return await self._remove_membership(action)
-        if kind is ActionKind.ADD_MEMBERSHIP:
-            return await self._add_membership(action)
-        if kind is ActionKind.SET_MEMBERSHIP_ROLES:
-            return await self._set_membership_roles(action)
-        if kind in (ActionKind.ADD_GROUP_MEMBER, ActionKind.REMOVE_GROUP_MEMBER):
-            return await self._change_group(action, add=kind is ActionKind.ADD_GROUP_MEMBER)
-        if kind is ActionKind.CREATE_TICKET:
-            return self._create_ticket(action)
-        if kind is ActionKind.ADD_COMMENT:
-            body = {"issue": {"notes": str(action.params.get("body", ""))}}
-            path = f"/issues/{_int(action.target_id, 'the ticket')}.json"
-            return Prepared([PlannedCall("PUT", path, body, "add a note")],
-                            facts={"ticket_id": action.target_id})
-        if kind is ActionKind.SET_TICKET_STATUS:
-            return await self._set_ticket_status(action)
-        if kind is ActionKind.ASSIGN_TICKET:
-            return await self._assign_ticket(action)
-        raise NotSupported(f"{self.client.name}: Redmine cannot {kind.value}")
-
     # -- users ---------------------------------------------------------------------------
+
+    async def _lock(self, action: Action) -> Prepared:
+        return await self._set_user_status(action, LOCKED)
+
+    async def _unlock(self, action: Action) -> Prepared:
+        return await self._set_user_status(action, ACTIVE)
 
     async def _set_user_status(self, action: Action, status: int) -> Prepared:
         user_id = str(_int(action.target_id, "the user"))
@@ -195,6 +190,12 @@ class RedmineWriter(PreparingWriter):
 
     # -- groups --------------------------------------------------------------------------
 
+    async def _add_to_group(self, action: Action) -> Prepared:
+        return await self._change_group(action, add=True)
+
+    async def _remove_from_group(self, action: Action) -> Prepared:
+        return await self._change_group(action, add=False)
+
     async def _change_group(self, action: Action, *, add: bool) -> Prepared:
         group_id = _int(action.target_id, "the group")
         user_id = _int(action.params.get("user_id"), "user_id")
@@ -213,7 +214,13 @@ class RedmineWriter(PreparingWriter):
 
     # -- tickets -------------------------------------------------------------------------
 
-    def _create_ticket(self, action: Action) -> Prepared:
+    async def _comment(self, action: Action) -> Prepared:
+        body = {"issue": {"notes": str(action.params.get("body", ""))}}
+        path = f"/issues/{_int(action.target_id, 'the ticket')}.json"
+        return Prepared([PlannedCall("PUT", path, body, "add a note")],
+                        facts={"ticket_id": action.target_id})
+
+    async def _create_ticket(self, action: Action) -> Prepared:
         issue: dict[str, Any] = {
             "project_id": _int(action.target_id, "the project"),
             "subject": str(action.params.get("subject", "")),

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pmcockpit.core.capabilities import Capability
+from pmcockpit.core.i18n import _
 
 JSONValue = str | int | bool | None | list[str] | list[int]
 
@@ -121,14 +122,30 @@ class Action:
 
     def validate(self) -> list[str]:
         """Problems that stop this action from being run at all."""
-        problems = [f"missing parameter {name!r}" for name in self.spec.params
-                    if self.params.get(name) in (None, "", [])
-                    and name not in OPTIONAL_PARAMS]
+        problems = [_("missing parameter {name!r}").format(name=name)
+                    for name in self.spec.params
+                    if self.params.get(name) in (None, "", []) and name not in OPTIONAL_PARAMS]
         if not self.target_id:
-            problems.append(f"no {self.spec.target} given")
+            problems.append(_("no {target} given").format(target=self.spec.target))
         if self.destructive and not self.reason.strip():
-            problems.append("a reason is required for a destructive action")
+            problems.append(_("a reason is required for a destructive action"))
+        problems += [_("the {field} holds text that is not valid Unicode (undecodable bytes "
+                       "such as {sample}): type it again").format(field=name, sample=sample)
+                     for name, sample in self._unencodable()]
         return problems
+
+    def _unencodable(self) -> list[tuple[str, str]]:
+        """(field, the bad characters as escapes) for each text UTF-8 cannot hold."""
+        texts = {"reason": self.reason, "target": self.target_id,
+                 "target label": self.target_label, "connection": self.connection,
+                 **{f"parameter {k}": str(v) for k, v in self.params.items()}}
+        found = []
+        for name, value in texts.items():
+            bad = [c for c in value if 0xD800 <= ord(c) <= 0xDFFF or c == "\0"]
+            if bad:
+                found.append((name, "".join(c.encode("utf-8", "backslashreplace").decode()
+                                            for c in bad[:3])))
+        return found
 
     def to_json(self) -> dict[str, Any]:
         return {
