@@ -107,6 +107,9 @@ class ActionDialog(ModalScreen[DialogResult]):
         """The audit entry these actions reverse, recorded with them."""
         self.previews: list[Preview] = []
         self.results: list[ActionResult] = []
+        self.runner = ActionRunner(workspace)
+        """One per dialog: the connection opened, the key read and the target read once
+        for the dry run serve the run too."""
 
     def _default_title(self) -> str:
         titles = {action.spec.title for action in self.actions}
@@ -155,6 +158,9 @@ class ActionDialog(ModalScreen[DialogResult]):
             return "Why? Required: this is destructive, the audit log keeps it"
         return "Why? Optional, kept in the audit log"
 
+    async def on_unmount(self) -> None:
+        await self.runner.aclose()
+
     def on_mount(self) -> None:
         self.set_class(True, "-previewing")
         self.query_one("#action-reason", Input).focus()
@@ -167,8 +173,7 @@ class ActionDialog(ModalScreen[DialogResult]):
     async def preview(self) -> None:
         # The reason is asked for after the preview; a stand-in keeps validation quiet.
         stand_ins = [replace(a, reason=a.reason or PREVIEW_REASON) for a in self.actions]
-        async with ActionRunner(self.workspace) as runner:
-            previews = await runner.preview(stand_ins)
+        previews = await self.runner.preview(stand_ins)
         self.post_message(self._Previewed(previews))
 
     @on(_Previewed)
@@ -241,10 +246,9 @@ class ActionDialog(ModalScreen[DialogResult]):
         def item_done(_index: int, _total: int, result: ActionResult) -> None:
             self.post_message(self._ItemDone(result))
 
-        async with ActionRunner(self.workspace) as runner:
-            # Confirmed: the user gave the reason and pressed Run (and typed the count).
-            await runner.run(actions, confirmed=True, on_result=item_done,
-                             undo_of=self.undo_of)
+        # Confirmed: the user gave the reason and pressed Run (and typed the count).
+        await self.runner.run(actions, confirmed=True, on_result=item_done,
+                              undo_of=self.undo_of)
         self.post_message(self._Finished())
 
     @on(_ItemDone)

@@ -23,6 +23,8 @@ from pmcockpit.core.capabilities import Capability
 from pmcockpit.core.checklist import OnTimeRate, StepState, Timeliness, count_outcomes
 from pmcockpit.core.checklist import period_outcomes as outcomes_of
 from pmcockpit.core.clock import to_local, to_utc
+from pmcockpit.core.i18n import _, ngettext
+from pmcockpit.services import audit_log
 from pmcockpit.services.checklist import local_now
 from pmcockpit.services.templates import load_templates
 from pmcockpit.services.workspace import Workspace
@@ -101,12 +103,29 @@ class MonthlyReport:
     access_changes: tuple[AccessChange, ...]
     other_actions: int
     """Succeeded actions that did not change access (ticket comments, status changes)."""
+    audit: AuditSeal | None = None
+    """The audit log's state and signed checkpoint when the bulletin was written."""
 
     @property
     def overall(self) -> OnTimeRate:
         return OnTimeRate(sum(c.rate.on_time for c in self.checklists),
                           sum(c.rate.late for c in self.checklists),
                           sum(c.rate.missed for c in self.checklists))
+
+
+@dataclass(frozen=True, slots=True)
+class AuditSeal:
+    intact: bool
+    problems: tuple[str, ...]
+    in_doubt: int
+    checkpoint: str
+    """The signed head (``pmcockpit audit verify --checkpoint`` proves it later)."""
+
+
+def audit_seal(workspace: Workspace) -> AuditSeal:
+    result = audit_log.verify(workspace)
+    return AuditSeal(result.intact, tuple(p.message for p in result.problems),
+                     len(result.in_doubt), audit_log.checkpoint(workspace))
 
 
 def monthly_report(workspace: Workspace, month: date, now: datetime | None = None
@@ -146,7 +165,8 @@ def monthly_report(workspace: Workspace, month: date, now: datetime | None = Non
         tools = _tools(session, start_utc, end_utc)
         changes, other = _access_changes(session, start_utc, end_utc)
     return MonthlyReport(month, until, now, workspace.settings.operator, tuple(checklists),
-                         tuple(failures), tuple(tools), tuple(changes), other)
+                         tuple(failures), tuple(tools), tuple(changes), other,
+                         audit_seal(workspace))
 
 
 def _finding(value: str, message: str) -> str:
@@ -255,6 +275,7 @@ def render_markdown(report: MonthlyReport) -> str:
         lines.append("No access was changed through pmcockpit.")
     if report.other_actions:
         lines += ["", f"Other actions taken (tickets): {report.other_actions}."]
+    lines += _audit_section(report.audit)
     lines += ["", "## Tickets", ""]
     if report.tools:
         lines += _table(["Tool", "Opened", "Resolved", "Open at the last sync"],
@@ -263,3 +284,22 @@ def render_markdown(report: MonthlyReport) -> str:
     else:
         lines.append("No tools are connected.")
     return "\n".join(lines) + "\n"
+
+
+def _audit_section(seal: AuditSeal | None) -> list[str]:
+    if seal is None:
+        return []
+    lines = ["", _("## Audit log"), ""]
+    if seal.intact:
+        lines.append(_("The audit log verifies (keyed chain and head)."))
+    else:
+        lines.append(_("The audit log does NOT verify: {problems}").format(
+            problems="; ".join(seal.problems)))
+    if seal.in_doubt:
+        lines.append(ngettext("{n} action is in doubt (`pmcockpit audit reconcile`).",
+                              "{n} actions are in doubt (`pmcockpit audit reconcile`).",
+                              seal.in_doubt).format(n=seal.in_doubt))
+    lines += ["", _("Checkpoint: keep a copy; `pmcockpit audit verify --checkpoint FILE` "
+                    "later proves that no entry up to it changed."), "", "```json",
+              seal.checkpoint, "```"]
+    return lines

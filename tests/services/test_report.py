@@ -10,9 +10,10 @@ import pytest
 
 from pmcockpit.core.checklist import StepState
 from pmcockpit.core.clock import to_utc
+from pmcockpit.services import audit_log
 from pmcockpit.services import checklist as service
 from pmcockpit.services.report import monthly_bulletin, monthly_report, parse_month
-from pmcockpit.storage import audit, connections
+from pmcockpit.storage import audit, audit_head, connections
 from pmcockpit.storage.connections import HealthFacts
 from pmcockpit.storage.models import Ticket
 from tests.services.checklist_sim import CONNECTION, SimSetup, local_template, sim_setup
@@ -39,11 +40,14 @@ def record(setup: SimSetup, at: datetime, up: bool) -> None:
 
 
 def act(setup: SimSetup, at: datetime, action: str, status: str = "succeeded") -> None:
+    record = audit.AuditRecord(
+        operator="alice", connection_name=CONNECTION, action=action,
+        target="jsmith (user 12)", status=status, detail={}, reason="left | 2026-10-15")
+    key = audit_log.key_for(setup.workspace)
     with setup.db.session() as session:
-        audit.append(session, audit.AuditRecord(
-            operator="alice", connection_name=CONNECTION, action=action,
-            target="jsmith (user 12)", status=status, detail={}, reason="left | 2026-10-15"),
-            at=to_utc(at))
+        audit.append(session, record, key, at=to_utc(at))
+    with setup.db.session() as session:
+        audit_head.record_head(session, key, audit_log.head_path(setup.workspace))
 
 
 def ticket(setup: SimSetup, number: int, created: datetime, closed_on: datetime | None) -> None:
