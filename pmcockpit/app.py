@@ -25,11 +25,13 @@ from textual.worker import Worker, WorkerState
 
 from pmcockpit.config import Settings
 from pmcockpit.core.clock import utcnow
+from pmcockpit.core.i18n import _
 from pmcockpit.messages import SyncFinished, SyncProgressed, SyncRequested
 from pmcockpit.screens.areas import AREAS, HOME, Area
 from pmcockpit.screens.base import AreaScreen, Clock, LiveAreaScreen
 from pmcockpit.screens.commands import GoCommands, HelpCommands
 from pmcockpit.screens.help import HelpScreen, keys_of
+from pmcockpit.services.reconcile import reconcile
 from pmcockpit.services.sync import SyncReport, sync_all
 from pmcockpit.services.workspace import ConnectorOpener, Workspace
 from pmcockpit.storage import connections
@@ -109,6 +111,17 @@ class CockpitApp(App[None]):
             )
         for note in self.workspace.notes:
             self.notify(note, timeout=10)
+        self.reconcile_in_doubt()
+
+    @work(exclusive=True, exit_on_error=False, group="reconcile",
+          description="Reconciling actions left in doubt")
+    async def reconcile_in_doubt(self) -> None:
+        """Actions a crash left between intent and outcome: read back, then recorded."""
+        done = await reconcile(self.workspace)
+        if done:
+            self.notify("\n".join(f"#{item.intent_id} {item.action}: {item.note}"
+                                   for item in done), markup=False, timeout=15,
+                        title=_("Actions left in doubt by a crash"))
 
     def action_go(self, mode: str) -> None:
         self.switch_mode(mode)

@@ -118,6 +118,10 @@ def checkpoint(cli: CliContext) -> None:
 
 def say_reconciled(done: list[Reconciled]) -> None:
     for item in done:
+        if item.outcome_id is None:
+            click.echo(_("{action} (entry {intent}): {note}").format(
+                action=item.action, intent=item.intent_id, note=item.note), err=True)
+            continue
         click.echo(_("[{outcome}] reconciled {action} (entry {intent}): {note}").format(
             outcome=item.outcome_id, action=item.action, intent=item.intent_id,
             note=item.note))

@@ -3,7 +3,8 @@
 For each, the target is read again from the tool and the truth is appended as the
 intent's outcome: ``succeeded`` (the change is there, so it can be undone), ``failed``
 (the tool still shows the state captured before) or ``unknown`` (it cannot be read
-back: a comment or a new ticket; check by hand).
+back: a comment or a new ticket; check by hand). A tool that does not answer leaves
+the action in doubt, to be tried again later.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
-from pmcockpit.connectors.errors import ConnectorError
+from pmcockpit.connectors.errors import ConnectorError, NotFound, Rejected
 from pmcockpit.core.actions import Action, inverse
 from pmcockpit.core.i18n import _
 from pmcockpit.services.actions import ActionRunner
@@ -25,10 +26,18 @@ UNCHANGED = "failed"
 UNKNOWN = "unknown"
 
 
+STILL_IN_DOUBT = "in doubt"
+
+
+class NoAnswer(Exception):
+    """The tool could not be asked: the action stays in doubt."""
+
+
 @dataclass(frozen=True, slots=True)
 class Reconciled:
     intent_id: int
-    outcome_id: int
+    outcome_id: int | None
+    """None when it stays in doubt (the tool did not answer)."""
     status: str
     note: str
     action: str
@@ -47,9 +56,19 @@ async def reconcile(workspace: Workspace) -> list[Reconciled]:
     done = []
     async with ActionRunner(workspace) as runner:
         for intent_id, detail, kind in doubtful:
-            action = Action.from_json(detail["action"])
+            try:
+                action = Action.from_json(detail["action"])
+            except (KeyError, TypeError, ValueError):
+                done.append(Reconciled(intent_id, None, STILL_IN_DOUBT, _(
+                    "still in doubt: the entry does not say which action it was; check "
+                    "the tool by hand"), kind))
+                continue
             before = dict(detail.get("before") or {})
-            status, note = await _read_back(runner, action, before)
+            try:
+                status, note = await _read_back(runner, action, before)
+            except NoAnswer as error:
+                done.append(Reconciled(intent_id, None, STILL_IN_DOUBT, str(error), kind))
+                continue
             outcome = {"action": detail["action"], "before": before, "result": {},
                        "reconciled": status}
             outcome_id = await runner.record_outcome(action, status, outcome, note,
@@ -72,13 +91,12 @@ async def _read_back(runner: ActionRunner, action: Action, before: dict[str, Any
                           "hand").format(title=action.spec.title.lower())
     try:
         connector = await runner.connector(action.connection)
-    except (ConnectorError, LookupError) as error:
-        return UNKNOWN, _("in doubt, and the tool could not be reached: {error}").format(
-            error=error)
-    try:
         again = await connector.prepare(action)
-    except ConnectorError:
-        again = None
+    except (Rejected, NotFound):
+        again = None  # an answer: the action's own precondition no longer holds
+    except (ConnectorError, LookupError) as error:
+        raise NoAnswer(_("still in doubt: the tool could not be asked ({error})").format(
+            error=error)) from None
     if again is not None and again.calls and again.before == before:
         return UNCHANGED, _("in doubt; read back from the tool: not changed (it still "
                             "shows the state from before)")
@@ -88,7 +106,10 @@ async def _read_back(runner: ActionRunner, action: Action, before: dict[str, Any
     try:
         if reverse is not None and (await connector.prepare(reverse)).calls:
             return CHANGED, _("in doubt; read back from the tool: changed")
-    except ConnectorError:
+    except (Rejected, NotFound):
         pass
+    except ConnectorError as error:
+        raise NoAnswer(_("still in doubt: the tool could not be asked ({error})").format(
+            error=error)) from None
     return UNKNOWN, _("in doubt; the tool's state matches neither before nor after: check "
                       "it by hand")
