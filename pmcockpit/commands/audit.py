@@ -39,9 +39,9 @@ def _line(row: EntryRow) -> list[str]:
 
 
 @audit.command("list")
-@click.option("--limit", default=50, show_default=True, help="How many entries, newest first.")
-@click.option("--connection", default=None, help="Only this connection's entries.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.option("--limit", default=50, show_default=True, help=_("How many entries, newest first."))
+@click.option("--connection", default=None, help=_("Only this connection's entries."))
+@click.option("--json", "as_json", is_flag=True, help=_("One JSON object per line."))
 @pass_cli
 def list_entries(cli: CliContext, limit: int, connection: str | None, as_json: bool) -> None:
     """List the newest actions: when, who, where, what, why, and the outcome.
@@ -82,8 +82,8 @@ def _say_verification(result: audit_log.Verification) -> None:
 
 @audit.command()
 @click.option("--checkpoint", "checkpoint_file", type=click.Path(path_type=Path,
-              dir_okay=False), help="A checkpoint from `audit checkpoint`: prove nothing "
-              "up to it changed.")
+              dir_okay=False), help=_("A checkpoint from `audit checkpoint`: prove nothing "
+                     "up to it changed."))
 @pass_cli
 def verify(cli: CliContext, checkpoint_file: Path | None) -> None:
     """Check the keyed chain, the head kept beside the database and, if given, a
