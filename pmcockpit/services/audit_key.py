@@ -66,7 +66,10 @@ def _from_file(path: Path) -> ChainKey:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
     secret = secrets.token_hex(32)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first: use theirs
+        return ChainKey(bytes.fromhex(path.read_text(encoding="ascii").strip()), source)
     with os.fdopen(descriptor, "w", encoding="ascii") as handle:
         handle.write(secret)
     return ChainKey(bytes.fromhex(secret), source)

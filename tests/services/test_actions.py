@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import httpx
 from sqlalchemy import func, select
 
 from pmcockpit.connectors.base import ConnectionConfig, Connector
@@ -147,3 +148,32 @@ async def test_a_connection_can_leave_its_tickets_out_of_sync(tmp_path: Path) ->
     with setup.db.session() as session:
         assert session.scalar(select(func.count()).select_from(Ticket)) == 0
         assert session.scalar(select(func.count()).select_from(Account))
+
+
+async def test_an_action_reads_its_target_once(tmp_path: Path) -> None:
+    """The state recorded before and the calls made come from one read of the target."""
+    setup = await _setup(tmp_path)
+    user_id, login = _active_user(setup)
+    seen: list[str] = []
+    inner = setup.tool.transport()
+
+    class Counting(httpx.AsyncBaseTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            seen.append(f"{request.method} {request.url.path}")
+            return await inner.handle_async_request(request)
+
+    def counting(name: str) -> Connector:
+        config = ConnectionConfig(name, "redmine", setup.tool.url, setup.tool.token)
+        return open_connector(config, transport=Counting())
+
+    workspace = replace(setup.workspace, open_connector=counting)
+    lock = Action(ActionKind.LOCK_USER, CONNECTION, str(user_id), login, reason="left")
+    async with ActionRunner(workspace) as runner:
+        [done] = await runner.run([lock], confirmed=True)
+    assert done.ok, done.error
+    assert seen == ["GET /users/current.json", f"GET /users/{user_id}.json",
+                    f"PUT /users/{user_id}.json"]
+    with setup.db.session() as session:
+        outcome, intent = audit.entries(session, limit=2)
+    assert intent.status == audit.INTENT and intent.detail["before"]["status"] == "active"
+    assert outcome.intent_id == intent.id and outcome.detail["before"] == intent.detail["before"]
