@@ -27,9 +27,10 @@ from pmcockpit.connectors.redmine_read import (
     RedmineReader,
 )
 from pmcockpit.core.actions import Action, ActionKind
+from pmcockpit.core.i18n import _
 from pmcockpit.core.records import AccountStatus
 
-NO_DEACTIVATION = "Redmine has no deactivation; lock the user instead"
+NO_DEACTIVATION = _("Redmine has no deactivation; lock the user instead")
 LOCKED = ACCOUNT_STATUS_IDS[AccountStatus.LOCKED]
 ACTIVE = ACCOUNT_STATUS_IDS[AccountStatus.ACTIVE]
 
@@ -98,14 +99,15 @@ class RedmineWriter(DispatchingWriter):
         login = str(user.get("login", user_id))
         current = int(user.get("status", ACTIVE))
         if status == LOCKED and user_id == await self.read.current_account_id():
-            raise Rejected(f"refusing to lock {login}: it is the account pmcockpit's token "
-                           "belongs to; you would lose API access")
+            raise Rejected(_("refusing to lock {login}: it is the account pmcockpit's token "
+                             "belongs to; you would lose API access").format(login=login))
         if current == status:
             # Refused rather than skipped: undoing a no-op would flip the user the other way.
-            raise Rejected(f"{login} is already {ACCOUNT_STATUSES[status].value}")
-        verb = "lock" if status == LOCKED else "unlock"
+            raise Rejected(_("{login} is already {status}").format(
+                login=login, status=ACCOUNT_STATUSES[status].value))
+        note = _("lock {login}") if status == LOCKED else _("unlock {login}")
         call = PlannedCall("PUT", f"/users/{user_id}.json", {"user": {"status": status}},
-                           f"{verb} {login}")
+                           note.format(login=login))
         before_status = ACCOUNT_STATUSES.get(current, AccountStatus.ACTIVE).value
         return Prepared([call], {"status": before_status, "login": login})
 
@@ -133,22 +135,24 @@ class RedmineWriter(DispatchingWriter):
                   "membership_id": membership_id}
         path = f"/memberships/{membership_id}.json"
         if not inherited:
-            generic = (f"{who}'s access to {project['name']} is inherited (from a group or a "
-                       "parent project): remove it there")
-            return Prepared([PlannedCall("DELETE", path, None, f"remove {who} from "
-                                         f"{project['name']}")], before,
+            generic = _("{who}'s access to {project} is inherited (from a group or a parent "
+                        "project): remove it there").format(who=who, project=project["name"])
+            note = _("remove {who} from {project}").format(who=who, project=project["name"])
+            return Prepared([PlannedCall("DELETE", path, None, note)], before,
                             empty_rejection=generic)
         groups = await self._inherited_from(str(project["id"]), who_id)
-        source = f"group {', '.join(groups)}" if groups else "a group or the parent project"
+        source = _("group {names}").format(names=", ".join(groups)) if groups \
+            else _("a group or the parent project")
         if not direct:
-            raise Rejected(
-                f"{who}'s access to {project['name']} comes from {source}: remove the group's "
-                f"membership or remove {who} from the group")
+            raise Rejected(_(
+                "{who}'s access to {project} comes from {source}: remove the group's "
+                "membership or remove {who} from the group").format(
+                    who=who, project=project["name"], source=source))
         # Redmine refuses to delete a membership with any inherited role, but lets us
         # drop its direct roles: that is all "remove" can mean here.
         call = PlannedCall("PUT", path, {"membership": {"role_ids": []}},
-                           f"remove {who}'s own roles in {project['name']}; "
-                           f"the roles from {source} stay")
+                           _("remove {who}'s own roles in {project}; the roles from {source} "
+                             "stay").format(who=who, project=project["name"], source=source))
         return Prepared([call], before)
 
     async def _add_membership(self, action: Action) -> Prepared:
@@ -160,7 +164,8 @@ class RedmineWriter(DispatchingWriter):
         if existing is None:
             body = {"membership": {"user_id": int(principal_id), "role_ids": role_ids}}
             return Prepared([PlannedCall("POST", f"/projects/{project_id}/memberships.json",
-                                         body, f"add principal {principal_id}")])
+                                         body, _("add principal {id}").format(
+                                             id=principal_id))])
         # One membership per principal and project: a second POST would be refused
         # ("has already been taken"), so the roles are added to the existing one.
         direct = {int(r["id"]) for r in existing.get("roles", []) if not r.get("inherited")}
@@ -170,7 +175,8 @@ class RedmineWriter(DispatchingWriter):
             return Prepared([], {"role_ids": sorted(direct)}, facts)
         call = PlannedCall("PUT", f"/memberships/{existing['id']}.json",
                            {"membership": {"role_ids": merged}},
-                           f"{_principal(existing)[1]} is already a member: add the roles")
+                           _("{who} is already a member: add the roles").format(
+                               who=_principal(existing)[1]))
         return Prepared([call], {"role_ids": sorted(direct)}, facts)
 
     async def _set_membership_roles(self, action: Action) -> Prepared:
@@ -181,9 +187,9 @@ class RedmineWriter(DispatchingWriter):
         who_id, who = _principal(membership)
         before = {"project_id": str(membership["project"]["id"]), "principal_id": who_id,
                   "role_ids": direct}
-        note = f"set {who}'s roles"
-        if any(r.get("inherited") for r in roles):
-            note += "; the roles inherited from a group stay"
+        note = _("set {who}'s roles; the roles inherited from a group stay") \
+            if any(r.get("inherited") for r in roles) else _("set {who}'s roles")
+        note = note.format(who=who)
         call = PlannedCall("PUT", f"/memberships/{membership_id}.json",
                            {"membership": {"role_ids": _role_ids(action)}}, note)
         return Prepared([call], before)
@@ -203,13 +209,16 @@ class RedmineWriter(DispatchingWriter):
         member = any(int(u["id"]) == user_id for u in group.get("users", []))
         name = group.get("name", group_id)
         if member == add:
-            raise Rejected(f"user {user_id} is {'already' if add else 'not'} in group {name}")
+            text = _("user {user} is already in group {group}") if add else \
+                _("user {user} is not in group {group}")
+            raise Rejected(text.format(user=user_id, group=name))
         if add:
             call = PlannedCall("POST", f"/groups/{group_id}/users.json", {"user_id": user_id},
-                               f"add user {user_id} to {name}")
+                               _("add user {user} to {group}").format(user=user_id, group=name))
         else:
             call = PlannedCall("DELETE", f"/groups/{group_id}/users/{user_id}.json", None,
-                               f"remove user {user_id} from {name}")
+                               _("remove user {user} from {group}").format(user=user_id,
+                                                                            group=name))
         return Prepared([call], {"member": member})
 
     # -- tickets -------------------------------------------------------------------------
@@ -217,7 +226,7 @@ class RedmineWriter(DispatchingWriter):
     async def _comment(self, action: Action) -> Prepared:
         body = {"issue": {"notes": str(action.params.get("body", ""))}}
         path = f"/issues/{_int(action.target_id, 'the ticket')}.json"
-        return Prepared([PlannedCall("PUT", path, body, "add a note")],
+        return Prepared([PlannedCall("PUT", path, body, _("add a note"))],
                         facts={"ticket_id": action.target_id})
 
     async def _create_ticket(self, action: Action) -> Prepared:
@@ -229,7 +238,7 @@ class RedmineWriter(DispatchingWriter):
         if action.params.get("assignee_id"):
             issue["assigned_to_id"] = _int(action.params["assignee_id"], "assignee_id")
         return Prepared([PlannedCall("POST", "/issues.json", {"issue": issue},
-                                     "create the ticket")])
+                                     _("create the ticket"))])
 
     def _created(self, action: Action, data: Any) -> dict[str, Any]:
         if not isinstance(data, Mapping):
@@ -248,7 +257,8 @@ class RedmineWriter(DispatchingWriter):
             if text.casefold() == str(status["name"]).casefold() or text == str(status["id"]):
                 return int(status["id"]), str(status["name"])
         names = ", ".join(str(s["name"]) for s in statuses)
-        raise Rejected(f"{self.client.name} has no ticket status {text!r}; it has: {names}")
+        raise Rejected(_("{tool} has no ticket status {status!r}; it has: {names}").format(
+            tool=self.client.name, status=text, names=names))
 
     async def _set_ticket_status(self, action: Action) -> Prepared:
         issue_id = _int(action.target_id, "the ticket")
@@ -266,11 +276,13 @@ class RedmineWriter(DispatchingWriter):
     async def _check_status_changed(self, action: Action, prepared: Prepared) -> None:
         issue = await self.read.issue(action.target_id)
         if int(issue["status"]["id"]) != prepared.facts["status_id"]:
-            tracker = (issue.get("tracker") or {}).get("name", "this tracker")
-            raise Rejected(
-                f"{self.client.name} kept #{action.target_id} at {issue['status']['name']}: "
-                f"its workflow for {tracker} does not allow {prepared.before['status']} → "
-                f"{prepared.facts['status']} (Administration → Workflow)")
+            tracker = (issue.get("tracker") or {}).get("name", _("this tracker"))
+            raise Rejected(_(
+                "{tool} kept #{ticket} at {status}: its workflow for {tracker} does not allow "
+                "{before} → {after} (Administration → Workflow)").format(
+                    tool=self.client.name, ticket=action.target_id,
+                    status=issue["status"]["name"], tracker=tracker,
+                    before=prepared.before["status"], after=prepared.facts["status"]))
 
     async def _assign_ticket(self, action: Action) -> Prepared:
         issue_id = _int(action.target_id, "the ticket")
@@ -279,7 +291,8 @@ class RedmineWriter(DispatchingWriter):
         issue = await self.read.issue(str(issue_id))
         current = issue.get("assigned_to")
         before = {"assignee_id": str(current["id"]) if current else None}
-        note = f"assign #{issue_id} to {assignee}" if assignee else f"unassign #{issue_id}"
+        note = _("assign #{ticket} to {who}").format(ticket=issue_id, who=assignee) \
+            if assignee else _("unassign #{ticket}").format(ticket=issue_id)
         # Redmine clears the assignee on an empty string (null is ignored).
         call = PlannedCall("PUT", f"/issues/{issue_id}.json",
                            {"issue": {"assigned_to_id": assignee}}, note)
