@@ -30,41 +30,43 @@ from pmcockpit.connectors.gitlab_parse import (
 from pmcockpit.connectors.gitlab_read import GitLabReader
 from pmcockpit.connectors.layered import DispatchingWriter, as_id
 from pmcockpit.core.actions import Action, ActionKind
+from pmcockpit.core.i18n import N_, _
 
 DEFAULT_GROUP_ACCESS = 30
 """Developer: what "add to group" gives, since GitLab needs a level and the action has none."""
-DORMANT_RULE = ("GitLab deactivates only users with no activity in its dormant period "
-                "(90 days unless changed in Admin area → Settings → General → Account and "
-                "limit): block them instead")
+DORMANT_RULE = _("GitLab deactivates only users with no activity in its dormant period "
+                 "(90 days unless changed in Admin area → Settings → General → Account and "
+                 "limit): block them instead")
 MEMBERSHIP = re.compile(r"^project:(\d+):(user|group):(\d+)$")
 TICKET = re.compile(r"^project:(\d+):issue:(\d+)$")
 STATUS_WORDS = {"closed": "closed", "close": "closed", "opened": "opened", "open": "opened",
                 "reopen": "opened", "reopened": "opened"}
+LDAP_RULE = N_("{login} is blocked by LDAP synchronisation: change it in the directory")
 # Why each user-state action cannot be done in a state: verb -> state -> refusal.
 USER_RULES: dict[str, dict[str, str]] = {
     "block": {
-        "blocked": "{login} is already blocked",
-        "ldap_blocked": "{login} is blocked by LDAP synchronisation: change it in the directory",
+        "blocked": N_("{login} is already blocked"),
+        "ldap_blocked": LDAP_RULE,
     },
     "unblock": {
-        "active": "{login} is not blocked",
-        "deactivated": "{login} is deactivated, not blocked: activate them instead",
-        "ldap_blocked": "{login} is blocked by LDAP synchronisation: change it in the directory",
-        "blocked_pending_approval": "{login} is waiting for approval: approve them in GitLab "
-                                    "(Admin area → Users → Pending approval)",
+        "active": N_("{login} is not blocked"),
+        "deactivated": N_("{login} is deactivated, not blocked: activate them instead"),
+        "ldap_blocked": LDAP_RULE,
+        "blocked_pending_approval": N_("{login} is waiting for approval: approve them in "
+                                       "GitLab (Admin area → Users → Pending approval)"),
     },
     "deactivate": {
-        "deactivated": "{login} is already deactivated",
-        "blocked": "{login} is blocked; GitLab deactivates only active users",
-        "ldap_blocked": "{login} is blocked; GitLab deactivates only active users",
-        "blocked_pending_approval": "{login} is waiting for approval; GitLab deactivates "
-                                    "only active users",
+        "deactivated": N_("{login} is already deactivated"),
+        "blocked": N_("{login} is blocked; GitLab deactivates only active users"),
+        "ldap_blocked": N_("{login} is blocked; GitLab deactivates only active users"),
+        "blocked_pending_approval": N_("{login} is waiting for approval; GitLab "
+                                       "deactivates only active users"),
     },
     "activate": {
-        "active": "{login} is already active",
-        "blocked": "{login} is blocked, not deactivated: unblock them instead",
-        "ldap_blocked": "{login} is blocked by LDAP synchronisation",
-        "blocked_pending_approval": "{login} is waiting for approval, not deactivated",
+        "active": N_("{login} is already active"),
+        "blocked": N_("{login} is blocked, not deactivated: unblock them instead"),
+        "ldap_blocked": N_("{login} is blocked by LDAP synchronisation"),
+        "blocked_pending_approval": N_("{login} is waiting for approval, not deactivated"),
     },
 }
 USER_VERBS = {ActionKind.LOCK_USER: "block", ActionKind.UNLOCK_USER: "unblock",
@@ -78,14 +80,16 @@ def _level(action: Action) -> int:
     levels = sorted({_int(item, "each role id") for item in items})
     if len(levels) != 1 or levels[0] not in ACCESS_LEVELS:
         names = ", ".join(f"{n} ({level})" for level, n in ACCESS_LEVELS.items())
-        raise Rejected(f"GitLab gives a member one access level; pick one of: {names}")
+        raise Rejected(_("GitLab gives a member one access level; pick one of: {names}")
+                       .format(names=names))
     return levels[0]
 
 
 def _membership(text: str) -> tuple[str, str, str]:
     found = MEMBERSHIP.match(text)
     if not found:
-        raise Rejected(f"{text!r} is not a GitLab membership (project:<id>:user:<id>)")
+        raise Rejected(_("{text!r} is not a GitLab membership (project:<id>:user:<id>)")
+                       .format(text=text))
     return found.group(1), found.group(2), found.group(3)
 
 
@@ -123,8 +127,9 @@ class GitLabWriter(DispatchingWriter):
                                                      json_body=call.body)
             except PermissionDenied:
                 if action.kind is ActionKind.DEACTIVATE_USER:  # the token is an admin's
-                    raise Rejected(f"{self.client.name} refused to deactivate "
-                                   f"{prepared.before.get('login')}: {DORMANT_RULE}") from None
+                    raise Rejected(_("{tool} refused to deactivate {login}: {rule}").format(
+                        tool=self.client.name, login=prepared.before.get("login"),
+                        rule=DORMANT_RULE)) from None
                 raise
             if action.kind is ActionKind.CREATE_TICKET:
                 created = self.client.json(response)
@@ -142,11 +147,12 @@ class GitLabWriter(DispatchingWriter):
         user = await self.read.user(user_id)
         login, state = str(user.get("username", user_id)), str(user.get("state", "active"))
         if verb in ("block", "deactivate") and user_id == str((await self.read.me())["id"]):
-            raise Rejected(f"refusing to {verb} {login}: it is the account pmcockpit's token "
-                           "belongs to; you would lose API access")
+            raise Rejected(_("refusing to {verb} {login}: it is the account pmcockpit's "
+                             "token belongs to; you would lose API access").format(
+                                 verb=verb, login=login))
         refusals = USER_RULES[verb]
         if state in refusals:
-            raise Rejected(refusals[state].format(login=login))
+            raise Rejected(_(refusals[state]).format(login=login))
         note = {
             "block": f"block {login}: no sign-in, Git or API access until unblocked",
             "unblock": f"unblock {login}",
@@ -182,12 +188,14 @@ class GitLabWriter(DispatchingWriter):
         where = project.get("path_with_namespace", project_id)
         access = await self.read.project_member(project_id, user_id, inherited=True)
         if access is None:
-            raise Rejected(f"user {user_id} has no access to {where}")
+            raise Rejected(_("user {user} has no access to {where}").format(user=user_id,
+                                                                            where=where))
         groups = await self._granting_groups(project, user_id)
-        source = f"group {', '.join(groups)}" if groups else "a group"
-        raise Rejected(f"{access.get('name', user_id)}'s access to {where} comes from "
-                       f"{source}: remove them from the group, or stop sharing the project "
-                       "with it")
+        source = _("group {names}").format(names=", ".join(groups)) if groups \
+            else _("a group")
+        raise Rejected(_("{who}'s access to {where} comes from {source}: remove them from the "
+                         "group, or stop sharing the project with it").format(
+                             who=access.get("name", user_id), where=where, source=source))
 
     async def _remove_membership(self, action: Action) -> Prepared:
         project_id, kind, principal = _membership(action.target_id)
@@ -197,7 +205,8 @@ class GitLabWriter(DispatchingWriter):
             share = next((s for s in project.get("shared_with_groups") or []
                           if str(s["group_id"]) == principal), None)
             if share is None:
-                raise Rejected(f"{where} is not shared with group {principal}")
+                raise Rejected(_("{where} is not shared with group {group}").format(
+                    where=where, group=principal))
             before = {"project_id": project_id, "principal_id": f"group:{principal}",
                       "role_ids": [str(share["group_access_level"])],
                       "membership_id": action.target_id}
@@ -233,8 +242,9 @@ class GitLabWriter(DispatchingWriter):
         existing = await self.read.project_member(project_id, user_id)
         if existing is not None:
             current = ACCESS_LEVELS.get(int(existing["access_level"]), existing["access_level"])
-            raise Rejected(f"{existing.get('name', user_id)} is already a member of {where} as "
-                           f"{current}: change their access level instead")
+            raise Rejected(_("{who} is already a member of {where} as {level}: change their "
+                             "access level instead").format(
+                                 who=existing.get("name", user_id), where=where, level=current))
         login = (await self.read.user(user_id)).get("username", user_id)
         call = PlannedCall("POST", f"/projects/{project_id}/members",
                            {"user_id": int(user_id), "access_level": level},
@@ -247,8 +257,8 @@ class GitLabWriter(DispatchingWriter):
         level = _level(action)
         project = await self.read.project(project_id, refresh=True)
         if kind == "group":
-            raise Rejected("GitLab's API cannot change a share's access level: remove the "
-                           "share and share the project again")
+            raise Rejected(_("GitLab's API cannot change a share's access level: remove the "
+                             "share and share the project again"))
         member = await self._direct(project, principal)
         old = int(member["access_level"])
         before = {"project_id": project_id, "principal_id": principal, "role_ids": [str(old)]}
@@ -266,8 +276,9 @@ class GitLabWriter(DispatchingWriter):
         name = group.get("full_name") or group.get("name", group_id)
         member = await self.read.direct_group_member(group_id, user_id)
         if (member is not None) == add:
-            raise Rejected(f"user {user_id} is {'already' if add else 'not'} a member of "
-                           f"group {name}")
+            text = _("user {user} is already a member of group {group}") if add else \
+                _("user {user} is not a member of group {group}")
+            raise Rejected(text.format(user=user_id, group=name))
         default = ACCESS_LEVELS[self.group_access]
         if add:
             login = (await self.read.user(user_id)).get("username", user_id)
@@ -316,8 +327,8 @@ class GitLabWriter(DispatchingWriter):
     async def _set_status(self, action: Action) -> Prepared:
         wanted = STATUS_WORDS.get(str(action.params.get("status", "")).strip().lower())
         if wanted is None:
-            raise Rejected(f"GitLab issues are opened or closed, not "
-                           f"{action.params.get('status')!r}")
+            raise Rejected(_("GitLab issues are opened or closed, not {status!r}").format(
+                status=action.params.get("status")))
         project_id, iid, issue = await self._issue(action)
         before = {"status": issue["state"]}
         if issue["state"] == wanted:
@@ -348,6 +359,6 @@ class GitLabWriter(DispatchingWriter):
         issue = await self.read.issue(expect["project_id"], expect["iid"])
         now = [str(a["id"]) for a in issue.get("assignees") or []]
         if expect["assignee"] not in now:
-            raise Rejected(f"{self.client.name} did not assign user {expect['assignee']}: "
-                           "GitLab drops assignees who cannot see the project (add them as "
-                           "a member first)")
+            raise Rejected(_("{tool} did not assign user {user}: GitLab drops assignees who "
+                             "cannot see the project (add them as a member first)").format(
+                                 tool=self.client.name, user=expect["assignee"]))
