@@ -65,7 +65,7 @@ def verify(workspace: Workspace, checkpoint_text: str | None = None) -> Verifica
                 checkpoint = audit_head.Head.from_text(checkpoint_text)
             except ValueError as error:
                 raise CheckpointError(str(error)) from None
-            found = audit_head.check_against(session, key, checkpoint, _("checkpoint"))
+            found = audit_head.check_against(session, key, checkpoint, _("the checkpoint"))
             problems += found
             vouched = None if found else checkpoint.last_id
         doubtful = [entry.id for entry in audit.in_doubt(session)]

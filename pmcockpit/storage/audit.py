@@ -27,6 +27,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, aliased
 
 from pmcockpit.core.clock import utcnow
+from pmcockpit.core.i18n import _
 from pmcockpit.storage.models import AuditEntry
 
 GENESIS = "0" * 64
@@ -145,26 +146,28 @@ def walk(session: Session, key: ChainKey) -> ChainWalk:
     for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id)):
         count += 1
         if entry.prev_hash != previous:
-            problems.append(ChainProblem(entry.id, f"entry {entry.id} does not follow the "
-                                         "entry before it: an entry was deleted, inserted, "
-                                         "moved or edited"))
+            problems.append(ChainProblem(entry.id, _(
+                "entry {id} does not follow the entry before it: an entry was deleted, "
+                "inserted, moved or edited").format(id=entry.id)))
         if entry.chain == LEGACY:
             legacy += 1
             if keyed_seen:
-                problems.append(ChainProblem(entry.id, f"entry {entry.id} is unkeyed after "
-                                             "keyed entries: rewritten without the key"))
+                problems.append(ChainProblem(entry.id, _(
+                    "entry {id} is unkeyed after keyed entries: rewritten without the "
+                    "key").format(id=entry.id)))
         else:
             keyed_seen = True
         if entry.chain not in (LEGACY, KEYED) or \
                 not hmac.compare_digest(_entry_hash(entry, key), entry.entry_hash):
-            problems.append(ChainProblem(entry.id, f"entry {entry.id} was edited after it "
-                                         "was written, or written without this "
-                                         "installation's key"))
+            problems.append(ChainProblem(entry.id, _(
+                "entry {id} was edited after it was written, or written without this "
+                "installation's key").format(id=entry.id)))
         previous, last_id = entry.entry_hash, entry.id
     highest = _highest_issued_id(session)
     if highest is not None and highest > last_id:
-        problems.append(ChainProblem(None, f"entries after {last_id} (up to {highest}) were "
-                                     "deleted"))
+        problems.append(ChainProblem(None, _(
+            "entries after {last} (up to {highest}) were deleted").format(
+                last=last_id, highest=highest)))
     return ChainWalk(problems, count, legacy, last_id, previous)
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from pmcockpit.core.clock import utcnow
+from pmcockpit.core.i18n import _
 from pmcockpit.storage import audit
 from pmcockpit.storage.audit import ChainKey, ChainProblem
 
@@ -108,16 +109,19 @@ def read_head(path: Path) -> Head | None:
 
 def check_against(session: Session, key: ChainKey, head: Head, what: str
                   ) -> list[ChainProblem]:
-    """Problems showing the log no longer holds what ``head`` recorded."""
+    """Problems showing the log no longer holds what ``head`` recorded; ``what`` names
+    the head ("the checkpoint")."""
     if not head.valid(key):
-        return [ChainProblem(None, f"the {what} was edited or was not signed with this "
-                                   "installation's key")]
+        return [ChainProblem(None, _("{what} was edited or was not signed with this "
+                                     "installation's key").format(what=what))]
     if audit.hash_of(session, head.last_id) != head.last_hash:
-        return [ChainProblem(head.last_id, f"entry {head.last_id} is not what the {what} "
-                                           "recorded: entries were cut or replaced")]
+        return [ChainProblem(head.last_id, _(
+            "entry {id} is not what {what} recorded: entries were cut or replaced").format(
+                id=head.last_id, what=what))]
     if audit.count_up_to(session, head.last_id) != head.count:
-        return [ChainProblem(head.last_id, f"the {what} recorded {head.count} entries up "
-                                           f"to {head.last_id}: entries were deleted")]
+        return [ChainProblem(head.last_id, _(
+            "{what} recorded {count} entries up to {id}: entries were deleted").format(
+                what=what, count=head.count, id=head.last_id))]
     return []
 
 
@@ -128,11 +132,12 @@ def head_problems(session: Session, key: ChainKey, path: Path | None, walked: au
     head = read_head(path)
     if head is None:
         if walked.count > walked.legacy:
-            return [ChainProblem(None, f"the head file {path} is missing: the newest entries "
-                                       "may have been cut")]
+            return [ChainProblem(None, _("the head file {path} is missing: the newest "
+                                         "entries may have been cut").format(path=path))]
         return []
-    problems = check_against(session, key, head, f"head file {path}")
+    problems = check_against(session, key, head, _("the head file {path}").format(path=path))
     if not problems and head.count > walked.count:
-        problems.append(ChainProblem(None, f"the head file recorded {head.count} entries, "
-                                           f"the log has {walked.count}"))
+        problems.append(ChainProblem(None, _(
+            "the head file recorded {recorded} entries, the log has {count}").format(
+                recorded=head.count, count=walked.count)))
     return problems
