@@ -18,6 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from pmcockpit.core.actions import Action
+from pmcockpit.services import actions as action_service
+from pmcockpit.services.actions import ActionRunner
+from pmcockpit.services.workspace import Workspace
+
 ROOT = Path(__file__).resolve().parents[1]
 POINTS = ("before-intent", "after-intent", "after-call", "after-outcome")
 CHANGED_AT = {"before-intent": False, "after-intent": False, "after-call": True,
@@ -110,3 +117,26 @@ def run_case(pm: Pm, point: str, act_args: list[str], changed: Callable[[], bool
                       "in doubt" if doubt else "intact",
                       first_line.split(": ", 1)[-1][:40],
                       [e["status"] for e in reversed(final)])
+
+
+class Crash(BaseException):
+    """Stands for kill -9 in-process: nothing after the kill point runs, no handler
+    sees it (it is not an Exception)."""
+
+
+async def crash_at(workspace: Workspace, action: Action, point: str,
+                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run ``action`` and stop dead at the kill point ``point``."""
+    def kill(name: str) -> None:
+        if name == point:
+            raise Crash(name)
+
+    real_kill_point = action_service.kill_point
+    monkeypatch.setattr(action_service, "kill_point", kill)
+    runner = ActionRunner(workspace)
+    try:
+        with pytest.raises(Crash):
+            await runner.run([action], confirmed=True)
+    finally:
+        await runner.aclose()
+        monkeypatch.setattr(action_service, "kill_point", real_kill_point)

@@ -19,7 +19,6 @@ from pmcockpit.connectors.registry import open_connector
 from pmcockpit.connectors.tokens import TokenStore
 from pmcockpit.core.actions import Action, ActionKind
 from pmcockpit.screens.action_dialog import ActionDialog
-from pmcockpit.services import actions as action_service
 from pmcockpit.services.actions import ActionRunner
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.sim import SimTool
@@ -28,13 +27,10 @@ from pmcockpit.storage.queries import audit as audit_reads
 from tests.app.data import FIXED_NOW
 from tests.app.helpers import notifications, open_palette_and_run, settle
 from tests.keyring_backend import MemoryKeyring
+from tests.killpoints import crash_at
 
 SIZE = (80, 24)
 REDMINE_ACTIVE, REDMINE_LOCKED = 1, 3
-
-
-class Crash(BaseException):
-    """Stands for kill -9: nothing after the kill point runs, no handler sees it."""
 
 
 @dataclass
@@ -81,26 +77,10 @@ def _lock(tools: Tools, reason: str = "left") -> Action:
     return Action(ActionKind.LOCK_USER, "redmine", str(user.id), user.login, reason=reason)
 
 
-def _crash_at(monkeypatch: pytest.MonkeyPatch, point: str) -> None:
-    def kill(name: str) -> None:
-        if name == point:
-            raise Crash(name)
-
-    monkeypatch.setattr(action_service, "kill_point", kill)
-
-
 async def _leave_in_doubt(workspace: Workspace, action: Action,
                           monkeypatch: pytest.MonkeyPatch) -> None:
     """Run ``action`` and "kill" the process after the remote call, before the outcome."""
-    real_kill_point = action_service.kill_point
-    _crash_at(monkeypatch, "after-call")
-    runner = ActionRunner(workspace)
-    try:
-        with pytest.raises(Crash):
-            await runner.run([action], confirmed=True)
-    finally:
-        await runner.aclose()
-        monkeypatch.setattr(action_service, "kill_point", real_kill_point)
+    await crash_at(workspace, action, "after-call", monkeypatch)
 
 
 def _in_doubt(db: Database) -> list[int]:

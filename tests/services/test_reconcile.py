@@ -8,16 +8,12 @@ from pathlib import Path
 import pytest
 
 from pmcockpit.core.actions import Action, ActionKind
-from pmcockpit.services import actions as action_service
 from pmcockpit.services import audit_log
 from pmcockpit.services.actions import ActionRunner
 from pmcockpit.services.reconcile import CHANGED, STILL_IN_DOUBT, UNCHANGED, UNKNOWN, reconcile
 from pmcockpit.sim.state import ToolState
-from tests.services.checklist_sim import CONNECTION, SimSetup, sim_setup
-
-
-class Crash(BaseException):
-    """Stands for kill -9 at a kill point."""
+from tests.killpoints import crash_at
+from tests.services.checklist_sim import CONNECTION, sim_setup
 
 
 def _ticket_status(state: ToolState) -> Action:
@@ -56,23 +52,6 @@ KINDS: dict[str, Callable[[ToolState], Action]] = {
 }
 
 
-async def _crash(setup: SimSetup, action: Action, point: str,
-                 monkeypatch: pytest.MonkeyPatch) -> None:
-    def kill(name: str) -> None:
-        if name == point:
-            raise Crash(name)
-
-    real_kill_point = action_service.kill_point
-    monkeypatch.setattr(action_service, "kill_point", kill)
-    runner = ActionRunner(setup.workspace)
-    try:
-        with pytest.raises(Crash):
-            await runner.run([action], confirmed=True)
-    finally:
-        await runner.aclose()
-        monkeypatch.setattr(action_service, "kill_point", real_kill_point)
-
-
 @pytest.mark.parametrize("point", ["after-intent", "after-call"])
 @pytest.mark.parametrize("kind", list(KINDS))
 async def test_reconcile_records_what_the_tool_shows(
@@ -80,7 +59,7 @@ async def test_reconcile_records_what_the_tool_shows(
     setup = sim_setup(tmp_path)
     await setup.sync()
     action = KINDS[kind](setup.tool.state)
-    await _crash(setup, action, point, monkeypatch)
+    await crash_at(setup.workspace, action, point, monkeypatch)
     assert audit_log.verify(setup.workspace).in_doubt == [1]
     [done] = await reconcile(setup.workspace)
     expected = UNKNOWN if kind == "add-comment" else \
@@ -99,7 +78,7 @@ async def test_a_tool_that_does_not_answer_leaves_it_in_doubt(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     setup = sim_setup(tmp_path)
     await setup.sync()
-    await _crash(setup, _ticket_status(setup.tool.state), "after-call", monkeypatch)
+    await crash_at(setup.workspace, _ticket_status(setup.tool.state), "after-call", monkeypatch)
     setup.tool.faults.server_error(status=500, times=50)
     [done] = await reconcile(setup.workspace)
     assert (done.status, done.outcome_id) == (STILL_IN_DOUBT, None)
