@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from pmcockpit.core.checklist import StepState
 from pmcockpit.core.clock import to_utc
@@ -15,7 +16,7 @@ from pmcockpit.services import checklist as service
 from pmcockpit.services.report import monthly_bulletin, monthly_report, parse_month
 from pmcockpit.storage import audit, audit_head, connections
 from pmcockpit.storage.connections import HealthFacts
-from pmcockpit.storage.models import Ticket
+from pmcockpit.storage.models import AuditEntry, Ticket
 from tests.services.checklist_sim import CONNECTION, SimSetup, local_template, sim_setup
 
 NOW = datetime(2026, 11, 20, 12, 0)
@@ -144,3 +145,16 @@ def test_months_are_parsed_and_the_future_refused(tmp_path: Path) -> None:
             parse_month(bad)
     with pytest.raises(ValueError, match="has not begun"):
         monthly_report(sim_setup(tmp_path).workspace, date(2026, 12, 1), NOW)
+
+
+def test_the_bulletin_carries_a_checkpoint_that_later_proves_the_log(setup: SimSetup) -> None:
+    text = monthly_bulletin(setup.workspace, OCTOBER, NOW)
+    section = text.split("## Audit log", 1)[1]
+    assert "The audit log verifies (keyed chain and head)." in section
+    checkpoint = section.split("```json\n", 1)[1].split("```", 1)[0]
+    act(setup, datetime(2026, 11, 2, 9), "lock-user")  # the log goes on growing
+    assert audit_log.verify(setup.workspace, checkpoint).checkpoint == 5  # the fixture acted 5x
+    with setup.db.session() as session:
+        session.execute(update(AuditEntry).where(AuditEntry.id == 1).values(reason="routine"))
+    later = audit_log.verify(setup.workspace, checkpoint)
+    assert not later.intact
