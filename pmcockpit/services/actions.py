@@ -133,6 +133,8 @@ class ActionRunner:
         if self.workspace.read_only:
             return _("read-only mode: pmcockpit changes nothing in the tools "
                      "(--read-only or config)")
+        if _plan_key(action) in self._prepared:
+            return None  # checked when the dry run prepared it: once per action
         connector = await self.connector(action.connection)
         capability = action.spec.capability
         if capability not in connector.capabilities():

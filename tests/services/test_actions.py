@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from pmcockpit.connectors.base import ConnectionConfig, Connector
 from pmcockpit.connectors.registry import open_connector
 from pmcockpit.core.actions import Action, ActionKind
+from pmcockpit.core.capabilities import Capability
 from pmcockpit.services import audit_log
 from pmcockpit.services.actions import ActionRunner, Outcome
 from pmcockpit.services.sync import sync_all
@@ -177,3 +178,32 @@ async def test_an_action_reads_its_target_once(tmp_path: Path) -> None:
         outcome, intent = audit.entries(session, limit=2)
     assert intent.status == audit.INTENT and intent.detail["before"]["status"] == "active"
     assert outcome.intent_id == intent.id and outcome.detail["before"] == intent.detail["before"]
+
+
+async def test_a_previewed_action_is_checked_and_read_once(tmp_path: Path) -> None:
+    """A dialog's dry run then run: one capability check, one read of the target."""
+    setup = await _setup(tmp_path)
+    user_id, login = _active_user(setup)
+    checks: list[str] = []
+    opened: list[Connector] = []
+
+    def counting(name: str) -> Connector:
+        connector = setup.workspace.open_connector(name)
+        capabilities = connector.capabilities
+
+        def counted() -> frozenset[Capability]:
+            checks.append(name)
+            return capabilities()
+
+        connector.capabilities = counted  # type: ignore[method-assign]
+        opened.append(connector)
+        return connector
+
+    workspace = replace(setup.workspace, open_connector=counting)
+    lock = Action(ActionKind.LOCK_USER, CONNECTION, str(user_id), login, reason="")
+    async with ActionRunner(workspace) as runner:
+        [preview] = await runner.preview([replace(lock, reason="stand-in")])
+        assert preview.refusal is None
+        [done] = await runner.run([replace(lock, reason="left")], confirmed=True)
+    assert done.ok, done.error
+    assert checks == [CONNECTION] and len(opened) == 1
