@@ -18,6 +18,7 @@ from pmcockpit.connectors.errors import BadResponse, NotSupported, Rejected
 from pmcockpit.connectors.http import ToolClient
 from pmcockpit.core.actions import Action, ActionKind
 from pmcockpit.core.capabilities import Capability
+from pmcockpit.core.i18n import _
 from pmcockpit.core.records import (
     RemoteAccount,
     RemoteGroup,
@@ -34,8 +35,9 @@ def parsing(name: str, what: str, hint: str) -> Iterator[None]:
     try:
         yield
     except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
-        detail = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
-        raise BadResponse(f"{name}: could not read {what} ({detail})", hint=hint) from None
+        detail = _("missing {key}").format(key=exc) if isinstance(exc, KeyError) else str(exc)
+        raise BadResponse(_("{name}: could not read {what} ({detail})").format(
+            name=name, what=what, detail=detail), hint=hint) from None
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -51,7 +53,8 @@ def as_id(value: Any, what: str, tool: str) -> int:
     try:
         return int(str(value))
     except (TypeError, ValueError):
-        raise Rejected(f"{what} must be a {tool} id (a number), not {value!r}") from None
+        raise Rejected(_("{what} must be a {tool} id (a number), not {value!r}").format(
+            what=what, tool=tool, value=value)) from None
 
 
 Handler = Callable[[Action], Awaitable[Prepared]]
@@ -72,7 +75,8 @@ class DispatchingWriter:
             raise NotSupported(f"{self.client.name}: {self.refusals[action.kind]}")
         handler = self.handlers.get(action.kind)
         if handler is None:
-            raise NotSupported(f"{self.client.name}: {self.tool} cannot {action.kind.value}")
+            raise NotSupported(_("{name}: {tool} cannot {kind}").format(
+                name=self.client.name, tool=self.tool, kind=action.kind.value))
         return await handler(action)
 
 
