@@ -57,3 +57,27 @@ def test_an_undecodable_reason_is_refused_before_the_call(sim: RunningServer,
     assert "Traceback" not in stderr
     assert state.users[user.id].status == 1
     assert pm.entries() == []
+
+
+def test_a_bulk_act_killed_midway_is_settled_by_the_next_act(sim: RunningServer,
+                                                            tmp_path: Path) -> None:
+    """Two targets, killed after the first one's remote call: the second never ran; the
+    next ``act`` first reconciles the first (changed), then does its own work."""
+    state = sim.tool.state
+    users = [u for u in sorted(state.users.values(), key=lambda u: u.id)
+             if u.status == 1 and not u.admin and u.login != "admin"][len(POINTS) + 1:][:3]
+    pm = Pm(tmp_path / "home", "rm", TOKEN)
+    assert pm("connect", "add", "rm", "--kind", "redmine", "--url", sim.url).returncode == 0
+    killed = pm("act", "rm", "lock-user", str(users[0].id), str(users[1].id), "--reason",
+                "left", "--yes", kill_at="after-call")
+    assert killed.returncode == -9
+    assert [state.users[u.id].status for u in users[:2]] == [3, 1]
+    assert [e["status"] for e in pm.entries()] == ["intent"]
+    again = pm("act", "rm", "lock-user", str(users[2].id), "--reason", "left", "--yes")
+    assert again.returncode == 0, again.stderr
+    assert "reconciled lock-user (entry 1): in doubt; read back from the tool: changed" \
+        in again.stdout
+    statuses = [(e["id"], e["status"], e["intent_id"]) for e in reversed(pm.entries())]
+    assert statuses == [(1, "intent", None), (2, "succeeded", 1), (3, "intent", None),
+                        (4, "succeeded", 3)]
+    assert pm("audit", "verify").returncode == 0
