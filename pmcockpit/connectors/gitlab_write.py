@@ -154,15 +154,16 @@ class GitLabWriter(DispatchingWriter):
         if state in refusals:
             raise Rejected(_(refusals[state]).format(login=login))
         note = {
-            "block": f"block {login}: no sign-in, Git or API access until unblocked",
-            "unblock": f"unblock {login}",
-            "deactivate": f"deactivate {login}: GitLab reactivates them when they sign in "
-                          f"again (block to keep them out); refused if active in the last "
-                          f"90 days (last activity {user.get('last_activity_on') or 'never'})",
-            "activate": f"activate {login}",
-        }[verb]
+            "block": _("block {login}: no sign-in, Git or API access until unblocked"),
+            "unblock": _("unblock {login}"),
+            "deactivate": _("deactivate {login}: GitLab reactivates them when they sign in "
+                            "again (block to keep them out); refused if active in the last "
+                            "90 days (last activity {last})"),
+            "activate": _("activate {login}"),
+        }[verb].format(login=login, last=user.get("last_activity_on") or _("never"))
         if verb == "block" and state == "deactivated":
-            note += "; unblocking later makes them active, not deactivated"
+            note = _("{note}; unblocking later makes them active, not deactivated").format(
+                note=note)
         call = PlannedCall("POST", f"/users/{user_id}/{verb}", None, note)
         return Prepared([call], {"state": state, "login": login})
 
@@ -211,15 +212,16 @@ class GitLabWriter(DispatchingWriter):
                       "role_ids": [str(share["group_access_level"])],
                       "membership_id": action.target_id}
             call = PlannedCall("DELETE", f"/projects/{project_id}/share/{principal}", None,
-                               f"stop sharing {where} with group {share.get('group_name')}; "
-                               "its members lose the access it gave them")
+                               _("stop sharing {where} with group {group}; its members lose "
+                                 "the access it gave them").format(
+                                     where=where, group=share.get("group_name")))
             return Prepared([call], before)
         member = await self._direct(project, principal)
         name = member.get("name", principal)
-        note = f"remove {name} from {where}"
         groups = await self._granting_groups(project, principal)
-        if groups:
-            note += f"; they keep the access group {', '.join(groups)} gives"
+        note = (_("remove {who} from {where}; they keep the access group {groups} gives")
+                if groups else _("remove {who} from {where}")).format(
+                    who=name, where=where, groups=", ".join(groups))
         before = {"project_id": project_id, "principal_id": principal,
                   "role_ids": [str(member["access_level"])], "membership_id": action.target_id}
         call = PlannedCall("DELETE", f"/projects/{project_id}/members/{principal}", None, note)
@@ -235,7 +237,8 @@ class GitLabWriter(DispatchingWriter):
             group_id = str(_int(principal.removeprefix("group:"), "the group"))
             body = {"group_id": int(group_id), "group_access": level}
             call = PlannedCall("POST", f"/projects/{project_id}/share", body,
-                               f"share {where} with group {group_id} as {ACCESS_LEVELS[level]}")
+                               _("share {where} with group {group} as {level}").format(
+                                   where=where, group=group_id, level=ACCESS_LEVELS[level]))
             return Prepared([call], facts={"membership_id": membership_id(
                 project_id, "group", group_id)})
         user_id = str(_int(principal, "principal_id"))
@@ -248,7 +251,8 @@ class GitLabWriter(DispatchingWriter):
         login = (await self.read.user(user_id)).get("username", user_id)
         call = PlannedCall("POST", f"/projects/{project_id}/members",
                            {"user_id": int(user_id), "access_level": level},
-                           f"add {login} to {where} as {ACCESS_LEVELS[level]}")
+                           _("add {login} to {where} as {level}").format(
+                               login=login, where=where, level=ACCESS_LEVELS[level]))
         return Prepared([call], facts={"membership_id": membership_id(project_id, "user",
                                                                       user_id)})
 
@@ -284,16 +288,18 @@ class GitLabWriter(DispatchingWriter):
             login = (await self.read.user(user_id)).get("username", user_id)
             call = PlannedCall("POST", f"/groups/{group_id}/members",
                                {"user_id": int(user_id), "access_level": self.group_access},
-                               f"add {login} to group {name} as {default} (GitLab needs "
-                               "a level; pmcockpit uses this one): they get it in every "
-                               "project of the group")
+                               _("add {login} to group {group} as {level} (GitLab needs a "
+                                 "level; pmcockpit uses this one): they get it in every "
+                                 "project of the group").format(login=login, group=name,
+                                                                level=default))
             return Prepared([call], {"member": False})
         assert member is not None
         level = int(member["access_level"])
-        note = (f"remove {member.get('username', user_id)} ({ACCESS_LEVELS.get(level, level)}) "
-                f"from group {name}, and so from its projects")
-        if level != self.group_access:
-            note += f"; undo adds them back as {default}"
+        note = (_("remove {login} ({level}) from group {group}, and so from its projects; "
+                  "undo adds them back as {default}") if level != self.group_access else
+                _("remove {login} ({level}) from group {group}, and so from its projects")
+                ).format(login=member.get("username", user_id),
+                         level=ACCESS_LEVELS.get(level, level), group=name, default=default)
         call = PlannedCall("DELETE", f"/groups/{group_id}/members/{user_id}", None, note)
         return Prepared([call], {"member": True, "access_level": level})
 
@@ -315,13 +321,14 @@ class GitLabWriter(DispatchingWriter):
         if action.params.get("assignee_id"):
             body["assignee_ids"] = [_int(action.params["assignee_id"], "assignee_id")]
         return Prepared([PlannedCall("POST", f"/projects/{project_id}/issues", body,
-                                     "create the issue")])
+                                     _("create the issue"))])
 
     async def _comment(self, action: Action) -> Prepared:
         project_id, iid, issue = await self._issue(action)
         key = (issue.get("references") or {}).get("full", f"#{iid}")
         call = PlannedCall("POST", f"/projects/{project_id}/issues/{iid}/notes",
-                           {"body": str(action.params.get("body", ""))}, f"comment on {key}")
+                           {"body": str(action.params.get("body", ""))},
+                           _("comment on {key}").format(key=key))
         return Prepared([call], facts={"ticket_id": ticket_id(project_id, iid)})
 
     async def _set_status(self, action: Action) -> Prepared:
@@ -336,7 +343,9 @@ class GitLabWriter(DispatchingWriter):
         event = "close" if wanted == "closed" else "reopen"
         key = (issue.get("references") or {}).get("full", f"#{iid}")
         call = PlannedCall("PUT", f"/projects/{project_id}/issues/{iid}",
-                           {"state_event": event}, f"{event} {key}")
+                           {"state_event": event},
+                           (_("close {key}") if event == "close" else _("reopen {key}"))
+                           .format(key=key))
         return Prepared([call], before)
 
     async def _assign(self, action: Action) -> Prepared:
@@ -346,9 +355,10 @@ class GitLabWriter(DispatchingWriter):
         current = issue.get("assignees") or []
         before = {"assignee_id": str(current[0]["id"]) if current else None}
         key = (issue.get("references") or {}).get("full", f"#{iid}")
-        note = f"assign {key} to user {assignee}" if assignee else f"unassign {key}"
+        note = _("assign {key} to user {user}").format(key=key, user=assignee) if assignee \
+            else _("unassign {key}").format(key=key)
         if len(current) > 1:
-            note += f"; replaces all {len(current)} assignees"
+            note = _("{note}; replaces all {n} assignees").format(note=note, n=len(current))
         call = PlannedCall("PUT", f"/projects/{project_id}/issues/{iid}",
                            {"assignee_ids": [assignee] if assignee else []}, note)
         expect = {"project_id": project_id, "iid": iid, "assignee": str(assignee)} \
