@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pmcockpit.core.i18n import _
-from pmcockpit.services.audit_key import chain_key
+from pmcockpit.services.audit_key import installation
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage import audit, audit_head
 from pmcockpit.storage.audit import ChainKey, ChainProblem
@@ -36,11 +36,17 @@ class Verification:
 
 
 def key_for(workspace: Workspace) -> ChainKey:
-    return chain_key(demo=workspace.demo)
+    return installation(demo=workspace.demo).key
 
 
 def head_path(workspace: Workspace) -> Path | None:
     return audit_head.head_path(workspace.db.engine)
+
+
+def _log_name(workspace: Workspace) -> str | None:
+    """How the installation names this log: its database file, resolved."""
+    path = head_path(workspace)
+    return str(path.resolve()) if path is not None else None
 
 
 def append(workspace: Workspace, record: audit.AuditRecord, key: ChainKey) -> int:
@@ -49,6 +55,9 @@ def append(workspace: Workspace, record: audit.AuditRecord, key: ChainKey) -> in
         entry_id = audit.append(session, record, key).id
     with workspace.db.session() as session:
         audit_head.record_head(session, key, head_path(workspace))
+    name = _log_name(workspace)
+    if name is not None:
+        installation(demo=workspace.demo).seal(name)
     return entry_id
 
 
@@ -58,7 +67,9 @@ def verify(workspace: Workspace, checkpoint_text: str | None = None) -> Verifica
     with workspace.db.session() as session:
         walked = audit.walk(session, key)
         problems = list(walked.problems)
-        problems += audit_head.head_problems(session, key, head_path(workspace), walked)
+        problems += audit_head.head_problems(
+            session, key, head_path(workspace), walked,
+            sealed=_log_name(workspace) in installation(demo=workspace.demo).sealed)
         vouched = None
         if checkpoint_text is not None:
             try:

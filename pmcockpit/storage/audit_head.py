@@ -125,17 +125,25 @@ def check_against(session: Session, key: ChainKey, head: Head, what: str
     return []
 
 
-def head_problems(session: Session, key: ChainKey, path: Path | None, walked: audit.ChainWalk
-                  ) -> list[ChainProblem]:
+def head_problems(session: Session, key: ChainKey, path: Path | None, walked: audit.ChainWalk,
+                  *, sealed: bool = False) -> list[ChainProblem]:
+    """What the head file beside the database says is wrong. ``sealed``: the installation
+    remembers this log holding keyed entries, so it must have a head and keyed entries."""
     if path is None:
         return []
+    problems = []
+    if sealed and walked.count and walked.count == walked.legacy:
+        problems.append(ChainProblem(None, _(
+            "every entry is unkeyed, but this log held keyed entries: it was rewritten "
+            "without the key")))
     head = read_head(path)
     if head is None:
-        if walked.count > walked.legacy:
-            return [ChainProblem(None, _("the head file {path} is missing: the newest "
-                                         "entries may have been cut").format(path=path))]
-        return []
-    problems = check_against(session, key, head, _("the head file {path}").format(path=path))
+        if sealed or walked.count > walked.legacy:
+            problems.append(ChainProblem(None, _(
+                "the head file {path} is missing: the newest entries may have been "
+                "cut").format(path=path)))
+        return problems
+    problems += check_against(session, key, head, _("the head file {path}").format(path=path))
     if not problems and head.count > walked.count:
         problems.append(ChainProblem(None, _(
             "the head file recorded {recorded} entries, the log has {count}").format(

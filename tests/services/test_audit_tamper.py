@@ -169,6 +169,20 @@ def rewrite_as_legacy_and_delete_head(ws: Workspace) -> None:
     keyed_tail(ws)
 
 
+def rewrite_as_legacy_and_delete_head_quietly(ws: Workspace) -> None:
+    rewrite_everything_as_legacy(ws)
+    head = audit_log.head_path(ws)
+    assert head is not None
+    head.unlink()
+
+
+def empty_the_log_and_delete_head(ws: Workspace) -> None:
+    _sql(ws, "DELETE FROM audit_entry", "DELETE FROM sqlite_sequence WHERE name = 'audit_entry'")
+    head = audit_log.head_path(ws)
+    assert head is not None
+    head.unlink()
+
+
 def keyed_tail(ws: Workspace) -> None:
     head = audit_log.head_path(ws)
     assert head is not None
@@ -213,6 +227,7 @@ CASES: list[Callable[[Workspace], None]] = [
     cut_newest_fix_sequence_and_delete_head, swap_two_entries, move_an_entry_to_another_id,
     insert_forged_entry_at_the_end, recompute_keyed_chain_without_key,
     rewrite_everything_as_legacy, rewrite_as_legacy_and_delete_head,
+    rewrite_as_legacy_and_delete_head_quietly, empty_the_log_and_delete_head,
     replace_with_another_installation, edit_head_count, garbage_head,
 ]
 
