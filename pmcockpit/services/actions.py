@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pmcockpit.connectors.base import Connector, PlannedCall, Prepared
-from pmcockpit.connectors.errors import ConnectorError, NotSupported
+from pmcockpit.connectors.errors import ConnectorError, NotSupported, Unreachable
 from pmcockpit.core.actions import Action
 from pmcockpit.core.i18n import _
 from pmcockpit.services import audit_log
@@ -203,6 +203,12 @@ class ActionRunner:
         try:
             connector = await self.connector(action.connection)
             detail["result"] = await connector.execute(action, prepared)
+        except Unreachable as error:
+            # No answer: the change may have reached the tool. No outcome is guessed; the
+            # intent stays in doubt until reconcile reads the target back.
+            note = _("{error}; the change may have reached the tool: it stays in doubt until "
+                     "`pmcockpit audit reconcile` reads it back").format(error=error)
+            return ActionResult(action, Outcome.FAILED, intent, note)
         except ConnectorError as error:
             return await self._record(action, Outcome.FAILED, detail, str(error), undo_of,
                                       intent)

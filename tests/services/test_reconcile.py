@@ -84,3 +84,19 @@ async def test_a_tool_that_does_not_answer_leaves_it_in_doubt(
     assert (done.status, done.outcome_id) == (STILL_IN_DOUBT, None)
     assert "could not be asked" in done.note
     assert audit_log.verify(setup.workspace).in_doubt == [1]
+
+
+async def test_a_call_left_unanswered_stays_in_doubt_until_read_back(tmp_path: Path) -> None:
+    """The connection drops during the call: pmcockpit cannot know whether the tool
+    changed, so it guesses no outcome; reconcile reads it back."""
+    setup = sim_setup(tmp_path)
+    await setup.sync()
+    action = _ticket_status(setup.tool.state)
+    setup.tool.faults.disconnect(times=20, method="PUT")
+    async with ActionRunner(setup.workspace) as runner:
+        [result] = await runner.run([action], confirmed=True)
+    assert not result.ok and "stays in doubt" in (result.error or "")
+    assert audit_log.verify(setup.workspace).in_doubt == [result.audit_id]
+    setup.tool.faults.clear()
+    [done] = await reconcile(setup.workspace)
+    assert (done.intent_id, done.status) == (result.audit_id, UNCHANGED)
