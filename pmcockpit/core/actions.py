@@ -51,44 +51,44 @@ class ActionSpec:
 
 
 SPECS: Mapping[ActionKind, ActionSpec] = {
-    ActionKind.LOCK_USER: ActionSpec("Lock user", Capability.LOCK_USERS, True, "user"),
-    ActionKind.UNLOCK_USER: ActionSpec("Unlock user", Capability.LOCK_USERS, False, "user"),
+    ActionKind.LOCK_USER: ActionSpec(_("Lock user"), Capability.LOCK_USERS, True, "user"),
+    ActionKind.UNLOCK_USER: ActionSpec(_("Unlock user"), Capability.LOCK_USERS, False, "user"),
     ActionKind.DEACTIVATE_USER: ActionSpec(
-        "Deactivate user", Capability.DEACTIVATE_USERS, True, "user"
+        _("Deactivate user"), Capability.DEACTIVATE_USERS, True, "user"
     ),
     ActionKind.ACTIVATE_USER: ActionSpec(
-        "Activate user", Capability.DEACTIVATE_USERS, False, "user"
+        _("Activate user"), Capability.DEACTIVATE_USERS, False, "user"
     ),
     ActionKind.REMOVE_MEMBERSHIP: ActionSpec(
-        "Remove membership", Capability.MANAGE_MEMBERSHIPS, True, "membership"
+        _("Remove membership"), Capability.MANAGE_MEMBERSHIPS, True, "membership"
     ),
     ActionKind.ADD_MEMBERSHIP: ActionSpec(
-        "Add membership", Capability.MANAGE_MEMBERSHIPS, False, "project",
+        _("Add membership"), Capability.MANAGE_MEMBERSHIPS, False, "project",
         params=("principal_id", "role_ids"),
     ),
     ActionKind.SET_MEMBERSHIP_ROLES: ActionSpec(
-        "Change membership roles", Capability.MANAGE_MEMBERSHIPS, True, "membership",
+        _("Change membership roles"), Capability.MANAGE_MEMBERSHIPS, True, "membership",
         params=("role_ids",),
     ),
     ActionKind.ADD_GROUP_MEMBER: ActionSpec(
-        "Add user to group", Capability.MANAGE_GROUPS, False, "group", params=("user_id",)
+        _("Add user to group"), Capability.MANAGE_GROUPS, False, "group", params=("user_id",)
     ),
     ActionKind.REMOVE_GROUP_MEMBER: ActionSpec(
-        "Remove user from group", Capability.MANAGE_GROUPS, True, "group", params=("user_id",)
+        _("Remove user from group"), Capability.MANAGE_GROUPS, True, "group", params=("user_id",)
     ),
     ActionKind.CREATE_TICKET: ActionSpec(
-        "Create ticket", Capability.CREATE_TICKETS, False, "project",
+        _("Create ticket"), Capability.CREATE_TICKETS, False, "project",
         params=("subject", "description"), undoable=False,
     ),
     ActionKind.ADD_COMMENT: ActionSpec(
-        "Add comment", Capability.COMMENT_TICKETS, False, "ticket", params=("body",),
+        _("Add comment"), Capability.COMMENT_TICKETS, False, "ticket", params=("body",),
         undoable=False,
     ),
     ActionKind.SET_TICKET_STATUS: ActionSpec(
-        "Change ticket status", Capability.CHANGE_TICKETS, False, "ticket", params=("status",)
+        _("Change ticket status"), Capability.CHANGE_TICKETS, False, "ticket", params=("status",)
     ),
     ActionKind.ASSIGN_TICKET: ActionSpec(
-        "Assign ticket", Capability.CHANGE_TICKETS, False, "ticket", params=("assignee_id",)
+        _("Assign ticket"), Capability.CHANGE_TICKETS, False, "ticket", params=("assignee_id",)
     ),
 }
 
@@ -117,8 +117,10 @@ class Action:
     def describe(self) -> str:
         label = self.target_label or f"{self.spec.target} {self.target_id}"
         extras = ", ".join(f"{k}={v}" for k, v in self.params.items() if k != "body")
-        text = f"{self.spec.title}: {label} on {self.connection}"
-        return f"{text} ({extras})" if extras else text
+        text = _("{title}: {target} on {connection}").format(
+            title=self.spec.title, target=label, connection=self.connection)
+        return _("{text} ({parameters})").format(text=text, parameters=extras) if extras \
+            else text
 
     def validate(self) -> list[str]:
         """Problems that stop this action from being run at all."""
