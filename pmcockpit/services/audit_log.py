@@ -78,7 +78,10 @@ def verify(workspace: Workspace, checkpoint_text: str | None = None) -> Verifica
                 raise CheckpointError(str(error)) from None
             found = audit_head.check_against(session, key, checkpoint, _("the checkpoint"))
             problems += found
-            vouched = None if found else checkpoint.last_id
+            # It vouches for the entries up to it only if they also verify one by one.
+            broken_before = any(p.entry_id is not None and p.entry_id <= checkpoint.last_id
+                                for p in walked.problems)
+            vouched = None if found or broken_before else checkpoint.last_id
         doubtful = [entry.id for entry in audit.in_doubt(session)]
     return Verification(problems, walked.count, walked.legacy, doubtful, key.source, vouched)
 

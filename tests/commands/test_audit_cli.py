@@ -55,6 +55,7 @@ def test_verify_names_the_key_and_a_checkpoint_proves_the_past(
     broken = cli("audit", "verify", "--checkpoint", str(checkpoint))
     assert broken.exit_code == 1
     assert "BROKEN: entry 1 was edited" in broken.output
+    assert "The checkpoint holds" not in broken.output
     garbage = tmp_path / "garbage.json"
     garbage.write_text("{")
     assert cli("audit", "verify", "--checkpoint", str(garbage)).exit_code == 2
