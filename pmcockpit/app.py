@@ -31,6 +31,7 @@ from pmcockpit.screens.areas import AREAS, HOME, Area
 from pmcockpit.screens.base import AreaScreen, Clock, LiveAreaScreen
 from pmcockpit.screens.commands import GoCommands, HelpCommands
 from pmcockpit.screens.help import HelpScreen, keys_of
+from pmcockpit.services.reconcile import reconcile
 from pmcockpit.services.sync import SyncReport, connection_names, sync_all
 from pmcockpit.services.workspace import ConnectorOpener, Workspace
 from pmcockpit.storage.db import Database, DatabaseError, open_database
@@ -110,6 +111,17 @@ class CockpitApp(App[None]):
             )
         for note in self.workspace.notes:
             self.notify(note, timeout=10)
+        self.reconcile_in_doubt()
+
+    @work(exclusive=True, exit_on_error=False, group="reconcile",
+          description="Reconciling actions left in doubt")
+    async def reconcile_in_doubt(self) -> None:
+        """Actions a crash left between intent and outcome: read back, then recorded."""
+        done = await reconcile(self.workspace)
+        if done:
+            self.notify("\n".join(f"#{item.intent_id} {item.action}: {item.note}"
+                                   for item in done), markup=False, timeout=15,
+                        title=_("Actions left in doubt by a crash"))
 
     def action_go(self, mode: str) -> None:
         self.switch_mode(mode)

@@ -8,10 +8,11 @@ import sys
 
 import click
 
+from pmcockpit.commands.audit import reconcile_now, say_reconciled
 from pmcockpit.commands.context import EXIT_FAILED, EXIT_USAGE, CliContext, pass_cli
-from pmcockpit.connectors.errors import ConnectorError
 from pmcockpit.core.actions import SPECS, Action, ActionKind
-from pmcockpit.services.actions import ActionResult, ActionRunner, UndoError
+from pmcockpit.core.i18n import _
+from pmcockpit.services.actions import ActionResult, ActionRunner, ConnectorError, UndoError
 from pmcockpit.services.opener import real_workspace
 from pmcockpit.services.targets import TargetError, resolve_action
 from pmcockpit.services.workspace import Workspace
@@ -21,8 +22,10 @@ def _print_result(result: ActionResult, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False))
         return
-    verdict = {"succeeded": "done", "failed": "FAILED", "refused": "REFUSED"}[result.outcome]
-    click.echo(f"[{result.audit_id}] {verdict}: {result.action.describe()}")
+    verdict = {"succeeded": _("done"), "failed": _("FAILED"),
+               "refused": _("REFUSED")}[result.outcome]
+    click.echo(_("[{id}] {verdict}: {action}").format(
+        id=result.audit_id, verdict=verdict, action=result.action.describe()))
     if result.error:
         click.echo(f"  {result.error}", err=True)
 
@@ -31,10 +34,10 @@ def _confirm(action: Action, yes: bool) -> bool:
     if not action.destructive or yes:
         return True
     if not sys.stdin.isatty():
-        raise click.UsageError(f"{action.spec.title.lower()} is destructive: confirm with --yes "
-                               "when not running at a terminal")
-    return click.confirm(f"{action.describe()}\nReason: {action.reason}\nGo ahead?",
-                         default=False)
+        raise click.UsageError(_("{title} is destructive: confirm with --yes when not running "
+                                 "at a terminal").format(title=action.spec.title.lower()))
+    return click.confirm(_("{action}\nReason: {reason}\nGo ahead?").format(
+        action=action.describe(), reason=action.reason), default=False)
 
 
 async def _list_actions(workspace: Workspace) -> None:
@@ -43,41 +46,44 @@ async def _list_actions(workspace: Workspace) -> None:
     with workspace.db.session() as session:
         rows = [(c.name, c.kind) for c in connections.all_connections(session)]
     if not rows:
-        click.echo("No connections yet: add one with `pmcockpit connect add`.")
+        click.echo(_("No connections yet: add one with `pmcockpit connect add`."))
     for name, kind in rows:
         click.echo(f"{name} ({kind}):")
         try:
             connector = workspace.open_connector(name)
         except Exception as error:  # a missing token must not hide the other connections
-            click.echo(f"  cannot open: {error}")
+            click.echo(_("  cannot open: {error}").format(error=error))
             continue
         try:
             await connector.current_account()  # capabilities can depend on whose token it is
         except ConnectorError as error:
-            click.echo(f"  cannot reach it, so this list may offer too much: {error}")
+            click.echo(_("  cannot reach it, so this list may offer too much: {error}").format(
+                error=error))
         finally:
             await connector.aclose()
         capabilities = connector.capabilities()
         for action_kind, spec in SPECS.items():
             if spec.capability in capabilities:
-                click.echo(f"  {action_kind.value:<22} {spec.title} (target: {spec.target})")
+                click.echo(_("  {kind} {title} (target: {target})").format(
+                    kind=f"{action_kind.value:<22}", title=spec.title, target=spec.target))
             else:
-                reason = connector.unsupported_reason(spec.capability) or "not supported"
-                click.echo(f"  {action_kind.value:<22} not offered: {reason}")
+                reason = connector.unsupported_reason(spec.capability) or _("not supported")
+                click.echo(_("  {kind} not offered: {reason}").format(
+                    kind=f"{action_kind.value:<22}", reason=reason))
 
 
 @click.command(context_settings={"ignore_unknown_options": False})
 @click.argument("connection", required=False)
 @click.argument("action", required=False, type=click.Choice([k.value for k in ActionKind]))
 @click.argument("targets", nargs=-1)
-@click.option("--reason", default="", help="Why (required for destructive actions).")
+@click.option("--reason", default="", help=_("Why (required for destructive actions)."))
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
-              help="An action parameter, e.g. --param body='Fixed in 5.1' or role_ids=3,4.")
-@click.option("--dry-run", is_flag=True, help="Print the calls it would make; change nothing.")
-@click.option("--yes", is_flag=True, help="Skip the confirmation prompt.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per target.")
+              help=_("An action parameter, e.g. --param body='Fixed in 5.1' or role_ids=3,4."))
+@click.option("--dry-run", is_flag=True, help=_("Print the calls it would make; change nothing."))
+@click.option("--yes", is_flag=True, help=_("Skip the confirmation prompt."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print one JSON object per target."))
 @click.option("--list", "list_actions", is_flag=True,
-              help="Name the actions each connection supports.")
+              help=_("Name the actions each connection supports."))
 @pass_cli
 def act(cli: CliContext, connection: str | None, action: str | None, targets: tuple[str, ...],
         reason: str, params: tuple[str, ...], dry_run: bool, yes: bool, as_json: bool,
@@ -100,7 +106,7 @@ def act(cli: CliContext, connection: str | None, action: str | None, targets: tu
         asyncio.run(_list_actions(workspace))
         return
     if not connection or not action or not targets:
-        raise click.UsageError("give CONNECTION ACTION TARGET..., or --list")
+        raise click.UsageError(_("give CONNECTION ACTION TARGET..., or --list"))
     try:
         parsed = dict(_split_param(p) for p in params)
         actions = [resolve_action(db, connection, ActionKind(action), target, parsed, reason)
@@ -110,6 +116,8 @@ def act(cli: CliContext, connection: str | None, action: str | None, targets: tu
     problems = sorted({p for a in actions for p in a.validate()})
     if problems:
         raise click.UsageError("; ".join(problems))
+    if not dry_run:
+        say_reconciled(reconcile_now(workspace))
     code = asyncio.run(_run(workspace, actions, dry_run=dry_run, yes=yes, as_json=as_json))
     sys.exit(code)
 
@@ -117,7 +125,7 @@ def act(cli: CliContext, connection: str | None, action: str | None, targets: tu
 def _split_param(text: str) -> tuple[str, str]:
     key, sep, value = text.partition("=")
     if not sep or not key:
-        raise TargetError(f"--param takes KEY=VALUE, not {text!r}")
+        raise TargetError(_("--param takes KEY=VALUE, not {text!r}").format(text=text))
     return key.strip(), value
 
 
@@ -133,15 +141,15 @@ async def _run(workspace: Workspace, actions: list[Action], *, dry_run: bool, ye
                         "error": preview.refusal, "action": preview.action.to_json(),
                         "calls": [str(c) for c in preview.calls]}, ensure_ascii=False))
                     continue
-                click.echo(f"would: {preview.action.describe()}")
+                click.echo(_("would: {action}").format(action=preview.action.describe()))
                 for call in preview.calls:
                     click.echo(f"  {call}")
                 if preview.refusal:
-                    click.echo(f"  refused: {preview.refusal}", err=True)
+                    click.echo(_("  refused: {reason}").format(reason=preview.refusal), err=True)
             return EXIT_FAILED if any(p.refusal for p in previews) else 0
         confirmed = all(_confirm(a, yes) for a in actions)
         if not confirmed:
-            click.echo("Nothing done.")
+            click.echo(_("Nothing done."))
             return EXIT_FAILED
         results = await runner.run(actions, confirmed=True)
     for result in results:
@@ -151,23 +159,24 @@ async def _run(workspace: Workspace, actions: list[Action], *, dry_run: bool, ye
 
 @click.command()
 @click.argument("action_id", type=int)
-@click.option("--reason", default="", help="Why the action is reversed.")
-@click.option("--yes", is_flag=True, help="Skip the confirmation prompt.")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--reason", default="", help=_("Why the action is reversed."))
+@click.option("--yes", is_flag=True, help=_("Skip the confirmation prompt."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print the result as JSON."))
 @pass_cli
 def undo(cli: CliContext, action_id: int, reason: str, yes: bool, as_json: bool) -> None:
     """Reverse the action ACTION_ID (from `pmcockpit audit list`) where the tool allows."""
     workspace = real_workspace(cli.settings, cli.open_db())
+    say_reconciled(reconcile_now(workspace))
 
     async def run() -> int:
         async with ActionRunner(workspace) as runner:
             try:
                 reverse = runner.undo_action(action_id, reason)
             except UndoError as error:
-                click.echo(f"Error: {error}", err=True)
+                click.echo(_("Error: {error}").format(error=error), err=True)
                 return EXIT_USAGE
             if not _confirm(reverse, yes):
-                click.echo("Nothing done.")
+                click.echo(_("Nothing done."))
                 return EXIT_FAILED
             result = await runner.undo(action_id, reason=reason, confirmed=True)
         _print_result(result, as_json)

@@ -53,6 +53,21 @@ class PlannedCall:
         return f"{text}  # {self.note}" if self.note else text
 
 
+@dataclass
+class Prepared:
+    """What an action will do, decided from the tool's state read just now."""
+
+    calls: list[PlannedCall]
+    before: dict[str, Any] = field(default_factory=dict)
+    """The state the action changes, for undo."""
+    facts: dict[str, Any] = field(default_factory=dict)
+    """What ``execute`` reports. Never keys of ``before``: undo reads both, ``before`` wins."""
+    empty_rejection: str | None = None
+    """What a refusal with an empty body means here (Redmine's inherited memberships)."""
+    expect: dict[str, Any] = field(default_factory=dict)
+    """What to check after running (an assignee GitLab may have dropped silently)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ProbeResult:
     """One timed, authenticated request: who the token is, how fast, how long TLS lasts."""
@@ -98,16 +113,15 @@ class Connector(Protocol):
 
     async def list_tickets(self, *, open_only: bool = False) -> list[RemoteTicket]: ...
 
-    async def plan(self, action: Action) -> list[PlannedCall]:
-        """The calls ``execute`` would make; changes nothing. Raises NotSupported."""
+    async def prepare(self, action: Action) -> Prepared:
+        """Read the target once: the calls the action would make and the state it changes
+        (for the audit log and undo). Changes nothing; raises Rejected or NotSupported."""
         ...
 
-    async def capture(self, action: Action) -> dict[str, Any]:
-        """The state ``action`` is about to change, read from the tool, for undo."""
-        ...
-
-    async def execute(self, action: Action) -> dict[str, Any]:
-        """Run the action; returns facts about the result (such as a new object's id)."""
+    async def execute(self, action: Action, prepared: Prepared | None = None
+                      ) -> dict[str, Any]:
+        """Make the calls ``prepared`` decided (prepared now when not given); returns facts
+        about the result (such as a new object's id)."""
         ...
 
     async def aclose(self) -> None: ...

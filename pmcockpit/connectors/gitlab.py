@@ -30,6 +30,7 @@ from pmcockpit.connectors.http import ToolClient
 from pmcockpit.connectors.layered import LayeredConnector
 from pmcockpit.core.actions import Action
 from pmcockpit.core.capabilities import Capability
+from pmcockpit.core.i18n import _
 from pmcockpit.core.records import (
     RemoteAccount,
     ServerInfo,
@@ -39,11 +40,11 @@ TOKEN_HEADER = "PRIVATE-TOKEN"
 API_PATH = "/api/v4"
 ADMIN_ONLY = frozenset({Capability.KNOWS_LAST_LOGIN, Capability.LOCK_USERS,
                         Capability.DEACTIVATE_USERS})
-NOT_ADMIN = ("the token's user{login} is not a GitLab administrator: only administrators "
-             "see sign-in dates and can block or deactivate users (use an administrator's "
-             "personal access token with the api scope)")
-FORBIDDEN_ADVICE = ("the token's user lacks the rights for this (an administrator, or a "
-                    "project or group Maintainer/Owner), or the token lacks the api scope")
+NOT_ADMIN = _("the token's user{login} is not a GitLab administrator: only administrators "
+              "see sign-in dates and can block or deactivate users (use an administrator's "
+              "personal access token with the api scope)")
+FORBIDDEN_ADVICE = _("the token's user lacks the rights for this (an administrator, or a "
+                     "project or group Maintainer/Owner), or the token lacks the api scope")
 
 def api_url(url: str) -> str:
     """The API base for an instance URL; a URL already ending in ``/api/v4`` is kept."""

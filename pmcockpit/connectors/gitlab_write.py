@@ -1,8 +1,8 @@
-"""Changing GitLab: plan, capture and execute each supported action.
+"""Changing GitLab: prepare, then execute, each supported action.
 
-As for Redmine, each action is first *prepared* from the state read just now:
-refusals are decided there and the exact calls worked out, so ``plan``,
-``capture`` and ``execute`` agree.
+As for Redmine, each action is first *prepared* from one read of the target:
+refusals are decided there and the exact calls worked out, and ``execute`` makes
+exactly those calls.
 
 GitLab facts this relies on: blocking and deactivating are different states (a
 deactivated user becomes active again by signing in; a blocked one stays out until
@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pmcockpit.connectors.base import PlannedCall
-from pmcockpit.connectors.errors import NotSupported, PermissionDenied, Rejected
+from pmcockpit.connectors.base import PlannedCall, Prepared
+from pmcockpit.connectors.errors import PermissionDenied, Rejected
 from pmcockpit.connectors.gitlab_parse import (
     ACCESS_LEVELS,
     Json,
@@ -28,43 +28,45 @@ from pmcockpit.connectors.gitlab_parse import (
     ticket_id,
 )
 from pmcockpit.connectors.gitlab_read import GitLabReader
-from pmcockpit.connectors.layered import Prepared, PreparingWriter, as_id
+from pmcockpit.connectors.layered import DispatchingWriter, as_id
 from pmcockpit.core.actions import Action, ActionKind
+from pmcockpit.core.i18n import N_, _
 
 DEFAULT_GROUP_ACCESS = 30
 """Developer: what "add to group" gives, since GitLab needs a level and the action has none."""
-DORMANT_RULE = ("GitLab deactivates only users with no activity in its dormant period "
-                "(90 days unless changed in Admin area → Settings → General → Account and "
-                "limit): block them instead")
+DORMANT_RULE = _("GitLab deactivates only users with no activity in its dormant period "
+                 "(90 days unless changed in Admin area → Settings → General → Account and "
+                 "limit): block them instead")
 MEMBERSHIP = re.compile(r"^project:(\d+):(user|group):(\d+)$")
 TICKET = re.compile(r"^project:(\d+):issue:(\d+)$")
 STATUS_WORDS = {"closed": "closed", "close": "closed", "opened": "opened", "open": "opened",
                 "reopen": "opened", "reopened": "opened"}
+LDAP_RULE = N_("{login} is blocked by LDAP synchronisation: change it in the directory")
 # Why each user-state action cannot be done in a state: verb -> state -> refusal.
 USER_RULES: dict[str, dict[str, str]] = {
     "block": {
-        "blocked": "{login} is already blocked",
-        "ldap_blocked": "{login} is blocked by LDAP synchronisation: change it in the directory",
+        "blocked": N_("{login} is already blocked"),
+        "ldap_blocked": LDAP_RULE,
     },
     "unblock": {
-        "active": "{login} is not blocked",
-        "deactivated": "{login} is deactivated, not blocked: activate them instead",
-        "ldap_blocked": "{login} is blocked by LDAP synchronisation: change it in the directory",
-        "blocked_pending_approval": "{login} is waiting for approval: approve them in GitLab "
-                                    "(Admin area → Users → Pending approval)",
+        "active": N_("{login} is not blocked"),
+        "deactivated": N_("{login} is deactivated, not blocked: activate them instead"),
+        "ldap_blocked": LDAP_RULE,
+        "blocked_pending_approval": N_("{login} is waiting for approval: approve them in "
+                                       "GitLab (Admin area → Users → Pending approval)"),
     },
     "deactivate": {
-        "deactivated": "{login} is already deactivated",
-        "blocked": "{login} is blocked; GitLab deactivates only active users",
-        "ldap_blocked": "{login} is blocked; GitLab deactivates only active users",
-        "blocked_pending_approval": "{login} is waiting for approval; GitLab deactivates "
-                                    "only active users",
+        "deactivated": N_("{login} is already deactivated"),
+        "blocked": N_("{login} is blocked; GitLab deactivates only active users"),
+        "ldap_blocked": N_("{login} is blocked; GitLab deactivates only active users"),
+        "blocked_pending_approval": N_("{login} is waiting for approval; GitLab "
+                                       "deactivates only active users"),
     },
     "activate": {
-        "active": "{login} is already active",
-        "blocked": "{login} is blocked, not deactivated: unblock them instead",
-        "ldap_blocked": "{login} is blocked by LDAP synchronisation",
-        "blocked_pending_approval": "{login} is waiting for approval, not deactivated",
+        "active": N_("{login} is already active"),
+        "blocked": N_("{login} is blocked, not deactivated: unblock them instead"),
+        "ldap_blocked": N_("{login} is blocked by LDAP synchronisation"),
+        "blocked_pending_approval": N_("{login} is waiting for approval, not deactivated"),
     },
 }
 USER_VERBS = {ActionKind.LOCK_USER: "block", ActionKind.UNLOCK_USER: "unblock",
@@ -78,14 +80,16 @@ def _level(action: Action) -> int:
     levels = sorted({_int(item, "each role id") for item in items})
     if len(levels) != 1 or levels[0] not in ACCESS_LEVELS:
         names = ", ".join(f"{n} ({level})" for level, n in ACCESS_LEVELS.items())
-        raise Rejected(f"GitLab gives a member one access level; pick one of: {names}")
+        raise Rejected(_("GitLab gives a member one access level; pick one of: {names}")
+                       .format(names=names))
     return levels[0]
 
 
 def _membership(text: str) -> tuple[str, str, str]:
     found = MEMBERSHIP.match(text)
     if not found:
-        raise Rejected(f"{text!r} is not a GitLab membership (project:<id>:user:<id>)")
+        raise Rejected(_("{text!r} is not a GitLab membership (project:<id>:user:<id>)")
+                       .format(text=text))
     return found.group(1), found.group(2), found.group(3)
 
 
@@ -93,38 +97,17 @@ def _int(value: object, what: str) -> int:
     return as_id(value, what, "GitLab")
 
 
-class GitLabWriter(PreparingWriter):
+class GitLabWriter(DispatchingWriter):
+    tool = "GitLab"
+
     def __init__(self, reader: GitLabReader, *,
                  group_access: int = DEFAULT_GROUP_ACCESS) -> None:
         self.read = reader
         self.client = reader.client
         self.group_access = group_access
-
-    async def execute(self, action: Action) -> dict[str, Any]:
-        prepared = await self.prepare(action)
-        facts = dict(prepared.facts)
-        for call in prepared.calls:
-            try:
-                response = await self.client.request(call.method, call.path,
-                                                     json_body=call.body)
-            except PermissionDenied:
-                if action.kind is ActionKind.DEACTIVATE_USER:  # the token is an admin's
-                    raise Rejected(f"{self.client.name} refused to deactivate "
-                                   f"{prepared.before.get('login')}: {DORMANT_RULE}") from None
-                raise
-            if action.kind is ActionKind.CREATE_TICKET:
-                created = self.client.json(response)
-                facts.update({"ticket_id": ticket_id(created["project_id"], created["iid"]),
-                              "key": (created.get("references") or {}).get("full", "")})
-        if prepared.expect:
-            await self._check_assigned(prepared.expect)
-        return facts
-
-    async def prepare(self, action: Action) -> Prepared:
-        kind = action.kind
-        if kind in USER_VERBS:
-            return await self._user_state(action, USER_VERBS[kind])
-        handlers = {
+        self.refusals = {}
+        self.handlers = {
+            **{kind: self._user_state for kind in USER_VERBS},
             ActionKind.REMOVE_MEMBERSHIP: self._remove_membership,
             ActionKind.ADD_MEMBERSHIP: self._add_membership,
             ActionKind.SET_MEMBERSHIP_ROLES: self._set_level,
@@ -135,32 +118,52 @@ class GitLabWriter(PreparingWriter):
             ActionKind.SET_TICKET_STATUS: self._set_status,
             ActionKind.ASSIGN_TICKET: self._assign,
         }
-        if kind not in handlers:
-            raise NotSupported(f"{self.client.name}: GitLab cannot {kind.value}")
-        return await handlers[kind](action)
+
+    async def execute(self, action: Action, prepared: Prepared) -> dict[str, Any]:
+        facts = dict(prepared.facts)
+        for call in prepared.calls:
+            try:
+                response = await self.client.request(call.method, call.path,
+                                                     json_body=call.body)
+            except PermissionDenied:
+                if action.kind is ActionKind.DEACTIVATE_USER:  # the token is an admin's
+                    raise Rejected(_("{tool} refused to deactivate {login}: {rule}").format(
+                        tool=self.client.name, login=prepared.before.get("login"),
+                        rule=DORMANT_RULE)) from None
+                raise
+            if action.kind is ActionKind.CREATE_TICKET:
+                created = self.client.json(response)
+                facts.update({"ticket_id": ticket_id(created["project_id"], created["iid"]),
+                              "key": (created.get("references") or {}).get("full", "")})
+        if prepared.expect:
+            await self._check_assigned(prepared.expect)
+        return facts
 
     # -- users ---------------------------------------------------------------------------
 
-    async def _user_state(self, action: Action, verb: str) -> Prepared:
+    async def _user_state(self, action: Action) -> Prepared:
+        verb = USER_VERBS[action.kind]
         user_id = str(_int(action.target_id, "the user"))
         user = await self.read.user(user_id)
         login, state = str(user.get("username", user_id)), str(user.get("state", "active"))
         if verb in ("block", "deactivate") and user_id == str((await self.read.me())["id"]):
-            raise Rejected(f"refusing to {verb} {login}: it is the account pmcockpit's token "
-                           "belongs to; you would lose API access")
+            raise Rejected(_("refusing to {verb} {login}: it is the account pmcockpit's "
+                             "token belongs to; you would lose API access").format(
+                                 verb=verb, login=login))
         refusals = USER_RULES[verb]
         if state in refusals:
-            raise Rejected(refusals[state].format(login=login))
+            raise Rejected(_(refusals[state]).format(login=login))
         note = {
-            "block": f"block {login}: no sign-in, Git or API access until unblocked",
-            "unblock": f"unblock {login}",
-            "deactivate": f"deactivate {login}: GitLab reactivates them when they sign in "
-                          f"again (block to keep them out); refused if active in the last "
-                          f"90 days (last activity {user.get('last_activity_on') or 'never'})",
-            "activate": f"activate {login}",
-        }[verb]
+            "block": _("block {login}: no sign-in, Git or API access until unblocked"),
+            "unblock": _("unblock {login}"),
+            "deactivate": _("deactivate {login}: GitLab reactivates them when they sign in "
+                            "again (block to keep them out); refused if active in the last "
+                            "90 days (last activity {last})"),
+            "activate": _("activate {login}"),
+        }[verb].format(login=login, last=user.get("last_activity_on") or _("never"))
         if verb == "block" and state == "deactivated":
-            note += "; unblocking later makes them active, not deactivated"
+            note = _("{note}; unblocking later makes them active, not deactivated").format(
+                note=note)
         call = PlannedCall("POST", f"/users/{user_id}/{verb}", None, note)
         return Prepared([call], {"state": state, "login": login})
 
@@ -186,12 +189,14 @@ class GitLabWriter(PreparingWriter):
         where = project.get("path_with_namespace", project_id)
         access = await self.read.project_member(project_id, user_id, inherited=True)
         if access is None:
-            raise Rejected(f"user {user_id} has no access to {where}")
+            raise Rejected(_("user {user} has no access to {where}").format(user=user_id,
+                                                                            where=where))
         groups = await self._granting_groups(project, user_id)
-        source = f"group {', '.join(groups)}" if groups else "a group"
-        raise Rejected(f"{access.get('name', user_id)}'s access to {where} comes from "
-                       f"{source}: remove them from the group, or stop sharing the project "
-                       "with it")
+        source = _("group {names}").format(names=", ".join(groups)) if groups \
+            else _("a group")
+        raise Rejected(_("{who}'s access to {where} comes from {source}: remove them from the "
+                         "group, or stop sharing the project with it").format(
+                             who=access.get("name", user_id), where=where, source=source))
 
     async def _remove_membership(self, action: Action) -> Prepared:
         project_id, kind, principal = _membership(action.target_id)
@@ -201,20 +206,22 @@ class GitLabWriter(PreparingWriter):
             share = next((s for s in project.get("shared_with_groups") or []
                           if str(s["group_id"]) == principal), None)
             if share is None:
-                raise Rejected(f"{where} is not shared with group {principal}")
+                raise Rejected(_("{where} is not shared with group {group}").format(
+                    where=where, group=principal))
             before = {"project_id": project_id, "principal_id": f"group:{principal}",
                       "role_ids": [str(share["group_access_level"])],
                       "membership_id": action.target_id}
             call = PlannedCall("DELETE", f"/projects/{project_id}/share/{principal}", None,
-                               f"stop sharing {where} with group {share.get('group_name')}; "
-                               "its members lose the access it gave them")
+                               _("stop sharing {where} with group {group}; its members lose "
+                                 "the access it gave them").format(
+                                     where=where, group=share.get("group_name")))
             return Prepared([call], before)
         member = await self._direct(project, principal)
         name = member.get("name", principal)
-        note = f"remove {name} from {where}"
         groups = await self._granting_groups(project, principal)
-        if groups:
-            note += f"; they keep the access group {', '.join(groups)} gives"
+        note = (_("remove {who} from {where}; they keep the access group {groups} gives")
+                if groups else _("remove {who} from {where}")).format(
+                    who=name, where=where, groups=", ".join(groups))
         before = {"project_id": project_id, "principal_id": principal,
                   "role_ids": [str(member["access_level"])], "membership_id": action.target_id}
         call = PlannedCall("DELETE", f"/projects/{project_id}/members/{principal}", None, note)
@@ -230,19 +237,22 @@ class GitLabWriter(PreparingWriter):
             group_id = str(_int(principal.removeprefix("group:"), "the group"))
             body = {"group_id": int(group_id), "group_access": level}
             call = PlannedCall("POST", f"/projects/{project_id}/share", body,
-                               f"share {where} with group {group_id} as {ACCESS_LEVELS[level]}")
+                               _("share {where} with group {group} as {level}").format(
+                                   where=where, group=group_id, level=ACCESS_LEVELS[level]))
             return Prepared([call], facts={"membership_id": membership_id(
                 project_id, "group", group_id)})
         user_id = str(_int(principal, "principal_id"))
         existing = await self.read.project_member(project_id, user_id)
         if existing is not None:
             current = ACCESS_LEVELS.get(int(existing["access_level"]), existing["access_level"])
-            raise Rejected(f"{existing.get('name', user_id)} is already a member of {where} as "
-                           f"{current}: change their access level instead")
+            raise Rejected(_("{who} is already a member of {where} as {level}: change their "
+                             "access level instead").format(
+                                 who=existing.get("name", user_id), where=where, level=current))
         login = (await self.read.user(user_id)).get("username", user_id)
         call = PlannedCall("POST", f"/projects/{project_id}/members",
                            {"user_id": int(user_id), "access_level": level},
-                           f"add {login} to {where} as {ACCESS_LEVELS[level]}")
+                           _("add {login} to {where} as {level}").format(
+                               login=login, where=where, level=ACCESS_LEVELS[level]))
         return Prepared([call], facts={"membership_id": membership_id(project_id, "user",
                                                                       user_id)})
 
@@ -251,8 +261,8 @@ class GitLabWriter(PreparingWriter):
         level = _level(action)
         project = await self.read.project(project_id, refresh=True)
         if kind == "group":
-            raise Rejected("GitLab's API cannot change a share's access level: remove the "
-                           "share and share the project again")
+            raise Rejected(_("GitLab's API cannot change a share's access level: remove the "
+                             "share and share the project again"))
         member = await self._direct(project, principal)
         old = int(member["access_level"])
         before = {"project_id": project_id, "principal_id": principal, "role_ids": [str(old)]}
@@ -270,23 +280,26 @@ class GitLabWriter(PreparingWriter):
         name = group.get("full_name") or group.get("name", group_id)
         member = await self.read.direct_group_member(group_id, user_id)
         if (member is not None) == add:
-            raise Rejected(f"user {user_id} is {'already' if add else 'not'} a member of "
-                           f"group {name}")
+            text = _("user {user} is already a member of group {group}") if add else \
+                _("user {user} is not a member of group {group}")
+            raise Rejected(text.format(user=user_id, group=name))
         default = ACCESS_LEVELS[self.group_access]
         if add:
             login = (await self.read.user(user_id)).get("username", user_id)
             call = PlannedCall("POST", f"/groups/{group_id}/members",
                                {"user_id": int(user_id), "access_level": self.group_access},
-                               f"add {login} to group {name} as {default} (GitLab needs "
-                               "a level; pmcockpit uses this one): they get it in every "
-                               "project of the group")
+                               _("add {login} to group {group} as {level} (GitLab needs a "
+                                 "level; pmcockpit uses this one): they get it in every "
+                                 "project of the group").format(login=login, group=name,
+                                                                level=default))
             return Prepared([call], {"member": False})
         assert member is not None
         level = int(member["access_level"])
-        note = (f"remove {member.get('username', user_id)} ({ACCESS_LEVELS.get(level, level)}) "
-                f"from group {name}, and so from its projects")
-        if level != self.group_access:
-            note += f"; undo adds them back as {default}"
+        note = (_("remove {login} ({level}) from group {group}, and so from its projects; "
+                  "undo adds them back as {default}") if level != self.group_access else
+                _("remove {login} ({level}) from group {group}, and so from its projects")
+                ).format(login=member.get("username", user_id),
+                         level=ACCESS_LEVELS.get(level, level), group=name, default=default)
         call = PlannedCall("DELETE", f"/groups/{group_id}/members/{user_id}", None, note)
         return Prepared([call], {"member": True, "access_level": level})
 
@@ -308,20 +321,21 @@ class GitLabWriter(PreparingWriter):
         if action.params.get("assignee_id"):
             body["assignee_ids"] = [_int(action.params["assignee_id"], "assignee_id")]
         return Prepared([PlannedCall("POST", f"/projects/{project_id}/issues", body,
-                                     "create the issue")])
+                                     _("create the issue"))])
 
     async def _comment(self, action: Action) -> Prepared:
         project_id, iid, issue = await self._issue(action)
         key = (issue.get("references") or {}).get("full", f"#{iid}")
         call = PlannedCall("POST", f"/projects/{project_id}/issues/{iid}/notes",
-                           {"body": str(action.params.get("body", ""))}, f"comment on {key}")
+                           {"body": str(action.params.get("body", ""))},
+                           _("comment on {key}").format(key=key))
         return Prepared([call], facts={"ticket_id": ticket_id(project_id, iid)})
 
     async def _set_status(self, action: Action) -> Prepared:
         wanted = STATUS_WORDS.get(str(action.params.get("status", "")).strip().lower())
         if wanted is None:
-            raise Rejected(f"GitLab issues are opened or closed, not "
-                           f"{action.params.get('status')!r}")
+            raise Rejected(_("GitLab issues are opened or closed, not {status!r}").format(
+                status=action.params.get("status")))
         project_id, iid, issue = await self._issue(action)
         before = {"status": issue["state"]}
         if issue["state"] == wanted:
@@ -329,7 +343,9 @@ class GitLabWriter(PreparingWriter):
         event = "close" if wanted == "closed" else "reopen"
         key = (issue.get("references") or {}).get("full", f"#{iid}")
         call = PlannedCall("PUT", f"/projects/{project_id}/issues/{iid}",
-                           {"state_event": event}, f"{event} {key}")
+                           {"state_event": event},
+                           (_("close {key}") if event == "close" else _("reopen {key}"))
+                           .format(key=key))
         return Prepared([call], before)
 
     async def _assign(self, action: Action) -> Prepared:
@@ -339,9 +355,10 @@ class GitLabWriter(PreparingWriter):
         current = issue.get("assignees") or []
         before = {"assignee_id": str(current[0]["id"]) if current else None}
         key = (issue.get("references") or {}).get("full", f"#{iid}")
-        note = f"assign {key} to user {assignee}" if assignee else f"unassign {key}"
+        note = _("assign {key} to user {user}").format(key=key, user=assignee) if assignee \
+            else _("unassign {key}").format(key=key)
         if len(current) > 1:
-            note += f"; replaces all {len(current)} assignees"
+            note = _("{note}; replaces all {n} assignees").format(note=note, n=len(current))
         call = PlannedCall("PUT", f"/projects/{project_id}/issues/{iid}",
                            {"assignee_ids": [assignee] if assignee else []}, note)
         expect = {"project_id": project_id, "iid": iid, "assignee": str(assignee)} \
@@ -352,6 +369,6 @@ class GitLabWriter(PreparingWriter):
         issue = await self.read.issue(expect["project_id"], expect["iid"])
         now = [str(a["id"]) for a in issue.get("assignees") or []]
         if expect["assignee"] not in now:
-            raise Rejected(f"{self.client.name} did not assign user {expect['assignee']}: "
-                           "GitLab drops assignees who cannot see the project (add them as "
-                           "a member first)")
+            raise Rejected(_("{tool} did not assign user {user}: GitLab drops assignees who "
+                             "cannot see the project (add them as a member first)").format(
+                                 tool=self.client.name, user=expect["assignee"]))

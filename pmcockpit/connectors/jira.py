@@ -44,6 +44,7 @@ from pmcockpit.connectors.jira_write import (
 )
 from pmcockpit.connectors.layered import LayeredConnector
 from pmcockpit.core.capabilities import Capability
+from pmcockpit.core.i18n import _
 from pmcockpit.core.records import (
     RemoteAccount,
     ServerInfo,
@@ -52,11 +53,11 @@ from pmcockpit.core.records import (
 WITHOUT_ADMIN_API = frozenset(Capability) - {
     Capability.DEACTIVATE_USERS, Capability.LOCK_USERS, Capability.KNOWS_LAST_LOGIN}
 WITH_ADMIN_API = WITHOUT_ADMIN_API | {Capability.LOCK_USERS, Capability.KNOWS_LAST_LOGIN}
-NO_LAST_ACTIVITY = ("Jira's REST API does not expose last activity; configure the organisation "
-                    "admin API (admin_org_id + admin key) to see it")
-FORBIDDEN_ADVICE = ("the token's account lacks the permission (Administer Jira, or Browse "
-                    "users and groups) for this")
-ADMIN_FORBIDDEN_ADVICE = "the admin API key has no access to this organisation"
+NO_LAST_ACTIVITY = _("Jira's REST API does not expose last activity; configure the "
+                     "organisation admin API (admin_org_id + admin key) to see it")
+FORBIDDEN_ADVICE = _("the token's account lacks the permission (Administer Jira, or Browse "
+                     "users and groups) for this")
+ADMIN_FORBIDDEN_ADVICE = _("the admin API key has no access to this organisation")
 
 
 class JiraSettingMissing(ConnectorError):
@@ -85,10 +86,11 @@ class JiraConnector(LayeredConnector[JiraReader, JiraWriter]):
         email = (options.get("email") or "").strip()
         if client is None and not email:
             raise JiraSettingMissing(
-                f"{config.name}: Jira needs the e-mail address of the account the API token "
-                "belongs to",
-                hint=f"add it: `pmcockpit connect add {config.name} --kind jira --url "
-                f"{config.url} --option email=you@example.org`")
+                _("{name}: Jira needs the e-mail address of the account the API token "
+                  "belongs to").format(name=config.name),
+                hint=_("add it: `pmcockpit connect add {name} --kind jira --url {url} "
+                       "--option email=you@example.org`").format(name=config.name,
+                                                                 url=config.url))
         self.org_id = (options.get("admin_org_id") or "").strip()
         admin_key = (options.get("admin_api_key") or "").strip()
         secrets = [config.token, admin_key]
@@ -124,8 +126,8 @@ class JiraConnector(LayeredConnector[JiraReader, JiraWriter]):
         if capability is Capability.DEACTIVATE_USERS:
             return NO_DEACTIVATION
         if self.org_id:  # configured, but the key did not come with it
-            return (f"the organisation admin API needs its API key: store it as the token of "
-                    f"{self.config.name}-admin")
+            return _("the organisation admin API needs its API key: store it as the token "
+                     "of {name}-admin").format(name=self.config.name)
         if capability is Capability.KNOWS_LAST_LOGIN:
             return NO_LAST_ACTIVITY
         return NO_ADMIN_API

@@ -1,8 +1,8 @@
-"""Changing Jira: plan, capture and execute each supported action.
+"""Changing Jira: prepare, then execute, each supported action.
 
-As for Redmine, each action is first *prepared* from the state read just now:
-refusals are decided and the exact calls worked out, so ``plan``, ``capture`` and
-``execute`` agree. Calls whose path starts with ``/admin/`` go to the organisation
+As for Redmine, each action is first *prepared* from one read of the target:
+refusals are decided and the exact calls worked out, and ``execute`` makes exactly
+those calls. Calls whose path starts with ``/admin/`` go to the organisation
 admin API (suspend and restore access), everything else to the Jira site.
 
 Jira facts this relies on: a membership is a set of project role actors, removed
@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from pmcockpit.connectors.base import PlannedCall
+from pmcockpit.connectors.base import PlannedCall, Prepared
 from pmcockpit.connectors.errors import NotSupported, Rejected
 from pmcockpit.connectors.http import ToolClient
 from pmcockpit.connectors.jira_adf import text_to_adf
@@ -32,13 +32,15 @@ from pmcockpit.connectors.jira_parse import (
     split_membership_id,
 )
 from pmcockpit.connectors.jira_read import API, JiraReader
-from pmcockpit.connectors.layered import Prepared, PreparingWriter
+from pmcockpit.connectors.layered import DispatchingWriter
 from pmcockpit.core.actions import Action, ActionKind
+from pmcockpit.core.i18n import _
 
-NO_DEACTIVATION = "Jira has no deactivation of its own; lock the user (suspend access) instead"
-NO_ADMIN_API = ("Jira's REST API cannot suspend accounts; configure the organisation admin "
-                "API (the admin_org_id option and the admin API key) to suspend and restore "
-                "access")
+NO_DEACTIVATION = _("Jira has no deactivation of its own; lock the user (suspend access) "
+                    "instead")
+NO_ADMIN_API = _("Jira's REST API cannot suspend accounts; configure the organisation admin "
+                 "API (the admin_org_id option and the admin API key) to suspend and restore "
+                 "access")
 GROUP_PREFIX = "group:"
 """Marks a group in ``principal_id`` (a bare id is an account)."""
 DEFAULT_ISSUE_TYPE = "Task"
@@ -49,7 +51,8 @@ def _role_ids(action: Action) -> list[str]:
     items = value if isinstance(value, list) else [value]
     ids = sorted({str(item).strip() for item in items})
     if not all(i.isdigit() for i in ids):
-        raise Rejected(f"role ids must be Jira role ids (numbers), not {items!r}")
+        raise Rejected(_("role ids must be Jira role ids (numbers), not {items!r}").format(
+            items=items))
     return ids
 
 
@@ -57,7 +60,7 @@ def _principal(value: Any) -> tuple[str, str]:
     """("user", account id) or ("group", group id) from a ``principal_id`` parameter."""
     text = str(value or "").strip()
     if not text:
-        raise Rejected("principal_id is missing")
+        raise Rejected(_("principal_id is missing"))
     if text.startswith(GROUP_PREFIX):
         return "group", text[len(GROUP_PREFIX):]
     return "user", text
@@ -67,16 +70,32 @@ def _query(kind: str, principal: str) -> str:
     return urlencode({"user" if kind == "user" else "groupId": principal})
 
 
-class JiraWriter(PreparingWriter):
+class JiraWriter(DispatchingWriter):
+    tool = "Jira"
+
     def __init__(self, reader: JiraReader, admin_client: ToolClient | None = None,
                  *, issue_type: str = DEFAULT_ISSUE_TYPE) -> None:
         self.read = reader
         self.client = reader.client
         self.admin_client = admin_client
         self.issue_type = issue_type
+        self.refusals = {ActionKind.DEACTIVATE_USER: NO_DEACTIVATION,
+                         ActionKind.ACTIVATE_USER: NO_DEACTIVATION}
+        self.handlers = {
+            ActionKind.LOCK_USER: self._suspend,
+            ActionKind.UNLOCK_USER: self._suspend,
+            ActionKind.REMOVE_MEMBERSHIP: self._remove_membership,
+            ActionKind.ADD_MEMBERSHIP: self._add_membership,
+            ActionKind.SET_MEMBERSHIP_ROLES: self._set_membership_roles,
+            ActionKind.ADD_GROUP_MEMBER: self._change_group,
+            ActionKind.REMOVE_GROUP_MEMBER: self._change_group,
+            ActionKind.CREATE_TICKET: self._create_ticket,
+            ActionKind.ADD_COMMENT: self._comment,
+            ActionKind.SET_TICKET_STATUS: self._transition,
+            ActionKind.ASSIGN_TICKET: self._assign,
+        }
 
-    async def execute(self, action: Action) -> dict[str, Any]:
-        prepared = await self.prepare(action)
+    async def execute(self, action: Action, prepared: Prepared) -> dict[str, Any]:
         facts = dict(prepared.facts)
         for call in prepared.calls:
             client = self.client
@@ -87,36 +106,10 @@ class JiraWriter(PreparingWriter):
                 facts.update(self._created(action, client.json(response)))
         return facts
 
-    async def prepare(self, action: Action) -> Prepared:
-        kind = action.kind
-        if kind in (ActionKind.DEACTIVATE_USER, ActionKind.ACTIVATE_USER):
-            raise NotSupported(f"{self.client.name}: {NO_DEACTIVATION}")
-        if kind in (ActionKind.LOCK_USER, ActionKind.UNLOCK_USER):
-            return await self._suspend(action, suspend=kind is ActionKind.LOCK_USER)
-        if kind is ActionKind.REMOVE_MEMBERSHIP:
-            return await self._remove_membership(action)
-        if kind is ActionKind.ADD_MEMBERSHIP:
-            return await self._add_membership(action)
-        if kind is ActionKind.SET_MEMBERSHIP_ROLES:
-            return await self._set_membership_roles(action)
-        if kind in (ActionKind.ADD_GROUP_MEMBER, ActionKind.REMOVE_GROUP_MEMBER):
-            return await self._change_group(action, add=kind is ActionKind.ADD_GROUP_MEMBER)
-        if kind is ActionKind.CREATE_TICKET:
-            return self._create_ticket(action)
-        if kind is ActionKind.ADD_COMMENT:
-            body = {"body": text_to_adf(str(action.params.get("body", "")))}
-            return Prepared([PlannedCall("POST", f"{API}/issue/{action.target_id}/comment",
-                                         body, "add a comment")],
-                            facts={"ticket_id": action.target_id})
-        if kind is ActionKind.SET_TICKET_STATUS:
-            return await self._transition(action)
-        if kind is ActionKind.ASSIGN_TICKET:
-            return await self._assign(action)
-        raise NotSupported(f"{self.client.name}: Jira cannot {kind.value}")
-
     # -- users ---------------------------------------------------------------------------
 
-    async def _suspend(self, action: Action, *, suspend: bool) -> Prepared:
+    async def _suspend(self, action: Action) -> Prepared:
+        suspend = action.kind is ActionKind.LOCK_USER
         admin = self.read.admin
         if admin is None:
             raise NotSupported(f"{self.client.name}: {NO_ADMIN_API}")
@@ -125,17 +118,19 @@ class JiraWriter(PreparingWriter):
         login = login_for(user.get("emailAddress"), account)
         active = bool(user.get("active", True))
         if suspend and account == await self.read.current_account_id():
-            raise Rejected(f"refusing to lock {login}: it is the account pmcockpit's token "
-                           "belongs to; you would lose API access")
+            raise Rejected(_("refusing to lock {login}: it is the account pmcockpit's token "
+                             "belongs to; you would lose API access").format(login=login))
         if active != suspend:
             # Refused rather than skipped: undoing a no-op would flip the user the other way.
-            raise Rejected(f"{login} is already {'locked' if suspend else 'active'}")
+            raise Rejected((_("{login} is already locked") if suspend else
+                            _("{login} is already active")).format(login=login))
         if suspend:
             call = PlannedCall("POST", admin.suspend_path(account), None,
-                               f"suspend {login}'s access to the organisation's products")
+                               _("suspend {login}'s access to the organisation's products")
+                               .format(login=login))
         else:
             call = PlannedCall("POST", admin.restore_path(account), None,
-                               f"restore {login}'s access")
+                               _("restore {login}'s access").format(login=login))
         return Prepared([call], {"status": "active" if active else "locked", "login": login})
 
     # -- memberships ---------------------------------------------------------------------
@@ -178,14 +173,18 @@ class JiraWriter(PreparingWriter):
                   "membership_id": action.target_id}
         if not direct:
             if through:
-                raise Rejected(
-                    f"{who}'s access to {project} comes from group {', '.join(through)}: "
-                    f"remove the group from the project's roles or remove {who} from the group")
-            raise Rejected(f"{who} holds no role in {project}")
-        kept = f"; the roles from group {', '.join(through)} stay" if through else ""
+                raise Rejected(_(
+                    "{who}'s access to {project} comes from group {groups}: remove the group "
+                    "from the project's roles or remove {who} from the group").format(
+                        who=who, project=project, groups=", ".join(through)))
+            raise Rejected(_("{who} holds no role in {project}").format(who=who,
+                                                                         project=project))
+        note = _("remove {who} from {role} in {project}; the roles from group {groups} stay") \
+            if through else _("remove {who} from {role} in {project}")
         calls = [PlannedCall(
             "DELETE", f"{API}/project/{project_id}/role/{role_id}?{_query(kind, principal)}",
-            None, f"remove {who} from {roles[role_id].get('name', role_id)} in {project}{kept}")
+            None, note.format(who=who, role=roles[role_id].get("name", role_id),
+                              project=project, groups=", ".join(through)))
             for role_id in direct]
         return Prepared(calls, before)
 
@@ -194,24 +193,25 @@ class JiraWriter(PreparingWriter):
                            project: str) -> list[PlannedCall]:
         body = {"user" if kind == "user" else "groupId": [principal]}
         return [PlannedCall("POST", f"{API}/project/{project_id}/role/{role_id}", body,
-                            f"give {who} the {roles[role_id].get('name', role_id)} role in "
-                            f"{project}") for role_id in role_ids]
+                            _("give {who} the {role} role in {project}").format(
+                                who=who, role=roles[role_id].get("name", role_id),
+                                project=project)) for role_id in role_ids]
 
     def _check_roles(self, wanted: list[str], roles: Mapping[str, Json]) -> None:
         unknown = [r for r in wanted if r not in roles]
         if unknown:
             known = ", ".join(f"{r} ({roles[r].get('name', '?')})" for r in sorted(roles))
-            raise Rejected(f"{self.client.name} has no project role {', '.join(unknown)}; "
-                           f"it has: {known}")
+            raise Rejected(_("{tool} has no project role {roles}; it has: {known}").format(
+                tool=self.client.name, roles=", ".join(unknown), known=known))
 
     async def _add_membership(self, action: Action) -> Prepared:
         project_id = action.target_id
         kind, principal = _principal(action.params.get("principal_id"))
         wanted = _role_ids(action)
         project = str((await self.read.project(project_id))["name"])
-        roles, direct, _ = await self._roles_of(project_id, kind, principal)
+        roles, direct, _actors = await self._roles_of(project_id, kind, principal)
         self._check_roles(wanted, roles)
-        who, _ = await self._who(kind, principal)
+        who, _groups = await self._who(kind, principal)
         missing = [r for r in wanted if r not in direct]
         calls = await self._grant_calls(project_id, kind, principal, missing, roles, who,
                                         project)
@@ -225,15 +225,16 @@ class JiraWriter(PreparingWriter):
             raise Rejected(str(error)) from None
         wanted = _role_ids(action)
         project = str((await self.read.project(project_id))["name"])
-        roles, direct, _ = await self._roles_of(project_id, kind, principal)
+        roles, direct, _actors = await self._roles_of(project_id, kind, principal)
         self._check_roles(wanted, roles)
-        who, _ = await self._who(kind, principal)
+        who, _groups = await self._who(kind, principal)
         calls = await self._grant_calls(project_id, kind, principal,
                                         [r for r in wanted if r not in direct], roles, who,
                                         project)
         calls += [PlannedCall(
             "DELETE", f"{API}/project/{project_id}/role/{r}?{_query(kind, principal)}", None,
-            f"remove {who} from {roles[r].get('name', r)} in {project}")
+            _("remove {who} from {role} in {project}").format(
+                who=who, role=roles[r].get("name", r), project=project))
             for r in direct if r not in wanted]
         before = {"project_id": project_id, "role_ids": direct,
                   "principal_id": principal if kind == "user" else GROUP_PREFIX + principal}
@@ -241,7 +242,8 @@ class JiraWriter(PreparingWriter):
 
     # -- groups --------------------------------------------------------------------------
 
-    async def _change_group(self, action: Action, *, add: bool) -> Prepared:
+    async def _change_group(self, action: Action) -> Prepared:
+        add = action.kind is ActionKind.ADD_GROUP_MEMBER
         group_id = action.target_id
         account = str(action.params.get("user_id") or "")
         group = str((await self.read.group(group_id))["name"])
@@ -250,23 +252,33 @@ class JiraWriter(PreparingWriter):
         member = any(str(g.get("groupId")) == group_id
                      for g in (user.get("groups") or {}).get("items", []))
         if member == add:
-            raise Rejected(f"{login} is {'already' if add else 'not'} in group {group}")
+            text = _("{login} is already in group {group}") if add else \
+                _("{login} is not in group {group}")
+            raise Rejected(text.format(login=login, group=group))
         if not add and self.read.has_admin_group([group]) \
                 and account == await self.read.current_account_id():
-            raise Rejected(f"refusing to remove {login} from {group}: pmcockpit's token "
-                           "would lose its admin rights")
+            raise Rejected(_("refusing to remove {login} from {group}: pmcockpit's token "
+                             "would lose its admin rights").format(login=login, group=group))
         if add:
             call = PlannedCall("POST", f"{API}/group/user?{urlencode({'groupId': group_id})}",
-                               {"accountId": account}, f"add {login} to {group}")
+                               {"accountId": account},
+                               _("add {login} to {group}").format(login=login, group=group))
         else:
             query = urlencode({"groupId": group_id, "accountId": account})
             call = PlannedCall("DELETE", f"{API}/group/user?{query}", None,
-                               f"remove {login} from {group}")
+                               _("remove {login} from {group}").format(login=login,
+                                                                       group=group))
         return Prepared([call], {"member": member})
 
     # -- tickets -------------------------------------------------------------------------
 
-    def _create_ticket(self, action: Action) -> Prepared:
+    async def _comment(self, action: Action) -> Prepared:
+        body = {"body": text_to_adf(str(action.params.get("body", "")))}
+        return Prepared([PlannedCall("POST", f"{API}/issue/{action.target_id}/comment",
+                                     body, _("add a comment"))],
+                        facts={"ticket_id": action.target_id})
+
+    async def _create_ticket(self, action: Action) -> Prepared:
         fields: dict[str, Any] = {
             "project": {"id": action.target_id},
             "summary": str(action.params.get("subject", "")),
@@ -278,7 +290,7 @@ class JiraWriter(PreparingWriter):
         if action.params.get("assignee_id"):
             fields["assignee"] = {"accountId": str(action.params["assignee_id"])}
         return Prepared([PlannedCall("POST", f"{API}/issue", {"fields": fields},
-                                     "create the ticket")])
+                                     _("create the ticket"))])
 
     def _created(self, action: Action, data: Any) -> dict[str, Any]:
         if not isinstance(data, Mapping):
@@ -303,9 +315,12 @@ class JiraWriter(PreparingWriter):
             (t for t in transitions if str(t.get("name", "")).casefold() == wanted.casefold()),
             None)
         if chosen is None:
-            offered = ", ".join(sorted({str(t["to"]["name"]) for t in transitions})) or "none"
-            raise Rejected(f"{self.client.name}: {key} cannot go from {current} to {wanted}: "
-                           f"its workflow offers {offered}")
+            offered = ", ".join(sorted({str(t["to"]["name"]) for t in transitions})) \
+                or _("none")
+            raise Rejected(_("{tool}: {key} cannot go from {current} to {wanted}: its "
+                             "workflow offers {offered}").format(
+                                 tool=self.client.name, key=key, current=current,
+                                 wanted=wanted, offered=offered))
         target = str(chosen["to"]["name"])
         call = PlannedCall("POST", f"{API}/issue/{action.target_id}/transitions",
                            {"transition": {"id": str(chosen["id"])}},
@@ -318,7 +333,8 @@ class JiraWriter(PreparingWriter):
         wanted = action.params.get("assignee_id")
         account = str(wanted) if wanted not in (None, "") else None
         key = str(issue["key"])
-        note = f"assign {key} to {account}" if account else f"unassign {key}"
+        note = _("assign {key} to {who}").format(key=key, who=account) if account \
+            else _("unassign {key}").format(key=key)
         call = PlannedCall("PUT", f"{API}/issue/{action.target_id}/assignee",
                            {"accountId": account}, note)
         return Prepared([call], {"assignee_id": current.get("accountId")},

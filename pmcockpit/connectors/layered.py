@@ -8,17 +8,17 @@ answer is parsed under the same guard and every change checks its capability fir
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Generic, Protocol, TypeVar
 
-from pmcockpit.connectors.base import ConnectionConfig, PlannedCall
+from pmcockpit.connectors.base import ConnectionConfig, PlannedCall, Prepared
 from pmcockpit.connectors.errors import BadResponse, NotSupported, Rejected
 from pmcockpit.connectors.http import ToolClient
-from pmcockpit.core.actions import Action
+from pmcockpit.core.actions import Action, ActionKind
 from pmcockpit.core.capabilities import Capability
+from pmcockpit.core.i18n import _
 from pmcockpit.core.records import (
     RemoteAccount,
     RemoteGroup,
@@ -35,8 +35,9 @@ def parsing(name: str, what: str, hint: str) -> Iterator[None]:
     try:
         yield
     except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
-        detail = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
-        raise BadResponse(f"{name}: could not read {what} ({detail})", hint=hint) from None
+        detail = _("missing {key}").format(key=exc) if isinstance(exc, KeyError) else str(exc)
+        raise BadResponse(_("{name}: could not read {what} ({detail})").format(
+            name=name, what=what, detail=detail), hint=hint) from None
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -52,35 +53,31 @@ def as_id(value: Any, what: str, tool: str) -> int:
     try:
         return int(str(value))
     except (TypeError, ValueError):
-        raise Rejected(f"{what} must be a {tool} id (a number), not {value!r}") from None
+        raise Rejected(_("{what} must be a {tool} id (a number), not {value!r}").format(
+            what=what, tool=tool, value=value)) from None
 
 
-@dataclass
-class Prepared:
-    """What an action will do, decided from the tool's state read just now."""
-
-    calls: list[PlannedCall]
-    before: dict[str, Any] = field(default_factory=dict)
-    """The state the action changes, for undo."""
-    facts: dict[str, Any] = field(default_factory=dict)
-    """What ``execute`` reports. Never keys of ``before``: undo reads both, ``before`` wins."""
-    empty_rejection: str | None = None
-    """What a refusal with an empty body means here (Redmine's inherited memberships)."""
-    expect: dict[str, Any] = field(default_factory=dict)
-    """What to check after running (an assignee GitLab may have dropped silently)."""
+Handler = Callable[[Action], Awaitable[Prepared]]
+"""Prepares one kind of action: a writer's dispatch table maps each kind to one."""
 
 
-class PreparingWriter:
-    """A writer whose dry run and capture both come from :meth:`prepare`."""
+class DispatchingWriter:
+    """A writer whose ``prepare`` looks the action's kind up in :attr:`handlers`."""
+
+    tool: str
+    client: ToolClient
+    handlers: Mapping[ActionKind, Handler]
+    refusals: Mapping[ActionKind, str]
+    """Kinds the tool cannot do at all, with why (raised as NotSupported)."""
 
     async def prepare(self, action: Action) -> Prepared:
-        raise NotImplementedError
-
-    async def plan(self, action: Action) -> list[PlannedCall]:
-        return (await self.prepare(action)).calls
-
-    async def capture(self, action: Action) -> dict[str, Any]:
-        return (await self.prepare(action)).before
+        if action.kind in self.refusals:
+            raise NotSupported(f"{self.client.name}: {self.refusals[action.kind]}")
+        handler = self.handlers.get(action.kind)
+        if handler is None:
+            raise NotSupported(_("{name}: {tool} cannot {kind}").format(
+                name=self.client.name, tool=self.tool, kind=action.kind.value))
+        return await handler(action)
 
 
 class Reader(Protocol):
@@ -98,11 +95,9 @@ class Reader(Protocol):
 
 
 class Writer(Protocol):
-    async def plan(self, action: Action) -> list[PlannedCall]: ...
+    async def prepare(self, action: Action) -> Prepared: ...
 
-    async def capture(self, action: Action) -> dict[str, Any]: ...
-
-    async def execute(self, action: Action) -> dict[str, Any]: ...
+    async def execute(self, action: Action, prepared: Prepared) -> dict[str, Any]: ...
 
 
 ReaderT = TypeVar("ReaderT", bound=Reader)
@@ -160,20 +155,28 @@ class LayeredConnector(Generic[ReaderT, WriterT]):
         if capability not in self.capabilities():
             raise NotSupported(f"{self.config.name}: {self.unsupported_reason(capability)}")
 
-    async def plan(self, action: Action) -> list[PlannedCall]:
-        await self._check_supported(action)
+    async def prepare(self, action: Action) -> Prepared:
+        """One read of the target. The action runner checks the capability before."""
         with self._parsing(f"the state for {action.kind.value}"):
-            return await self.writer.plan(action)
+            return await self.writer.prepare(action)
+
+    async def execute(self, action: Action, prepared: Prepared | None = None
+                      ) -> dict[str, Any]:
+        if prepared is None:
+            await self._check_supported(action)
+            prepared = await self.prepare(action)
+        with self._parsing(f"the result of {action.kind.value}"):
+            return await self.writer.execute(action, prepared)
+
+    async def plan(self, action: Action) -> list[PlannedCall]:
+        """The calls ``action`` would make, capability checked (a dry run on its own)."""
+        await self._check_supported(action)
+        return (await self.prepare(action)).calls
 
     async def capture(self, action: Action) -> dict[str, Any]:
+        """The state ``action`` would change, capability checked."""
         await self._check_supported(action)
-        with self._parsing(f"the state for {action.kind.value}"):
-            return await self.writer.capture(action)
-
-    async def execute(self, action: Action) -> dict[str, Any]:
-        await self._check_supported(action)
-        with self._parsing(f"the result of {action.kind.value}"):
-            return await self.writer.execute(action)
+        return (await self.prepare(action)).before
 
     async def aclose(self) -> None:
         await self.client.aclose()

@@ -24,6 +24,7 @@ from pmcockpit.connectors.redmine_read import (
 )
 from pmcockpit.connectors.redmine_write import NO_DEACTIVATION, RedmineWriter
 from pmcockpit.core.capabilities import Capability
+from pmcockpit.core.i18n import _
 from pmcockpit.core.records import (
     RemoteAccount,
     ServerInfo,
@@ -31,7 +32,7 @@ from pmcockpit.core.records import (
 
 API_KEY_HEADER = "X-Redmine-API-Key"
 CAPABILITIES = frozenset(Capability) - {Capability.DEACTIVATE_USERS}
-FORBIDDEN_ADVICE = (
+FORBIDDEN_ADVICE = _(
     "the token's user lacks admin rights for this, or the REST API is off "
     "(Administration → Settings → API → Enable REST web service)"
 )

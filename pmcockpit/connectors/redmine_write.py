@@ -1,9 +1,10 @@
-"""Changing Redmine: plan, capture and execute each supported action.
+"""Changing Redmine: prepare, then execute, each supported action.
 
-Each action is first *prepared*: the current state is read, refusals are decided
+Each action is first *prepared* from one read of the target: refusals are decided
 (locking the token's own account, removing a membership that only exists through a
-group) and the exact calls are worked out. ``plan`` shows the calls, ``capture``
-returns the state for undo, ``execute`` makes the calls — so all three agree.
+group), the state it changes is captured and the exact calls are worked out; the
+dry run shows those calls, the audit log keeps that state, and ``execute`` makes
+exactly those calls.
 
 Redmine facts this relies on: PUT and DELETE answer 204 with no body, POST answers
 201 with the new object; a membership holding any role inherited from a group cannot
@@ -16,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pmcockpit.connectors.base import PlannedCall
-from pmcockpit.connectors.errors import NotSupported, Rejected
-from pmcockpit.connectors.layered import Prepared, PreparingWriter, as_id
+from pmcockpit.connectors.base import PlannedCall, Prepared
+from pmcockpit.connectors.errors import Rejected
+from pmcockpit.connectors.layered import DispatchingWriter, as_id
 from pmcockpit.connectors.redmine_read import (
     ACCOUNT_STATUS_IDS,
     ACCOUNT_STATUSES,
@@ -26,9 +27,10 @@ from pmcockpit.connectors.redmine_read import (
     RedmineReader,
 )
 from pmcockpit.core.actions import Action, ActionKind
+from pmcockpit.core.i18n import _
 from pmcockpit.core.records import AccountStatus
 
-NO_DEACTIVATION = "Redmine has no deactivation; lock the user instead"
+NO_DEACTIVATION = _("Redmine has no deactivation; lock the user instead")
 LOCKED = ACCOUNT_STATUS_IDS[AccountStatus.LOCKED]
 ACTIVE = ACCOUNT_STATUS_IDS[AccountStatus.ACTIVE]
 
@@ -49,13 +51,29 @@ def _int(value: object, what: str) -> int:
     return as_id(value, what, "Redmine")
 
 
-class RedmineWriter(PreparingWriter):
+class RedmineWriter(DispatchingWriter):
+    tool = "Redmine"
+
     def __init__(self, reader: RedmineReader) -> None:
         self.read = reader
         self.client = reader.client
+        self.refusals = {ActionKind.DEACTIVATE_USER: NO_DEACTIVATION,
+                         ActionKind.ACTIVATE_USER: NO_DEACTIVATION}
+        self.handlers = {
+            ActionKind.LOCK_USER: self._lock,
+            ActionKind.UNLOCK_USER: self._unlock,
+            ActionKind.REMOVE_MEMBERSHIP: self._remove_membership,
+            ActionKind.ADD_MEMBERSHIP: self._add_membership,
+            ActionKind.SET_MEMBERSHIP_ROLES: self._set_membership_roles,
+            ActionKind.ADD_GROUP_MEMBER: self._add_to_group,
+            ActionKind.REMOVE_GROUP_MEMBER: self._remove_from_group,
+            ActionKind.CREATE_TICKET: self._create_ticket,
+            ActionKind.ADD_COMMENT: self._comment,
+            ActionKind.SET_TICKET_STATUS: self._set_ticket_status,
+            ActionKind.ASSIGN_TICKET: self._assign_ticket,
+        }
 
-    async def execute(self, action: Action) -> dict[str, Any]:
-        prepared = await self.prepare(action)
+    async def execute(self, action: Action, prepared: Prepared) -> dict[str, Any]:
         facts = dict(prepared.facts)
         for call in prepared.calls:
             response = await self.client.request(
@@ -67,35 +85,13 @@ class RedmineWriter(PreparingWriter):
             await self._check_status_changed(action, prepared)
         return facts
 
-    async def prepare(self, action: Action) -> Prepared:
-        kind = action.kind
-        if kind in (ActionKind.DEACTIVATE_USER, ActionKind.ACTIVATE_USER):
-            raise NotSupported(f"{self.client.name}: {NO_DEACTIVATION}")
-        if kind in (ActionKind.LOCK_USER, ActionKind.UNLOCK_USER):
-            return await self._set_user_status(action, LOCKED if kind is ActionKind.LOCK_USER
-                                               else ACTIVE)
-        if kind is ActionKind.REMOVE_MEMBERSHIP:
-            return await self._remove_membership(action)
-        if kind is ActionKind.ADD_MEMBERSHIP:
-            return await self._add_membership(action)
-        if kind is ActionKind.SET_MEMBERSHIP_ROLES:
-            return await self._set_membership_roles(action)
-        if kind in (ActionKind.ADD_GROUP_MEMBER, ActionKind.REMOVE_GROUP_MEMBER):
-            return await self._change_group(action, add=kind is ActionKind.ADD_GROUP_MEMBER)
-        if kind is ActionKind.CREATE_TICKET:
-            return self._create_ticket(action)
-        if kind is ActionKind.ADD_COMMENT:
-            body = {"issue": {"notes": str(action.params.get("body", ""))}}
-            path = f"/issues/{_int(action.target_id, 'the ticket')}.json"
-            return Prepared([PlannedCall("PUT", path, body, "add a note")],
-                            facts={"ticket_id": action.target_id})
-        if kind is ActionKind.SET_TICKET_STATUS:
-            return await self._set_ticket_status(action)
-        if kind is ActionKind.ASSIGN_TICKET:
-            return await self._assign_ticket(action)
-        raise NotSupported(f"{self.client.name}: Redmine cannot {kind.value}")
-
     # -- users ---------------------------------------------------------------------------
+
+    async def _lock(self, action: Action) -> Prepared:
+        return await self._set_user_status(action, LOCKED)
+
+    async def _unlock(self, action: Action) -> Prepared:
+        return await self._set_user_status(action, ACTIVE)
 
     async def _set_user_status(self, action: Action, status: int) -> Prepared:
         user_id = str(_int(action.target_id, "the user"))
@@ -103,14 +99,15 @@ class RedmineWriter(PreparingWriter):
         login = str(user.get("login", user_id))
         current = int(user.get("status", ACTIVE))
         if status == LOCKED and user_id == await self.read.current_account_id():
-            raise Rejected(f"refusing to lock {login}: it is the account pmcockpit's token "
-                           "belongs to; you would lose API access")
+            raise Rejected(_("refusing to lock {login}: it is the account pmcockpit's token "
+                             "belongs to; you would lose API access").format(login=login))
         if current == status:
             # Refused rather than skipped: undoing a no-op would flip the user the other way.
-            raise Rejected(f"{login} is already {ACCOUNT_STATUSES[status].value}")
-        verb = "lock" if status == LOCKED else "unlock"
+            raise Rejected(_("{login} is already {status}").format(
+                login=login, status=ACCOUNT_STATUSES[status].value))
+        note = _("lock {login}") if status == LOCKED else _("unlock {login}")
         call = PlannedCall("PUT", f"/users/{user_id}.json", {"user": {"status": status}},
-                           f"{verb} {login}")
+                           note.format(login=login))
         before_status = ACCOUNT_STATUSES.get(current, AccountStatus.ACTIVE).value
         return Prepared([call], {"status": before_status, "login": login})
 
@@ -138,22 +135,24 @@ class RedmineWriter(PreparingWriter):
                   "membership_id": membership_id}
         path = f"/memberships/{membership_id}.json"
         if not inherited:
-            generic = (f"{who}'s access to {project['name']} is inherited (from a group or a "
-                       "parent project): remove it there")
-            return Prepared([PlannedCall("DELETE", path, None, f"remove {who} from "
-                                         f"{project['name']}")], before,
+            generic = _("{who}'s access to {project} is inherited (from a group or a parent "
+                        "project): remove it there").format(who=who, project=project["name"])
+            note = _("remove {who} from {project}").format(who=who, project=project["name"])
+            return Prepared([PlannedCall("DELETE", path, None, note)], before,
                             empty_rejection=generic)
         groups = await self._inherited_from(str(project["id"]), who_id)
-        source = f"group {', '.join(groups)}" if groups else "a group or the parent project"
+        source = _("group {names}").format(names=", ".join(groups)) if groups \
+            else _("a group or the parent project")
         if not direct:
-            raise Rejected(
-                f"{who}'s access to {project['name']} comes from {source}: remove the group's "
-                f"membership or remove {who} from the group")
+            raise Rejected(_(
+                "{who}'s access to {project} comes from {source}: remove the group's "
+                "membership or remove {who} from the group").format(
+                    who=who, project=project["name"], source=source))
         # Redmine refuses to delete a membership with any inherited role, but lets us
         # drop its direct roles: that is all "remove" can mean here.
         call = PlannedCall("PUT", path, {"membership": {"role_ids": []}},
-                           f"remove {who}'s own roles in {project['name']}; "
-                           f"the roles from {source} stay")
+                           _("remove {who}'s own roles in {project}; the roles from {source} "
+                             "stay").format(who=who, project=project["name"], source=source))
         return Prepared([call], before)
 
     async def _add_membership(self, action: Action) -> Prepared:
@@ -165,7 +164,8 @@ class RedmineWriter(PreparingWriter):
         if existing is None:
             body = {"membership": {"user_id": int(principal_id), "role_ids": role_ids}}
             return Prepared([PlannedCall("POST", f"/projects/{project_id}/memberships.json",
-                                         body, f"add principal {principal_id}")])
+                                         body, _("add principal {id}").format(
+                                             id=principal_id))])
         # One membership per principal and project: a second POST would be refused
         # ("has already been taken"), so the roles are added to the existing one.
         direct = {int(r["id"]) for r in existing.get("roles", []) if not r.get("inherited")}
@@ -175,7 +175,8 @@ class RedmineWriter(PreparingWriter):
             return Prepared([], {"role_ids": sorted(direct)}, facts)
         call = PlannedCall("PUT", f"/memberships/{existing['id']}.json",
                            {"membership": {"role_ids": merged}},
-                           f"{_principal(existing)[1]} is already a member: add the roles")
+                           _("{who} is already a member: add the roles").format(
+                               who=_principal(existing)[1]))
         return Prepared([call], {"role_ids": sorted(direct)}, facts)
 
     async def _set_membership_roles(self, action: Action) -> Prepared:
@@ -186,14 +187,20 @@ class RedmineWriter(PreparingWriter):
         who_id, who = _principal(membership)
         before = {"project_id": str(membership["project"]["id"]), "principal_id": who_id,
                   "role_ids": direct}
-        note = f"set {who}'s roles"
-        if any(r.get("inherited") for r in roles):
-            note += "; the roles inherited from a group stay"
+        note = _("set {who}'s roles; the roles inherited from a group stay") \
+            if any(r.get("inherited") for r in roles) else _("set {who}'s roles")
+        note = note.format(who=who)
         call = PlannedCall("PUT", f"/memberships/{membership_id}.json",
                            {"membership": {"role_ids": _role_ids(action)}}, note)
         return Prepared([call], before)
 
     # -- groups --------------------------------------------------------------------------
+
+    async def _add_to_group(self, action: Action) -> Prepared:
+        return await self._change_group(action, add=True)
+
+    async def _remove_from_group(self, action: Action) -> Prepared:
+        return await self._change_group(action, add=False)
 
     async def _change_group(self, action: Action, *, add: bool) -> Prepared:
         group_id = _int(action.target_id, "the group")
@@ -202,18 +209,27 @@ class RedmineWriter(PreparingWriter):
         member = any(int(u["id"]) == user_id for u in group.get("users", []))
         name = group.get("name", group_id)
         if member == add:
-            raise Rejected(f"user {user_id} is {'already' if add else 'not'} in group {name}")
+            text = _("user {user} is already in group {group}") if add else \
+                _("user {user} is not in group {group}")
+            raise Rejected(text.format(user=user_id, group=name))
         if add:
             call = PlannedCall("POST", f"/groups/{group_id}/users.json", {"user_id": user_id},
-                               f"add user {user_id} to {name}")
+                               _("add user {user} to {group}").format(user=user_id, group=name))
         else:
             call = PlannedCall("DELETE", f"/groups/{group_id}/users/{user_id}.json", None,
-                               f"remove user {user_id} from {name}")
+                               _("remove user {user} from {group}").format(user=user_id,
+                                                                            group=name))
         return Prepared([call], {"member": member})
 
     # -- tickets -------------------------------------------------------------------------
 
-    def _create_ticket(self, action: Action) -> Prepared:
+    async def _comment(self, action: Action) -> Prepared:
+        body = {"issue": {"notes": str(action.params.get("body", ""))}}
+        path = f"/issues/{_int(action.target_id, 'the ticket')}.json"
+        return Prepared([PlannedCall("PUT", path, body, _("add a note"))],
+                        facts={"ticket_id": action.target_id})
+
+    async def _create_ticket(self, action: Action) -> Prepared:
         issue: dict[str, Any] = {
             "project_id": _int(action.target_id, "the project"),
             "subject": str(action.params.get("subject", "")),
@@ -222,7 +238,7 @@ class RedmineWriter(PreparingWriter):
         if action.params.get("assignee_id"):
             issue["assigned_to_id"] = _int(action.params["assignee_id"], "assignee_id")
         return Prepared([PlannedCall("POST", "/issues.json", {"issue": issue},
-                                     "create the ticket")])
+                                     _("create the ticket"))])
 
     def _created(self, action: Action, data: Any) -> dict[str, Any]:
         if not isinstance(data, Mapping):
@@ -241,7 +257,8 @@ class RedmineWriter(PreparingWriter):
             if text.casefold() == str(status["name"]).casefold() or text == str(status["id"]):
                 return int(status["id"]), str(status["name"])
         names = ", ".join(str(s["name"]) for s in statuses)
-        raise Rejected(f"{self.client.name} has no ticket status {text!r}; it has: {names}")
+        raise Rejected(_("{tool} has no ticket status {status!r}; it has: {names}").format(
+            tool=self.client.name, status=text, names=names))
 
     async def _set_ticket_status(self, action: Action) -> Prepared:
         issue_id = _int(action.target_id, "the ticket")
@@ -259,11 +276,13 @@ class RedmineWriter(PreparingWriter):
     async def _check_status_changed(self, action: Action, prepared: Prepared) -> None:
         issue = await self.read.issue(action.target_id)
         if int(issue["status"]["id"]) != prepared.facts["status_id"]:
-            tracker = (issue.get("tracker") or {}).get("name", "this tracker")
-            raise Rejected(
-                f"{self.client.name} kept #{action.target_id} at {issue['status']['name']}: "
-                f"its workflow for {tracker} does not allow {prepared.before['status']} → "
-                f"{prepared.facts['status']} (Administration → Workflow)")
+            tracker = (issue.get("tracker") or {}).get("name", _("this tracker"))
+            raise Rejected(_(
+                "{tool} kept #{ticket} at {status}: its workflow for {tracker} does not allow "
+                "{before} → {after} (Administration → Workflow)").format(
+                    tool=self.client.name, ticket=action.target_id,
+                    status=issue["status"]["name"], tracker=tracker,
+                    before=prepared.before["status"], after=prepared.facts["status"]))
 
     async def _assign_ticket(self, action: Action) -> Prepared:
         issue_id = _int(action.target_id, "the ticket")
@@ -272,7 +291,8 @@ class RedmineWriter(PreparingWriter):
         issue = await self.read.issue(str(issue_id))
         current = issue.get("assigned_to")
         before = {"assignee_id": str(current["id"]) if current else None}
-        note = f"assign #{issue_id} to {assignee}" if assignee else f"unassign #{issue_id}"
+        note = _("assign #{ticket} to {who}").format(ticket=issue_id, who=assignee) \
+            if assignee else _("unassign #{ticket}").format(ticket=issue_id)
         # Redmine clears the assignee on an empty string (null is ignored).
         call = PlannedCall("PUT", f"/issues/{issue_id}.json",
                            {"issue": {"assigned_to_id": assignee}}, note)

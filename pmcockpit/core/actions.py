@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pmcockpit.core.capabilities import Capability
+from pmcockpit.core.i18n import _
 
 JSONValue = str | int | bool | None | list[str] | list[int]
 
@@ -50,44 +51,44 @@ class ActionSpec:
 
 
 SPECS: Mapping[ActionKind, ActionSpec] = {
-    ActionKind.LOCK_USER: ActionSpec("Lock user", Capability.LOCK_USERS, True, "user"),
-    ActionKind.UNLOCK_USER: ActionSpec("Unlock user", Capability.LOCK_USERS, False, "user"),
+    ActionKind.LOCK_USER: ActionSpec(_("Lock user"), Capability.LOCK_USERS, True, "user"),
+    ActionKind.UNLOCK_USER: ActionSpec(_("Unlock user"), Capability.LOCK_USERS, False, "user"),
     ActionKind.DEACTIVATE_USER: ActionSpec(
-        "Deactivate user", Capability.DEACTIVATE_USERS, True, "user"
+        _("Deactivate user"), Capability.DEACTIVATE_USERS, True, "user"
     ),
     ActionKind.ACTIVATE_USER: ActionSpec(
-        "Activate user", Capability.DEACTIVATE_USERS, False, "user"
+        _("Activate user"), Capability.DEACTIVATE_USERS, False, "user"
     ),
     ActionKind.REMOVE_MEMBERSHIP: ActionSpec(
-        "Remove membership", Capability.MANAGE_MEMBERSHIPS, True, "membership"
+        _("Remove membership"), Capability.MANAGE_MEMBERSHIPS, True, "membership"
     ),
     ActionKind.ADD_MEMBERSHIP: ActionSpec(
-        "Add membership", Capability.MANAGE_MEMBERSHIPS, False, "project",
+        _("Add membership"), Capability.MANAGE_MEMBERSHIPS, False, "project",
         params=("principal_id", "role_ids"),
     ),
     ActionKind.SET_MEMBERSHIP_ROLES: ActionSpec(
-        "Change membership roles", Capability.MANAGE_MEMBERSHIPS, True, "membership",
+        _("Change membership roles"), Capability.MANAGE_MEMBERSHIPS, True, "membership",
         params=("role_ids",),
     ),
     ActionKind.ADD_GROUP_MEMBER: ActionSpec(
-        "Add user to group", Capability.MANAGE_GROUPS, False, "group", params=("user_id",)
+        _("Add user to group"), Capability.MANAGE_GROUPS, False, "group", params=("user_id",)
     ),
     ActionKind.REMOVE_GROUP_MEMBER: ActionSpec(
-        "Remove user from group", Capability.MANAGE_GROUPS, True, "group", params=("user_id",)
+        _("Remove user from group"), Capability.MANAGE_GROUPS, True, "group", params=("user_id",)
     ),
     ActionKind.CREATE_TICKET: ActionSpec(
-        "Create ticket", Capability.CREATE_TICKETS, False, "project",
+        _("Create ticket"), Capability.CREATE_TICKETS, False, "project",
         params=("subject", "description"), undoable=False,
     ),
     ActionKind.ADD_COMMENT: ActionSpec(
-        "Add comment", Capability.COMMENT_TICKETS, False, "ticket", params=("body",),
+        _("Add comment"), Capability.COMMENT_TICKETS, False, "ticket", params=("body",),
         undoable=False,
     ),
     ActionKind.SET_TICKET_STATUS: ActionSpec(
-        "Change ticket status", Capability.CHANGE_TICKETS, False, "ticket", params=("status",)
+        _("Change ticket status"), Capability.CHANGE_TICKETS, False, "ticket", params=("status",)
     ),
     ActionKind.ASSIGN_TICKET: ActionSpec(
-        "Assign ticket", Capability.CHANGE_TICKETS, False, "ticket", params=("assignee_id",)
+        _("Assign ticket"), Capability.CHANGE_TICKETS, False, "ticket", params=("assignee_id",)
     ),
 }
 
@@ -116,19 +117,37 @@ class Action:
     def describe(self) -> str:
         label = self.target_label or f"{self.spec.target} {self.target_id}"
         extras = ", ".join(f"{k}={v}" for k, v in self.params.items() if k != "body")
-        text = f"{self.spec.title}: {label} on {self.connection}"
-        return f"{text} ({extras})" if extras else text
+        text = _("{title}: {target} on {connection}").format(
+            title=self.spec.title, target=label, connection=self.connection)
+        return _("{text} ({parameters})").format(text=text, parameters=extras) if extras \
+            else text
 
     def validate(self) -> list[str]:
         """Problems that stop this action from being run at all."""
-        problems = [f"missing parameter {name!r}" for name in self.spec.params
-                    if self.params.get(name) in (None, "", [])
-                    and name not in OPTIONAL_PARAMS]
+        problems = [_("missing parameter {name!r}").format(name=name)
+                    for name in self.spec.params
+                    if self.params.get(name) in (None, "", []) and name not in OPTIONAL_PARAMS]
         if not self.target_id:
-            problems.append(f"no {self.spec.target} given")
+            problems.append(_("no {target} given").format(target=self.spec.target))
         if self.destructive and not self.reason.strip():
-            problems.append("a reason is required for a destructive action")
+            problems.append(_("a reason is required for a destructive action"))
+        problems += [_("the {field} holds text that is not valid Unicode (undecodable bytes "
+                       "such as {sample}): type it again").format(field=name, sample=sample)
+                     for name, sample in self._unencodable()]
         return problems
+
+    def _unencodable(self) -> list[tuple[str, str]]:
+        """(field, the bad characters as escapes) for each text UTF-8 cannot hold."""
+        texts = {"reason": self.reason, "target": self.target_id,
+                 "target label": self.target_label, "connection": self.connection,
+                 **{f"parameter {k}": str(v) for k, v in self.params.items()}}
+        found = []
+        for name, value in texts.items():
+            bad = [c for c in value if 0xD800 <= ord(c) <= 0xDFFF or c == "\0"]
+            if bad:
+                found.append((name, "".join(c.encode("utf-8", "backslashreplace").decode()
+                                            for c in bad[:3])))
+        return found
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -42,7 +42,7 @@ from textual.widgets import Button, Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from pmcockpit.core.actions import Action
-from pmcockpit.core.wording import plural
+from pmcockpit.core.i18n import _, ngettext
 from pmcockpit.services.actions import ActionResult, ActionRunner, Preview
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.widgets.action_items import (
@@ -52,7 +52,7 @@ from pmcockpit.widgets.action_items import (
     results_text,
 )
 
-PREVIEW_REASON = "(reason given in the dialog)"
+PREVIEW_REASON = _("(reason given in the dialog)")
 """Stands in for the reason during the dry run: the dialog asks for it afterwards."""
 
 DialogResult = list[ActionResult] | None
@@ -64,10 +64,10 @@ class ActionDialog(ModalScreen[DialogResult]):
     CSS_PATH = "action_dialog.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Cancel or close", id="action.close",
-                tooltip="Before running: cancel, nothing changes. After: close"),
+        Binding("escape", "close", _("Cancel or close"), id="action.close",
+                tooltip=_("Before running: cancel, nothing changes. After: close")),
         # A modal hides the app's keys; ctrl+c still quits from here.
-        Binding("ctrl+c", "app.quit", "Quit", show=False, id="action.quit"),
+        Binding("ctrl+c", "app.quit", _("Quit"), show=False, id="action.quit"),
     ]
 
     class Completed(Message):
@@ -107,13 +107,18 @@ class ActionDialog(ModalScreen[DialogResult]):
         """The audit entry these actions reverse, recorded with them."""
         self.previews: list[Preview] = []
         self.results: list[ActionResult] = []
+        self.runner = ActionRunner(workspace)
+        """One per dialog: the connection opened, the key read and the target read once
+        for the dry run serve the run too."""
 
     def _default_title(self) -> str:
         titles = {action.spec.title for action in self.actions}
         if len(titles) == 1:
             [title] = titles
-            return title if len(self.actions) == 1 else f"{title} × {len(self.actions):,}"
-        return f"{len(self.actions):,} actions"
+            return title if len(self.actions) == 1 else _("{title} × {n}").format(
+                title=title, n=f"{len(self.actions):,}")
+        return ngettext("{n} action", "{n} actions", len(self.actions)).format(
+            n=f"{len(self.actions):,}")
 
     @property
     def destructive(self) -> bool:
@@ -127,8 +132,8 @@ class ActionDialog(ModalScreen[DialogResult]):
     def compose(self) -> ComposeResult:
         with Vertical(id="action-dialog") as dialog:
             dialog.border_title = self.dialog_title
-            dialog.border_subtitle = "Escape to cancel"
-            yield Static(Content.styled("Preparing a dry run…", "$text-muted"),
+            dialog.border_subtitle = _("Escape to cancel")
+            yield Static(Content.styled(_("Preparing a dry run…"), "$text-muted"),
                          id="action-summary")
             with VerticalScroll(id="action-items"):
                 yield Static(id="action-list")
@@ -136,14 +141,16 @@ class ActionDialog(ModalScreen[DialogResult]):
             reason = self._shared_reason()
             yield Input(reason, placeholder=self._reason_prompt(), id="action-reason")
             if self.needs_count:
-                yield Input(placeholder=f"Type {len(self.actions)} to confirm this bulk change",
+                yield Input(placeholder=_("Type {n} to confirm this bulk change").format(
+                                n=len(self.actions)),
                             restrict=r"[0-9]*", id="action-count")
             yield Static(id="action-status")
             with Horizontal(id="action-buttons"):
-                yield Button("Cancel", id="action-cancel")
-                yield Button(f"Run {plural(len(self.actions), 'action')}", id="action-run",
+                yield Button(_("Cancel"), id="action-cancel")
+                yield Button(ngettext("Run {n} action", "Run {n} actions", len(self.actions))
+                             .format(n=f"{len(self.actions):,}"), id="action-run",
                              variant="error" if self.destructive else "primary", disabled=True)
-                yield Button("Close", id="action-done", variant="primary")
+                yield Button(_("Close"), id="action-done", variant="primary")
 
     def _shared_reason(self) -> str:
         """The reason the actions came with (e.g. "undo: …"), when they share one."""
@@ -152,8 +159,11 @@ class ActionDialog(ModalScreen[DialogResult]):
 
     def _reason_prompt(self) -> str:
         if self.destructive:
-            return "Why? Required: this is destructive, the audit log keeps it"
-        return "Why? Optional, kept in the audit log"
+            return _("Why? Required: this is destructive, the audit log keeps it")
+        return _("Why? Optional, kept in the audit log")
+
+    async def on_unmount(self) -> None:
+        await self.runner.aclose()
 
     def on_mount(self) -> None:
         self.set_class(True, "-previewing")
@@ -167,8 +177,7 @@ class ActionDialog(ModalScreen[DialogResult]):
     async def preview(self) -> None:
         # The reason is asked for after the preview; a stand-in keeps validation quiet.
         stand_ins = [replace(a, reason=a.reason or PREVIEW_REASON) for a in self.actions]
-        async with ActionRunner(self.workspace) as runner:
-            previews = await runner.preview(stand_ins)
+        previews = await self.runner.preview(stand_ins)
         self.post_message(self._Previewed(previews))
 
     @on(_Previewed)
@@ -198,13 +207,14 @@ class ActionDialog(ModalScreen[DialogResult]):
             return ""
         runnable = [p for p in self.previews if p.refusal is None]
         if not runnable:
-            return "Nothing can run: every action would be refused (see above)."
+            return _("Nothing can run: every action would be refused (see above).")
         if self.destructive and not self.query_one("#action-reason", Input).value.strip():
-            return "Give a reason to run: a destructive action needs one."
+            return _("Give a reason to run: a destructive action needs one.")
         if self.needs_count and (self.query_one("#action-count", Input).value
                                  != str(len(self.actions))):
-            return f"Type {len(self.actions)} to confirm: this changes {len(self.actions)} " \
-                   "objects."
+            return ngettext("Type {n} to confirm: this changes {n} object.",
+                            "Type {n} to confirm: this changes {n} objects.",
+                            len(self.actions)).format(n=len(self.actions))
         return None
 
     def _check_ready(self) -> None:
@@ -214,9 +224,10 @@ class ActionDialog(ModalScreen[DialogResult]):
         status = self.query_one("#action-status", Static)
         if ready:
             refused = sum(p.refusal is not None for p in self.previews)
-            note = f" ({refused} will be refused and logged)" if refused else ""
-            status.update(Content.styled(f"Ready: Tab to Run, then Enter (or click it){note}.",
-                                         "$text-success"))
+            text = _("Ready: Tab to Run, then Enter (or click it) ({n} will be refused and "
+                     "logged).").format(n=refused) if refused else \
+                _("Ready: Tab to Run, then Enter (or click it).")
+            status.update(Content.styled(text, "$text-success"))
         else:
             status.update(Content.styled(blocker or "", "$text-warning"))
 
@@ -232,7 +243,7 @@ class ActionDialog(ModalScreen[DialogResult]):
         self.set_class(False, "-ready")
         self.set_class(True, "-running")
         self.query_one(ProgressBar).update(progress=0)
-        self.query_one("#action-dialog").border_subtitle = "Running: wait for every result"
+        self.query_one("#action-dialog").border_subtitle = _("Running: wait for every result")
         self._show_results()
         self.run_actions(to_run)
 
@@ -241,10 +252,9 @@ class ActionDialog(ModalScreen[DialogResult]):
         def item_done(_index: int, _total: int, result: ActionResult) -> None:
             self.post_message(self._ItemDone(result))
 
-        async with ActionRunner(self.workspace) as runner:
-            # Confirmed: the user gave the reason and pressed Run (and typed the count).
-            await runner.run(actions, confirmed=True, on_result=item_done,
-                             undo_of=self.undo_of)
+        # Confirmed: the user gave the reason and pressed Run (and typed the count).
+        await self.runner.run(actions, confirmed=True, on_result=item_done,
+                              undo_of=self.undo_of)
         self.post_message(self._Finished())
 
     @on(_ItemDone)
@@ -260,10 +270,10 @@ class ActionDialog(ModalScreen[DialogResult]):
     def _end_run(self, problem: str | None = None) -> None:
         self.set_class(False, "-running")
         self.set_class(True, "-done")
-        self.query_one("#action-dialog").border_subtitle = "Escape or Close to close"
+        self.query_one("#action-dialog").border_subtitle = _("Escape or Close to close")
         self._show_results()
         status = Content.styled(problem, "$text-error") if problem else Content.styled(
-            "Finished: each result is in the audit log (key 7).", "$text-muted")
+            _("Finished: each result is in the audit log (key 7)."), "$text-muted")
         self.query_one("#action-status", Static).update(status)
         self.query_one("#action-done", Button).focus()
 
@@ -273,7 +283,7 @@ class ActionDialog(ModalScreen[DialogResult]):
         self.query_one("#action-list", Static).update(results_text(self.actions, self.results))
         if not self.has_class("-done"):
             self.query_one("#action-status", Static).update(
-                Content.styled("Running… each result shows as it arrives.", "$text-muted"))
+                Content.styled(_("Running… each result shows as it arrives."), "$text-muted"))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A failure of pmcockpit itself (not of a tool) still leaves a usable dialog."""
@@ -281,12 +291,13 @@ class ActionDialog(ModalScreen[DialogResult]):
             return
         self.log.error(event.worker, event.worker.error)
         if event.worker.group == "action-run":
-            self._end_run(f"Stopped: {event.worker.error}. The results above are in the "
-                          "audit log; the rest did not run.")
+            self._end_run(_("Stopped: {error}. The results above are in the audit log; the "
+                            "rest did not run.").format(error=event.worker.error))
             return
         self.set_class(False, "-previewing")
         self.query_one("#action-summary", Static).update(
-            Content.styled(f"The dry run failed: {event.worker.error}", "$text-error"))
+            Content.styled(_("The dry run failed: {error}").format(error=event.worker.error),
+                           "$text-error"))
 
     # --- closing ------------------------------------------------------------------------
 
@@ -297,7 +308,7 @@ class ActionDialog(ModalScreen[DialogResult]):
 
     def action_close(self) -> None:
         if self.has_class("-running"):
-            self.notify("Actions are running: wait for them to finish.", severity="warning")
+            self.notify(_("Actions are running: wait for them to finish."), severity="warning")
             return
         if not self.results:
             self.dismiss(None)

@@ -7,8 +7,6 @@ a confirmation, then the run, itself recorded with the entry it undoes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import ClassVar
 
 from rich.text import Text
@@ -21,12 +19,15 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from pmcockpit.core.actions import Action
-from pmcockpit.core.wording import plural
+from pmcockpit.core.i18n import _, ngettext
 from pmcockpit.screens.action_dialog import ActionDialog
 from pmcockpit.screens.base import LiveAreaScreen
-from pmcockpit.services.actions import ActionRunner, Outcome, UndoError
-from pmcockpit.storage import audit
-from pmcockpit.storage.models import AuditEntry
+from pmcockpit.services import audit_log
+from pmcockpit.services.actions import ConnectorError, Outcome, UndoError
+from pmcockpit.services.reconcile import Reconciled, reconcile
+from pmcockpit.services.undo import undo_action
+from pmcockpit.storage.queries import audit as audit_reads
+from pmcockpit.storage.queries.audit import EntryRow, escape_controls
 from pmcockpit.widgets.empty_state import EmptyState
 
 PAGE_SIZE = 200
@@ -35,61 +36,59 @@ PAGE_SIZE = 200
 CUT = 40
 """Reasons, targets and errors are cut in the table; the detail below shows them whole."""
 
+IN_DOUBT_STYLE = "bold $text-warning"
 _STATUS_STYLE = {
     Outcome.SUCCEEDED.value: "$text-success",
     Outcome.FAILED.value: "$text-error",
     Outcome.REFUSED.value: "$text-warning",
+    "intent": "$text-muted",
 }
 
 
-@dataclass(frozen=True, slots=True)
-class EntryRow:
-    id: int
-    at: datetime
-    operator: str
-    connection: str
-    action: str
-    target: str
-    status: str
-    reason: str
-    error: str | None
-    undo_of: int | None
-
-    @classmethod
-    def of(cls, entry: AuditEntry) -> EntryRow:
-        return cls(entry.id, entry.at, entry.operator, entry.connection_name, entry.action,
-                   entry.target, entry.status, entry.reason, entry.error, entry.undo_of)
+def _status(row: EntryRow) -> Content:
+    if row.in_doubt:
+        return Content.styled(_("IN DOUBT"), IN_DOUBT_STYLE)
+    return Content.styled(row.status, _STATUS_STYLE.get(row.status, ""))
 
 
 def _cut(text: str | None) -> Text:
-    text = (text or "").replace("\n", " ")
-    return Text(text if len(text) <= CUT else text[: CUT - 1] + "…")
+    # Escaped: a newline or a terminal control in a reason must not forge a line.
+    shown = escape_controls(text)
+    return Text(shown if len(shown) <= CUT else shown[: CUT - 1] + "…")
 
 
 class AuditScreen(LiveAreaScreen):
     CSS_PATH = "audit.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("v", "verify", "Verify", id="audit.verify",
-                tooltip="Check the hash chain: no entry edited or deleted"),
-        Binding("u", "undo", "Undo", id="audit.undo",
-                tooltip="Reverse the selected action where the tool allows (dry run first)"),
+        Binding("v", "verify", _("Verify"), id="audit.verify",
+                tooltip=_("Check the keyed chain and its head: no entry edited, inserted or "
+                          "deleted")),
+        Binding("u", "undo", _("Undo"), id="audit.undo",
+                tooltip=_("Reverse the selected action where the tool allows (dry run "
+                          "first)")),
+        Binding("r", "reconcile", _("Reconcile"), id="audit.reconcile",
+                tooltip=_("Read back from the tools what became of the actions in doubt, "
+                          "and record it")),
     ]
 
     class Loaded(Message):
-        def __init__(self, rows: list[EntryRow], older: bool, more: bool) -> None:
+        def __init__(self, page: audit_reads.EntryPage, older: bool) -> None:
             super().__init__()
-            self.rows = rows
+            self.page = page
             self.older = older
             """An older page, to add below the rows shown; else the newest page."""
-            self.more = more
-            """Older entries remain beyond these."""
 
     class Verified(Message):
-        def __init__(self, problems: list[str], entries: int) -> None:
+        def __init__(self, result: audit_log.Verification) -> None:
             super().__init__()
-            self.problems = problems
-            self.entries = entries
+            self.result = result
+
+    class ReconcileDone(Message):
+        def __init__(self, done: list[Reconciled], problem: str | None = None) -> None:
+            super().__init__()
+            self.done = done
+            self.problem = problem
 
     class UndoReady(Message):
         def __init__(self, entry_id: int, action: Action) -> None:
@@ -111,17 +110,19 @@ class AuditScreen(LiveAreaScreen):
         yield DataTable(id="audit-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="audit-detail")
         with Container(id="audit-empty-holder", classes="empty-holder"):
-            yield EmptyState("Reading the audit log…", id="audit-empty")
+            yield EmptyState(_("Reading the audit log…"), id="audit-empty")
 
     def on_mount(self) -> None:
         self.rows, self.more = {}, False
         table = self.query_one(DataTable)
         table.add_column("#", key="id")
-        table.add_column("When", key="when")
+        table.add_column(_("When"), key="when")
         # Styled cells are not measured by the table: their column gets a fixed width.
-        table.add_column("Status", key="status", width=9)
-        for label in ("Action", "Target", "Tool", "Who", "Reason", "Error"):
-            table.add_column(label, key=label.lower())
+        table.add_column(_("Status"), key="status", width=9)
+        for key, label in (("action", _("Action")), ("target", _("Target")),
+                           ("tool", _("Tool")), ("who", _("Who")), ("reason", _("Reason")),
+                           ("error", _("Error"))):
+            table.add_column(label, key=key)
         self._show_table(False)
 
     def _show_table(self, shown: bool) -> None:
@@ -138,21 +139,20 @@ class AuditScreen(LiveAreaScreen):
           description="Reading the audit log")
     def read_entries(self, before_id: int | None) -> None:
         with self.workspace.db.session() as session:
-            # One more than a page: whether older entries remain, without counting them all.
-            found = audit.entries(session, limit=PAGE_SIZE + 1, before_id=before_id)
-            rows = [EntryRow.of(entry) for entry in found[:PAGE_SIZE]]
-        self.post_message(self.Loaded(rows, before_id is not None, len(found) > PAGE_SIZE))
+            page = audit_reads.page(session, limit=PAGE_SIZE, before_id=before_id)
+        self.post_message(self.Loaded(page, before_id is not None))
 
     @on(Loaded)
     def show_entries(self, message: Loaded) -> None:
         if not message.older:
             self.rows = {}
-        self.more = message.more
-        if not message.rows and not self.rows:
+        self.more = message.page.more
+        if not message.page.rows and not self.rows:
             self.query_one(EmptyState).say(
-                "No actions recorded yet.",
-                "Every change pmcockpit makes in a tool (lock a user, change a membership, "
-                "answer a ticket) is kept here: when, who, where, what, why and the outcome.",
+                _("No actions recorded yet."),
+                _("Every change pmcockpit makes in a tool (lock a user, change a membership, "
+                  "answer a ticket) is kept here: when, who, where, what, why and the "
+                  "outcome."),
             )
             self._show_table(False)
             return
@@ -161,29 +161,38 @@ class AuditScreen(LiveAreaScreen):
         with self.app.batch_update():
             if not message.older:
                 table.clear()
-            for row in message.rows:
+            for row in message.page.rows:
                 self.rows[row.id] = row
                 # Text, not str: targets, reasons and errors are not markup.
                 table.add_row(
-                    str(row.id), f"{row.at:%Y-%m-%d %H:%M}",
-                    Content.styled(row.status, _STATUS_STYLE.get(row.status, "")),
-                    row.action, _cut(row.target), Text(row.connection), Text(row.operator),
+                    str(row.id), f"{row.at:%Y-%m-%d %H:%M}", _status(row), row.action,
+                    _cut(row.target), _cut(row.connection), _cut(row.operator),
                     _cut(row.reason), _cut(row.error), key=str(row.id),
                 )
             if not message.older and selected in self.rows:
                 table.move_cursor(row=table.get_row_index(str(selected)))
-        lead = plural(len(self.rows), "entry", "entries") + ", newest first"
-        if self.more:
-            lead += "; older ones load at the end of the list"
-        self.query_one("#audit-lead", Static).update(lead)
+        self.query_one("#audit-lead", Static).update(self._lead())
         self._show_table(True)
         self._show_detail()
+
+    def _lead(self) -> Content:
+        count = len(self.rows)
+        lead = ngettext("{n} entry, newest first", "{n} entries, newest first",
+                        count).format(n=count)
+        if self.more:
+            lead = _("{lead}; older ones load at the end of the list").format(lead=lead)
+        doubtful = sum(row.in_doubt for row in self.rows.values())
+        if not doubtful:
+            return Content(lead)
+        warning = ngettext("{n} action in doubt: r reconciles it",
+                           "{n} actions in doubt: r reconciles them", doubtful).format(n=doubtful)
+        return Content.assemble(lead, "  ", (warning, IN_DOUBT_STYLE))
 
     def selected_id(self) -> int | None:
         table = self.query_one(DataTable)
         if not table.row_count:
             return None
-        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        row_key, _column = table.coordinate_to_cell_key(table.cursor_coordinate)
         return int(row_key.value) if row_key.value else None
 
     @on(DataTable.RowHighlighted)
@@ -197,19 +206,7 @@ class AuditScreen(LiveAreaScreen):
         if self.more and table.cursor_row == table.row_count - 1:
             self.more = False  # asked once; the page that arrives says whether more remain
             self.read_entries(min(self.rows))
-        row = self.rows[entry_id]
-        lines = [Content.assemble(
-            (f"#{row.id} ", "bold"), f"{row.at:%Y-%m-%d %H:%M} UTC, {row.operator} on ",
-            (row.connection, "bold"), ": ", row.action, " ",
-            (row.status, _STATUS_STYLE.get(row.status, "")),
-        ), Content(f"Target: {row.target}")]
-        if row.undo_of:
-            lines.append(Content.styled(f"Undoes #{row.undo_of}", "$text-muted"))
-        lines.append(Content(f"Why: {row.reason}") if row.reason else
-                     Content.styled("No reason given", "$text-muted"))
-        if row.error:
-            lines.append(Content.styled(f"Error: {row.error}", "$text-error"))
-        detail.update(Content("\n").join(lines))
+        detail.update(Content("\n").join(_detail_lines(self.rows[entry_id])))
 
     # --- verify ---------------------------------------------------------------------------
 
@@ -219,38 +216,78 @@ class AuditScreen(LiveAreaScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="audit-verify",
           description="Verifying the audit log")
     def verify_chain(self) -> None:
-        with self.workspace.db.session() as session:
-            problems = [problem.message for problem in audit.verify(session)]
-            entries = len(audit.entries(session, limit=1))
-        self.post_message(self.Verified(problems, entries))
+        self.post_message(self.Verified(audit_log.verify(self.workspace)))
 
     @on(Verified)
     def verified(self, message: Verified) -> None:
-        if not message.problems:
-            empty = " (no entries yet)" if not message.entries else ""
-            self.notify(f"No entry was edited or deleted{empty}.", title="Audit log intact")
+        result = message.result
+        if result.intact:
+            lines = [_("No entry was edited, inserted or deleted.") if result.entries
+                     else _("No entries yet.")]
+            if result.in_doubt:
+                lines.append(ngettext("{n} action in doubt: press r to reconcile it.",
+                                      "{n} actions in doubt: press r to reconcile them.",
+                                      len(result.in_doubt)).format(n=len(result.in_doubt)))
+            if result.legacy:
+                lines.append(ngettext("{n} older entry is legacy, unkeyed.",
+                                      "{n} older entries are legacy, unkeyed.",
+                                      result.legacy).format(n=result.legacy))
+            lines.append(_("Key: {source}.").format(source=result.key_source))
+            self.notify("\n".join(lines), title=_("Audit log intact"), markup=False,
+                        severity="warning" if result.in_doubt else "information")
             return
-        shown = message.problems[:5]
-        if len(message.problems) > 5:
-            shown.append(f"… and {len(message.problems) - 5} more")
-        self.notify("\n".join(shown), title="Audit log BROKEN", severity="error",
+        shown = [problem.message for problem in result.problems[:5]]
+        if len(result.problems) > 5:
+            shown.append(_("… and {n} more").format(n=len(result.problems) - 5))
+        self.notify("\n".join(shown), title=_("Audit log BROKEN"), severity="error",
                     timeout=20, markup=False)
+
+    # --- reconcile ------------------------------------------------------------------------
+
+    def action_reconcile(self) -> None:
+        self.reconcile_in_doubt()
+
+    @work(exclusive=True, exit_on_error=False, group="audit-reconcile",
+          description="Reconciling the actions in doubt")
+    async def reconcile_in_doubt(self) -> None:
+        try:
+            done = await reconcile(self.workspace)
+        except ConnectorError as error:
+            self.post_message(self.ReconcileDone([], str(error)))
+            return
+        self.post_message(self.ReconcileDone(done))
+
+    @on(ReconcileDone)
+    def reconciled(self, message: ReconcileDone) -> None:
+        if message.problem:
+            self.notify(message.problem, title=_("Could not reconcile"), severity="error",
+                        markup=False)
+        elif not message.done:
+            self.notify(_("No action in doubt."), title=_("Reconcile"))
+        else:
+            lines = [_("#{intent} {action}: {note}").format(
+                intent=item.intent_id, action=item.action, note=item.note)
+                for item in message.done]
+            self.notify("\n".join(lines), title=ngettext(
+                "{n} action reconciled", "{n} actions reconciled",
+                len(message.done)).format(n=len(message.done)), markup=False)
+        self.load()
 
     # --- undo -----------------------------------------------------------------------------
 
     def action_undo(self) -> None:
         entry_id = self.selected_id()
         if entry_id is None:
-            self.notify("No action recorded yet: nothing to undo.", severity="warning")
+            self.notify(_("No action recorded yet: nothing to undo."), severity="warning")
             return
         self.prepare_undo(entry_id)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="audit-undo",
           description="Preparing the undo")
     def prepare_undo(self, entry_id: int) -> None:
-        # The reverse action comes from the entry's recorded state: a database read.
+        # The reverse action comes from the entry's recorded state, once the log verifies.
         try:
-            action = ActionRunner(self.workspace).undo_action(entry_id, "")
+            action = undo_action(self.workspace, entry_id, "")
         except UndoError as error:
             self.post_message(self.UndoRefused(entry_id, str(error)))
             return
@@ -258,12 +295,37 @@ class AuditScreen(LiveAreaScreen):
 
     @on(UndoRefused)
     def undo_refused(self, message: UndoRefused) -> None:
-        self.notify(message.reason, title=f"Cannot undo #{message.entry_id}",
+        self.notify(message.reason, title=_("Cannot undo #{id}").format(id=message.entry_id),
                     severity="warning", markup=False)
 
     @on(UndoReady)
     def undo_ready(self, message: UndoReady) -> None:
         self.app.push_screen(ActionDialog(self.workspace, [message.action],
-                                          title=f"Undo #{message.entry_id}",
+                                          title=_("Undo #{id}").format(id=message.entry_id),
                                           undo_of=message.entry_id))
         # When the dialog closes this screen resumes and reads the log again.
+
+
+def _detail_lines(row: EntryRow) -> list[Content]:
+    status = _status(row)
+    lines = [Content.assemble(
+        (f"#{row.id} ", "bold"),
+        _("{at} UTC, {who} on ").format(at=f"{row.at:%Y-%m-%d %H:%M}",
+                                       who=escape_controls(row.operator)),
+        (escape_controls(row.connection), "bold"), ": ", row.action, " ", status,
+    ), Content(_("Target: {target}").format(target=escape_controls(row.target)))]
+    if row.in_doubt:
+        lines.append(Content.styled(_("Logged before the tool was called, with no outcome: "
+                                      "it may or may not have run. Press r to reconcile."),
+                                    IN_DOUBT_STYLE))
+    if row.intent_id:
+        lines.append(Content.styled(_("Outcome of #{id}").format(id=row.intent_id),
+                                    "$text-muted"))
+    if row.undo_of:
+        lines.append(Content.styled(_("Undoes #{id}").format(id=row.undo_of), "$text-muted"))
+    lines.append(Content(_("Why: {reason}").format(reason=escape_controls(row.reason)))
+                 if row.reason else Content.styled(_("No reason given"), "$text-muted"))
+    if row.error:
+        lines.append(Content.styled(_("Error: {error}").format(error=escape_controls(row.error)),
+                                    "$text-error"))
+    return lines

@@ -1,27 +1,41 @@
 """The one path by which pmcockpit changes a connected tool.
 
 Every action is previewed (the calls it would make), refused in read-only mode or
-when the tool cannot do it, needs confirmation when destructive, captures the
-state it is about to change (for undo), runs, and is recorded in the audit log
-with its outcome. Results are reported per item: one failure does not stop the rest.
+when the tool cannot do it, needs confirmation when destructive, and then runs
+write-ahead: its target is read once (``prepare``), the *intent* (who, what, why and
+the state captured before) is committed to the audit log, the prepared calls are
+made, and the outcome is appended, linked to the intent. A process that dies in
+between leaves an intent with no outcome, "in doubt", which
+:mod:`pmcockpit.services.reconcile` settles by reading the tool. Results are
+reported per item: one failure does not stop the rest.
 """
 
 from __future__ import annotations
 
 import asyncio
 import enum
+import json
+import os
+import signal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-
-from pmcockpit.connectors.base import Connector, PlannedCall
-from pmcockpit.connectors.errors import ConnectorError
-from pmcockpit.core.actions import Action, inverse
+from pmcockpit.connectors.base import Connector, PlannedCall, Prepared
+from pmcockpit.connectors.errors import ConnectorError, NotSupported, Unreachable
+from pmcockpit.core.actions import Action
+from pmcockpit.core.i18n import _
+from pmcockpit.services import audit_log
+from pmcockpit.services.undo import UndoError, undo_action
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage import audit
-from pmcockpit.storage.models import AuditEntry
+from pmcockpit.storage.audit import ChainKey
+
+__all__ = ["ActionResult", "ActionRunner", "ConnectorError", "Outcome", "Preview",
+           "UndoError"]
+
+KILL_ENV = "PMCOCKPIT_TEST_KILL_AT"
+"""Tests only: the named step at which the process kills itself (SIGKILL)."""
 
 
 class Outcome(enum.StrEnum):
@@ -55,18 +69,32 @@ class ActionResult:
                 "action": self.action.to_json(), "result": self.facts}
 
 
-class UndoError(Exception):
-    """The audit entry cannot be undone; the message says why."""
-
-
 ResultCallback = Callable[[int, int, ActionResult], None]
 """Called after each action with (index, total, result), for progress."""
 
 
+def kill_point(name: str) -> None:
+    """Die here, as a crash would, when a test asked for it (``PMCOCKPIT_TEST_KILL_AT``)."""
+    if os.environ.get(KILL_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _plan_key(action: Action) -> str:
+    """The same action whatever its reason: a preview's plan serves the run after it."""
+    data = action.to_json()
+    data.pop("reason")
+    return json.dumps(data, sort_keys=True, default=str)
+
+
 class ActionRunner:
+    """Runs actions for one dialog or command: opens each connector and reads the
+    chain key once, and keeps each preview's prepared plan for the run that follows."""
+
     def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
         self._connectors: dict[str, Connector] = {}
+        self._prepared: dict[str, Prepared] = {}
+        self._key: ChainKey | None = None
 
     async def __aenter__(self) -> ActionRunner:
         return self
@@ -79,7 +107,12 @@ class ActionRunner:
         for connector in connectors.values():
             await connector.aclose()
 
-    async def _connector(self, name: str) -> Connector:
+    async def chain_key(self) -> ChainKey:
+        if self._key is None:  # the keyring is I/O: not on the event loop
+            self._key = await asyncio.to_thread(audit_log.key_for, self.workspace)
+        return self._key
+
+    async def connector(self, name: str) -> Connector:
         # Opening reads the connection's row and its token (keyring): not on the event loop.
         if name not in self._connectors:
             connector = await asyncio.to_thread(self.workspace.open_connector, name)
@@ -98,13 +131,25 @@ class ActionRunner:
         if problems:
             return "; ".join(problems)
         if self.workspace.read_only:
-            return "read-only mode: pmcockpit changes nothing in the tools (--read-only or config)"
-        connector = await self._connector(action.connection)
+            return _("read-only mode: pmcockpit changes nothing in the tools "
+                     "(--read-only or config)")
+        if _plan_key(action) in self._prepared:
+            return None  # checked when the dry run prepared it: once per action
+        connector = await self.connector(action.connection)
         capability = action.spec.capability
         if capability not in connector.capabilities():
-            reason = connector.unsupported_reason(capability) or f"cannot {capability.label}"
-            return f"{connector.config.name} ({connector.kind}) {reason}"
+            reason = connector.unsupported_reason(capability) or \
+                _("cannot {what}").format(what=capability.label)
+            return _("{name} ({kind}) {reason}").format(
+                name=connector.config.name, kind=connector.kind, reason=reason)
         return None
+
+    async def _prepare(self, action: Action) -> Prepared:
+        """One read of the target; a plan from this runner's preview is used once."""
+        cached = self._prepared.pop(_plan_key(action), None)
+        if cached is not None:
+            return cached
+        return await (await self.connector(action.connection)).prepare(action)
 
     async def preview(self, actions: Sequence[Action]) -> list[Preview]:
         """The calls each action would make. Changes nothing and records nothing."""
@@ -112,12 +157,13 @@ class ActionRunner:
         for action in actions:
             try:
                 refusal = await self._refusal(action)
-                connector = await self._connector(action.connection)
-                calls = [] if refusal else await connector.plan(action)
+                prepared = None if refusal else await self._prepare(action)
             except (ConnectorError, LookupError) as error:
                 previews.append(Preview(action, refusal=str(error)))
-            else:
-                previews.append(Preview(action, calls, refusal))
+                continue
+            if prepared is not None:
+                self._prepared[_plan_key(action)] = prepared
+            previews.append(Preview(action, prepared.calls if prepared else [], refusal))
         return previews
 
     async def run(
@@ -139,56 +185,64 @@ class ActionRunner:
         try:
             refusal = await self._refusal(action)
             if refusal is None and action.destructive and not confirmed:
-                refusal = "destructive action not confirmed"
+                refusal = _("destructive action not confirmed")
+            prepared = None if refusal else await self._prepare(action)
+        except NotSupported as error:
+            return await self._record(action, Outcome.REFUSED, detail, str(error), undo_of)
         except (ConnectorError, LookupError) as error:
-            refusal = str(error)
-        if refusal is not None:
+            # Nothing was changed: the target could not be read, or the tool refused.
+            status = Outcome.FAILED if isinstance(error, ConnectorError) else Outcome.REFUSED
+            return await self._record(action, status, detail, str(error), undo_of)
+        if prepared is None:
             return await self._record(action, Outcome.REFUSED, detail, refusal, undo_of)
-        connector = await self._connector(action.connection)
+        detail["before"] = prepared.before
+        kill_point("before-intent")
+        intent = await self._append(action, audit.INTENT, {
+            **detail, "calls": [str(call) for call in prepared.calls]}, None, undo_of, None)
+        kill_point("after-intent")
         try:
-            detail["before"] = await connector.capture(action)
-            detail["result"] = await connector.execute(action)
+            connector = await self.connector(action.connection)
+            detail["result"] = await connector.execute(action, prepared)
+        except Unreachable as error:
+            # No answer: the change may have reached the tool. No outcome is guessed; the
+            # intent stays in doubt until reconcile reads the target back.
+            note = _("{error}; the change may have reached the tool: it stays in doubt until "
+                     "`pmcockpit audit reconcile` reads it back").format(error=error)
+            return ActionResult(action, Outcome.FAILED, intent, note)
         except ConnectorError as error:
-            return await self._record(action, Outcome.FAILED, detail, str(error), undo_of)
-        return await self._record(action, Outcome.SUCCEEDED, detail, None, undo_of)
+            return await self._record(action, Outcome.FAILED, detail, str(error), undo_of,
+                                      intent)
+        kill_point("after-call")
+        result = await self._record(action, Outcome.SUCCEEDED, detail, None, undo_of, intent)
+        kill_point("after-outcome")
+        return result
 
     async def _record(
         self, action: Action, outcome: Outcome, detail: dict[str, Any], error: str | None,
-        undo_of: int | None,
+        undo_of: int | None, intent: int | None = None,
     ) -> ActionResult:
-        record = audit.AuditRecord(
-            operator=self.workspace.settings.operator, connection_name=action.connection,
-            action=action.kind.value, target=_target_text(action), status=outcome.value,
-            detail=detail, reason=action.reason, error=error, undo_of=undo_of,
-        )
-        audit_id = await asyncio.to_thread(self._append, record)
+        audit_id = await self._append(action, outcome.value, detail, error, undo_of, intent)
         return ActionResult(action, outcome, audit_id, error, dict(detail.get("result") or {}))
 
-    def _append(self, record: audit.AuditRecord) -> int:
-        with self.workspace.db.session() as session:
-            return audit.append(session, record).id
+    async def _append(self, action: Action, status: str, detail: dict[str, Any],
+                      error: str | None, undo_of: int | None, intent: int | None) -> int:
+        record = audit.AuditRecord(
+            operator=self.workspace.settings.operator, connection_name=action.connection,
+            action=action.kind.value, target=target_text(action), status=status,
+            detail=detail, reason=action.reason, error=error, undo_of=undo_of,
+            intent_id=intent,
+        )
+        key = await self.chain_key()
+        return await asyncio.to_thread(audit_log.append, self.workspace, record, key)
+
+    async def record_outcome(self, action: Action, status: str, detail: dict[str, Any],
+                             note: str, intent: int, undo_of: int | None) -> int:
+        """Append what became of ``intent`` when it was learnt later (reconcile)."""
+        return await self._append(action, status, detail, note, undo_of, intent)
 
     def undo_action(self, audit_id: int, reason: str) -> Action:
         """The action that reverses audit entry ``audit_id``; raises UndoError if none."""
-        with self.workspace.db.session() as session:
-            entry = session.get(AuditEntry, audit_id)
-            if entry is None:
-                raise UndoError(f"no action with id {audit_id} in the audit log")
-            if entry.status != Outcome.SUCCEEDED:
-                raise UndoError(f"action {audit_id} {entry.status}: there is nothing to undo")
-            already = session.scalars(select(AuditEntry.id).where(
-                AuditEntry.undo_of == audit_id, AuditEntry.status == Outcome.SUCCEEDED
-            )).first()
-            if already is not None:
-                raise UndoError(f"action {audit_id} was already undone by action {already}")
-            action = Action.from_json(entry.detail["action"])
-            # What was captured before wins: a result may reuse a key for the new value.
-            state = {**entry.detail.get("result", {}), **entry.detail.get("before", {})}
-        reverse = inverse(action, state)
-        if reverse is None:
-            raise UndoError(f"{action.spec.title.lower()} cannot be undone by pmcockpit")
-        return Action(reverse.kind, reverse.connection, reverse.target_id, reverse.target_label,
-                      reverse.params, reason or reverse.reason)
+        return undo_action(self.workspace, audit_id, reason)
 
     async def undo(self, audit_id: int, *, reason: str = "", confirmed: bool = False
                    ) -> ActionResult:
@@ -197,7 +251,7 @@ class ActionRunner:
         return result
 
 
-def _target_text(action: Action) -> str:
+def target_text(action: Action) -> str:
     label = action.target_label
     return f"{label} ({action.spec.target} {action.target_id})" if label else \
         f"{action.spec.target} {action.target_id}"

@@ -23,6 +23,8 @@ from pmcockpit.core.capabilities import Capability
 from pmcockpit.core.checklist import OnTimeRate, StepState, Timeliness, count_outcomes
 from pmcockpit.core.checklist import period_outcomes as outcomes_of
 from pmcockpit.core.clock import to_local, to_utc
+from pmcockpit.core.i18n import _, ngettext
+from pmcockpit.services import audit_log
 from pmcockpit.services.checklist import local_now
 from pmcockpit.services.templates import load_templates
 from pmcockpit.services.workspace import Workspace
@@ -39,7 +41,8 @@ def parse_month(text: str) -> date:
     """``2026-11`` as the month's first day; ValueError says what to write."""
     match = _MONTH.match(text.strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
-        raise ValueError(f"month must be written YYYY-MM, such as 2026-11, not {text!r}")
+        raise ValueError(_("month must be written YYYY-MM, such as 2026-11, not {text!r}")
+                         .format(text=text))
     return date(int(match.group(1)), int(match.group(2)), 1)
 
 
@@ -101,6 +104,8 @@ class MonthlyReport:
     access_changes: tuple[AccessChange, ...]
     other_actions: int
     """Succeeded actions that did not change access (ticket comments, status changes)."""
+    audit: AuditSeal | None = None
+    """The audit log's state and signed checkpoint when the bulletin was written."""
 
     @property
     def overall(self) -> OnTimeRate:
@@ -109,13 +114,28 @@ class MonthlyReport:
                           sum(c.rate.missed for c in self.checklists))
 
 
+@dataclass(frozen=True, slots=True)
+class AuditSeal:
+    intact: bool
+    problems: tuple[str, ...]
+    in_doubt: int
+    checkpoint: str
+    """The signed head (``pmcockpit audit verify --checkpoint`` proves it later)."""
+
+
+def audit_seal(workspace: Workspace) -> AuditSeal:
+    result = audit_log.verify(workspace)
+    return AuditSeal(result.intact, tuple(p.message for p in result.problems),
+                     len(result.in_doubt), audit_log.checkpoint(workspace))
+
+
 def monthly_report(workspace: Workspace, month: date, now: datetime | None = None
                    ) -> MonthlyReport:
     """Gather the bulletin of ``month`` (its first day); raises ValueError for a future one."""
     now = now or local_now()
     month = month.replace(day=1)
     if month > now.date():
-        raise ValueError(f"{month:%Y-%m} has not begun yet")
+        raise ValueError(_("{month} has not begun yet").format(month=f"{month:%Y-%m}"))
     last_day = _next_month(month) - timedelta(days=1)
     until = min(last_day, now.date())
     start_utc = to_utc(datetime.combine(month, time()))
@@ -146,7 +166,8 @@ def monthly_report(workspace: Workspace, month: date, now: datetime | None = Non
         tools = _tools(session, start_utc, end_utc)
         changes, other = _access_changes(session, start_utc, end_utc)
     return MonthlyReport(month, until, now, workspace.settings.operator, tuple(checklists),
-                         tuple(failures), tuple(tools), tuple(changes), other)
+                         tuple(failures), tuple(tools), tuple(changes), other,
+                         audit_seal(workspace))
 
 
 def _finding(value: str, message: str) -> str:
@@ -203,63 +224,88 @@ def _cell(text: object) -> str:
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _column in header) + "|"]
     lines += ["| " + " | ".join(_cell(value) for value in row) + " |" for row in rows]
     return lines
 
 
 def _percent(rate: float | None) -> str:
-    return "not measured" if rate is None else f"{rate:.1%}" if rate < 1 else "100%"
+    return _("not measured") if rate is None else f"{rate:.1%}" if rate < 1 else "100%"
 
 
 def render_markdown(report: MonthlyReport) -> str:
     month = report.month
     last_day = _next_month(month) - timedelta(days=1)
-    so_far = "" if report.until == last_day else f" (so far: to {report.until:%Y-%m-%d})"
-    lines = [f"# Operations bulletin (运维简报) — {month:%B %Y}", "",
-             f"Covers {month:%Y-%m-%d} to {last_day:%Y-%m-%d}{so_far}. "
-             f"Written {report.generated_at:%Y-%m-%d %H:%M} by {report.operator}.",
-             "", "## Checklists", ""]
+    covers = _("Covers {start} to {end}.") if report.until == last_day else \
+        _("Covers {start} to {end} (so far: to {until}).")
+    lines = [_("# Operations bulletin (运维简报) — {month}").format(month=f"{month:%B %Y}"), "",
+             covers.format(start=f"{month:%Y-%m-%d}", end=f"{last_day:%Y-%m-%d}",
+                           until=f"{report.until:%Y-%m-%d}") + " " +
+             _("Written {at} by {who}.").format(at=f"{report.generated_at:%Y-%m-%d %H:%M}",
+                                               who=report.operator),
+             "", _("## Checklists"), ""]
     if report.checklists:
         lines += _table(
-            ["Checklist", "On time", "Late", "Missed", "Still open", "On-time rate"],
+            [_("Checklist"), _("On time"), _("Late"), _("Missed"), _("Still open"),
+             _("On-time rate")],
             [(c.name, c.rate.on_time, c.rate.late, c.rate.missed, c.open,
               _percent(c.rate.rate) if c.rate.counted else "–") for c in report.checklists])
-        lines += ["", f"Overall: {report.overall}."]
+        lines += ["", _("Overall: {rate}.").format(rate=report.overall)]
         missed = [f"{c.name} {', '.join(c.missed)}" for c in report.checklists if c.missed]
         if missed:
-            lines += ["", "Missed: " + "; ".join(missed) + "."]
+            lines += ["", _("Missed: {periods}.").format(periods="; ".join(missed))]
     else:
-        lines.append("No checklist was run this month.")
-    lines += ["", "## Failures and what was done", ""]
+        lines.append(_("No checklist was run this month."))
+    lines += ["", _("## Failures and what was done"), ""]
     if report.failures:
         for failure in report.failures:
             finding = f" — {failure.finding}" if failure.finding else ""
             lines.append(f"- **{failure.period} · {failure.checklist} · {failure.step}** "
                          f"({failure.state}){finding}")
-            lines.append(f"  - What was done: {' '.join(failure.note.split()) or '(no note)'}")
+            lines.append(_("  - What was done: {note}").format(
+                note=" ".join(failure.note.split()) or _("(no note)")))
     else:
-        lines.append("No step failed or was skipped.")
-    lines += ["", "## Availability", ""]
+        lines.append(_("No step failed or was skipped."))
+    lines += ["", _("## Availability"), ""]
     if report.tools:
-        lines += _table(["Tool", "Availability (as measured by the checks)"],
+        lines += _table([_("Tool"), _("Availability (as measured by the checks)")],
                         [(t.name, _percent(t.availability)) for t in report.tools])
     else:
-        lines.append("No tools are connected.")
-    lines += ["", "## Access changes", ""]
+        lines.append(_("No tools are connected."))
+    lines += ["", _("## Access changes"), ""]
     if report.access_changes:
-        lines += _table(["When", "Who", "Tool", "Change", "Target", "Why"],
+        lines += _table([_("When"), _("Who"), _("Tool"), _("Change"), _("Target"), _("Why")],
                         [(f"{c.at:%Y-%m-%d %H:%M}", c.operator, c.connection, c.action,
                           c.target, c.reason) for c in report.access_changes])
     else:
-        lines.append("No access was changed through pmcockpit.")
+        lines.append(_("No access was changed through pmcockpit."))
     if report.other_actions:
-        lines += ["", f"Other actions taken (tickets): {report.other_actions}."]
-    lines += ["", "## Tickets", ""]
+        lines += ["", _("Other actions taken (tickets): {n}.").format(n=report.other_actions)]
+    lines += _audit_section(report.audit)
+    lines += ["", _("## Tickets"), ""]
     if report.tools:
-        lines += _table(["Tool", "Opened", "Resolved", "Open at the last sync"],
+        lines += _table([_("Tool"), _("Opened"), _("Resolved"), _("Open at the last sync")],
                         [(t.name, t.tickets_opened, t.tickets_resolved, t.tickets_open)
                          for t in report.tools])
     else:
-        lines.append("No tools are connected.")
+        lines.append(_("No tools are connected."))
     return "\n".join(lines) + "\n"
+
+
+def _audit_section(seal: AuditSeal | None) -> list[str]:
+    if seal is None:
+        return []
+    lines = ["", _("## Audit log"), ""]
+    if seal.intact:
+        lines.append(_("The audit log verifies (keyed chain and head)."))
+    else:
+        lines.append(_("The audit log does NOT verify: {problems}").format(
+            problems="; ".join(seal.problems)))
+    if seal.in_doubt:
+        lines.append(ngettext("{n} action is in doubt (`pmcockpit audit reconcile`).",
+                              "{n} actions are in doubt (`pmcockpit audit reconcile`).",
+                              seal.in_doubt).format(n=seal.in_doubt))
+    lines += ["", _("Checkpoint: keep a copy; `pmcockpit audit verify --checkpoint FILE` "
+                    "later proves that no entry up to it changed."), "", "```json",
+              seal.checkpoint, "```"]
+    return lines

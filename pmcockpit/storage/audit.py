@@ -1,26 +1,54 @@
 """The append-only audit log: every action taken, each entry chained to the one before.
 
-Each entry's hash covers its own fields and the previous entry's hash, so editing
-or deleting an entry breaks the chain from that point on; on SQLite the
-AUTOINCREMENT counter also shows when the newest entries were deleted.
+Each entry's hash is an HMAC-SHA256, under the installation's secret key, of its own
+fields and the previous entry's hash: editing, deleting, reordering or inserting
+entries breaks the chain, and someone who can write the database but does not hold
+the key cannot recompute it. Entries written before the key existed carry a plain
+sha256 ("legacy, unkeyed") and may only come first. The head (count and last hash) is
+also kept outside the database (:mod:`pmcockpit.storage.audit_head`), so cutting the
+newest entries shows even when the AUTOINCREMENT counter is reset.
+
+An action is written twice: its *intent* (status ``intent``, with the state captured
+before) before any remote call, and its outcome after, linked by ``intent_id``. An
+intent with no outcome is *in doubt*: the process died in between.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session, aliased
 
 from pmcockpit.core.clock import utcnow
+from pmcockpit.core.i18n import _
 from pmcockpit.storage.models import AuditEntry
 
 GENESIS = "0" * 64
+KEYED = "hmac-sha256"
+LEGACY = "sha256"
+INTENT = "intent"
+"""The status of an action's first entry, written before the tool is called."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChainKey:
+    """The installation's secret for the chain, and where it is kept (said by verify)."""
+
+    secret: bytes
+    source: str
+
+    def __repr__(self) -> str:
+        return f"ChainKey(source={self.source!r})"  # never the secret
+
+    def sign(self, message: str) -> str:
+        return hmac.new(self.secret, message.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,10 +64,17 @@ class AuditRecord:
     reason: str = ""
     error: str | None = None
     undo_of: int | None = None
+    intent_id: int | None = None
 
 
-def _entry_hash(entry: AuditEntry) -> str:
-    payload = {
+def storable(value: str) -> str:
+    """``value`` with what UTF-8 cannot hold (lone surrogates from undecodable bytes)
+    escaped, so no text is ever a reason to lose an audit row."""
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _entry_hash(entry: AuditEntry, key: ChainKey) -> str:
+    payload: dict[str, Any] = {
         "at": entry.at.isoformat(timespec="microseconds"),
         "operator": entry.operator,
         "connection": entry.connection_name,
@@ -52,11 +87,17 @@ def _entry_hash(entry: AuditEntry) -> str:
         "undo_of": entry.undo_of,
         "prev": entry.prev_hash,
     }
-    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    if entry.chain == LEGACY:
+        canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False,
+                               separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    payload.update(intent_id=entry.intent_id, chain=entry.chain, id=entry.id)
+    return key.sign(json.dumps(payload, sort_keys=True, ensure_ascii=True,
+                               separators=(",", ":")))
 
 
-def append(session: Session, record: AuditRecord, *, at: datetime | None = None) -> AuditEntry:
+def append(session: Session, record: AuditRecord, key: ChainKey, *,
+           at: datetime | None = None) -> AuditEntry:
     """Add one entry at the end of the chain (flushed, so it has its id)."""
     if session.bind is not None and session.bind.dialect.name == "sqlite":
         # Take the write lock before reading the chain's end, so two processes
@@ -65,22 +106,18 @@ def append(session: Session, record: AuditRecord, *, at: datetime | None = None)
     last = session.scalars(
         select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
     ).first()
+    detail = json.loads(json.dumps(record.detail, ensure_ascii=True))
     entry = AuditEntry(
-        at=(at or utcnow()),
-        operator=record.operator,
-        connection_name=record.connection_name,
-        action=record.action,
-        target=record.target,
-        detail=record.detail,
-        reason=record.reason,
-        status=record.status,
-        error=record.error,
-        undo_of=record.undo_of,
-        prev_hash=last or GENESIS,
-        entry_hash="",
+        at=(at or utcnow()), operator=storable(record.operator),
+        connection_name=storable(record.connection_name), action=storable(record.action),
+        target=storable(record.target), detail=detail, reason=storable(record.reason),
+        status=record.status, error=None if record.error is None else storable(record.error),
+        undo_of=record.undo_of, intent_id=record.intent_id, chain=KEYED,
+        prev_hash=last or GENESIS, entry_hash="-",
     )
-    entry.entry_hash = _entry_hash(entry)
     session.add(entry)
+    session.flush()  # the id is part of what is signed
+    entry.entry_hash = _entry_hash(entry, key)
     session.flush()
     return entry
 
@@ -91,25 +128,47 @@ class ChainProblem:
     message: str
 
 
-def verify(session: Session) -> list[ChainProblem]:
-    """Every place the chain is broken; empty when the log is intact."""
+@dataclass(frozen=True, slots=True)
+class ChainWalk:
+    """What one pass over the chain found."""
+
+    problems: list[ChainProblem]
+    count: int
+    legacy: int
+    last_id: int
+    last_hash: str
+
+
+def walk(session: Session, key: ChainKey) -> ChainWalk:
+    """Check every entry's link and hash, oldest first."""
     problems: list[ChainProblem] = []
-    previous = GENESIS
-    last_id = 0
+    previous, last_id, count, legacy, keyed_seen = GENESIS, 0, 0, 0, False
     for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id)):
+        count += 1
         if entry.prev_hash != previous:
-            problems.append(ChainProblem(entry.id, f"entry {entry.id} does not follow the "
-                                         "entry before it: an entry was deleted or edited"))
-        if _entry_hash(entry) != entry.entry_hash:
-            problems.append(ChainProblem(entry.id, f"entry {entry.id} was edited after it "
-                                         "was written"))
-        previous = entry.entry_hash
-        last_id = entry.id
+            problems.append(ChainProblem(entry.id, _(
+                "entry {id} does not follow the entry before it: an entry was deleted, "
+                "inserted, moved or edited").format(id=entry.id)))
+        if entry.chain == LEGACY:
+            legacy += 1
+            if keyed_seen:
+                problems.append(ChainProblem(entry.id, _(
+                    "entry {id} is unkeyed after keyed entries: rewritten without the "
+                    "key").format(id=entry.id)))
+        else:
+            keyed_seen = True
+        if entry.chain not in (LEGACY, KEYED) or \
+                not hmac.compare_digest(_entry_hash(entry, key), entry.entry_hash):
+            problems.append(ChainProblem(entry.id, _(
+                "entry {id} was edited after it was written, or written without this "
+                "installation's key").format(id=entry.id)))
+        previous, last_id = entry.entry_hash, entry.id
     highest = _highest_issued_id(session)
     if highest is not None and highest > last_id:
-        problems.append(ChainProblem(None, f"entries after {last_id} (up to {highest}) were "
-                                     "deleted"))
-    return problems
+        problems.append(ChainProblem(None, _(
+            "entries after {last} (up to {highest}) were deleted").format(
+                last=last_id, highest=highest)))
+    return ChainWalk(problems, count, legacy, last_id, previous)
 
 
 def _highest_issued_id(session: Session) -> int | None:
@@ -119,6 +178,28 @@ def _highest_issued_id(session: Session) -> int | None:
         text("SELECT seq FROM sqlite_sequence WHERE name = 'audit_entry'")
     ).scalar()
     return int(value) if value is not None else None
+
+
+def in_doubt(session: Session) -> list[AuditEntry]:
+    """Intents with no outcome: the process stopped between them. Oldest first."""
+    outcome = aliased(AuditEntry)
+    has_outcome = select(outcome.id).where(outcome.intent_id == AuditEntry.id).exists()
+    return list(session.scalars(select(AuditEntry).where(
+        AuditEntry.status == INTENT, ~has_outcome).order_by(AuditEntry.id)))
+
+
+def outcome_of(session: Session, intent_id: int) -> AuditEntry | None:
+    return session.scalars(select(AuditEntry).where(AuditEntry.intent_id == intent_id)
+                           .order_by(AuditEntry.id).limit(1)).first()
+
+
+def count_up_to(session: Session, last_id: int) -> int:
+    return int(session.scalar(select(func.count()).select_from(AuditEntry)
+                              .where(AuditEntry.id <= last_id)) or 0)
+
+
+def hash_of(session: Session, entry_id: int) -> str | None:
+    return session.scalar(select(AuditEntry.entry_hash).where(AuditEntry.id == entry_id))
 
 
 def entries(

@@ -11,21 +11,21 @@ from collections.abc import Sequence
 from textual.content import Content
 
 from pmcockpit.core.actions import Action
-from pmcockpit.core.wording import plural
+from pmcockpit.core.i18n import _, ngettext
 from pmcockpit.services.actions import ActionResult, Outcome, Preview
 
 _OUTCOME_MARK = {
-    Outcome.SUCCEEDED: ("✓ done    ", "$text-success"),
-    Outcome.FAILED: ("✗ failed  ", "$text-error"),
-    Outcome.REFUSED: ("– refused ", "$text-warning"),
+    Outcome.SUCCEEDED: (_("✓ done    "), "$text-success"),
+    Outcome.FAILED: (_("✗ failed  "), "$text-error"),
+    Outcome.REFUSED: (_("– refused "), "$text-warning"),
 }
-WAITING_MARK = ("○ waiting ", "$text-muted")
+WAITING_MARK = (_("○ waiting "), "$text-muted")
 
 
 def _heading(action: Action) -> Content:
     heading = Content.styled(action.describe(), "bold")
     if action.destructive:
-        heading = Content.assemble(heading, ("  destructive", "$text-error"))
+        heading = Content.assemble(heading, ("  " + _("destructive"), "$text-error"))
     return heading
 
 
@@ -35,9 +35,10 @@ def preview_text(previews: Sequence[Preview]) -> Content:
     for preview in previews:
         lines.append(_heading(preview.action))
         if preview.refusal:
-            lines.append(Content.styled(f"  ✗ refused: {preview.refusal}", "$text-error"))
+            lines.append(Content.styled(
+                _("  ✗ refused: {reason}").format(reason=preview.refusal), "$text-error"))
         elif not preview.calls:
-            lines.append(Content.styled("  (no call needed)", "$text-muted"))
+            lines.append(Content.styled(_("  (no call needed)"), "$text-muted"))
         lines += [Content.styled(f"  {call}", "$text-muted") for call in preview.calls]
     return Content("\n").join(lines)
 
@@ -50,7 +51,8 @@ def results_text(actions: Sequence[Action], results: Sequence[ActionResult]) -> 
             lines.append(Content.assemble(WAITING_MARK, action.describe()))
             continue
         result = results[index]
-        audit = f"  (audit #{result.audit_id})" if result.audit_id is not None else ""
+        audit = _("  (audit #{id})").format(id=result.audit_id) \
+            if result.audit_id is not None else ""
         lines.append(Content.assemble(_OUTCOME_MARK[result.outcome], action.describe(),
                                       (audit, "$text-muted")))
         if result.error:
@@ -63,23 +65,29 @@ def results_summary(results: Sequence[ActionResult], total: int) -> Content:
     counts = {outcome: sum(r.outcome is outcome for r in results) for outcome in Outcome}
     parts: list[Content] = []
     if counts[Outcome.SUCCEEDED]:
-        parts.append(Content.styled(f"{counts[Outcome.SUCCEEDED]:,} done", "$text-success"))
+        parts.append(Content.styled(_("{n} done").format(n=f"{counts[Outcome.SUCCEEDED]:,}"),
+                                    "$text-success"))
     if counts[Outcome.FAILED]:
-        parts.append(Content.styled(f"{counts[Outcome.FAILED]:,} failed", "$text-error"))
+        parts.append(Content.styled(_("{n} failed").format(n=f"{counts[Outcome.FAILED]:,}"),
+                                    "$text-error"))
     if counts[Outcome.REFUSED]:
-        parts.append(Content.styled(f"{counts[Outcome.REFUSED]:,} refused", "$text-warning"))
+        parts.append(Content.styled(_("{n} refused").format(n=f"{counts[Outcome.REFUSED]:,}"),
+                                    "$text-warning"))
     if len(results) < total:
-        parts.append(Content(f"{total - len(results):,} to go"))
-    return Content(", ").join(parts) if parts else Content("Running…")
+        parts.append(Content(_("{n} to go").format(n=f"{total - len(results):,}")))
+    return Content(", ").join(parts) if parts else Content(_("Running…"))
 
 
 def preview_summary(previews: Sequence[Preview]) -> Content:
     """"3 actions, 2 destructive; 1 would be refused"."""
     destructive = sum(p.action.destructive for p in previews)
     refused = sum(p.refusal is not None for p in previews)
-    text = Content(plural(len(previews), "action"))
+    text = Content(ngettext("{n} action", "{n} actions", len(previews)).format(
+        n=f"{len(previews):,}"))
     if destructive:
-        text = Content.assemble(text, ", ", (f"{destructive:,} destructive", "$text-error"))
+        text = Content.assemble(text, ", ", (_("{n} destructive").format(
+            n=f"{destructive:,}"), "$text-error"))
     if refused:
-        text = Content.assemble(text, "; ", (f"{refused:,} would be refused", "$text-warning"))
-    return Content.assemble(text, (" · a dry run: nothing has changed yet", "$text-muted"))
+        text = Content.assemble(text, "; ", (_("{n} would be refused").format(
+            n=f"{refused:,}"), "$text-warning"))
+    return Content.assemble(text, (_(" · a dry run: nothing has changed yet"), "$text-muted"))

@@ -84,8 +84,10 @@ def run_button(app: App[None]) -> Button:
 
 
 def audit_rows(db: Database) -> list[AuditEntry]:
+    """The outcomes (each follows its intent, written before the tool was called)."""
     with db.session() as session:
-        rows = list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+        rows = list(session.scalars(select(AuditEntry).where(AuditEntry.status != "intent")
+                                    .order_by(AuditEntry.id)))
         session.expunge_all()
     return rows
 

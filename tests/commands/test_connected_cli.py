@@ -96,7 +96,10 @@ def test_act_undo_and_audit_end_to_end(cli: Cli, redmine_sim: RunningServer) -> 
 
     listing = cli("audit", "list", "--json").output.splitlines()
     statuses = [json.loads(line)["status"] for line in listing]
-    assert statuses == ["refused", "failed", "succeeded", "succeeded"]
+    # Each action that reached the tool: its intent first, then its outcome.
+    assert statuses == ["refused", "failed", "succeeded", "intent", "succeeded", "intent"]
+    assert [json.loads(line)["intent_id"] for line in listing][2:5:2] == [
+        json.loads(listing[3])["id"], json.loads(listing[5])["id"]]
     verified = cli("audit", "verify")
     assert verified.exit_code == 0 and "intact" in verified.output
 

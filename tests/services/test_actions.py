@@ -6,11 +6,14 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import httpx
 from sqlalchemy import func, select
 
 from pmcockpit.connectors.base import ConnectionConfig, Connector
 from pmcockpit.connectors.registry import open_connector
 from pmcockpit.core.actions import Action, ActionKind
+from pmcockpit.core.capabilities import Capability
+from pmcockpit.services import audit_log
 from pmcockpit.services.actions import ActionRunner, Outcome
 from pmcockpit.services.sync import sync_all
 from pmcockpit.storage import audit
@@ -107,9 +110,9 @@ async def test_undo_restores_a_ticket_status_and_assignee(tmp_path: Path) -> Non
             assert undone.ok, undone.error
     assert (issue.status_id, issue.assigned_to_id) == (before_status, before_assignee)
     with setup.db.session() as session:
-        entries = audit.entries(session)
-        assert [e.undo_of for e in entries[:2]] == [done[0].audit_id, done[1].audit_id]
-        assert audit.verify(session) == []
+        outcomes = [e for e in audit.entries(session) if e.status != audit.INTENT]
+        assert [e.undo_of for e in outcomes[:2]] == [done[0].audit_id, done[1].audit_id]
+    assert audit_log.verify(setup.workspace).intact
 
 
 async def test_undo_of_a_removed_membership_brings_it_back(tmp_path: Path) -> None:
@@ -146,3 +149,61 @@ async def test_a_connection_can_leave_its_tickets_out_of_sync(tmp_path: Path) ->
     with setup.db.session() as session:
         assert session.scalar(select(func.count()).select_from(Ticket)) == 0
         assert session.scalar(select(func.count()).select_from(Account))
+
+
+async def test_an_action_reads_its_target_once(tmp_path: Path) -> None:
+    """The state recorded before and the calls made come from one read of the target."""
+    setup = await _setup(tmp_path)
+    user_id, login = _active_user(setup)
+    seen: list[str] = []
+    inner = setup.tool.transport()
+
+    class Counting(httpx.AsyncBaseTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            seen.append(f"{request.method} {request.url.path}")
+            return await inner.handle_async_request(request)
+
+    def counting(name: str) -> Connector:
+        config = ConnectionConfig(name, "redmine", setup.tool.url, setup.tool.token)
+        return open_connector(config, transport=Counting())
+
+    workspace = replace(setup.workspace, open_connector=counting)
+    lock = Action(ActionKind.LOCK_USER, CONNECTION, str(user_id), login, reason="left")
+    async with ActionRunner(workspace) as runner:
+        [done] = await runner.run([lock], confirmed=True)
+    assert done.ok, done.error
+    assert seen == ["GET /users/current.json", f"GET /users/{user_id}.json",
+                    f"PUT /users/{user_id}.json"]
+    with setup.db.session() as session:
+        outcome, intent = audit.entries(session, limit=2)
+    assert intent.status == audit.INTENT and intent.detail["before"]["status"] == "active"
+    assert outcome.intent_id == intent.id and outcome.detail["before"] == intent.detail["before"]
+
+
+async def test_a_previewed_action_is_checked_and_read_once(tmp_path: Path) -> None:
+    """A dialog's dry run then run: one capability check, one read of the target."""
+    setup = await _setup(tmp_path)
+    user_id, login = _active_user(setup)
+    checks: list[str] = []
+    opened: list[Connector] = []
+
+    def counting(name: str) -> Connector:
+        connector = setup.workspace.open_connector(name)
+        capabilities = connector.capabilities
+
+        def counted() -> frozenset[Capability]:
+            checks.append(name)
+            return capabilities()
+
+        connector.capabilities = counted  # type: ignore[method-assign]
+        opened.append(connector)
+        return connector
+
+    workspace = replace(setup.workspace, open_connector=counting)
+    lock = Action(ActionKind.LOCK_USER, CONNECTION, str(user_id), login, reason="")
+    async with ActionRunner(workspace) as runner:
+        [preview] = await runner.preview([replace(lock, reason="stand-in")])
+        assert preview.refusal is None
+        [done] = await runner.run([replace(lock, reason="left")], confirmed=True)
+    assert done.ok, done.error
+    assert checks == [CONNECTION] and len(opened) == 1

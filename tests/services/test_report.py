@@ -7,14 +7,16 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from pmcockpit.core.checklist import StepState
 from pmcockpit.core.clock import to_utc
+from pmcockpit.services import audit_log
 from pmcockpit.services import checklist as service
 from pmcockpit.services.report import monthly_bulletin, monthly_report, parse_month
-from pmcockpit.storage import audit, connections
+from pmcockpit.storage import audit, audit_head, connections
 from pmcockpit.storage.connections import HealthFacts
-from pmcockpit.storage.models import Ticket
+from pmcockpit.storage.models import AuditEntry, Ticket
 from tests.services.checklist_sim import CONNECTION, SimSetup, local_template, sim_setup
 
 NOW = datetime(2026, 11, 20, 12, 0)
@@ -39,11 +41,14 @@ def record(setup: SimSetup, at: datetime, up: bool) -> None:
 
 
 def act(setup: SimSetup, at: datetime, action: str, status: str = "succeeded") -> None:
+    record = audit.AuditRecord(
+        operator="alice", connection_name=CONNECTION, action=action,
+        target="jsmith (user 12)", status=status, detail={}, reason="left | 2026-10-15")
+    key = audit_log.key_for(setup.workspace)
     with setup.db.session() as session:
-        audit.append(session, audit.AuditRecord(
-            operator="alice", connection_name=CONNECTION, action=action,
-            target="jsmith (user 12)", status=status, detail={}, reason="left | 2026-10-15"),
-            at=to_utc(at))
+        audit.append(session, record, key, at=to_utc(at))
+    with setup.db.session() as session:
+        audit_head.record_head(session, key, audit_log.head_path(setup.workspace))
 
 
 def ticket(setup: SimSetup, number: int, created: datetime, closed_on: datetime | None) -> None:
@@ -140,3 +145,16 @@ def test_months_are_parsed_and_the_future_refused(tmp_path: Path) -> None:
             parse_month(bad)
     with pytest.raises(ValueError, match="has not begun"):
         monthly_report(sim_setup(tmp_path).workspace, date(2026, 12, 1), NOW)
+
+
+def test_the_bulletin_carries_a_checkpoint_that_later_proves_the_log(setup: SimSetup) -> None:
+    text = monthly_bulletin(setup.workspace, OCTOBER, NOW)
+    section = text.split("## Audit log", 1)[1]
+    assert "The audit log verifies (keyed chain and head)." in section
+    checkpoint = section.split("```json\n", 1)[1].split("```", 1)[0]
+    act(setup, datetime(2026, 11, 2, 9), "lock-user")  # the log goes on growing
+    assert audit_log.verify(setup.workspace, checkpoint).checkpoint == 5  # the fixture acted 5x
+    with setup.db.session() as session:
+        session.execute(update(AuditEntry).where(AuditEntry.id == 1).values(reason="routine"))
+    later = audit_log.verify(setup.workspace, checkpoint)
+    assert not later.intact

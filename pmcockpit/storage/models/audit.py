@@ -34,8 +34,13 @@ class AuditEntry(Base):
     """The action's JSON form, plus the state captured before it ran (for undo)."""
     reason: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16))
-    """succeeded, failed, refused, dry-run or undone."""
+    """intent (before the remote call), succeeded, failed, refused or unknown."""
     error: Mapped[str | None] = mapped_column(Text)
     undo_of: Mapped[int | None] = mapped_column(ForeignKey("audit_entry.id"))
+    intent_id: Mapped[int | None] = mapped_column(ForeignKey("audit_entry.id"))
+    """On an outcome: the intent entry (written before the remote call) it completes."""
+    chain: Mapped[str] = mapped_column(String(16), default="hmac-sha256",
+                                       server_default="sha256")
+    """How ``entry_hash`` is made: keyed (hmac-sha256) or, for older entries, sha256."""
     prev_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
