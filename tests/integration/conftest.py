@@ -1,12 +1,15 @@
 """Fixtures for integration tests against a real Redmine, run by ``scripts/redmine-server``.
 
 The server is started once and left running (start is idempotent, so later runs reuse it).
+As root, each test run first resets it to the state right after install (one xdist worker
+does it, the others wait), so what earlier runs created never slows or confuses this one.
 Outside CI a machine that cannot run Redmine skips these tests; with ``CI=true`` it fails,
 so a broken CI set-up cannot pass silently.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -27,6 +30,8 @@ SCRIPT = INTEGRATION_DIR.parents[1] / "scripts" / "redmine-server"
 PACKAGES = ("redmine", "redmine-sqlite", "thin")
 INSTALL_TIMEOUT_S = 1800.0
 START_TIMEOUT_S = 300.0
+RESET_TIMEOUT_S = 900.0
+STATE_DIR = Path(os.environ.get("REDMINE_STATE_DIR", "/tmp/pmcockpit-redmine"))
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,24 @@ def _redmine_installed() -> bool:
     return len(statuses) == len(PACKAGES) and all(s == "install ok installed" for s in statuses)
 
 
+def _reset_once_per_run() -> subprocess.CompletedProcess[str] | None:
+    """Reset the server if no worker of this test run has yet; None when none was needed."""
+    if os.geteuid() != 0:
+        return None  # reset replaces the database file: root only
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"single-{os.getpid()}"
+    STATE_DIR.mkdir(parents=True, exist_ok=True)
+    marker = STATE_DIR / "reset-for-run"
+    with (STATE_DIR / "reset.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the other workers wait for the reset
+        if marker.exists() and marker.read_text() == run:
+            return None
+        reset = _run_script("reset", timeout=RESET_TIMEOUT_S)
+        if reset.returncode != 0:
+            _unavailable(f"scripts/redmine-server reset failed: {_output(reset)}")
+        marker.write_text(run)
+        return reset
+
+
 def _parse_env(stdout: str) -> RedmineServer:
     values = dict(line.split("=", 1) for line in stdout.splitlines() if "=" in line)
     url, api_key = values.get("REDMINE_URL"), values.get("REDMINE_API_KEY")
@@ -99,7 +122,7 @@ def redmine_server() -> Iterator[RedmineServer]:
         installed = _run_script("install", timeout=INSTALL_TIMEOUT_S)
         if installed.returncode != 0:
             _unavailable(f"scripts/redmine-server install failed: {_output(installed)}")
-    started = _run_script("start", timeout=START_TIMEOUT_S)
+    started = _reset_once_per_run() or _run_script("start", timeout=START_TIMEOUT_S)
     if started.returncode != 0:
         _unavailable(f"scripts/redmine-server start failed: {_output(started)}")
     # Left running on purpose: other sessions reuse it, and `start` is idempotent.
