@@ -16,7 +16,9 @@ from rich.cells import cell_len
 
 from pmcockpit.cli import main
 from pmcockpit.commands.context import pad
+from pmcockpit.commands.sync import _echo_report
 from pmcockpit.core.i18n import _
+from pmcockpit.services.sync import SyncReport
 from pmcockpit.widgets.checklist_items import cut, failures_detail, overview_lead
 from pmcockpit.widgets.sentence import sentence
 from tests.catalogs import speaking, write_catalog
@@ -150,15 +152,30 @@ def _literal(node: ast.expr) -> str | None:
     return None
 
 
+def _docstring_help(node: ast.AST) -> list[tuple[int, str]]:
+    """A click command or group whose help is its docstring: click shows it untranslated."""
+    if not isinstance(node, ast.FunctionDef) or ast.get_docstring(node) is None:
+        return []
+    for decorator in node.decorator_list:
+        func = decorator.func if isinstance(decorator, ast.Call) else decorator
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        keywords = decorator.keywords if isinstance(decorator, ast.Call) else []
+        if name in ("command", "group") and not any(k.arg == "help" for k in keywords):
+            return [(node.lineno, ast.get_docstring(node) or "")]
+    return []
+
+
 def untranslated(source: str) -> list[tuple[int, str]]:
     """(line, text) of each literal with words handed straight to a call that shows it.
 
     ``notify("Saved")``, ``Binding("s", "save", "Save")``, ``click.echo(f"{n} saved")``,
-    ``Static("Hello")`` or ``@work(description="Reading")`` is English forever: the text
-    must go through ``_()``/``ngettext()`` (or ``N_()`` where it is built at import).
+    ``Static("Hello")``, ``@work(description="Reading")`` or a click command's docstring
+    is English forever: the text must go through ``_()``/``ngettext()`` (or ``N_()``
+    where it is built at import; a command's help through ``help=_(...)``).
     """
     found = []
     for node in ast.walk(ast.parse(source)):
+        found += _docstring_help(node)
         if not isinstance(node, ast.Call):
             continue
         func = node.func
@@ -190,8 +207,14 @@ click.echo(str(error))
 yield Static("")
 yield Static("✓ …")
 yield Label(ngettext("{count} step", "{count} steps", n).format(count=n))
+@audit.command()
+def verify():
+    '''Check the log.'''
+@audit.command(help=_("Check the log."))
+def verify_again():
+    '''Not the help: an internal note.'''
 """
-    assert [line for line, _text in untranslated(source)] == [2, 3, 4, 5, 6, 7, 8]
+    assert [line for line, _text in untranslated(source)] == [2, 3, 4, 5, 6, 7, 8, 18]
 
 
 @pytest.mark.parametrize("folder", ["screens", "widgets", "commands"])
@@ -200,3 +223,10 @@ def test_screens_widgets_and_commands_show_no_untranslated_literal(folder: str) 
              for path in sorted((ROOT / "pmcockpit" / folder).glob("*.py"))
              for line, text in untranslated(path.read_text(encoding="utf-8"))}
     assert found == {}
+
+
+def test_a_sync_report_counts_each_kind_as_its_own_plural(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    report = SyncReport("prod", 1.25, {"accounts": 1, "groups": 3, "tickets": 0})
+    _echo_report(report, quiet=False)
+    assert capsys.readouterr().out == "prod: synced in 1.2s: 1 account, 3 groups, 0 tickets\n"

@@ -111,7 +111,8 @@ class GitLabConnector(LayeredConnector[GitLabReader, GitLabWriter]):
         await self.reader.me()  # learn whether the token's user is an administrator
         capability = action.spec.capability
         if capability not in self.capabilities():
-            raise NotSupported(f"{self.config.name}: {self.unsupported_reason(capability)}")
+            raise NotSupported(_("{name}: {reason}").format(
+                name=self.config.name, reason=self.unsupported_reason(capability)))
 
     # -- reading -------------------------------------------------------------------------
 

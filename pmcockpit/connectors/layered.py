@@ -104,7 +104,8 @@ class DispatchingWriter:
 
     async def prepare(self, action: Action) -> Prepared:
         if action.kind in self.refusals:
-            raise NotSupported(f"{self.client.name}: {self.refusals[action.kind]}")
+            raise NotSupported(_("{name}: {reason}").format(
+                name=self.client.name, reason=self.refusals[action.kind]))
         handler = self.handlers.get(action.kind)
         if handler is None:
             raise NotSupported(_("{name}: {tool} cannot {kind}").format(
@@ -185,7 +186,8 @@ class LayeredConnector(Generic[ReaderT, WriterT]):
     async def _check_supported(self, action: Action) -> None:
         capability = action.spec.capability
         if capability not in self.capabilities():
-            raise NotSupported(f"{self.config.name}: {self.unsupported_reason(capability)}")
+            raise NotSupported(_("{name}: {reason}").format(
+                name=self.config.name, reason=self.unsupported_reason(capability)))
 
     async def prepare(self, action: Action) -> Prepared:
         """One read of the target. The action runner checks the capability before."""
