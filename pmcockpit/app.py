@@ -25,7 +25,7 @@ from textual.worker import Worker, WorkerState
 
 from pmcockpit.config import Settings
 from pmcockpit.core.clock import utcnow
-from pmcockpit.core.i18n import _, ngettext
+from pmcockpit.core.i18n import N_, _, ngettext
 from pmcockpit.messages import SyncFinished, SyncProgressed, SyncRequested
 from pmcockpit.screens.areas import AREAS, HOME, Area
 from pmcockpit.screens.base import AreaScreen, Clock, LiveAreaScreen
@@ -114,7 +114,7 @@ class CockpitApp(App[None]):
         self.reconcile_in_doubt()
 
     @work(exclusive=True, exit_on_error=False, group="reconcile",
-          description="Reconciling actions left in doubt")
+          description=N_("Reconciling actions left in doubt"))
     async def reconcile_in_doubt(self) -> None:
         """Actions a crash left between intent and outcome: read back, then recorded."""
         done = await reconcile(self.workspace)
@@ -166,7 +166,7 @@ class CockpitApp(App[None]):
             return
         self.sync_tools(names)
 
-    @work(exit_on_error=False, group=SYNC_GROUP, description=_("Syncing the tools"))
+    @work(exit_on_error=False, group=SYNC_GROUP, description=N_("Syncing the tools"))
     async def sync_tools(self, names: list[str] | None) -> None:
         # Async: the connectors are; sync_all does its database work in threads.
         if names is None:

@@ -15,6 +15,8 @@ from typing import Any
 
 import platformdirs
 
+from pmcockpit.core.i18n import _
+
 ENV_PREFIX = "PMCOCKPIT_"
 
 
@@ -92,8 +94,8 @@ _RANGES: dict[str, tuple[float, float]] = {
 def _check_ranges(values: Mapping[str, Any]) -> None:
     for name, (low, high) in _RANGES.items():
         if name in values and not low <= values[name] <= high:
-            raise ConfigError(f"{name} must be between {low:g} and {high:g}, "
-                              f"not {values[name]!r}")
+            raise ConfigError(_("{name} must be between {low} and {high}, not {value}").format(
+                name=name, low=f"{low:g}", high=f"{high:g}", value=repr(values[name])))
 
 
 def _coerce(name: str, value: Any, expected: type, source: str) -> Any:
@@ -112,7 +114,8 @@ def _coerce(name: str, value: Any, expected: type, source: str) -> Any:
         return float(value)
     if isinstance(value, expected) and not (expected is int and isinstance(value, bool)):
         return value
-    raise ConfigError(f"{source}: {name} must be {expected.__name__}, not {value!r}")
+    raise ConfigError(_("{source}: {name} must be {type}, not {value}").format(
+        source=source, name=name, type=expected.__name__, value=repr(value)))
 
 
 def _file_values(path: Path) -> dict[str, Any]:
@@ -122,15 +125,17 @@ def _file_values(path: Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: {error}; fix the file or move it away") from error
+        raise ConfigError(_("{path}: {error}; fix the file or move it away").format(
+            path=path, error=error)) from error
     except OSError as error:
-        raise ConfigError(f"{path}: cannot read it ({error.strerror}); fix it or point "
-                          "PMCOCKPIT_CONFIG at another file") from error
+        raise ConfigError(_("{path}: cannot read it ({error}); fix it or point "
+                            "PMCOCKPIT_CONFIG at another file").format(
+            path=path, error=error.strerror)) from error
     values: dict[str, Any] = {}
     for name, value in data.items():
         if name not in _FILE_FIELDS:
-            raise ConfigError(f"{path}: unknown setting {name!r}; "
-                              f"known: {', '.join(_FILE_FIELDS)}")
+            raise ConfigError(_("{path}: unknown setting {name}; known: {known}").format(
+                path=path, name=repr(name), known=", ".join(_FILE_FIELDS)))
         values[name] = _coerce(name, value, _FILE_FIELDS[name], str(path))
         _check_entries(path, name, value)
     return values
@@ -145,7 +150,8 @@ def load_settings(
     for name, expected in _ENV_FIELDS.items():
         env_name = f"{ENV_PREFIX}{name.upper()}"
         if env_name in environ:
-            values[name] = _coerce(env_name, environ[env_name], expected, "environment")
+            # Translators: where a setting came from, as in "environment: X must be int".
+            values[name] = _coerce(env_name, environ[env_name], expected, _("environment"))
     values.update({k: v for k, v in overrides.items() if v is not None})
     _check_ranges(values)
     return replace(Settings(), **values)
@@ -158,5 +164,5 @@ def _check_entries(path: Path, name: str, table: Any) -> None:
         return
     for key, item in table.items():
         if not isinstance(item, entry_type) or isinstance(item, bool):
-            raise ConfigError(f"{path}: {name}.{key} must be "
-                              f"{entry_type.__name__}, not {item!r}")
+            raise ConfigError(_("{path}: {name}.{key} must be {type}, not {value}").format(
+                path=path, name=name, key=key, type=entry_type.__name__, value=repr(item)))

@@ -3,6 +3,7 @@ catalog really changes what the screens and the command line say."""
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 from string import Formatter
@@ -15,12 +16,26 @@ from rich.cells import cell_len
 
 from pmcockpit.cli import main
 from pmcockpit.commands.context import pad
+from pmcockpit.commands.sync import _echo_report
 from pmcockpit.core.i18n import _
+from pmcockpit.services.sync import SyncReport
 from pmcockpit.widgets.checklist_items import cut, failures_detail, overview_lead
 from pmcockpit.widgets.sentence import sentence
 from tests.catalogs import speaking, write_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
+
+_SHOWN: dict[str, tuple[int | str, ...]] = {
+    "notify": (0, "message", "title"), "Binding": (2, "description"),
+    "echo": (0, "message"), "secho": (0, "message"), "UsageError": (0, "message"),
+    "ClickException": (0, "message"), "BadParameter": (0, "message"),
+    "Static": (0, "content"), "Label": (0, "content"), "Button": (0, "label"),
+    "work": ("description",), "option": ("help",), "command": ("help", "short_help"),
+    "group": ("help", "short_help"),
+}
+"""Calls whose text reaches the user, with the positions and keywords that hold it."""
+_WORD = re.compile(r"[^\W\d_]")
+"""A letter of any script: a literal without one (a mark, "", "…", "✓") needs no catalog."""
 
 PRINTF = re.compile(r"%(\([A-Za-z_]\w*\))?[-#0+]*\d*(\.\d+)?[sdifrxXeEgGc]")
 
@@ -125,3 +140,93 @@ def test_a_styled_part_follows_the_translations_word_order() -> None:
     assert text.plain == "正在检查 2/6：Backups…"
     [span] = text.spans
     assert text.plain[span.start:span.end] == "Backups" and span.style == "bold"
+
+
+def _literal(node: ast.expr) -> str | None:
+    """The text of a string literal or of an f-string's literal parts; None otherwise."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(part.value for part in node.values
+                       if isinstance(part, ast.Constant) and isinstance(part.value, str))
+    return None
+
+
+def _docstring_help(node: ast.AST) -> list[tuple[int, str]]:
+    """A click command or group whose help is its docstring: click shows it untranslated."""
+    if not isinstance(node, ast.FunctionDef) or ast.get_docstring(node) is None:
+        return []
+    for decorator in node.decorator_list:
+        func = decorator.func if isinstance(decorator, ast.Call) else decorator
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        keywords = decorator.keywords if isinstance(decorator, ast.Call) else []
+        if name in ("command", "group") and not any(k.arg == "help" for k in keywords):
+            return [(node.lineno, ast.get_docstring(node) or "")]
+    return []
+
+
+def untranslated(source: str) -> list[tuple[int, str]]:
+    """(line, text) of each literal with words handed straight to a call that shows it.
+
+    ``notify("Saved")``, ``Binding("s", "save", "Save")``, ``click.echo(f"{n} saved")``,
+    ``Static("Hello")``, ``@work(description="Reading")`` or a click command's docstring
+    is English forever: the text must go through ``_()``/``ngettext()`` (or ``N_()``
+    where it is built at import; a command's help through ``help=_(...)``).
+    """
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        found += _docstring_help(node)
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        spots = _SHOWN.get(name or "", ())
+        shown = [arg for index, arg in enumerate(node.args) if index in spots]
+        shown += [keyword.value for keyword in node.keywords if keyword.arg in spots]
+        for arg in shown:
+            text = _literal(arg)
+            if text is not None and _WORD.search(text):
+                found.append((node.lineno, text))
+    return sorted(found)
+
+
+def test_the_scan_finds_a_literal_shown_untranslated() -> None:
+    source = """
+self.notify("Saved")
+self.notify(_("Saved"), title="Sync")
+Binding("s", "save", "Save")
+click.echo(f"{count} saved")
+raise click.UsageError("no such connection")
+yield Static("Hello")
+@work(description="Reading")
+def read(): ...
+self.notify(_("Saved"), title=_("Sync"))
+Binding("s", "save", N_("Save"), id="save")
+click.echo(_("{count} saved").format(count=count))
+click.echo(str(error))
+yield Static("")
+yield Static("✓ …")
+yield Label(ngettext("{count} step", "{count} steps", n).format(count=n))
+@audit.command()
+def verify():
+    '''Check the log.'''
+@audit.command(help=_("Check the log."))
+def verify_again():
+    '''Not the help: an internal note.'''
+"""
+    assert [line for line, _text in untranslated(source)] == [2, 3, 4, 5, 6, 7, 8, 18]
+
+
+@pytest.mark.parametrize("folder", ["screens", "widgets", "commands"])
+def test_screens_widgets_and_commands_show_no_untranslated_literal(folder: str) -> None:
+    found = {f"{path.name}:{line}": text
+             for path in sorted((ROOT / "pmcockpit" / folder).glob("*.py"))
+             for line, text in untranslated(path.read_text(encoding="utf-8"))}
+    assert found == {}
+
+
+def test_a_sync_report_counts_each_kind_as_its_own_plural(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    report = SyncReport("prod", 1.25, {"accounts": 1, "groups": 3, "tickets": 0})
+    _echo_report(report, quiet=False)
+    assert capsys.readouterr().out == "prod: synced in 1.2s: 1 account, 3 groups, 0 tickets\n"

@@ -72,7 +72,18 @@ async def _list_actions(workspace: Workspace) -> None:
                     kind=f"{action_kind.value:<22}", reason=reason))
 
 
-@click.command(context_settings={"ignore_unknown_options": False})
+@click.command(context_settings={"ignore_unknown_options": False}, help=_(
+    "Run ACTION on each TARGET in CONNECTION, through the audited action path.\n"
+    "\n"
+    "\b\n"
+    "Examples:\n"
+    '  pmcockpit act rm lock-user jsmith --reason "left 2026-10-31"\n'
+    '  pmcockpit act rm add-comment 1234 --param body="Fixed, please retry"\n'
+    "  pmcockpit act rm remove-membership 57 --dry-run\n"
+    "\n"
+    "TARGET is a login (users), a ticket number, a group or project name, or the\n"
+    "tool's id. Exit status: 0 done, 1 the tool or pmcockpit refused or failed,\n"
+    "2 usage error."))
 @click.argument("connection", required=False)
 @click.argument("action", required=False, type=click.Choice([k.value for k in ActionKind]))
 @click.argument("targets", nargs=-1)
@@ -88,18 +99,6 @@ async def _list_actions(workspace: Workspace) -> None:
 def act(cli: CliContext, connection: str | None, action: str | None, targets: tuple[str, ...],
         reason: str, params: tuple[str, ...], dry_run: bool, yes: bool, as_json: bool,
         list_actions: bool) -> None:
-    """Run ACTION on each TARGET in CONNECTION, through the audited action path.
-
-    \b
-    Examples:
-      pmcockpit act rm lock-user jsmith --reason "left 2026-10-31"
-      pmcockpit act rm add-comment 1234 --param body="Fixed, please retry"
-      pmcockpit act rm remove-membership 57 --dry-run
-
-    TARGET is a login (users), a ticket number, a group or project name, or the
-    tool's id. Exit status: 0 done, 1 the tool or pmcockpit refused or failed,
-    2 usage error.
-    """
     db = cli.open_db()
     workspace = real_workspace(cli.settings, db)
     if list_actions:
@@ -157,14 +156,14 @@ async def _run(workspace: Workspace, actions: list[Action], *, dry_run: bool, ye
     return 0 if all(r.ok for r in results) else EXIT_FAILED
 
 
-@click.command()
+@click.command(help=_(
+    "Reverse the action ACTION_ID (from `pmcockpit audit list`) where the tool allows."))
 @click.argument("action_id", type=int)
 @click.option("--reason", default="", help=_("Why the action is reversed."))
 @click.option("--yes", is_flag=True, help=_("Skip the confirmation prompt."))
 @click.option("--json", "as_json", is_flag=True, help=_("Print the result as JSON."))
 @pass_cli
 def undo(cli: CliContext, action_id: int, reason: str, yes: bool, as_json: bool) -> None:
-    """Reverse the action ACTION_ID (from `pmcockpit audit list`) where the tool allows."""
     workspace = real_workspace(cli.settings, cli.open_db())
     say_reconciled(reconcile_now(workspace))
 

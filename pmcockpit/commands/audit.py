@@ -19,9 +19,9 @@ from pmcockpit.storage.queries import audit as audit_reads
 from pmcockpit.storage.queries.audit import EntryRow, escape_controls
 
 
-@click.group()
+@click.group(help=_("The append-only log of every action pmcockpit took in a connected tool."))
 def audit() -> None:
-    """The append-only log of every action pmcockpit took in a connected tool."""
+    pass
 
 
 def _line(row: EntryRow) -> list[str]:
@@ -38,17 +38,16 @@ def _line(row: EntryRow) -> list[str]:
     return lines
 
 
-@audit.command("list")
+@audit.command("list", help=_(
+    "List the newest actions: when, who, where, what, why, and the outcome.\n"
+    "\n"
+    "An action is logged twice: its intent, before the tool is called, and its outcome.\n"
+    "An intent with no outcome is IN DOUBT: settle it with `pmcockpit audit reconcile`."))
 @click.option("--limit", default=50, show_default=True, help=_("How many entries, newest first."))
 @click.option("--connection", default=None, help=_("Only this connection's entries."))
 @click.option("--json", "as_json", is_flag=True, help=_("One JSON object per line."))
 @pass_cli
 def list_entries(cli: CliContext, limit: int, connection: str | None, as_json: bool) -> None:
-    """List the newest actions: when, who, where, what, why, and the outcome.
-
-    An action is logged twice: its intent, before the tool is called, and its outcome.
-    An intent with no outcome is IN DOUBT: settle it with `pmcockpit audit reconcile`.
-    """
     with cli.open_db().session() as session:
         rows = audit_reads.page(session, limit=limit, connection=connection).rows
     if not rows and not as_json:
@@ -80,14 +79,14 @@ def _say_verification(result: audit_log.Verification) -> None:
                                 n=len(result.in_doubt), ids=ids))
 
 
-@audit.command()
+@audit.command(help=_(
+    "Check the keyed chain, the head kept beside the database and, if given, a\n"
+    "checkpoint: any edited, inserted, reordered or deleted entry is reported (exit 1)."))
 @click.option("--checkpoint", "checkpoint_file", type=click.Path(path_type=Path,
               dir_okay=False), help=_("A checkpoint from `audit checkpoint`: prove nothing "
                      "up to it changed."))
 @pass_cli
 def verify(cli: CliContext, checkpoint_file: Path | None) -> None:
-    """Check the keyed chain, the head kept beside the database and, if given, a
-    checkpoint: any edited, inserted, reordered or deleted entry is reported (exit 1)."""
     workspace = real_workspace(cli.settings, cli.open_db())
     try:
         text = checkpoint_file.read_text(encoding="utf-8") if checkpoint_file else None
@@ -108,11 +107,11 @@ def verify(cli: CliContext, checkpoint_file: Path | None) -> None:
         click.echo(_("Audit log intact (no entries yet)."))
 
 
-@audit.command()
+@audit.command(help=_("Print the log's head signed with this installation's key. Keep it "
+                      "elsewhere; later `pmcockpit audit verify --checkpoint FILE` proves "
+                      "nothing up to it changed."))
 @pass_cli
 def checkpoint(cli: CliContext) -> None:
-    """Print the log's head signed with this installation's key. Keep it elsewhere; later
-    `pmcockpit audit verify --checkpoint FILE` proves nothing up to it changed."""
     click.echo(audit_log.checkpoint(real_workspace(cli.settings, cli.open_db())))
 
 
@@ -137,11 +136,11 @@ def reconcile_now(workspace: Workspace) -> list[Reconciled]:
         return []
 
 
-@audit.command("reconcile")
+@audit.command("reconcile", help=_("Read back from the tools every action in doubt (logged "
+                                   "as intended, with no outcome) and record what actually "
+                                   "happened."))
 @pass_cli
 def reconcile_command(cli: CliContext) -> None:
-    """Read back from the tools every action in doubt (logged as intended, with no
-    outcome) and record what actually happened."""
     done = reconcile_now(real_workspace(cli.settings, cli.open_db()))
     if not done:
         click.echo(_("No action in doubt."))

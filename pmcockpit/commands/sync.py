@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 
 import click
 
 from pmcockpit.commands.context import EXIT_FAILED, CliContext, pass_cli
-from pmcockpit.core.i18n import _
+from pmcockpit.core.i18n import _, ngettext
 from pmcockpit.services.opener import real_workspace
 from pmcockpit.services.sync import SyncReport, sync_all
 
@@ -51,11 +52,24 @@ def sync(cli: CliContext, names: tuple[str, ...], as_json: bool, quiet: bool,
         raise SystemExit(EXIT_FAILED)
 
 
+_COUNTED: dict[str, Callable[[int], str]] = {
+    "accounts": lambda n: ngettext("{count} account", "{count} accounts", n),
+    "groups": lambda n: ngettext("{count} group", "{count} groups", n),
+    "roles": lambda n: ngettext("{count} role", "{count} roles", n),
+    "projects": lambda n: ngettext("{count} project", "{count} projects", n),
+    "memberships": lambda n: ngettext("{count} membership", "{count} memberships", n),
+    "tickets": lambda n: ngettext("{count} ticket", "{count} tickets", n),
+}
+"""What a sync counted (``SnapshotCounts.as_dict``), each as its own plural."""
+
+
 def _echo_report(report: SyncReport, quiet: bool) -> None:
     if not report.ok:
         click.echo(_("{name}: FAILED: {error} (the previous state is kept)").format(
             name=report.connection, error=report.error), err=True)
     elif not quiet:
-        counts = ", ".join(f"{n} {what}" for what, n in report.counts.items())
+        # Translators: joins the counts of a sync, "12 accounts, 3 groups".
+        counts = _(", ").join(_COUNTED[what](n).format(count=n)
+                              for what, n in report.counts.items())
         click.echo(_("{name}: synced in {seconds:.1f}s: {counts}").format(
             name=report.connection, seconds=report.seconds, counts=counts))

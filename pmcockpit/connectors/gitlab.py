@@ -40,17 +40,25 @@ TOKEN_HEADER = "PRIVATE-TOKEN"
 API_PATH = "/api/v4"
 ADMIN_ONLY = frozenset({Capability.KNOWS_LAST_LOGIN, Capability.LOCK_USERS,
                         Capability.DEACTIVATE_USERS})
-NOT_ADMIN = _("the token's user{login} is not a GitLab administrator: only administrators "
-              "see sign-in dates and can block or deactivate users (use an administrator's "
-              "personal access token with the api scope)")
 FORBIDDEN_ADVICE = _("the token's user lacks the rights for this (an administrator, or a "
                      "project or group Maintainer/Owner), or the token lacks the api scope")
+
 
 def api_url(url: str) -> str:
     """The API base for an instance URL; a URL already ending in ``/api/v4`` is kept."""
     base = url.rstrip("/")
     return base if base.endswith(API_PATH) else base + API_PATH
 
+
+def _not_admin(login: str | None) -> str:
+    """Why a token that is not an administrator's cannot do admin-only things."""
+    if login:
+        return _("the token's user {login} is not a GitLab administrator: only administrators "
+                 "see sign-in dates and can block or deactivate users (use an administrator's "
+                 "personal access token with the api scope)").format(login=login)
+    return _("the token's user is not a GitLab administrator: only administrators "
+             "see sign-in dates and can block or deactivate users (use an administrator's "
+             "personal access token with the api scope)")
 
 class GitLabConnector(LayeredConnector[GitLabReader, GitLabWriter]):
     kind = "gitlab"
@@ -96,14 +104,15 @@ class GitLabConnector(LayeredConnector[GitLabReader, GitLabWriter]):
     def unsupported_reason(self, capability: Capability) -> str | None:
         user = self._token_user()
         if capability in ADMIN_ONLY and user is not None and not user[0]:
-            return NOT_ADMIN.format(login=f" {user[1]}" if user[1] else "")
+            return _not_admin(user[1])
         return None
 
     async def _check_supported(self, action: Action) -> None:
         await self.reader.me()  # learn whether the token's user is an administrator
         capability = action.spec.capability
         if capability not in self.capabilities():
-            raise NotSupported(f"{self.config.name}: {self.unsupported_reason(capability)}")
+            raise NotSupported(_("{name}: {reason}").format(
+                name=self.config.name, reason=self.unsupported_reason(capability)))
 
     # -- reading -------------------------------------------------------------------------
 

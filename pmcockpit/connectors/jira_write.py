@@ -112,7 +112,8 @@ class JiraWriter(DispatchingWriter):
         suspend = action.kind is ActionKind.LOCK_USER
         admin = self.read.admin
         if admin is None:
-            raise NotSupported(f"{self.client.name}: {NO_ADMIN_API}")
+            raise NotSupported(_("{name}: {reason}").format(
+                name=self.client.name, reason=NO_ADMIN_API))
         account = action.target_id
         user = await self.read.user(account)
         login = login_for(user.get("emailAddress"), account)

@@ -18,7 +18,7 @@ from pmcockpit.connectors.errors import BadResponse, NotSupported, Rejected
 from pmcockpit.connectors.http import ToolClient
 from pmcockpit.core.actions import Action, ActionKind
 from pmcockpit.core.capabilities import Capability
-from pmcockpit.core.i18n import _
+from pmcockpit.core.i18n import N_, _
 from pmcockpit.core.records import (
     RemoteAccount,
     RemoteGroup,
@@ -28,16 +28,35 @@ from pmcockpit.core.records import (
     RemoteTicket,
 )
 
+_COULD_NOT_READ = {
+    "users": N_("{name}: could not read users ({detail})"),
+    "groups": N_("{name}: could not read groups ({detail})"),
+    "roles": N_("{name}: could not read roles ({detail})"),
+    "projects": N_("{name}: could not read projects ({detail})"),
+    "memberships": N_("{name}: could not read memberships ({detail})"),
+    "issues": N_("{name}: could not read issues ({detail})"),
+    "the version": N_("{name}: could not read the version ({detail})"),
+    "the server info": N_("{name}: could not read the server info ({detail})"),
+    "the token's account": N_("{name}: could not read the token's account ({detail})"),
+    "the state": N_("{name}: could not read the state for {action} ({detail})"),
+    "the result": N_("{name}: could not read the result of {action} ({detail})"),
+}
+"""What :func:`parsing` may be reading, each with its whole sentence (translated when
+raised); a key not here gets the general sentence naming it."""
+
 
 @contextmanager
-def parsing(name: str, what: str, hint: str) -> Iterator[None]:
-    """Turns an answer missing what the API promises into BadResponse naming ``what``."""
+def parsing(name: str, what: str, hint: str, action: str = "") -> Iterator[None]:
+    """Turns an answer missing what the API promises into BadResponse naming ``what`` (a
+    key of ``_COULD_NOT_READ``; ``action`` is the kind of action for "the state"...)."""
     try:
         yield
     except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
         detail = _("missing {key}").format(key=exc) if isinstance(exc, KeyError) else str(exc)
-        raise BadResponse(_("{name}: could not read {what} ({detail})").format(
-            name=name, what=what, detail=detail), hint=hint) from None
+        message = (_(_COULD_NOT_READ[what]) if what in _COULD_NOT_READ
+                   else _("{name}: could not read {what} ({detail})"))
+        raise BadResponse(message.format(name=name, what=what, action=action, detail=detail),
+                          hint=hint) from None
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -48,13 +67,26 @@ def parse_time(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+_NOT_AN_ID = {
+    "the user": N_("the user must be a {tool} id (a number), not {value!r}"),
+    "the group": N_("the group must be a {tool} id (a number), not {value!r}"),
+    "the project": N_("the project must be a {tool} id (a number), not {value!r}"),
+    "the membership": N_("the membership must be a {tool} id (a number), not {value!r}"),
+    "the ticket": N_("the ticket must be a {tool} id (a number), not {value!r}"),
+    "each role id": N_("each role id must be a {tool} id (a number), not {value!r}"),
+}
+"""The targets :func:`as_id` reads, each with its whole refusal (translated when raised)."""
+
+
 def as_id(value: Any, what: str, tool: str) -> int:
-    """A numeric id typed by a person, or Rejected saying what was expected."""
+    """A numeric id typed by a person, or Rejected saying what was expected; ``what`` is
+    a key of ``_NOT_AN_ID`` or the name of the action's parameter ("user_id")."""
     try:
         return int(str(value))
     except (TypeError, ValueError):
-        raise Rejected(_("{what} must be a {tool} id (a number), not {value!r}").format(
-            what=what, tool=tool, value=value)) from None
+        message = (_(_NOT_AN_ID[what]) if what in _NOT_AN_ID
+                   else _("{param} must be a {tool} id (a number), not {value!r}"))
+        raise Rejected(message.format(param=what, tool=tool, value=value)) from None
 
 
 Handler = Callable[[Action], Awaitable[Prepared]]
@@ -72,7 +104,8 @@ class DispatchingWriter:
 
     async def prepare(self, action: Action) -> Prepared:
         if action.kind in self.refusals:
-            raise NotSupported(f"{self.client.name}: {self.refusals[action.kind]}")
+            raise NotSupported(_("{name}: {reason}").format(
+                name=self.client.name, reason=self.refusals[action.kind]))
         handler = self.handlers.get(action.kind)
         if handler is None:
             raise NotSupported(_("{name}: {tool} cannot {kind}").format(
@@ -123,8 +156,8 @@ class LayeredConnector(Generic[ReaderT, WriterT]):
     def unsupported_reason(self, capability: Capability) -> str | None:
         raise NotImplementedError
 
-    def _parsing(self, what: str) -> Any:
-        return parsing(self.config.name, what, self.parse_hint)
+    def _parsing(self, what: str, action: str = "") -> Any:
+        return parsing(self.config.name, what, self.parse_hint, action)
 
     async def list_accounts(self) -> list[RemoteAccount]:
         with self._parsing("users"):
@@ -153,11 +186,12 @@ class LayeredConnector(Generic[ReaderT, WriterT]):
     async def _check_supported(self, action: Action) -> None:
         capability = action.spec.capability
         if capability not in self.capabilities():
-            raise NotSupported(f"{self.config.name}: {self.unsupported_reason(capability)}")
+            raise NotSupported(_("{name}: {reason}").format(
+                name=self.config.name, reason=self.unsupported_reason(capability)))
 
     async def prepare(self, action: Action) -> Prepared:
         """One read of the target. The action runner checks the capability before."""
-        with self._parsing(f"the state for {action.kind.value}"):
+        with self._parsing("the state", action.kind.value):
             return await self.writer.prepare(action)
 
     async def execute(self, action: Action, prepared: Prepared | None = None
@@ -165,7 +199,7 @@ class LayeredConnector(Generic[ReaderT, WriterT]):
         if prepared is None:
             await self._check_supported(action)
             prepared = await self.prepare(action)
-        with self._parsing(f"the result of {action.kind.value}"):
+        with self._parsing("the result", action.kind.value):
             return await self.writer.execute(action, prepared)
 
     async def plan(self, action: Action) -> list[PlannedCall]:

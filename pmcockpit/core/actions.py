@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pmcockpit.core.capabilities import Capability
-from pmcockpit.core.i18n import _
+from pmcockpit.core.i18n import N_, _
 
 JSONValue = str | int | bool | None | list[str] | list[int]
 
@@ -93,6 +93,31 @@ SPECS: Mapping[ActionKind, ActionSpec] = {
 }
 
 
+# Whole sentences per kind of target, marked here and translated where shown.
+_TARGET_ID = {
+    "user": N_("user {id}"), "membership": N_("membership {id}"), "group": N_("group {id}"),
+    "project": N_("project {id}"), "ticket": N_("ticket {id}"),
+}
+_NO_TARGET = {
+    "user": N_("no user given"), "membership": N_("no membership given"),
+    "group": N_("no group given"), "project": N_("no project given"),
+    "ticket": N_("no ticket given"),
+}
+_NOT_UNICODE = {
+    "reason": N_("the reason holds text that is not valid Unicode (undecodable bytes such "
+                 "as {sample}): type it again"),
+    "target": N_("the target holds text that is not valid Unicode (undecodable bytes such "
+                 "as {sample}): type it again"),
+    "target label": N_("the target label holds text that is not valid Unicode (undecodable "
+                       "bytes such as {sample}): type it again"),
+    "connection": N_("the connection holds text that is not valid Unicode (undecodable bytes "
+                     "such as {sample}): type it again"),
+    "parameter": N_("the parameter {param} holds text that is not valid Unicode (undecodable "
+                    "bytes such as {sample}): type it again"),
+}
+"""By field; "parameter" for any of the action's parameters, named by {param}."""
+
+
 @dataclass(frozen=True)
 class Action:
     """One change to one object in one connected tool."""
@@ -115,7 +140,7 @@ class Action:
         return self.spec.destructive
 
     def describe(self) -> str:
-        label = self.target_label or f"{self.spec.target} {self.target_id}"
+        label = self.target_label or _(_TARGET_ID[self.spec.target]).format(id=self.target_id)
         extras = ", ".join(f"{k}={v}" for k, v in self.params.items() if k != "body")
         text = _("{title}: {target} on {connection}").format(
             title=self.spec.title, target=label, connection=self.connection)
@@ -128,25 +153,25 @@ class Action:
                     for name in self.spec.params
                     if self.params.get(name) in (None, "", []) and name not in OPTIONAL_PARAMS]
         if not self.target_id:
-            problems.append(_("no {target} given").format(target=self.spec.target))
+            problems.append(_(_NO_TARGET[self.spec.target]))
         if self.destructive and not self.reason.strip():
             problems.append(_("a reason is required for a destructive action"))
-        problems += [_("the {field} holds text that is not valid Unicode (undecodable bytes "
-                       "such as {sample}): type it again").format(field=name, sample=sample)
-                     for name, sample in self._unencodable()]
+        problems += [_(_NOT_UNICODE[where]).format(param=param, sample=sample)
+                     for where, param, sample in self._unencodable()]
         return problems
 
-    def _unencodable(self) -> list[tuple[str, str]]:
-        """(field, the bad characters as escapes) for each text UTF-8 cannot hold."""
-        texts = {"reason": self.reason, "target": self.target_id,
-                 "target label": self.target_label, "connection": self.connection,
-                 **{f"parameter {k}": str(v) for k, v in self.params.items()}}
+    def _unencodable(self) -> list[tuple[str, str, str]]:
+        """(field, parameter's name or "", the bad characters as escapes) for each text
+        UTF-8 cannot hold."""
+        texts = [("reason", "", self.reason), ("target", "", self.target_id),
+                 ("target label", "", self.target_label), ("connection", "", self.connection),
+                 *(("parameter", k, str(v)) for k, v in self.params.items())]
         found = []
-        for name, value in texts.items():
+        for where, param, value in texts:
             bad = [c for c in value if 0xD800 <= ord(c) <= 0xDFFF or c == "\0"]
             if bad:
-                found.append((name, "".join(c.encode("utf-8", "backslashreplace").decode()
-                                            for c in bad[:3])))
+                escaped = (c.encode("utf-8", "backslashreplace").decode() for c in bad[:3])
+                found.append((where, param, "".join(escaped)))
         return found
 
     def to_json(self) -> dict[str, Any]:

@@ -31,12 +31,6 @@ def ago(then: datetime, now: datetime) -> str:
     return _("{span} ago").format(span=span(now - then))
 
 
-def plural(count: int, noun: str, nouns: str | None = None) -> str:
-    """Deprecated: glues an English plural; use ngettext with a whole sentence instead."""
-    word = noun if count == 1 else (nouns or f"{noun}s")
-    return f"{count:,} {word}"
-
-
 # Marked with N_, translated by the functions below: the tables are built at import,
 # before a language may have been chosen.
 _STEP_STATE_WORDS = {

@@ -42,7 +42,7 @@ from textual.widgets import Button, Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from pmcockpit.core.actions import Action
-from pmcockpit.core.i18n import _, ngettext
+from pmcockpit.core.i18n import N_, _, ngettext
 from pmcockpit.services.actions import ActionResult, ActionRunner, Preview
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.widgets.action_items import (
@@ -173,7 +173,7 @@ class ActionDialog(ModalScreen[DialogResult]):
     # --- preview ------------------------------------------------------------------------
 
     @work(exclusive=True, exit_on_error=False, group="action-preview",
-          description="Preparing the dry run")
+          description=N_("Preparing the dry run"))
     async def preview(self) -> None:
         # The reason is asked for after the preview; a stand-in keeps validation quiet.
         stand_ins = [replace(a, reason=a.reason or PREVIEW_REASON) for a in self.actions]
@@ -247,7 +247,7 @@ class ActionDialog(ModalScreen[DialogResult]):
         self._show_results()
         self.run_actions(to_run)
 
-    @work(exclusive=True, exit_on_error=False, group="action-run", description="Running")
+    @work(exclusive=True, exit_on_error=False, group="action-run", description=N_("Running"))
     async def run_actions(self, actions: list[Action]) -> None:
         def item_done(_index: int, _total: int, result: ActionResult) -> None:
             self.post_message(self._ItemDone(result))

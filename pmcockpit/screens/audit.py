@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from pmcockpit.core.actions import Action
-from pmcockpit.core.i18n import _, ngettext
+from pmcockpit.core.i18n import N_, _, ngettext
 from pmcockpit.screens.action_dialog import ActionDialog
 from pmcockpit.screens.base import LiveAreaScreen
 from pmcockpit.services import audit_log
@@ -136,7 +136,7 @@ class AuditScreen(LiveAreaScreen):
         self.read_entries(None)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="audit",
-          description="Reading the audit log")
+          description=N_("Reading the audit log"))
     def read_entries(self, before_id: int | None) -> None:
         with self.workspace.db.session() as session:
             page = audit_reads.page(session, limit=PAGE_SIZE, before_id=before_id)
@@ -214,7 +214,7 @@ class AuditScreen(LiveAreaScreen):
         self.verify_chain()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="audit-verify",
-          description="Verifying the audit log")
+          description=N_("Verifying the audit log"))
     def verify_chain(self) -> None:
         self.post_message(self.Verified(audit_log.verify(self.workspace)))
 
@@ -248,7 +248,7 @@ class AuditScreen(LiveAreaScreen):
         self.reconcile_in_doubt()
 
     @work(exclusive=True, exit_on_error=False, group="audit-reconcile",
-          description="Reconciling the actions in doubt")
+          description=N_("Reconciling the actions in doubt"))
     async def reconcile_in_doubt(self) -> None:
         try:
             done = await reconcile(self.workspace)
@@ -283,7 +283,7 @@ class AuditScreen(LiveAreaScreen):
         self.prepare_undo(entry_id)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="audit-undo",
-          description="Preparing the undo")
+          description=N_("Preparing the undo"))
     def prepare_undo(self, entry_id: int) -> None:
         # The reverse action comes from the entry's recorded state, once the log verifies.
         try:

@@ -107,6 +107,9 @@ class LiveAreaScreen(AreaScreen):
         worker = event.worker
         if event.state == WorkerState.ERROR:
             self.log.error(worker, worker.error)
+            # Descriptions are marked with N_ where the workers are declared; _("") would
+            # be the catalog's header.
+            task = _(worker.description) if worker.description else worker.description
             # Translators: {task} is a worker's description, "Reading the checklists".
-            self.notify(f"{worker.error}", title=_("{task} failed").format(
-                task=worker.description), severity="error", timeout=10)
+            self.notify(f"{worker.error}", title=_("{task} failed").format(task=task),
+                        severity="error", timeout=10)

@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
-from pmcockpit.core.i18n import _
+from pmcockpit.core.i18n import N_, _
 from pmcockpit.messages import OverviewLoaded, RunOpened
 from pmcockpit.screens.base import Clock, LiveAreaScreen
 from pmcockpit.screens.checklist_history import ChecklistHistoryScreen
@@ -83,7 +83,7 @@ class ChecklistScreen(LiveAreaScreen):
         self.read_overview()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="checklist",
-          description=_("Reading the checklists"))
+          description=N_("Reading the checklists"))
     def read_overview(self) -> None:
         now = local_now(self.clock)
         templates = load_templates(self.workspace.settings)
@@ -140,7 +140,7 @@ class ChecklistScreen(LiveAreaScreen):
             self.open_run(key)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="checklist-open",
-          description=_("Opening the checklist run"))
+          description=N_("Opening the checklist run"))
     def open_run(self, template_key: str) -> None:
         detail = open_current_run(self.workspace, template_key, local_now(self.clock))
         self.post_message(RunOpened(detail))

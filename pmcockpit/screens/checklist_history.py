@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
-from pmcockpit.core.i18n import _
+from pmcockpit.core.i18n import N_, _
 from pmcockpit.messages import HistoryLoaded
 from pmcockpit.screens.base import Clock, LiveAreaScreen
 from pmcockpit.services.checklist import HistoryEntry, history
@@ -72,7 +72,7 @@ class ChecklistHistoryScreen(LiveAreaScreen):
         self.read_history()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="checklist-history",
-          description=_("Reading the checklist's history"))
+          description=N_("Reading the checklist's history"))
     def read_history(self) -> None:
         now = local_now(self.clock)
         self.post_message(HistoryLoaded(history(self.workspace, self.template_key, now=now),

@@ -170,7 +170,7 @@ class ChecklistRunScreen(LiveAreaScreen):
         self.read_run()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="checklist-run",
-          description=_("Reading the checklist run"))
+          description=N_("Reading the checklist run"))
     def read_run(self) -> None:
         with self._in_order:
             self.post_message(RunLoaded(load_run(self.workspace, self.detail.id)))
@@ -253,7 +253,7 @@ class ChecklistRunScreen(LiveAreaScreen):
 
     # Not exclusive: a newer save must not cancel an older one before it has run.
     @work(thread=True, exclusive=False, exit_on_error=False, group="checklist-step",
-          description=_("Saving the step"))
+          description=N_("Saving the step"))
     def save(self, change: Callable[[], RunDetail]) -> None:
         with self._in_order:
             try:
@@ -284,7 +284,7 @@ class ChecklistRunScreen(LiveAreaScreen):
         self.run_checks()
 
     @work(exclusive=True, exit_on_error=False, group=CHECKS_GROUP,
-          description=_("Running the automated checks"))
+          description=N_("Running the automated checks"))
     async def run_checks(self) -> None:
         # Async: the checks talk to the tools; the service does its database work in threads.
         report = await run_automated(self.workspace, self.detail.id, self._checks_progressed,

@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
-from pmcockpit.core.i18n import _
+from pmcockpit.core.i18n import N_, _
 from pmcockpit.services.connection_setup import (
     TOOL_KINDS,
     NewConnection,
@@ -151,7 +151,7 @@ class AddConnectionForm(ModalScreen[str | None]):
         self.test_and_save(entry)
 
     @work(exclusive=True, exit_on_error=False, group="connection-add",
-          description="Trying the token")
+          description=N_("Trying the token"))
     async def test_and_save(self, entry: NewConnection) -> None:
         try:
             added = await add_connection(self.db, entry)

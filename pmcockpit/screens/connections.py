@@ -21,7 +21,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from pmcockpit.core.i18n import _, ngettext
+from pmcockpit.core.i18n import N_, _, ngettext
 from pmcockpit.core.wording import ago
 from pmcockpit.messages import SyncRequested
 from pmcockpit.screens.base import LiveAreaScreen
@@ -162,7 +162,7 @@ class ConnectionsScreen(LiveAreaScreen):
         self.read_connections()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="connections",
-          description="Reading the connections")
+          description=N_("Reading the connections"))
     def read_connections(self) -> None:
         # The keyring may be slow (D-Bus) or locked: read here, never on the event loop.
         self.post_message(self.Loaded(overview(self.workspace.db,
@@ -281,7 +281,7 @@ class ConnectionsScreen(LiveAreaScreen):
         self.test_connection(name)
 
     @work(exclusive=True, exit_on_error=False, group="connections-test",
-          description="Checking the tool")
+          description=N_("Checking the tool"))
     async def test_connection(self, name: str) -> None:
         facts = await check_health(self.workspace, name)
         offers = None
@@ -340,7 +340,7 @@ class ConnectionsScreen(LiveAreaScreen):
         self.app.push_screen(ConfirmRemoval(name), confirmed)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="connections-remove",
-          description="Removing the connection")
+          description=N_("Removing the connection"))
     def remove_connection(self, name: str) -> None:
         self.post_message(self.Removed(name, remove_connection(self.workspace.db, name)))
 

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Grid
 
 from pmcockpit.core.clock import to_local
-from pmcockpit.core.i18n import _
+from pmcockpit.core.i18n import N_, _
 from pmcockpit.messages import HomeSummaryLoaded
 from pmcockpit.screens import home_text
 from pmcockpit.screens.base import LiveAreaScreen
@@ -34,7 +34,7 @@ class HomeScreen(LiveAreaScreen):
         self.read_summary()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="home-summary",
-          description=_("Reading the home summary"))
+          description=N_("Reading the home summary"))
     def read_summary(self) -> None:
         now, settings = self.clock(), self.workspace.settings
         with self.workspace.db.session() as session:

@@ -164,7 +164,7 @@ class CheckMeasurer:
             synced = select(func.count(Connection.id)).where(Connection.last_sync_at.is_not(None))
             if not session.scalar(synced):
                 # Zero accounts of nothing synced would read as a pass.
-                raise LookupError("no tool has been synced yet; run `pmcockpit sync` first")
+                raise LookupError(_("no tool has been synced yet; run `pmcockpit sync` first"))
             return facts(session, params)
 
         async def measure(params: Params) -> Tally:

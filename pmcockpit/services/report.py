@@ -24,6 +24,7 @@ from pmcockpit.core.checklist import OnTimeRate, StepState, Timeliness, count_ou
 from pmcockpit.core.checklist import period_outcomes as outcomes_of
 from pmcockpit.core.clock import to_local, to_utc
 from pmcockpit.core.i18n import _, ngettext
+from pmcockpit.core.wording import on_time_rate
 from pmcockpit.services import audit_log
 from pmcockpit.services.checklist import local_now
 from pmcockpit.services.templates import load_templates
@@ -250,7 +251,7 @@ def render_markdown(report: MonthlyReport) -> str:
              _("On-time rate")],
             [(c.name, c.rate.on_time, c.rate.late, c.rate.missed, c.open,
               _percent(c.rate.rate) if c.rate.counted else "–") for c in report.checklists])
-        lines += ["", _("Overall: {rate}.").format(rate=report.overall)]
+        lines += ["", _("Overall: {rate}.").format(rate=on_time_rate(report.overall))]
         missed = [f"{c.name} {', '.join(c.missed)}" for c in report.checklists if c.missed]
         if missed:
             lines += ["", _("Missed: {periods}.").format(periods="; ".join(missed))]

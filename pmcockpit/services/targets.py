@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from pmcockpit.core.actions import SPECS, Action, ActionKind, JSONValue
+from pmcockpit.core.i18n import N_, _
 from pmcockpit.storage import connections
 from pmcockpit.storage.db import Database
 from pmcockpit.storage.models import Account, Group, Membership, Project, Role, Ticket
@@ -19,6 +20,15 @@ from pmcockpit.storage.models import Account, Group, Membership, Project, Role, 
 
 class TargetError(ValueError):
     """What was typed names nothing pmcockpit knows; the message says what to type."""
+
+
+# By what ``_named`` looks for: the label of a bare id, and the refusal of an unknown name.
+_NAMED = {
+    "group": (N_("group {id}"),
+              N_("no group {text} in the synced state: sync first, or give its id")),
+    "project": (N_("project {id}"),
+                N_("no project {text} in the synced state: sync first, or give its id")),
+}
 
 
 def _account(session: Session, connection_id: int, text: str) -> tuple[str, str]:
@@ -29,8 +39,9 @@ def _account(session: Session, connection_id: int, text: str) -> tuple[str, str]
     if row:
         return row[0], row[1]
     if text.isdigit():
-        return text, f"user {text}"
-    raise TargetError(f"no user {text!r} in the synced state: sync first, or give its id")
+        return text, _("user {id}").format(id=text)
+    raise TargetError(_("no user {text} in the synced state: sync first, or give its id")
+                      .format(text=repr(text)))
 
 
 def _named(session: Session, model: type[Group] | type[Project], connection_id: int,
@@ -41,9 +52,10 @@ def _named(session: Session, model: type[Group] | type[Project], connection_id: 
     )).first()
     if row:
         return row[0], row[1]
+    label, unknown = _NAMED[what]
     if text.isdigit():
-        return text, f"{what} {text}"
-    raise TargetError(f"no {what} {text!r} in the synced state: sync first, or give its id")
+        return text, _(label).format(id=text)
+    raise TargetError(_(unknown).format(text=repr(text)))
 
 
 def _membership(session: Session, connection_id: int, text: str) -> tuple[str, str]:
@@ -52,8 +64,9 @@ def _membership(session: Session, connection_id: int, text: str) -> tuple[str, s
     if not at:
         if text.isdigit() or session.scalar(select(Membership.id).where(
                 Membership.connection_id == connection_id, Membership.remote_id == text)):
-            return text, f"membership {text}"
-        raise TargetError(f"membership {text!r}: give its id or LOGIN@PROJECT")
+            return text, _("membership {id}").format(id=text)
+        raise TargetError(_("membership {text}: give its id or LOGIN@PROJECT").format(
+            text=repr(text)))
     project_id, project_name = _named(session, Project, connection_id, project_text, "project")
     query = (select(Membership.remote_id).join(Project, Membership.project_id == Project.id)
              .where(Membership.connection_id == connection_id, Project.remote_id == project_id))
@@ -65,12 +78,16 @@ def _membership(session: Session, connection_id: int, text: str) -> tuple[str, s
         group = session.scalar(select(Group.id).where(
             Group.connection_id == connection_id, Group.name == principal))
         if group is None:
-            raise TargetError(f"no user or group {principal!r} in the synced state")
+            raise TargetError(_("no user or group {principal} in the synced state").format(
+                principal=repr(principal)))
         query = query.where(Membership.group_id == group)
     remote_id = session.scalar(query)
     if remote_id is None:
-        raise TargetError(f"{principal} has no membership in {project_name}")
-    return remote_id, f"{principal} in {project_name}"
+        raise TargetError(_("{principal} has no membership in {project}").format(
+            principal=principal, project=project_name))
+    # Translators: a membership as a person calls it, "alice in Apollo".
+    return remote_id, _("{principal} in {project}").format(principal=principal,
+                                                           project=project_name)
 
 
 def _ticket(session: Session, connection_id: int, text: str) -> tuple[str, str]:
@@ -83,7 +100,8 @@ def _ticket(session: Session, connection_id: int, text: str) -> tuple[str, str]:
         return row[0], row[1]
     if bare.isdigit():
         return bare, f"#{bare}"
-    raise TargetError(f"no ticket {text!r} in the synced state: sync first, or give its id")
+    raise TargetError(_("no ticket {text} in the synced state: sync first, or give its id")
+                      .format(text=repr(text)))
 
 
 def _role_ids(session: Session, connection_id: int, text: str) -> list[str]:
@@ -92,7 +110,7 @@ def _role_ids(session: Session, connection_id: int, text: str) -> list[str]:
         found = session.scalar(select(Role.remote_id).where(
             Role.connection_id == connection_id, or_(Role.name == part, Role.remote_id == part)))
         if found is None and not part.isdigit():
-            raise TargetError(f"no role {part!r} in the synced state")
+            raise TargetError(_("no role {role} in the synced state").format(role=repr(part)))
         ids.append(found or part)
     return ids
 
@@ -104,9 +122,11 @@ def resolve_action(
     spec = SPECS[kind]
     unknown = set(params) - set(spec.params)
     if unknown:
-        expected = ", ".join(spec.params) or "none"
-        raise TargetError(f"{kind.value} takes no parameter {', '.join(sorted(unknown))} "
-                          f"(parameters: {expected})")
+        message = (_("{kind} takes no parameter {unknown} (parameters: {expected})")
+                   if spec.params else
+                   _("{kind} takes no parameter {unknown} (parameters: none)"))
+        raise TargetError(message.format(kind=kind.value, unknown=", ".join(sorted(unknown)),
+                                         expected=", ".join(spec.params)))
     with db.session() as session:
         try:
             connection_id = connections.get(session, connection).id

@@ -24,6 +24,7 @@ from pmcockpit.core.checklist import (
     TemplateProblem,
     parse_template,
 )
+from pmcockpit.core.i18n import _
 
 BUILT_IN = "built-in"
 _KIND_ORDER = {kind: index for index, kind in enumerate(RecurrenceKind)}
@@ -31,8 +32,9 @@ _KIND_ORDER = {kind: index for index, kind in enumerate(RecurrenceKind)}
 
 class UnknownTemplate(LookupError):
     def __init__(self, key: str, known: list[str]) -> None:
-        listing = ", ".join(known) if known else "none"
-        super().__init__(f"no checklist template {key!r}; known templates: {listing}")
+        message = (_("no checklist template {key}; known templates: {known}") if known
+                   else _("no checklist template {key}; known templates: none"))
+        super().__init__(message.format(key=repr(key), known=", ".join(known)))
         self.key = key
         self.known = known
 
@@ -42,7 +44,8 @@ class BrokenTemplate(ValueError):
 
     def __init__(self, key: str, problems: tuple[TemplateProblem, ...]) -> None:
         details = "\n".join(f"  {problem}" for problem in problems)
-        super().__init__(f"checklist template {key!r} cannot be used:\n{details}")
+        super().__init__(_("checklist template {key} cannot be used:\n{details}").format(
+            key=repr(key), details=details))
         self.key = key
         self.problems = problems
 
@@ -75,8 +78,8 @@ def read_template(path: Path) -> ChecklistTemplate:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        raise TemplateError([TemplateProblem(str(path), 1, f"cannot read the file: {reason}; "
-                                                           "save it as UTF-8 text")]) from error
+        message = _("cannot read the file: {reason}; save it as UTF-8 text").format(reason=reason)
+        raise TemplateError([TemplateProblem(str(path), 1, message)]) from error
     return parse_template(text, str(path), key=path.stem)
 
 
@@ -90,12 +93,13 @@ def _custom_files(folder: Path) -> tuple[list[Path], TemplateProblem | None]:
     if not folder.exists():
         return [], None
     if not folder.is_dir():
-        return [], TemplateProblem(str(folder), 1, "the checklist folder is a file; move it "
-                                                   "away or set templates_dir to a folder")
+        return [], TemplateProblem(str(folder), 1, _("the checklist folder is a file; move it "
+                                                     "away or set templates_dir to a folder"))
     try:
         return sorted(folder.glob("*.toml")), None
     except OSError as error:
-        return [], TemplateProblem(str(folder), 1, f"cannot list the folder: {error}")
+        return [], TemplateProblem(str(folder), 1,
+                                   _("cannot list the folder: {error}").format(error=error))
 
 
 def load_templates(settings: Settings) -> TemplateSet:

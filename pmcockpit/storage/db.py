@@ -26,6 +26,8 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from pmcockpit.core.i18n import _
+
 BUSY_TIMEOUT_MS = 10_000
 MIGRATION_WAIT_MS = 300_000
 """How long opening waits for another process's schema upgrade: a second pmcockpit
@@ -77,11 +79,12 @@ def make_engine(url: str) -> Engine:
         path = Path(parsed.database).expanduser()
         if not path.parent.exists():
             if url != default_database_url():
-                raise DatabaseError(f"cannot open database {path}: folder {path.parent} "
-                                    "does not exist")
+                raise DatabaseError(_("cannot open database {path}: folder {folder} "
+                                      "does not exist").format(path=path, folder=path.parent))
             path.parent.mkdir(parents=True, exist_ok=True)
         if path.is_dir():
-            raise DatabaseError(f"cannot open database {path}: it is a folder, not a file")
+            raise DatabaseError(_("cannot open database {path}: it is a folder, not a file")
+                                .format(path=path))
         parsed = parsed.set(database=str(path))
     connect_args = {"timeout": BUSY_TIMEOUT_MS / 1000} if is_sqlite else {}
     engine = create_engine(parsed, connect_args=connect_args)
@@ -98,16 +101,18 @@ def schema_revision(engine: Engine) -> str | None:
             tables = set(inspect(connection).get_table_names())
             current = MigrationContext.configure(connection).get_current_revision()
     except sqlalchemy.exc.OperationalError as error:
-        raise DatabaseError(f"cannot open database {where}: {error.orig}") from error
+        raise DatabaseError(_("cannot open database {path}: {error}").format(
+            path=where, error=error.orig)) from error
     except sqlalchemy.exc.DatabaseError as error:
         raise NotPmcockpitDatabase(
-            f"{where} is not a pmcockpit database ({error.orig}); it was left unchanged. "
-            "Point --db or PMCOCKPIT_DB at another file."
+            _("{path} is not a pmcockpit database ({error}); it was left unchanged. "
+              "Point --db or PMCOCKPIT_DB at another file.").format(path=where, error=error.orig)
         ) from error
     if current is None and tables - {"alembic_version"}:
         raise NotPmcockpitDatabase(
-            f"{where} holds tables but no pmcockpit schema version: it is not a pmcockpit "
-            "database and was left unchanged. Point --db or PMCOCKPIT_DB at another file."
+            _("{path} holds tables but no pmcockpit schema version: it is not a pmcockpit "
+              "database and was left unchanged. Point --db or PMCOCKPIT_DB at another file.")
+            .format(path=where)
         )
     if current is not None:
         scripts = ScriptDirectory.from_config(_alembic_config())
@@ -115,8 +120,9 @@ def schema_revision(engine: Engine) -> str | None:
             scripts.get_revision(current)
         except Exception as error:
             raise DatabaseTooNew(
-                f"{where} was written by a newer pmcockpit (schema {current}); it was left "
-                "unchanged. Upgrade pmcockpit (pip install -U pmcockpit) to open it."
+                _("{path} was written by a newer pmcockpit (schema {schema}); it was left "
+                  "unchanged. Upgrade pmcockpit (pip install -U pmcockpit) to open it.")
+                .format(path=where, schema=current)
             ) from error
     return current
 
@@ -154,8 +160,8 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
                 command.upgrade(config, revision)
                 after = MigrationContext.configure(connection).get_current_revision()
                 if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
-                    raise DatabaseError("the schema upgrade left rows pointing at nothing; "
-                                        "nothing was changed")
+                    raise DatabaseError(_("the schema upgrade left rows pointing at nothing; "
+                                          "nothing was changed"))
         finally:
             if sqlite:
                 connection.rollback()

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
+from pmcockpit.core import wording
 from pmcockpit.core.checklist.checks import CheckResult, CheckStatus
 from pmcockpit.core.checklist.recurrence import Recurrence, RecurrenceKind
 from pmcockpit.core.checklist.runs import (
@@ -219,7 +220,7 @@ def test_on_time_rate(template: ChecklistTemplate) -> None:
     rate = on_time_rate(WEEKLY, runs, since=D("2026-10-05"), today=D("2026-11-18"))
     assert (rate.on_time, rate.late, rate.missed, rate.counted) == (3, 1, 2, 6)
     assert rate.rate == pytest.approx(0.5)
-    assert str(rate) == "50% on time (3 of 6)"
+    assert wording.on_time_rate(rate) == "50% on time (3 of 6)"
 
 
 def test_count_outcomes_rates_a_chosen_set_of_periods(template: ChecklistTemplate) -> None:
@@ -242,7 +243,7 @@ def test_current_period_counts_once_complete(template: ChecklistTemplate) -> Non
 def test_no_finished_period_yet_has_no_rate(template: ChecklistTemplate) -> None:
     runs = [start_run(template, WEEKLY.period_for(D("2026-11-16")), MONDAY_9AM)]
     rate = on_time_rate(WEEKLY, runs, since=D("2026-11-16"), today=D("2026-11-17"))
-    assert rate.rate is None and str(rate) == "no finished periods yet"
+    assert rate.rate is None and wording.on_time_rate(rate) == "no finished periods yet"
 
 
 def test_a_complete_run_wins_over_an_abandoned_one_for_the_same_period(

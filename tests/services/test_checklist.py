@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from pmcockpit.core import wording
 from pmcockpit.core.checklist import CheckStatus, DueState, StepState, Timeliness
 from pmcockpit.core.clock import to_utc
 from pmcockpit.services import checklist as service
@@ -151,7 +152,7 @@ def test_history_with_on_time_rate_missed_periods_and_failures(setup: SimSetup) 
         ("2026-11-20", Timeliness.OPEN), ("2026-11-19", Timeliness.MISSED),
         ("2026-11-18", Timeliness.ON_TIME), ("2026-11-17", Timeliness.MISSED),
         ("2026-11-16", Timeliness.ON_TIME)]
-    assert str(past.rate) == "50% on time (2 of 4)"
+    assert wording.on_time_rate(past.rate) == "50% on time (2 of 4)"
     failed = past.entries[2]
     assert failed.run_id == failed_run
     assert [(s.step_id, s.note) for s in failed.failures] == [
@@ -176,7 +177,7 @@ def test_demo_history_has_a_missed_day_a_failure_and_todays_run(setup: SimSetup)
     assert [e.outcome.timeliness for e in past.entries] == [
         Timeliness.OPEN, Timeliness.ON_TIME, Timeliness.ON_TIME, Timeliness.MISSED,
         Timeliness.ON_TIME, Timeliness.ON_TIME]
-    assert str(past.rate) == "80% on time (4 of 5)"
+    assert wording.on_time_rate(past.rate) == "80% on time (4 of 5)"
     assert sum(len(e.failures) for e in past.entries) == 1
     due = service.checklists_due(ws, now)
     assert ("Daily inspection", False) in [(d.name, d.overdue) for d in due]

@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from pmcockpit.core.i18n import N_, _
+
 WEEKDAYS: tuple[str, ...] = (
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 )
@@ -75,11 +77,13 @@ class Recurrence:
 
     def __post_init__(self) -> None:
         if not 0 <= self.weekday <= 6:
-            raise ValueError(f"weekday must be 0 (Monday) to 6 (Sunday), not {self.weekday}")
+            raise ValueError(_("weekday must be 0 (Monday) to 6 (Sunday), not {weekday}")
+                             .format(weekday=self.weekday))
         if not 1 <= self.day <= 31:
-            raise ValueError(f"day must be 1 to 31, not {self.day}")
+            raise ValueError(_("day must be 1 to 31, not {day}").format(day=self.day))
         if self.due_within_days is not None and self.due_within_days < 0:
-            raise ValueError(f"due_within_days must be 0 or more, not {self.due_within_days}")
+            raise ValueError(_("due_within_days must be 0 or more, not {days}")
+                             .format(days=self.due_within_days))
 
     @property
     def due_offset(self) -> int:
@@ -89,14 +93,19 @@ class Recurrence:
         return self.due_within_days
 
     def describe(self) -> str:
+        """When the checklist recurs, as the screens and ``checklist validate`` say it."""
         if self.kind is RecurrenceKind.DAILY:
-            return "every day"
+            return _("every day")
         if self.kind is RecurrenceKind.WEEKLY:
-            return f"every {WEEKDAYS[self.weekday].capitalize()}"
-        day = "last day" if self.day == 31 else _ordinal(self.day)
+            return _(_EVERY_WEEKDAY[self.weekday])
+        last = self.day == 31
         if self.kind is RecurrenceKind.MONTHLY:
-            return f"monthly on the {day}"
-        return f"quarterly on the {day} of January, April, July and October"
+            message = _("monthly on the last day") if last else _("monthly on the {day}")
+        else:
+            message = (_("quarterly on the last day of January, April, July and October")
+                       if last else
+                       _("quarterly on the {day} of January, April, July and October"))
+        return message.format(day=_ordinal(self.day))
 
     def period_for(self, day: date) -> Period:
         """The period that contains ``day``."""
@@ -149,9 +158,18 @@ def _add_months(year: int, month: int, months: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
+_EVERY_WEEKDAY = (N_("every Monday"), N_("every Tuesday"), N_("every Wednesday"),
+                  N_("every Thursday"), N_("every Friday"), N_("every Saturday"),
+                  N_("every Sunday"))
+"""Marked here, translated where described: built at import."""
+
+
 def _ordinal(number: int) -> str:
+    """A day of the month as an ordinal ("1st", "22nd")."""
+    # Translators: a day of the month as an ordinal, "11th", "1st", "22nd", "3rd".
     if 10 <= number % 100 <= 20:
-        suffix = "th"
+        message = _("{number}th")
     else:
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{suffix}"
+        message = {1: _("{number}st"), 2: _("{number}nd"), 3: _("{number}rd")}.get(
+            number % 10, _("{number}th"))
+    return message.format(number=number)

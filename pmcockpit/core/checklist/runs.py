@@ -28,6 +28,7 @@ from datetime import date, datetime, time
 from pmcockpit.core.checklist.checks import CheckResult, CheckStatus
 from pmcockpit.core.checklist.recurrence import Period, Recurrence
 from pmcockpit.core.checklist.template import ChecklistTemplate
+from pmcockpit.core.i18n import N_, _
 
 
 class StepState(enum.StrEnum):
@@ -61,7 +62,18 @@ _STATE_FOR_STATUS = {
     CheckStatus.FAIL: StepState.FAILED,
     CheckStatus.ERROR: StepState.FAILED,  # unmeasured is not passed: a person must look
 }
-_NEEDS_NOTE = frozenset({StepState.FAILED, StepState.SKIPPED})
+_NEEDS_NOTE = {
+    StepState.FAILED: N_("{title}: a failed step needs a note saying why"),
+    StepState.SKIPPED: N_("{title}: a skipped step needs a note saying why"),
+}
+"""The states a step may only take with a note, and the refusal without one."""
+_FROM_A_CHECK = {
+    StepState.PASSED: N_("{title}: passed comes from a check's result; "
+                         "mark the step done instead"),
+    StepState.WARNED: N_("{title}: warned comes from a check's result; "
+                         "mark the step done instead"),
+}
+"""The states only a check's result sets, and the refusal to set them by hand."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,14 +150,14 @@ def mark_step(run: Run, step_id: str, state: StepState, now: datetime, note: str
     """Set a step's state by hand. Raises ValueError when the rules forbid it."""
     step = run.step(step_id)
     note = note.strip()
-    if state in (StepState.PASSED, StepState.WARNED):
-        raise ValueError(f"{step.title!r}: {state} comes from a check's result; "
-                         "mark the step done instead")
+    title = repr(step.title)
+    if state in _FROM_A_CHECK:
+        raise ValueError(_(_FROM_A_CHECK[state]).format(title=title))
     if state in _NEEDS_NOTE and not note:
-        raise ValueError(f"{step.title!r}: a {state} step needs a note saying why")
+        raise ValueError(_(_NEEDS_NOTE[state]).format(title=title))
     if state is StepState.DONE and step.automated and not note:
-        raise ValueError(f"{step.title!r}: marking an automated step done by hand needs a "
-                         "note saying how it was checked instead")
+        raise ValueError(_("{title}: marking an automated step done by hand needs a "
+                           "note saying how it was checked instead").format(title=title))
     result = None if state is StepState.PENDING else step.result
     if state is StepState.PENDING:
         note = ""
@@ -160,7 +172,8 @@ def record_check(run: Run, step_id: str, result: CheckResult, now: datetime) -> 
     """
     step = run.step(step_id)
     if not step.automated:
-        raise ValueError(f"{step.title!r} is a manual step; it has no check to record")
+        raise ValueError(_("{title} is a manual step; it has no check to record")
+                         .format(title=repr(step.title)))
     updated = replace(step, state=_STATE_FOR_STATUS[result.status], note="", result=result,
                       updated_at=now)
     return _with_step(run, updated, now)
@@ -171,7 +184,7 @@ def add_note(run: Run, step_id: str, note: str, now: datetime) -> Run:
     done about a failed check, which settles it)."""
     step = run.step(step_id)
     if step.state in _NEEDS_NOTE and not note.strip():
-        raise ValueError(f"{step.title!r}: a {step.state} step needs a note saying why")
+        raise ValueError(_(_NEEDS_NOTE[step.state]).format(title=repr(step.title)))
     return _with_step(run, replace(step, note=note.strip(), updated_at=now), now)
 
 
@@ -231,11 +244,6 @@ class OnTimeRate:
     def rate(self) -> float | None:
         """Share of counted periods done on time; None before any period counts."""
         return self.on_time / self.counted if self.counted else None
-
-    def __str__(self) -> str:
-        rate = self.rate
-        return "no finished periods yet" if rate is None else \
-            f"{rate:.0%} on time ({self.on_time} of {self.counted})"
 
 
 def timeliness(period: Period, run: Run | None, today: date) -> Timeliness:
