@@ -18,6 +18,7 @@ from pmcockpit.core.rollout import (
     HealthFacts,
     RolloutKind,
     TeamFigures,
+    Version,
     WaveStatus,
     break_in_end,
     can_enter,
@@ -36,6 +37,14 @@ from pmcockpit.core.rollout import (
 NOW = datetime(2025, 3, 10, 9, 0)
 ADOPTION = GateSpec("pilot-adoption", "80% active", check="adoption",
                     params={"min_percent": 80, "window_days": 30})
+
+
+def v(text: str) -> Version:
+    version = parse_version(text)
+    assert version is not None
+    return version
+
+
 FEEDBACK = GateSpec("feedback", "Feedback collected", guidance="Link the notes.")
 
 
@@ -85,17 +94,17 @@ def test_rollback_plan_rule_refuses_with_the_reason() -> None:
 
 
 def test_gitlab_upgrade_path_goes_through_the_required_stops() -> None:
-    path = gitlab_upgrade_path(parse_version("16.5.3-ee"), parse_version("17.8.1"))
+    path = gitlab_upgrade_path(v("16.5.3-ee"), v("17.8.1"))
     assert [str(step) for step in path] == [
         "16.7.z", "16.11.z", "17.1.z", "17.3.z", "17.5.z", "17.8.z"]
     assert path[-1].required_stop
-    short = gitlab_upgrade_path(parse_version("17.5.1"), parse_version("17.6.0"))
+    short = gitlab_upgrade_path(v("17.5.1"), v("17.6.0"))
     assert [(str(s), s.required_stop) for s in short] == [("17.6.z", False)]
-    assert gitlab_upgrade_path(parse_version("17.6.0"), parse_version("17.5.0")) == []
+    assert gitlab_upgrade_path(v("17.6.0"), v("17.5.0")) == []
 
 
 def test_gitlab_path_past_the_documented_list_uses_the_schedule() -> None:
-    path = gitlab_upgrade_path(parse_version("18.10.0"), parse_version("19.6.0"))
+    path = gitlab_upgrade_path(v("18.10.0"), v("19.6.0"))
     assert [str(step) for step in path] == ["18.11.z", "19.2.z", "19.5.z", "19.6.z"]
 
 
