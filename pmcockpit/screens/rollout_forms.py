@@ -34,8 +34,10 @@ def new_form(connections: Sequence[str]) -> RolloutForm:
 
 
 def tick_form(view: RolloutDetail) -> RolloutForm | None:
-    items = [(state.spec.title, state.spec.id) for state in view.gate
-             if not state.spec.automatic]
+    manual = [state for state in view.gate if not state.spec.automatic]
+    # Items still open first: the one chosen when the form opens is the next to tick.
+    items = [(state.spec.title, state.spec.id)
+             for state in sorted(manual, key=lambda state: state.met)]
     if not items:
         return None
     return RolloutForm(_("Tick a gate item of {phase}").format(
