@@ -30,8 +30,8 @@ from pmcockpit.screens.rollout_report import RolloutReportScreen
 from pmcockpit.services import rollout as service
 from pmcockpit.services.rollout import RolloutRefused
 from pmcockpit.services.rollout_report import report_markdown
+from pmcockpit.services.sync import connection_names
 from pmcockpit.services.workspace import Workspace
-from pmcockpit.storage import connections
 from pmcockpit.storage.queries.rollout import RolloutDetail, rollout_details
 from pmcockpit.widgets import rollout_detail as describe
 from pmcockpit.widgets.checklist_items import cut
@@ -132,7 +132,7 @@ class RolloutScreen(LiveAreaScreen):
         today = self.clock().date()
         with self.workspace.db.session() as session:
             views = rollout_details(session, today)
-            names = connections.names(session)
+        names = connection_names(self.workspace)
         self.post_message(RolloutsLoaded(views, names, today))
 
     @on(RolloutsLoaded)
