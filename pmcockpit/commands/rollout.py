@@ -226,6 +226,34 @@ def wave(cli: CliContext, name: str, wave: str, teams: tuple[str, ...], status: 
     _change(cli, as_json, apply, _("Wave {wave} saved.").format(wave=wave))
 
 
+@rollout.command(help=_("Record an open risk of the rollout: TITLE, its impact and mitigation."))
+@click.argument("name")
+@click.argument("title")
+@click.option("--impact", type=_LEVELS, default="medium", show_default=True)
+@click.option("--mitigation", default="", help=_("What is done about it."))
+@_JSON
+@pass_cli
+def risk(cli: CliContext, name: str, title: str, impact: str, mitigation: str,
+         as_json: bool) -> None:
+    _change(cli, as_json, lambda w: service.add_risk(w, name, title, Level(impact), mitigation),
+            _("Risk recorded."))
+
+
+@rollout.command(help=_("Record a training session of TEAM on DAY (YYYY-MM-DD)."))
+@click.argument("name")
+@click.argument("team")
+@click.argument("day", type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--invited", type=click.IntRange(min=0), required=True)
+@click.option("--attended", type=click.IntRange(min=0), required=True)
+@_JSON
+@pass_cli
+def training(cli: CliContext, name: str, team: str, day: Any, invited: int, attended: int,
+             as_json: bool) -> None:
+    _change(cli, as_json, lambda w: service.add_training(w, name, team, day.date(), invited,
+                                                         attended),
+            _("Training session recorded."))
+
+
 @rollout.group(help=_("Change requests: raise one, record its decision with who and why."))
 def cr() -> None:
     pass

@@ -29,7 +29,7 @@ from pmcockpit.screens.rollout_form import RolloutForm
 from pmcockpit.screens.rollout_report import RolloutReportScreen
 from pmcockpit.services import rollout as service
 from pmcockpit.services.rollout import RolloutRefused
-from pmcockpit.services.rollout_report import report_markdown
+from pmcockpit.services.rollout_report import rollout_report
 from pmcockpit.services.sync import connection_names
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage.queries.rollout import RolloutDetail, rollout_details
@@ -67,6 +67,12 @@ class RolloutChangeRefused(Message):
     def __init__(self, reason: str) -> None:
         super().__init__()
         self.reason = reason
+
+
+class RolloutReportReady(Message):
+    def __init__(self, name: str, markdown: str) -> None:
+        super().__init__()
+        self.name, self.markdown = name, markdown
 
 
 class RolloutScreen(LiveAreaScreen):
@@ -322,5 +328,15 @@ class RolloutScreen(LiveAreaScreen):
     def action_report(self) -> None:
         view = self.current_view()
         if view is not None:
-            self.app.push_screen(RolloutReportScreen(view.name,
-                                                     report_markdown(view, self.clock())))
+            self.write_report(view.name)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="rollout-report",
+          description=_("Writing the rollout report"))
+    def write_report(self, name: str) -> None:
+        markdown = rollout_report(self.workspace, name, self.clock())[0]
+        self.post_message(RolloutReportReady(name, markdown))
+
+    @on(RolloutReportReady)
+    def show_report(self, message: RolloutReportReady) -> None:
+        if self.app.screen is self:
+            self.app.push_screen(RolloutReportScreen(message.name, message.markdown))

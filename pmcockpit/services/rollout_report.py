@@ -6,6 +6,7 @@ requests: the same :class:`RolloutDetail` the screen shows.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -21,16 +22,16 @@ from pmcockpit.core.rollout import (
     sparkline,
     wave_label,
 )
-from pmcockpit.services.rollout import detail
+from pmcockpit.core.rollout.adoption import Cohort
 from pmcockpit.services.workspace import Workspace
-from pmcockpit.storage.queries.rollout import RolloutDetail
+from pmcockpit.storage.queries.rollout import RolloutDetail, rollout_cohorts, rollout_detail
 
 
 def _day(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def report_data(view: RolloutDetail) -> dict[str, Any]:
+def report_data(view: RolloutDetail, cohorts: Sequence[Cohort] = ()) -> dict[str, Any]:
     """Everything the report says, as plain values (for ``--json``)."""
     current = view.current
     version = view.version
@@ -63,11 +64,16 @@ def report_data(view: RolloutDetail) -> dict[str, Any]:
             "reported_by_tool": version.reported_by_tool, "planned": version.planned_current,
             "target": version.target, "drift": version.drift.value,
             "path": [str(step) for step in version.path]},
+        "training": [{"team": t.team, "held_on": _day(t.held_on), "invited": t.invited,
+                      "attended": t.attended} for t in view.training],
+        "cohorts": [{"month": c.month, "size": c.size, "active_share": list(c.shares)}
+                    for c in cohorts],
         "rollback_plan": view.rollback_plan,
     }
 
 
-def report_markdown(view: RolloutDetail, now: datetime) -> str:
+def report_markdown(view: RolloutDetail, now: datetime,
+                    cohorts: Sequence[Cohort] = ()) -> str:
     lines = [f"# {view.name}", "",
              _("{kind}, plan {plan}, owner {owner}. Status on {day}: **{health}**.").format(
                  kind=kind_label(view.kind), plan=view.plan_name, owner=view.owner,
@@ -92,6 +98,11 @@ def report_markdown(view: RolloutDetail, now: datetime) -> str:
             end=_day(w.break_in_end) or "–", teams=", ".join(w.teams) or "–")
         for w in view.waves])
     lines += _adoption_table(view)
+    lines += _cohort_table(cohorts)
+    lines += _section(_("Training"), [
+        _("- {day} {team}: {attended} of {invited} attended").format(
+            day=t.held_on, team=t.team, attended=t.attended, invited=t.invited)
+        for t in view.training])
     lines += _section(_("Open risks"), [
         f"- ({level_label(r.impact)}) {r.title}" + (f": {r.mitigation}" if r.mitigation else "")
         for r in view.risks])
@@ -130,7 +141,23 @@ def _adoption_table(view: RolloutDetail) -> list[str]:
             "|---|---|---|---|---|---|---|", *rows]
 
 
+def _cohort_table(cohorts: Sequence[Cohort], months: int = 6) -> list[str]:
+    """The latest cohorts: of the accounts created in a month, the share active each
+    month since (up to ``months`` of them)."""
+    recent = [c for c in cohorts if c.size][-months:]
+    if not recent:
+        return []
+    header = "| " + _("Created") + " | " + _("Accounts") + " | " + " | ".join(
+        f"+{index}" for index in range(months)) + " |"
+    rows = [f"| {c.month} | {c.size} | " + " | ".join(
+        f"{share:.0%}" for share in c.shares[:months]) + " |" for c in recent]
+    return ["", f"## {_('Monthly cohorts (share active each month since)')}", "", header,
+            "|---|---|" + "---|" * months, *rows]
+
+
 def rollout_report(workspace: Workspace, ref: str, now: datetime) -> tuple[str, dict[str, Any]]:
     """The report as Markdown and as data."""
-    view = detail(workspace, ref, now.date())
-    return report_markdown(view, now), report_data(view)
+    with workspace.db.session() as session:
+        view = rollout_detail(session, ref, now.date())
+        cohorts = rollout_cohorts(session, ref, now)
+    return report_markdown(view, now, cohorts), report_data(view, cohorts)

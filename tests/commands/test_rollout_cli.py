@@ -40,6 +40,14 @@ def test_rollout_commands_end_to_end(tmp_path: Path) -> None:
     assert run(db, "cr", "decide", "Template v2", str(change_id), "accepted", "--reason",
                "Asked by three teams").exit_code == 0
 
+    assert run(db, "risk", "Template v2", "Sales ignores the new field", "--impact", "high",
+               "--mitigation", "Show it in the weekly meeting").exit_code == 0
+    too_many = run(db, "training", "Template v2", "Sales", "2025-03-05", "--invited", "5",
+                   "--attended", "7")
+    assert too_many.exit_code == 1 and "more attended" in too_many.stderr
+    assert run(db, "training", "Template v2", "Sales", "2025-03-05", "--invited", "8",
+               "--attended", "7").exit_code == 0
+
     listed = run(db, "list")
     assert listed.stdout.split()[:2] == ["Template", "v2"]
     report = run(db, "report", "Template v2")
@@ -47,7 +55,11 @@ def test_rollout_commands_end_to_end(tmp_path: Path) -> None:
     assert report.stdout.startswith("# Template v2")
     assert "- #1 Add a due-date field (impact medium, priority high): accepted by" in \
         report.stdout
+    assert "- (high) Sales ignores the new field: Show it in the weekly meeting" in report.stdout
+    assert "- 2025-03-05 Sales: 7 of 8 attended" in report.stdout
     data = json.loads(run(db, "report", "Template v2", "--format", "json").stdout)
+    assert data["training"] == [{"team": "Sales", "held_on": "2025-03-05", "invited": 8,
+                                 "attended": 7}]
     assert data["changes"][0]["reason"] == "Asked by three teams"
     assert data["phases"][0]["actual_end"] is not None
 

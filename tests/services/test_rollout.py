@@ -13,6 +13,7 @@ from pmcockpit.services import rollout as service
 from pmcockpit.services import rollout_adoption
 from pmcockpit.services.health import check_health
 from pmcockpit.services.rollout import RolloutRefused
+from pmcockpit.services.rollout_report import rollout_report
 from pmcockpit.services.sync import sync_connection
 from pmcockpit.storage.queries.rollout import rollout_cohorts
 from tests.services.rollout_sim import SimSetup, sim_setup
@@ -66,6 +67,10 @@ async def test_adoption_is_measured_at_each_sync_over_simulated_weeks(sim: SimSe
     assert sum(c.size for c in cohorts) == len(team)
     # In the current month everyone was seen active (the last week): each share is 1.
     assert all(c.shares[-1] == 1.0 for c in cohorts)
+    markdown, data = rollout_report(ws, "Redmine for all", sim.clock.naive)
+    assert "## Monthly cohorts (share active each month since)" in markdown
+    assert [c["size"] for c in data["cohorts"]] == [c.size for c in cohorts]
+    assert "| Finance | Pilot | " in markdown
 
 
 async def test_manual_gate_blocks_advance_until_ticked(sim: SimSetup) -> None:
