@@ -7,12 +7,18 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Markdown
 
 from pmcockpit.app import CockpitApp
+from pmcockpit.config import Settings
+from pmcockpit.core.rollout import Decision, WaveStatus
 from pmcockpit.screens.rollout import RolloutScreen
 from pmcockpit.screens.rollout_form import RolloutForm
 from pmcockpit.screens.rollout_report import RolloutReportScreen
+from pmcockpit.services import rollout as service
+from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage.db import Database
-from tests.app.conftest import AppFactory
+from tests.app.conftest import AppFactory, no_connector
+from tests.app.data import FIXED_NOW
 from tests.app.helpers import notifications, settle
+from tests.app.rollout_data import seed_rollouts
 
 NAME = "GitLab-17.8"
 
@@ -99,3 +105,46 @@ async def test_upgrade_rollout_through_gates_to_the_report(make_app: AppFactory,
         assert "- [ ] The tool reports the target version: the tool's version is not known" \
             in report
         assert app.screen.query_one(Markdown).source == report
+
+
+async def test_adoption_keys_mark_a_wave_record_and_decide_a_change_add_a_milestone(
+        filled_db: Database, settings: Settings) -> None:
+    workspace = Workspace(settings, filled_db, no_connector)
+    seed_rollouts(workspace)
+    app = CockpitApp(workspace, clock=lambda: FIXED_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("5")
+        await settle(pilot)
+        await _form(pilot, "w")
+        await _choose(pilot, 2)  # Wave 2
+        await _choose(pilot, 2)  # live
+        await pilot.press("enter")
+        await settle(pilot)
+        await _form(pilot, "c")
+        await _type(pilot, "Archive closed projects monthly")
+        await pilot.press("enter")
+        await settle(pilot)
+        await _form(pilot, "d")
+        await _choose(pilot, 0)  # the first pending change request
+        await _choose(pilot, 1)  # deferred
+        await pilot.press("enter")  # no reason: refused
+        await settle(pilot)
+        assert any(note.startswith("Refused: say why") for note in notifications(app))
+        await _form(pilot, "d")
+        await pilot.press("tab", "tab")
+        await _type(pilot, "after wave 3")
+        await pilot.press("enter")
+        await settle(pilot)
+        await _form(pilot, "m")
+        await _type(pilot, "Go-live review")
+        await pilot.press("enter")
+        await settle(pilot)
+
+    view = service.detail(workspace, "Redmine for everyone", FIXED_NOW.date())
+    assert [w.status for w in view.waves] == [WaveStatus.LIVE, WaveStatus.LIVE, WaveStatus.LIVE,
+                                              WaveStatus.NOT_STARTED]
+    assert [(c.title, c.decision, c.reason) for c in view.changes][1:] == [
+        ("Cost-centre field on every project", Decision.ACCEPTED, "after wave 3"),
+        ("Archive closed projects monthly", Decision.PENDING, "")]
+    assert "Go-live review" in [m.title for m in view.milestones]
+    assert "wave-struggling" not in view.health.reasons
