@@ -83,17 +83,19 @@ def rollout() -> None:
               help=_("The version upgraded from; default: what the tool last reported."))
 @click.option("--plan", "plan_key", metavar="KEY", help=_("A phase plan other than the kind's."))
 @click.option("--start", type=click.DateTime(["%Y-%m-%d"]), help=_("First day (default today)."))
+@click.option("--break-in-months", type=int, default=6, show_default=True,
+              help=_("How long each team's break-in after go-live lasts."))
 @_JSON
 @pass_cli
 def new(cli: CliContext, name: str, kind: str, connection: str | None,
         target_version: str | None, current_version: str | None, plan_key: str | None,
-        start: Any, as_json: bool) -> None:
+        start: Any, break_in_months: int, as_json: bool) -> None:
     workspace = _workspace(cli)
     with _outcomes():
         rollout_id = service.create_rollout(
             workspace, name, RolloutKind(kind), start.date() if start else _today(),
             plan_key=plan_key, connection=connection, current_version=current_version,
-            target_version=target_version)
+            target_version=target_version, break_in_months=break_in_months)
         view = service.detail(workspace, name, _today())
     _done(as_json, {"id": rollout_id, **report_data(view)},
           _("Started {name} ({kind}), now in {phase}.").format(

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from pmcockpit.core.clock import utcnow
 from pmcockpit.core.i18n import _
 from pmcockpit.core.rollout import (
+    BREAK_IN_MONTHS,
     Decision,
     Level,
     RolloutKind,
@@ -28,6 +29,7 @@ from pmcockpit.core.rollout import (
 from pmcockpit.services.rollout_plans import DEFAULT_PLAN, load_plans
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage import connections
+from pmcockpit.storage.models import ChecklistRun
 from pmcockpit.storage.models.rollout import (
     ChangeRequest,
     GateTickRow,
@@ -70,12 +72,15 @@ def _event(session: Session, rollout: Rollout, by: str, what: str, **detail: Any
 def create_rollout(workspace: Workspace, name: str, kind: RolloutKind, start: date, *,
                    plan_key: str | None = None, connection: str | None = None,
                    current_version: str | None = None, target_version: str | None = None,
-                   owner: str | None = None) -> int:
+                   owner: str | None = None, break_in_months: int = BREAK_IN_MONTHS) -> int:
     """A new rollout in its first phase, planned from ``start`` by its plan's weeks.
 
     An upgrade's current version defaults to what the tool last reported."""
     if not name.strip():
         raise RolloutRefused(_("a rollout needs a name"))
+    if not 0 < break_in_months <= 36:
+        raise RolloutRefused(_("the break-in period is 1 to 36 months, not {months}").format(
+            months=break_in_months))
     plan = load_plans(workspace.settings).get(plan_key or DEFAULT_PLAN[kind])
     with workspace.db.session() as session:
         if connection is not None:
@@ -86,7 +91,8 @@ def create_rollout(workspace: Workspace, name: str, kind: RolloutKind, start: da
         operator = owner or workspace.settings.operator
         rollout = Rollout(name=name.strip(), kind=kind.value, plan_key=plan.key,
                           plan_name=plan.name, owner=operator, connection=connection,
-                          current_version=current_version, target_version=target_version)
+                          current_version=current_version, target_version=target_version,
+                          break_in_months=break_in_months)
         session.add(rollout)
         session.flush()
         begin = start
@@ -152,11 +158,15 @@ def tick_gate(workspace: Workspace, ref: str, item_id: str, evidence: str, *,
         if spec.automatic:
             raise RolloutRefused(_("{item} is measured automatically; it cannot be ticked")
                                  .format(item=spec.title))
+        if checklist_run_id is not None and session.get(ChecklistRun, checklist_run_id) is None:
+            raise RolloutRefused(_("there is no checklist run {id}; `pmcockpit checklist "
+                                   "history` lists them").format(id=checklist_run_id))
         tick = session.query(GateTickRow).filter_by(phase_id=current.id, item_id=item_id).first()
         if tick is None:
             tick = GateTickRow(phase_id=current.id, item_id=item_id, evidence="", by="")
             session.add(tick)
-        tick.evidence, tick.checklist_run_id = evidence.strip(), checklist_run_id
+        tick.evidence = evidence.strip() or _("checklist run {id}").format(id=checklist_run_id)
+        tick.checklist_run_id = checklist_run_id
         tick.by, tick.at = workspace.settings.operator, utcnow()
         _event(session, find(session, ref), workspace.settings.operator, "gate-ticked",
                phase=current.phase_id, item=item_id, evidence=tick.evidence,
