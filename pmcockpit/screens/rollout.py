@@ -10,7 +10,7 @@ service in a worker, and a refusal is shown with its reason.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import ClassVar
 
 from rich.text import Text
@@ -23,6 +23,7 @@ from textual.widgets import DataTable, Static
 
 from pmcockpit.core.i18n import _
 from pmcockpit.core.rollout import Decision, Level, RolloutKind, WaveStatus
+from pmcockpit.core.rollout.versions import VersionMove
 from pmcockpit.screens import rollout_forms as forms
 from pmcockpit.screens.base import Clock, LiveAreaScreen
 from pmcockpit.screens.rollout_form import RolloutForm
@@ -33,11 +34,14 @@ from pmcockpit.services.rollout_report import rollout_report
 from pmcockpit.services.sync import connection_names
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage.queries.rollout import RolloutDetail, rollout_details
+from pmcockpit.storage.queries.rollout_versions import unplanned_moves
 from pmcockpit.widgets import rollout_detail as describe
 from pmcockpit.widgets.checklist_items import cut
 from pmcockpit.widgets.empty_state import EmptyState
 from pmcockpit.widgets.rollout_timeline import RolloutTimeline
 
+MOVES_DAYS = 90
+"""Version moves without a plan are shown for this many days."""
 NAME_WIDTH, PHASE_WIDTH, HEALTH_WIDTH, NEXT_WIDTH = 22, 16, 9, 24
 Change = Callable[[Workspace], str]
 """Applies one change through the service and says what was done."""
@@ -52,9 +56,11 @@ def _noting(change: Callable[[Workspace], object], note: str) -> Change:
 
 
 class RolloutsLoaded(Message):
-    def __init__(self, views: list[RolloutDetail], connections: list[str], today: date) -> None:
+    def __init__(self, views: list[RolloutDetail], connections: list[str], today: date,
+                 moves: list[VersionMove]) -> None:
         super().__init__()
         self.views, self.connections, self.today = views, connections, today
+        self.moves = moves
 
 
 class RolloutChanged(Message):
@@ -115,6 +121,7 @@ class RolloutScreen(LiveAreaScreen):
                            "optimise) or a version upgrade (plan, test, roll out, verify)."),
                          id="rollout-empty")
         yield DataTable(id="rollout-board", cursor_type="row")
+        yield Static(id="rollout-moves", markup=False)
         with VerticalScroll(id="rollout-detail"):
             yield Static(id="rollout-summary", markup=False)
             yield RolloutTimeline(id="rollout-timeline")
@@ -138,8 +145,9 @@ class RolloutScreen(LiveAreaScreen):
         today = self.clock().date()
         with self.workspace.db.session() as session:
             views = rollout_details(session, today)
+            moves = unplanned_moves(session, self.clock() - timedelta(days=MOVES_DAYS))
         names = connection_names(self.workspace)
-        self.post_message(RolloutsLoaded(views, names, today))
+        self.post_message(RolloutsLoaded(views, names, today, moves))
 
     @on(RolloutsLoaded)
     def show_rollouts(self, message: RolloutsLoaded) -> None:
@@ -154,6 +162,12 @@ class RolloutScreen(LiveAreaScreen):
                 table.add_row(*self._row(view), key=view.name)
             if keep in self._views:
                 table.move_cursor(row=table.get_row_index(keep))
+        moves = self.query_one("#rollout-moves", Static)
+        moves.display = bool(message.moves)
+        moves.update(Text("\n").join(Text(_(
+            "{connection} moved from {before} to {after} on {day} without a planned upgrade"
+        ).format(connection=m.connection, before=m.before, after=m.after,
+                 day=f"{m.at:%Y-%m-%d}"), style="bold red") for m in message.moves[:2]))
         empty = not message.views
         self.query_one("#rollout-empty").display = empty
         table.display = not empty

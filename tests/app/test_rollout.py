@@ -3,8 +3,10 @@ is ticked with evidence, the phase advances, the rollback-plan rule holds, the r
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Markdown
+from textual.widgets import DataTable, Markdown, Static
 
 from pmcockpit.app import CockpitApp
 from pmcockpit.config import Settings
@@ -14,6 +16,8 @@ from pmcockpit.screens.rollout_form import RolloutForm
 from pmcockpit.screens.rollout_report import RolloutReportScreen
 from pmcockpit.services import rollout as service
 from pmcockpit.services.workspace import Workspace
+from pmcockpit.storage import connections
+from pmcockpit.storage.connections import HealthFacts
 from pmcockpit.storage.db import Database
 from tests.app.conftest import AppFactory, no_connector
 from tests.app.data import FIXED_NOW
@@ -148,3 +152,20 @@ async def test_adoption_keys_mark_a_wave_record_and_decide_a_change_add_a_milest
         ("Archive closed projects monthly", Decision.PENDING, "")]
     assert "Go-live review" in [m.title for m in view.milestones]
     assert "wave-struggling" not in view.health.reasons
+
+
+async def test_a_tool_upgraded_without_a_plan_is_named(make_app: AppFactory,
+                                                        filled_db: Database) -> None:
+    with filled_db.session() as session:
+        for days, version in ((5, "17.3.6"), (2, "17.5.1-ee")):
+            connections.record_health(session, "gitlab", HealthFacts(
+                reachable=True, authenticated=True, version=version,
+                checked_at=FIXED_NOW - timedelta(days=days)))
+    app = make_app(filled_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("5")
+        await settle(pilot)
+        moves = app.screen.query_one("#rollout-moves", Static)
+        assert moves.display
+        assert str(moves.render()) == ("gitlab moved from 17.3.6 to 17.5.1-ee on 2025-03-08 "
+                                       "without a planned upgrade")

@@ -4,6 +4,7 @@ version drift and the rollback-plan rule."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,10 @@ from pmcockpit.services.health import check_health
 from pmcockpit.services.rollout import RolloutRefused
 from pmcockpit.services.rollout_report import rollout_report
 from pmcockpit.services.sync import sync_connection
+from pmcockpit.storage import connections
+from pmcockpit.storage.connections import HealthFacts
 from pmcockpit.storage.queries.rollout import rollout_cohorts
+from pmcockpit.storage.queries.rollout_versions import unplanned_moves
 from tests.services.rollout_sim import SimSetup, sim_setup
 
 
@@ -170,3 +174,22 @@ async def test_roll_out_cannot_start_without_a_rollback_plan(sim: SimSetup) -> N
     service.set_rollback_plan(ws, "Up", "Restore the VM snapshot taken at 22:00, then "
                                         "the database dump; DNS back to the old host.")
     assert service.advance(ws, "Up", today).entered == "Roll out"
+
+
+def test_a_version_move_no_upgrade_planned_is_shown(sim: SimSetup) -> None:
+    ws, now = sim.workspace, sim.clock.naive
+    with ws.db.session() as session:
+        for days, version in ((20, "17.3.6"), (10, "17.3.6"), (5, "17.5.1-ee"), (1, None)):
+            connections.record_health(session, "gitlab", HealthFacts(
+                reachable=True, authenticated=True, version=version,
+                checked_at=now - timedelta(days=days)))
+    service.create_rollout(ws, "Next", RolloutKind.UPGRADE, now.date(), connection="gitlab",
+                           target_version="17.8.0")
+    with ws.db.session() as session:
+        moves = unplanned_moves(session, now - timedelta(days=90))
+    assert [(m.connection, m.before, m.after, m.at.date()) for m in moves] == [
+        ("gitlab", "17.3.6", "17.5.1-ee", (now - timedelta(days=5)).date())]
+    service.create_rollout(ws, "Was planned", RolloutKind.UPGRADE, now.date(),
+                           connection="gitlab", target_version="17.5.1")
+    with ws.db.session() as session:
+        assert unplanned_moves(session, now - timedelta(days=90)) == []

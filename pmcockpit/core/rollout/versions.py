@@ -12,8 +12,11 @@ Upgrade to the latest patch of each stop ("x.y.z" below).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
+from itertools import pairwise
 
 from pmcockpit.core.i18n import _
 
@@ -116,3 +119,23 @@ def drift_label(drift: Drift) -> str:
         Drift.REACHED: _("target reached"),
         Drift.UNKNOWN: _("version unknown: enter it by hand"),
     }[drift]
+
+
+@dataclass(frozen=True, slots=True)
+class VersionMove:
+    connection: str
+    at: datetime
+    before: str
+    after: str
+
+
+def version_moves(connection: str, history: Sequence[tuple[datetime, str]],
+                  planned_targets: Sequence[str]) -> list[VersionMove]:
+    """Where the reported version changed (``history`` oldest first) to a version no
+    upgrade planned: a tool upgraded behind the plan's back, or by its vendor."""
+    targets = {parse_version(target) for target in planned_targets}
+    moves = []
+    for (_at, before), (at, after) in pairwise(history):
+        if parse_version(before) != parse_version(after) and parse_version(after) not in targets:
+            moves.append(VersionMove(connection, at, before, after))
+    return moves
