@@ -3,7 +3,7 @@
 For every rollout team drawn from a synced group of the connection just synced,
 the team's figures (people expected, accounts, active in the last 7 and 30
 days) are stored with the time; each account's month of last activity is kept
-too, which over the syncs gives the monthly cohorts.
+too, which over the syncs gives the monthly cohorts (from the first rollout on).
 """
 
 from __future__ import annotations
@@ -23,9 +23,13 @@ from pmcockpit.storage.models.rollout import AccountMonth, AdoptionSnapshot, Rol
 
 
 def record_adoption(workspace: Workspace, connection: str, now: datetime | None = None) -> int:
-    """Snapshot the adoption of every team on ``connection``; returns the teams measured."""
+    """Snapshot the adoption of every team on ``connection``; returns the teams measured.
+
+    Nothing is kept while no rollout is tracked: a large tool's sync pays nothing for it."""
     moment = now or utcnow()
     with workspace.db.session() as session:
+        if session.scalars(select(Rollout.id).limit(1)).first() is None:
+            return 0
         connection_id = connections.get(session, connection).id
         _record_months(session, connection_id)
         return _record_teams(session, connection, connection_id, moment)

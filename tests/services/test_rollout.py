@@ -18,6 +18,7 @@ from pmcockpit.services.rollout_report import rollout_report
 from pmcockpit.services.sync import sync_connection
 from pmcockpit.storage import connections
 from pmcockpit.storage.connections import HealthFacts
+from pmcockpit.storage.models.rollout import AccountMonth
 from pmcockpit.storage.queries.rollout import rollout_cohorts
 from pmcockpit.storage.queries.rollout_versions import unplanned_moves
 from tests.services.rollout_sim import SimSetup, sim_setup
@@ -193,3 +194,14 @@ def test_a_version_move_no_upgrade_planned_is_shown(sim: SimSetup) -> None:
                            connection="gitlab", target_version="17.5.1")
     with ws.db.session() as session:
         assert unplanned_moves(session, now - timedelta(days=90)) == []
+
+
+async def test_a_sync_keeps_nothing_for_rollouts_while_none_is_tracked(sim: SimSetup) -> None:
+    await _sync(sim)
+    with sim.workspace.db.session() as session:
+        assert session.query(AccountMonth).count() == 0
+    service.create_rollout(sim.workspace, "First", RolloutKind.ADOPTION,
+                           sim.clock.naive.date())
+    await _sync(sim)
+    with sim.workspace.db.session() as session:
+        assert session.query(AccountMonth).count() > 0
