@@ -52,13 +52,14 @@ def _register() -> None:
         demo,
         report,
         review,
+        rollout,
         sim,
         sync,
     )
     from pmcockpit.commands import db as db_commands
 
     for command in (open_cockpit, demo.demo, connect.connect, sync.sync, act.act, act.undo,
-                    checklist.checklist, report.report, review.review, audit.audit,
+                    checklist.checklist, report.report, review.review, rollout.rollout, audit.audit,
                     db_commands.db, sim.sim):
         main.add_command(command)
 

@@ -18,6 +18,7 @@ from pmcockpit.core.risk import RULE_LABELS, Severity
 from pmcockpit.core.sla import SlaState
 from pmcockpit.core.wording import ago, span
 from pmcockpit.storage.queries.home import HomeSummary, ToolHealth
+from pmcockpit.storage.queries.rollout import RolloutDue
 from pmcockpit.widgets.checklist_items import due_label
 
 PanelText = tuple[Content, list[Content]]
@@ -141,11 +142,31 @@ def review_text(summary: HomeSummary) -> PanelText:
 
 
 def rollout_text(summary: HomeSummary) -> PanelText:
-    # Filled when the rollout tracker arrives.
-    return _muted(_(
-        "The rollout tracker arrives in a coming version: pilot, full rollout, "
-        "optimisation, with their milestones."
-    )), []
+    items = summary.rollouts
+    if not items:
+        return _muted(_("Nothing due this week: no milestone, gate or struggling wave. "
+                        "Press 5 for the rollouts.")), []
+    struggling = sum(1 for item in items if item.what == "wave")
+    due = len(items) - struggling
+    lead = Content(ngettext("{count} due this week", "{count} due this week", due)
+                   .format(count=due))
+    if struggling:
+        lead = Content.assemble(lead, " · ", (ngettext(
+            "{count} wave struggling", "{count} waves struggling", struggling)
+            .format(count=struggling), "$text-error"))
+    return lead, [_rollout_row(item, summary.now) for item in items]
+
+
+def _rollout_row(item: RolloutDue, now: datetime) -> Content:
+    if item.due is None:
+        return Content.assemble(("✗ ", "$error"), (f"{item.title} ", "bold"),
+                                (_("struggling"), "$text-error"),
+                                (f"  {item.rollout}", "$text-muted"))
+    late = item.due < now.date()
+    what = _("gate: {phase}").format(phase=item.title) if item.what == "gate" else item.title
+    return Content.assemble(("! " if late else "○ ", "$error" if late else "$text-muted"),
+                            (f"{item.due:%m-%d} ", "bold"), what,
+                            (f"  {item.rollout}", "$text-muted"))
 
 
 def tools_text(summary: HomeSummary) -> PanelText:

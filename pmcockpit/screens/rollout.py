@@ -1,20 +1,356 @@
-"""Rollout: bringing a tool to the organisation, phase by phase."""
+"""Rollout: where each rollout stands, and whether people actually use the tool.
+
+A board of rollouts (phase, health, next milestone); beneath it the highlighted
+one's timeline, gate, waves, adoption and change requests. Keys advance a phase
+(its gate decides), tick gate items with evidence, add milestones, record change
+requests and their decisions, mark waves; every change goes through the rollout
+service in a worker, and a refusal is shown with its reason.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Container
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import DataTable, Static
 
 from pmcockpit.core.i18n import _
-from pmcockpit.screens.base import AreaScreen
+from pmcockpit.core.rollout import Decision, Level, RolloutKind, WaveStatus
+from pmcockpit.core.rollout.versions import VersionMove
+from pmcockpit.screens import rollout_forms as forms
+from pmcockpit.screens.base import Clock, LiveAreaScreen
+from pmcockpit.screens.rollout_form import RolloutForm
+from pmcockpit.screens.rollout_report import RolloutReportScreen
+from pmcockpit.services import rollout as service
+from pmcockpit.services.rollout import RolloutRefused
+from pmcockpit.services.rollout_report import rollout_report
+from pmcockpit.services.sync import connection_names
+from pmcockpit.services.workspace import Workspace
+from pmcockpit.storage.queries.rollout import RolloutDetail, rollout_details
+from pmcockpit.storage.queries.rollout_versions import unplanned_moves
+from pmcockpit.widgets import rollout_detail as describe
+from pmcockpit.widgets.checklist_items import cut
 from pmcockpit.widgets.empty_state import EmptyState
+from pmcockpit.widgets.rollout_timeline import RolloutTimeline
+
+MOVES_DAYS = 90
+"""Version moves without a plan are shown for this many days."""
+NAME_WIDTH, PHASE_WIDTH, HEALTH_WIDTH, NEXT_WIDTH = 22, 16, 9, 24
+Change = Callable[[Workspace], str]
+"""Applies one change through the service and says what was done."""
 
 
-class RolloutScreen(AreaScreen):
+def _noting(change: Callable[[Workspace], object], note: str) -> Change:
+    def run(workspace: Workspace) -> str:
+        change(workspace)
+        return note
+
+    return run
+
+
+class RolloutsLoaded(Message):
+    def __init__(self, views: list[RolloutDetail], connections: list[str], today: date,
+                 moves: list[VersionMove]) -> None:
+        super().__init__()
+        self.views, self.connections, self.today = views, connections, today
+        self.moves = moves
+
+
+class RolloutChanged(Message):
+    def __init__(self, note: str, select: str | None) -> None:
+        super().__init__()
+        self.note, self.select = note, select
+
+
+class RolloutChangeRefused(Message):
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+
+class RolloutReportReady(Message):
+    def __init__(self, name: str, markdown: str) -> None:
+        super().__init__()
+        self.name, self.markdown = name, markdown
+
+
+class RolloutScreen(LiveAreaScreen):
+    CSS_PATH = "rollout.tcss"
+    AUTO_FOCUS = "#rollout-board"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "advance", _("Advance"), id="rollout.advance",
+                tooltip=_("Leave the current phase: its gate is checked first")),
+        Binding("t", "tick", _("Tick"), id="rollout.tick",
+                tooltip=_("Tick an item of the current gate, with evidence")),
+        Binding("c", "change", _("Change"), id="rollout.change",
+                tooltip=_("Record a change request with its impact and priority")),
+        Binding("p", "report", _("Report"), id="rollout.report",
+                tooltip=_("The status report for stakeholders")),
+        Binding("n", "new", _("New rollout"), show=False, id="rollout.new",
+                tooltip=_("Start an adoption, upgrade, template or integration rollout")),
+        Binding("m", "milestone", _("Add milestone"), show=False, id="rollout.milestone",
+                tooltip=_("A dated milestone of the highlighted rollout")),
+        Binding("d", "decide", _("Decide change"), show=False, id="rollout.decide",
+                tooltip=_("Accept, defer or reject a change request, and say why")),
+        Binding("w", "wave", _("Mark wave"), show=False, id="rollout.wave",
+                tooltip=_("Set a wave's status: not started, trained, live, struggling")),
+        Binding("b", "rollback", _("Rollback plan"), show=False, id="rollout.rollback",
+                tooltip=_("Write how to go back; a roll-out phase needs it")),
+        Binding("v", "version", _("Enter version"), show=False, id="rollout.version",
+                tooltip=_("The version a tool runs when it does not report it (Redmine)")),
+    ]
+
+    def __init__(self, workspace: Workspace, *, clock: Clock, title: str) -> None:
+        super().__init__(workspace, clock=clock, title=title)
+        self._views: dict[str, RolloutDetail] = {}
+        self._connections: list[str] = []
+        self._today = clock().date()
+        self._select: str | None = None
+
     def compose_body(self) -> ComposeResult:
-        with Container(classes="empty-holder"):
-            yield EmptyState(
-                _("No rollouts tracked yet."),
-                _("The rollout tracker arrives in a coming version: pilot, full rollout "
-                  "and optimisation, with milestones, training and the teams' adoption."),
-            )
+        yield EmptyState(_("No rollouts tracked yet."),
+                         _("Press n to start one: a tool adoption (pilot, standardise, waves, "
+                           "optimise) or a version upgrade (plan, test, roll out, verify)."),
+                         id="rollout-empty")
+        yield DataTable(id="rollout-board", cursor_type="row")
+        yield Static(id="rollout-moves", markup=False)
+        with VerticalScroll(id="rollout-detail"):
+            yield Static(id="rollout-summary", markup=False)
+            yield RolloutTimeline(id="rollout-timeline")
+            for part in ("gate", "version", "waves", "adoption", "changes"):
+                yield Static(id=f"rollout-{part}", classes="rollout-part", markup=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column(_("Rollout"), width=NAME_WIDTH)
+        table.add_column(_("Phase"), width=PHASE_WIDTH)
+        table.add_column(_("Health"), width=HEALTH_WIDTH)
+        table.add_column(_("Next milestone"), width=NEXT_WIDTH)
+        self.query_one("#rollout-empty").display = False
+
+    def load(self) -> None:
+        self.read_rollouts()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="rollout",
+          description=_("Reading the rollouts"))
+    def read_rollouts(self) -> None:
+        today = self.clock().date()
+        with self.workspace.db.session() as session:
+            views = rollout_details(session, today)
+            moves = unplanned_moves(session, self.clock() - timedelta(days=MOVES_DAYS))
+        names = connection_names(self.workspace)
+        self.post_message(RolloutsLoaded(views, names, today, moves))
+
+    @on(RolloutsLoaded)
+    def show_rollouts(self, message: RolloutsLoaded) -> None:
+        self._today, self._connections = message.today, message.connections
+        self._views = {view.name: view for view in message.views}
+        keep = self._select or self._highlighted()
+        self._select = None
+        table = self.query_one(DataTable)
+        with self.app.batch_update():
+            table.clear()
+            for view in message.views:
+                table.add_row(*self._row(view), key=view.name)
+            if keep in self._views:
+                table.move_cursor(row=table.get_row_index(keep))
+        moves = self.query_one("#rollout-moves", Static)
+        moves.display = bool(message.moves)
+        moves.update(Text("\n").join(Text(_(
+            "{connection} moved from {before} to {after} on {day} without a planned upgrade"
+        ).format(connection=m.connection, before=m.before, after=m.after,
+                 day=f"{m.at:%Y-%m-%d}"), style="bold red") for m in message.moves[:2]))
+        empty = not message.views
+        self.query_one("#rollout-empty").display = empty
+        table.display = not empty
+        self.query_one("#rollout-detail").display = not empty
+        self._show_detail()
+
+    def _row(self, view: RolloutDetail) -> tuple[Text, Text, Text, Text]:
+        upcoming = next((m for m in view.milestones if m.done_on is None), None)
+        next_text = Text(cut(f"{upcoming.due:%m-%d} {upcoming.title}", NEXT_WIDTH)
+                         if upcoming else "–", style="red" if upcoming and
+                         upcoming.due < self._today else "")
+        phase = view.current.title if view.current else _("done")
+        return (Text(cut(view.name, NAME_WIDTH), style="bold"),
+                Text(cut(f"{min(view.phase_index + 1, len(view.phases))}/{len(view.phases)} "
+                         f"{phase}", PHASE_WIDTH)),
+                describe.health_text(view), next_text)
+
+    def _highlighted(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        row_key, _column = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return row_key.value
+
+    def current_view(self) -> RolloutDetail | None:
+        return self._views.get(self._highlighted() or "")
+
+    @on(DataTable.RowHighlighted)
+    def _show_detail(self) -> None:
+        view = self.current_view()
+        if view is None:
+            return
+        self.query_one("#rollout-summary", Static).update(
+            describe.summary_text(view, self._today))
+        self.query_one(RolloutTimeline).show(view.phases, view.phase_index, view.milestones,
+                                             self._today)
+        version = describe.version_text(view)
+        parts = {"gate": describe.gate_text(view), "version": version,
+                 "waves": describe.waves_text(view) if view.kind is not RolloutKind.UPGRADE
+                 or view.waves else None,
+                 "adoption": describe.adoption_text(view) if view.adoption else None,
+                 "changes": describe.changes_text(view)}
+        for part, content in parts.items():
+            widget = self.query_one(f"#rollout-{part}", Static)
+            widget.display = content is not None
+            if content is not None:
+                widget.update(content)
+
+    # --- changes ------------------------------------------------------------------
+
+    @work(thread=True, exit_on_error=False, group="rollout-change",
+          description=_("Saving the rollout"))
+    def apply(self, change: Change, select: str | None = None) -> None:
+        try:
+            note = change(self.workspace)
+        except (RolloutRefused, LookupError, ValueError) as error:
+            self.post_message(RolloutChangeRefused(str(error.args[0] if error.args else error)))
+            return
+        self.post_message(RolloutChanged(note, select))
+
+    @on(RolloutChanged)
+    def changed(self, message: RolloutChanged) -> None:
+        self.notify(message.note, title=_("Rollout"))
+        self._select = message.select
+        self.load()
+
+    @on(RolloutChangeRefused)
+    def refused(self, message: RolloutChangeRefused) -> None:
+        self.notify(message.reason, title=_("Refused"), severity="error", timeout=12)
+
+    def _ask(self, form: RolloutForm | None, empty: str, note: str,
+             then: Callable[[RolloutDetail, dict[str, str]], Callable[[Workspace], object]],
+             ) -> None:
+        """Show ``form`` for the highlighted rollout, then apply what ``then`` makes of it
+        and say ``note``."""
+        view = self.current_view()
+        if view is None or form is None:
+            self.notify(empty if view is not None else _("No rollout highlighted: press n."),
+                        severity="warning")
+            return
+        chosen = view
+
+        def answered(values: dict[str, str] | None) -> None:
+            if values is not None:
+                self.apply(_noting(then(chosen, values), note), chosen.name)
+
+        self.app.push_screen(form, answered)
+
+    def action_new(self) -> None:
+        def answered(values: dict[str, str] | None) -> None:
+            if values is None:
+                return
+            name, kind = values["name"].strip(), RolloutKind(values["kind"])
+            connection = None if values["connection"] == forms.NO_CONNECTION \
+                else values["connection"]
+            target = values["target"].strip() or None
+
+            def create(workspace: Workspace) -> str:
+                service.create_rollout(workspace, name, kind, self._today,
+                                       connection=connection, target_version=target)
+                return _("Started {name}.").format(name=name)
+
+            self.apply(create, name)
+
+        self.app.push_screen(forms.new_form(self._connections), answered)
+
+    def action_advance(self) -> None:
+        view = self.current_view()
+        if view is None:
+            return
+        today, name = self._today, view.name
+
+        def advance(workspace: Workspace) -> str:
+            moved = service.advance(workspace, name, today)
+            return _("Left {left}; now in {entered}.").format(
+                left=moved.left, entered=moved.entered) if moved.entered else \
+                _("Left {left}; every phase is done.").format(left=moved.left)
+
+        self.apply(advance, name)
+
+    def action_tick(self) -> None:
+        view = self.current_view()
+        self._ask(forms.tick_form(view) if view else None,
+                  _("The current gate has no manual item: the others are measured."),
+                  _("Ticked."),
+                  lambda v, values: lambda w: service.tick_gate(
+                      w, v.name, values["item"], values["evidence"]))
+
+    def action_milestone(self) -> None:
+        self._ask(forms.milestone_form(self._today), "", _("Milestone added."),
+                  lambda v, values: lambda w: service.add_milestone(
+                      w, v.name, values["title"], date.fromisoformat(values["due"].strip())))
+
+    def action_change(self) -> None:
+        self._ask(forms.change_form(), "", _("Change request recorded."),
+                  lambda v, values: lambda w: service.raise_change(
+                      w, v.name, values["title"], Level(values["impact"]),
+                      Level(values["priority"])))
+
+    def action_decide(self) -> None:
+        view = self.current_view()
+        self._ask(forms.decide_form(view) if view else None,
+                  _("No change request awaits a decision."),
+                  _("Decision recorded."),
+                  lambda v, values: lambda w: service.decide_change(
+                      w, v.name, int(values["change"]), Decision(values["decision"]),
+                      values["reason"]))
+
+    def action_wave(self) -> None:
+        view = self.current_view()
+        self._ask(forms.wave_form(view) if view else None, _("This rollout has no waves."),
+                  _("Wave marked."),
+                  lambda v, values: lambda w: service.set_wave_status(
+                      w, v.name, values["wave"], WaveStatus(values["status"]),
+                      go_live=date.fromisoformat(values["go_live"].strip())
+                      if values["go_live"].strip() else None))
+
+    def action_rollback(self) -> None:
+        view = self.current_view()
+        self._ask(forms.rollback_form(view) if view else None, "",
+                  _("Rollback plan saved."),
+                  lambda v, values: lambda w: service.set_rollback_plan(
+                      w, v.name, values["plan"]))
+
+    def action_version(self) -> None:
+        view = self.current_view()
+        self._ask(forms.version_form(view) if view else None, "",
+                  _("Version recorded."),
+                  lambda v, values: lambda w: service.set_version(
+                      w, v.name, values["version"]))
+
+    def action_report(self) -> None:
+        view = self.current_view()
+        if view is not None:
+            self.write_report(view.name)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="rollout-report",
+          description=_("Writing the rollout report"))
+    def write_report(self, name: str) -> None:
+        markdown = rollout_report(self.workspace, name, self.clock())[0]
+        self.post_message(RolloutReportReady(name, markdown))
+
+    @on(RolloutReportReady)
+    def show_report(self, message: RolloutReportReady) -> None:
+        if self.app.screen is self:
+            self.app.push_screen(RolloutReportScreen(message.name, message.markdown))

@@ -28,6 +28,7 @@ from pmcockpit.core.clock import to_local, utcnow
 from pmcockpit.services.actions import ActionRunner
 from pmcockpit.services.checklist import RunDetail, local_now, open_current_run
 from pmcockpit.services.health import check_all
+from pmcockpit.services.rollout_demo import seed_demo_rollouts
 from pmcockpit.services.sync import sync_all
 from pmcockpit.services.templates import demo_daily_inspection, load_templates
 from pmcockpit.services.workspace import ConnectorOpener, Workspace
@@ -95,6 +96,7 @@ def open_demo(
                                 tools[tool.connection].url, {"label": tool.label})
         asyncio.run(_build_history(workspace, org, tools))
         seed_demo_history(workspace, None if now is None else to_local(now))
+        seed_demo_rollouts(workspace, now or utcnow())
         yield workspace
 
 

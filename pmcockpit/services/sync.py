@@ -19,6 +19,7 @@ from pmcockpit.core.capabilities import Capability
 from pmcockpit.core.i18n import _
 from pmcockpit.core.records import Snapshot
 from pmcockpit.services.health import run_limits
+from pmcockpit.services.rollout_adoption import record_adoption
 from pmcockpit.services.sync_guard import SnapshotRefused, account_drop, check_drop, check_snapshot
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage import connections
@@ -102,6 +103,7 @@ async def sync_connection(
                                          max_drop)
     except SnapshotRefused as error:
         return await _failed(workspace, name, started, str(error), refused_drop=True)
+    await asyncio.to_thread(record_adoption, workspace, name)  # rollout trends, kept per sync
     return SyncReport(name, time.perf_counter() - started, counts)
 
 

@@ -43,7 +43,7 @@ async def test_starts_on_home_with_a_panel_per_topic(db: Database, make_app: App
         assert "No tool connected yet" in panel_text(app, "panel-tools")
         assert "pmcockpit connect add NAME" in panel_text(app, "panel-tools")
         assert "Daily inspection" in panel_text(app, "panel-checklist")
-        assert "arrives in a coming version" in panel_text(app, "panel-rollout")
+        assert "Nothing due this week" in panel_text(app, "panel-rollout")
         assert "connect a tool first" in panel_text(app, "panel-review")
 
 

@@ -18,6 +18,7 @@ from pmcockpit.storage.connections import HealthFacts, latest_health
 from pmcockpit.storage.models import Account, Connection
 from pmcockpit.storage.queries.permissions import AccountReview, review_summary
 from pmcockpit.storage.queries.queue import TicketRow, most_overdue, queue_counts
+from pmcockpit.storage.queries.rollout import RolloutDue, due_this_week
 
 HOME_LIST_LENGTH = 3
 """Rows per list on the home view: it must fit a 24-line terminal."""
@@ -70,6 +71,8 @@ class HomeSummary:
     """The most overdue few of the waiting tickets."""
     checklist_runs: tuple[ChecklistRunDue, ...] | None = None
     """None until the checklist service has added the runs due or overdue."""
+    rollouts: tuple[RolloutDue, ...] = ()
+    """Struggling waves, then milestones and gates due within a week or overdue."""
 
 
 def home_summary(
@@ -90,6 +93,7 @@ def home_summary(
         sla_breached=queue.sla_breached,
         sla_at_risk=queue.sla_at_risk,
         tickets_due=tuple(most_overdue(session, now, sla_hours=sla_hours, limit=list_length)),
+        rollouts=tuple(due_this_week(session, now.date(), list_length + 1)),
     )
 
 

@@ -1,0 +1,102 @@
+"""The rollout tracker's rules: phases and gates, waves, adoption, versions, health.
+
+Pure: no I/O, no database. The services hand figures in and store what comes out.
+"""
+
+from pmcockpit.core.rollout.adoption import (
+    AccountActivity,
+    Cohort,
+    TeamFigures,
+    active_within,
+    monthly_cohorts,
+    sparkline,
+    team_figures,
+    trend,
+)
+from pmcockpit.core.rollout.gates import (
+    GateFacts,
+    GateItemState,
+    GateSpec,
+    GateTick,
+    Verdict,
+    can_enter,
+    can_leave,
+    evaluate,
+    rollback_plan_filled,
+)
+from pmcockpit.core.rollout.model import (
+    Decision,
+    Health,
+    Level,
+    RolloutKind,
+    WaveStatus,
+    decision_label,
+    health_label,
+    kind_label,
+    level_label,
+    wave_label,
+)
+from pmcockpit.core.rollout.plan import PhasePlan, PhaseSpec, parse_plan
+from pmcockpit.core.rollout.schedule import (
+    BREAK_IN_MONTHS,
+    HealthFacts,
+    HealthVerdict,
+    break_in_end,
+    derive_health,
+    in_break_in,
+    reason_label,
+)
+from pmcockpit.core.rollout.versions import (
+    Drift,
+    Version,
+    drift_label,
+    gitlab_upgrade_path,
+    parse_version,
+    version_drift,
+)
+
+__all__ = [
+    "BREAK_IN_MONTHS",
+    "AccountActivity",
+    "Cohort",
+    "Decision",
+    "Drift",
+    "GateFacts",
+    "GateItemState",
+    "GateSpec",
+    "GateTick",
+    "Health",
+    "HealthFacts",
+    "HealthVerdict",
+    "Level",
+    "PhasePlan",
+    "PhaseSpec",
+    "RolloutKind",
+    "TeamFigures",
+    "Verdict",
+    "Version",
+    "WaveStatus",
+    "active_within",
+    "break_in_end",
+    "can_enter",
+    "can_leave",
+    "decision_label",
+    "derive_health",
+    "drift_label",
+    "evaluate",
+    "gitlab_upgrade_path",
+    "health_label",
+    "in_break_in",
+    "kind_label",
+    "level_label",
+    "monthly_cohorts",
+    "parse_plan",
+    "parse_version",
+    "reason_label",
+    "rollback_plan_filled",
+    "sparkline",
+    "team_figures",
+    "trend",
+    "version_drift",
+    "wave_label",
+]
