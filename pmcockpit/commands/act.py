@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from pmcockpit.commands.context import EXIT_FAILED, EXIT_USAGE, CliContext, pass_cli
 from pmcockpit.connectors.errors import ConnectorError
 from pmcockpit.core.actions import SPECS, Action, ActionKind
-from pmcockpit.services.actions import ActionResult, ActionRunner, UndoError
-from pmcockpit.services.opener import real_workspace
-from pmcockpit.services.targets import TargetError, resolve_action
-from pmcockpit.services.workspace import Workspace
+
+if TYPE_CHECKING:  # the services load when a command runs, not for --help
+    from pmcockpit.services.actions import ActionResult
+    from pmcockpit.services.workspace import Workspace
 
 
 def _print_result(result: ActionResult, as_json: bool) -> None:
@@ -94,6 +94,11 @@ def act(cli: CliContext, connection: str | None, action: str | None, targets: tu
     tool's id. Exit status: 0 done, 1 the tool or pmcockpit refused or failed,
     2 usage error.
     """
+    import asyncio
+
+    from pmcockpit.services.opener import real_workspace
+    from pmcockpit.services.targets import TargetError, resolve_action
+
     db = cli.open_db()
     workspace = real_workspace(cli.settings, db)
     if list_actions:
@@ -115,6 +120,8 @@ def act(cli: CliContext, connection: str | None, action: str | None, targets: tu
 
 
 def _split_param(text: str) -> tuple[str, str]:
+    from pmcockpit.services.targets import TargetError
+
     key, sep, value = text.partition("=")
     if not sep or not key:
         raise TargetError(f"--param takes KEY=VALUE, not {text!r}")
@@ -123,6 +130,8 @@ def _split_param(text: str) -> tuple[str, str]:
 
 async def _run(workspace: Workspace, actions: list[Action], *, dry_run: bool, yes: bool,
                as_json: bool) -> int:
+    from pmcockpit.services.actions import ActionRunner
+
     async with ActionRunner(workspace) as runner:
         if dry_run:
             previews = await runner.preview(actions)
@@ -157,6 +166,11 @@ async def _run(workspace: Workspace, actions: list[Action], *, dry_run: bool, ye
 @pass_cli
 def undo(cli: CliContext, action_id: int, reason: str, yes: bool, as_json: bool) -> None:
     """Reverse the action ACTION_ID (from `pmcockpit audit list`) where the tool allows."""
+    import asyncio
+
+    from pmcockpit.services.actions import ActionRunner, UndoError
+    from pmcockpit.services.opener import real_workspace
+
     workspace = real_workspace(cli.settings, cli.open_db())
 
     async def run() -> int:

@@ -7,7 +7,6 @@ import json
 import click
 
 from pmcockpit.commands.context import EXIT_FAILED, CliContext, pass_cli
-from pmcockpit.storage import audit as audit_log
 
 
 @click.group()
@@ -22,6 +21,8 @@ def audit() -> None:
 @pass_cli
 def list_entries(cli: CliContext, limit: int, connection: str | None, as_json: bool) -> None:
     """List the newest actions: when, who, where, what, why, and the outcome."""
+    from pmcockpit.storage import audit as audit_log
+
     with cli.open_db().session() as session:
         entries = audit_log.entries(session, limit=limit, connection=connection)
         if not entries and not as_json:
@@ -49,6 +50,8 @@ def list_entries(cli: CliContext, limit: int, connection: str | None, as_json: b
 @pass_cli
 def verify(cli: CliContext) -> None:
     """Check the hash chain: any edited or deleted entry is reported (exit 1)."""
+    from pmcockpit.storage import audit as audit_log
+
     with cli.open_db().session() as session:
         problems = audit_log.verify(session)
         count = len(audit_log.entries(session, limit=1))

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
+from typing import TYPE_CHECKING
 
 import click
 
 from pmcockpit.commands.context import EXIT_FAILED, CliContext, pass_cli
 from pmcockpit.core.i18n import _
-from pmcockpit.services.opener import real_workspace
-from pmcockpit.services.sync import SyncReport, sync_all
+
+if TYPE_CHECKING:
+    from pmcockpit.services.sync import SyncReport
 
 
 @click.command(help=_(
@@ -29,6 +30,11 @@ from pmcockpit.services.sync import SyncReport, sync_all
 @pass_cli
 def sync(cli: CliContext, names: tuple[str, ...], as_json: bool, quiet: bool,
          accept_drop: bool) -> None:
+    import asyncio
+
+    from pmcockpit.services.opener import real_workspace
+    from pmcockpit.services.sync import sync_all
+
     db = cli.open_db()
     for name in names:
         cli.require_connection(db, name)
