@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import click
+from click.testing import CliRunner
 import pytest
 
 from pmcockpit.cli import COMMANDS, main
@@ -90,7 +91,7 @@ def test_the_table_names_each_command_as_it_calls_itself(name: str) -> None:
 
 
 def test_the_top_level_help_lists_every_command_with_its_short_help() -> None:
-    output = click.testing.CliRunner().invoke(main, ["--help"], prog_name="pmcockpit").output
+    output = CliRunner().invoke(main, ["--help"], prog_name="pmcockpit").output
     for name, (_where, short_help) in COMMANDS.items():
         assert name in output
         assert short_help.split()[0] in output
