@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 
 import click
-from click.testing import CliRunner
 import pytest
+from click.testing import CliRunner
 
 from pmcockpit.cli import COMMANDS, main
 
@@ -101,4 +101,4 @@ def test_the_kinds_in_the_help_are_the_connectors_kinds() -> None:
     from pmcockpit.connectors.registry import CONNECTOR_KINDS
     from pmcockpit.core.capabilities import TOOL_KINDS
 
-    assert TOOL_KINDS == tuple(sorted(CONNECTOR_KINDS))
+    assert tuple(sorted(CONNECTOR_KINDS)) == TOOL_KINDS
