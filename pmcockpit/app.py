@@ -9,13 +9,13 @@ command away.
 from __future__ import annotations
 
 import asyncio
-import sys
 import tempfile
 from collections.abc import Iterable
+from contextlib import ExitStack
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import ClassVar, NoReturn
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -23,7 +23,6 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from pmcockpit.config import Settings
 from pmcockpit.core.clock import utcnow
 from pmcockpit.core.i18n import N_, _, ngettext
 from pmcockpit.messages import SyncFinished, SyncProgressed, SyncRequested
@@ -31,11 +30,14 @@ from pmcockpit.screens.areas import AREAS, HOME, Area
 from pmcockpit.screens.base import AreaScreen, Clock, LiveAreaScreen
 from pmcockpit.screens.commands import GoCommands, HelpCommands
 from pmcockpit.screens.help import HelpScreen, keys_of
-from pmcockpit.services.reconcile import reconcile
-from pmcockpit.services.sync import SyncReport, connection_names, sync_all
-from pmcockpit.services.workspace import ConnectorOpener, Workspace
-from pmcockpit.storage.db import Database, DatabaseError, open_database
+from pmcockpit.screens.opening import Opening, OpeningScreen
 from pmcockpit.widgets.summary_panel import SummaryPanel
+
+if TYPE_CHECKING:  # loaded after the first paint, by the workers that need them
+    from pmcockpit.config import Settings
+    from pmcockpit.services.sync import SyncReport
+    from pmcockpit.services.workspace import ConnectorOpener, Workspace
+    from pmcockpit.storage.db import Database
 
 TITLE = "pmcockpit"
 DEMO_TITLE = _("pmcockpit DEMO (simulated, nothing real touched)")
@@ -44,6 +46,7 @@ DEMO_SHORT_TITLE = _("pmcockpit DEMO")
 """The demo's title while a sync's progress shares the header."""
 
 SYNC_GROUP = "sync"
+OPENING_MODE = "opening"
 
 AREA_KEYS = Binding.Group(_("Areas"), compact=True)
 """The footer shows the area keys as one "1234567 Areas" group: at 80 columns it then
@@ -77,9 +80,21 @@ class CockpitApp(App[None]):
                 id="app.command_palette", tooltip=_("Search every command")),
     ]
 
-    def __init__(self, workspace: Workspace, *, clock: Clock = utcnow) -> None:
+    def __init__(self, workspace: Workspace | Opening, *, clock: Clock = utcnow) -> None:
+        """On an open ``workspace``; or on an :class:`Opening`: the first frame paints at
+        once and the workspace opens in a worker (the home screen then replaces it)."""
+        self._opening = workspace if isinstance(workspace, Opening) else None
+        if self._opening is not None:
+            # Start on the opening frame (Textual reads the start mode in __init__).
+            self.DEFAULT_MODE = OPENING_MODE  # type: ignore[misc]
         super().__init__()
-        self.workspace = workspace
+        self.opened = asyncio.Event()
+        """Set once the workspace is open, or could not be (then the app is leaving)."""
+        if isinstance(workspace, Opening):
+            self.add_mode(OPENING_MODE, partial(OpeningScreen, workspace.doing))
+        else:
+            self.workspace = workspace
+            self.opened.set()
         self.clock = clock
         """Gives "now"; tests fix it so what the screens show does not move."""
         for area in AREAS:
@@ -87,12 +102,18 @@ class CockpitApp(App[None]):
         if workspace.demo:
             self.title = DEMO_TITLE
             self.add_class("-demo")
+        settings = workspace.settings
         self._unknown_theme: str | None = None
-        if workspace.settings.theme in self.available_themes:
-            self.theme = workspace.settings.theme
+        if settings.theme in self.available_themes:
+            self.theme = settings.theme
         else:
-            self._unknown_theme = workspace.settings.theme
-        self.set_keymap(workspace.settings.keymap)
+            self._unknown_theme = settings.theme
+        self.set_keymap(settings.keymap)
+
+    @property
+    def ready(self) -> bool:
+        """The workspace is open (at once, or once the opening worker is done)."""
+        return self._opening is None
 
     @property
     def area_modes(self) -> list[str]:
@@ -109,6 +130,12 @@ class CockpitApp(App[None]):
                     known=", ".join(sorted(self.available_themes))),
                 severity="warning",
             )
+        if self._opening is None:
+            self._tell_notes()
+        else:  # after the first frame is on the terminal, not competing with it
+            self.call_after_refresh(self._open_workspace, self._opening)
+
+    def _tell_notes(self) -> None:
         for note in self.workspace.notes:
             self.notify(note, timeout=10)
         self.reconcile_in_doubt()
@@ -117,14 +144,40 @@ class CockpitApp(App[None]):
           description=N_("Reconciling actions left in doubt"))
     async def reconcile_in_doubt(self) -> None:
         """Actions a crash left between intent and outcome: read back, then recorded."""
+        from pmcockpit.services.reconcile import reconcile
+
         done = await reconcile(self.workspace)
         if done:
             self.notify("\n".join(f"#{item.intent_id} {item.action}: {item.note}"
                                    for item in done), markup=False, timeout=15,
                         title=_("Actions left in doubt by a crash"))
 
+    @work(thread=True, exit_on_error=False, group=OPENING_MODE, description=_("Opening"))
+    def _open_workspace(self, opening: Opening) -> Workspace:
+        return opening.open()
+
+    def _opening_done(self, worker: Worker[Workspace]) -> None:
+        if worker.state == WorkerState.ERROR:  # a database it cannot use: say why and leave
+            self.exit(return_code=1, message=_("pmcockpit: {message}").format(
+                message=worker.error))
+            self.opened.set()
+        elif worker.state == WorkerState.SUCCESS and worker.result is not None:
+            self._workspace_opened(worker.result)
+
+    def _workspace_opened(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self._opening = None
+        self.call_later(self._show_home)
+
+    async def _show_home(self) -> None:
+        await self.switch_mode(HOME)
+        await self.remove_mode(OPENING_MODE)
+        self._tell_notes()
+        self.opened.set()
+
     def action_go(self, mode: str) -> None:
-        self.switch_mode(mode)
+        if self.ready:
+            self.switch_mode(mode)
 
     def action_help(self) -> None:
         screen = self.screen
@@ -160,6 +213,8 @@ class CockpitApp(App[None]):
 
     def start_sync(self, names: list[str] | None) -> None:
         """Sync ``names`` (all when None), one sync at a time."""
+        if not self.ready:
+            return
         if any(w.group == SYNC_GROUP and not w.is_finished for w in self.workers):
             self.notify(_("A sync is already running: its progress is in the header."),
                         severity="warning")
@@ -169,6 +224,8 @@ class CockpitApp(App[None]):
     @work(exit_on_error=False, group=SYNC_GROUP, description=N_("Syncing the tools"))
     async def sync_tools(self, names: list[str] | None) -> None:
         # Async: the connectors are; sync_all does its database work in threads.
+        from pmcockpit.services.sync import connection_names, sync_all
+
         if names is None:
             names = await asyncio.to_thread(connection_names, self.workspace)
         positions = {name: place for place, name in enumerate(names, 1)}
@@ -226,7 +283,10 @@ class CockpitApp(App[None]):
         self.title = DEMO_TITLE if self.workspace.demo else TITLE
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """An unexpected sync failure (a bug, not a tool being down) still ends the sync."""
+        """An unexpected sync failure (a bug, not a tool being down) still ends the sync;
+        the opened workspace takes the home screen, one that cannot open ends the app."""
+        if event.worker.group == OPENING_MODE:
+            self._opening_done(event.worker)
         if event.worker.group == SYNC_GROUP and event.state == WorkerState.ERROR:
             self._restore_title()
             self.notify(f"{event.worker.error}", title=_("Sync failed"), severity="error",
@@ -244,41 +304,47 @@ def _real_connector_opener(db: Database) -> ConnectorOpener:
     return keyring_opener(db)
 
 
-def _fail(message: str) -> NoReturn:
-    print(_("pmcockpit: {message}").format(message=message), file=sys.stderr)
-    raise SystemExit(1)
+def _run(app: CockpitApp) -> None:
+    app.run()
+    if app.return_code:  # the workspace could not be opened; the app said why
+        raise SystemExit(app.return_code)
 
 
 def run_cockpit(settings: Settings, *, clock: Clock = utcnow) -> None:
-    """Open the cockpit on the user's database; a database it cannot use ends with exit 1."""
-    try:
-        db = open_database(settings.db)
-    except DatabaseError as error:
-        _fail(str(error))
-    try:
-        workspace = Workspace(settings, db, _real_connector_opener(db))
-        CockpitApp(workspace, clock=clock).run()
-    finally:
-        db.dispose()
+    """Open the cockpit on the user's database: the frame paints at once, the database
+    opens behind it; a database it cannot use ends with a message and exit 1."""
+    with ExitStack() as stack:
+        def open_workspace() -> Workspace:
+            from pmcockpit.services.workspace import Workspace
+            from pmcockpit.storage.db import open_database
+
+            db = open_database(settings.db)
+            stack.callback(db.dispose)
+            return Workspace(settings, db, _real_connector_opener(db))
+
+        _run(CockpitApp(Opening(settings, open_workspace, _("Opening the database…")),
+                        clock=clock))
 
 
 def run_demo(settings: Settings, *, seed: int, scale: int) -> None:
     """Open the cockpit on a throwaway database connected to a simulated organisation.
 
     The user's database and keyring are never touched: the settings point at the
-    temporary database, which disappears when the cockpit closes.
+    temporary database, which disappears when the cockpit closes. The frame paints at
+    once; the organisation is built behind it.
     """
-    from pmcockpit.services.demo import open_demo
-
-    with tempfile.TemporaryDirectory(prefix="pmcockpit-demo-") as folder:
+    with tempfile.TemporaryDirectory(prefix="pmcockpit-demo-") as folder, \
+            ExitStack() as stack:
         url = f"sqlite:///{Path(folder) / 'demo.db'}"
         demo_settings = replace(settings, db=url)
-        try:
+
+        def open_workspace() -> Workspace:
+            from pmcockpit.services.demo import open_demo
+            from pmcockpit.storage.db import open_database
+
             db = open_database(url)
-        except DatabaseError as error:
-            _fail(str(error))
-        try:
-            with open_demo(db, demo_settings, seed=seed, scale=scale) as workspace:
-                CockpitApp(workspace).run()
-        finally:
-            db.dispose()
+            stack.callback(db.dispose)
+            return stack.enter_context(open_demo(db, demo_settings, seed=seed, scale=scale))
+
+        _run(CockpitApp(Opening(demo_settings, open_workspace,
+                                _("Building the simulated organisation…"), demo=True)))

@@ -1,18 +1,120 @@
-"""The ``pmcockpit`` command: the cockpit itself, plus subcommands for scripts and cron."""
+"""The ``pmcockpit`` command: the cockpit itself, plus subcommands for scripts and cron.
+
+Commands load lazily, so ``pmcockpit --help``, ``--version`` and ``pmcockpit X --help``
+answer at once: a command's module is imported only when that command runs or shows its
+help, and the top-level help lists the commands from the table below without importing
+them. Register a command (or a group) with ONE line in :data:`COMMANDS`::
+
+    "roster": ("pmcockpit.commands.roster:roster", N_("The HR roster: what it says, ...")),
+
+that is: the name typed on the command line, ``module:attribute`` of the click command,
+and its short help for ``pmcockpit --help`` (a sentence, marked with ``N_``). A command
+module keeps its top level light (click, pmcockpit.core, the context): SQLAlchemy,
+alembic, httpx, keyring, Textual and the services are imported inside the command
+functions. ``tests/test_cli_imports.py`` checks both for every command in the table.
+"""
 
 from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator, MutableMapping
 
 import click
 
 from pmcockpit import __version__
 from pmcockpit.commands.context import CliContext, pass_cli
-from pmcockpit.config import ConfigError, load_settings
-from pmcockpit.core.i18n import _
+from pmcockpit.core.i18n import N_, _
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    "open": ("pmcockpit.cli:open_cockpit",
+             N_("Open the cockpit on your database (the default command).")),
+    "demo": ("pmcockpit.commands.demo:demo",
+             N_("Open the cockpit on a throwaway database connected to simulated tools.")),
+    "connect": ("pmcockpit.commands.connect:connect", N_("Connect pmcockpit to your tools.")),
+    "sync": ("pmcockpit.commands.sync:sync",
+             N_("Sync the connected tools' users, projects and tickets into the database.")),
+    "act": ("pmcockpit.commands.act:act",
+            N_("Run an action on targets in a connection, through the audited runner.")),
+    "undo": ("pmcockpit.commands.act:undo", N_("Reverse an action taken earlier.")),
+    "checklist": ("pmcockpit.commands.checklist:checklist",
+                  N_("The routine checklists: daily inspection, weekly clean-up and more.")),
+    "report": ("pmcockpit.commands.report:report",
+               N_("Reports for the people the tools serve.")),
+    "review": ("pmcockpit.commands.review:review",
+               N_("Accounts that break a review rule, and one person's accounts.")),
+    "rollout": ("pmcockpit.commands.rollout:rollout",
+                N_("Rollouts of tools, upgrades and templates: phases, gates, waves, adoption.")),
+    "audit": ("pmcockpit.commands.audit:audit",
+              N_("The append-only log of every action pmcockpit took in a tool.")),
+    "db": ("pmcockpit.commands.db:db", N_("Inspect and upgrade pmcockpit's database.")),
+    "sim": ("pmcockpit.commands.sim:sim",
+            N_("Simulated project-management tool: a seeded organisation behind a REST API.")),
+}
+
+
+def load_command(name: str) -> click.Command:
+    """Import the module of the command registered as ``name`` and return the command."""
+    module, _sep, attribute = COMMANDS[name][0].partition(":")
+    command = getattr(importlib.import_module(module), attribute)
+    assert isinstance(command, click.Command), f"{name}: {module}:{attribute} is no command"
+    return command
+
+
+class LazyCommands(MutableMapping[str, click.Command]):
+    """The group's ``commands`` mapping: names from the table, a command loaded on first
+    access. Commands added at run time (tests) are kept as given."""
+
+    def __init__(self) -> None:
+        self.loaded: dict[str, click.Command] = {}
+        self.names: list[str] = list(COMMANDS)
+
+    def __getitem__(self, name: str) -> click.Command:
+        if name not in self.loaded:
+            if name not in self.names:
+                raise KeyError(name)
+            self.loaded[name] = load_command(name)
+        return self.loaded[name]
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        if name not in self.names:
+            self.names.append(name)
+        self.loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        self.names.remove(name)
+        self.loaded.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+class LazyGroup(click.Group):
+    """A click group whose subcommands are imported only when used (see the docstring)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.commands: MutableMapping[str, click.Command] = LazyCommands()
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from the table, so ``--help`` imports no command module."""
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in COMMANDS:
+                rows.append((name, _(COMMANDS[name][1])))
+            else:
+                rows.append((name, self.commands[name].get_short_help_str()))
+        if rows:
+            with formatter.section(_("Commands")):
+                formatter.write_dl(rows)
 
 
 # Help texts are translated at import: the language is to be chosen before this module
 # is imported (see pmcockpit.core.i18n). Click rewraps each paragraph to the terminal.
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]},
+@click.group(cls=LazyGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]},
              help=_("pmcockpit: the administrator's cockpit for project-management tools.\n\n"
                     "Without a subcommand, opens the cockpit on your database: daily checklist, "
                     "permission review, support queue and rollout tracker for the connected "
@@ -26,6 +128,8 @@ from pmcockpit.core.i18n import _
               help=_("Refuse every write to a connected tool."))
 @click.pass_context
 def main(ctx: click.Context, db: str | None, read_only: bool | None) -> None:
+    from pmcockpit.config import ConfigError, load_settings
+
     try:
         settings = load_settings(db=db, read_only=read_only)
     except ConfigError as error:
@@ -41,27 +145,3 @@ def open_cockpit(cli: CliContext) -> None:
     from pmcockpit.app import run_cockpit
 
     run_cockpit(cli.settings)
-
-
-def _register() -> None:
-    from pmcockpit.commands import (
-        act,
-        audit,
-        checklist,
-        connect,
-        demo,
-        report,
-        review,
-        rollout,
-        sim,
-        sync,
-    )
-    from pmcockpit.commands import db as db_commands
-
-    for command in (open_cockpit, demo.demo, connect.connect, sync.sync, act.act, act.undo,
-                    checklist.checklist, report.report, review.review, rollout.rollout, audit.audit,
-                    db_commands.db, sim.sim):
-        main.add_command(command)
-
-
-_register()

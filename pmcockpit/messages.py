@@ -11,16 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from pmcockpit.core.checklist import TemplateProblem
-from pmcockpit.services.checklist import AutomatedReport, DueItem, History, RunDetail, StepProgress
-from pmcockpit.services.sync import SyncReport
-from pmcockpit.storage.queries.home import HomeSummary
-from pmcockpit.storage.queries.page import Page
-from pmcockpit.storage.queries.permissions import AccountReview
-from pmcockpit.storage.queries.queue import TicketRow
+if TYPE_CHECKING:  # for the annotations only: the app paints before loading the services
+    from pmcockpit.core.checklist import TemplateProblem
+    from pmcockpit.services.checklist import (
+        AutomatedReport,
+        DueItem,
+        History,
+        RunDetail,
+        StepProgress,
+    )
+    from pmcockpit.services.sync import SyncReport
+    from pmcockpit.storage.queries.home import HomeSummary
+    from pmcockpit.storage.queries.page import Page
+    from pmcockpit.storage.queries.permissions import AccountReview
+    from pmcockpit.storage.queries.queue import TicketRow
 
 
 class HomeSummaryLoaded(Message):

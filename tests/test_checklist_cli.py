@@ -18,6 +18,7 @@ from pmcockpit.commands import checklist as checklist_commands
 from pmcockpit.commands import report as report_commands
 from pmcockpit.commands.context import CliContext
 from pmcockpit.config import Settings
+from pmcockpit.services import opener
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage.db import Database
 from tests.services.checklist_sim import OPERATOR, SimSetup, local_template, sim_setup
@@ -53,8 +54,8 @@ def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> SimSetup:
     def sim_workspace(_settings: Settings, _db: Database) -> Workspace:
         return setup.workspace
 
-    monkeypatch.setattr(checklist_commands, "real_workspace", sim_workspace)
-    monkeypatch.setattr(report_commands, "real_workspace", sim_workspace)
+    # The commands import it when they run (lazily, for a fast --help): patch its home.
+    monkeypatch.setattr(opener, "real_workspace", sim_workspace)
     return setup
 
 

@@ -8,12 +8,11 @@ be opened).
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -21,16 +20,17 @@ from pmcockpit.commands.context import EXIT_FAILED, EXIT_USAGE, CliContext, pad,
 from pmcockpit.core.checklist import ChecklistTemplate, CheckStatus, Run, TemplateError
 from pmcockpit.core.i18n import N_, _, ngettext
 from pmcockpit.core.wording import due_state_word, on_time_rate, step_state_word, timeliness_word
-from pmcockpit.services import checklist as service
-from pmcockpit.services.opener import real_workspace
 from pmcockpit.services.templates import (
     BrokenTemplate,
     UnknownTemplate,
     load_templates,
     read_template,
 )
-from pmcockpit.services.workspace import Workspace
-from pmcockpit.storage.db import Database
+
+if TYPE_CHECKING:  # the database and the checks load when a command runs, not for --help
+    from pmcockpit.services import checklist as service
+    from pmcockpit.services.workspace import Workspace
+    from pmcockpit.storage.db import Database
 
 # Marked with N_, translated where printed: the table is built at import.
 _STATUS_LABEL = {CheckStatus.PASS: N_("PASS"), CheckStatus.WARN: N_("WARN"),
@@ -43,6 +43,8 @@ def _usage_error(message: str) -> NoReturn:
 
 
 def _workspace(cli: CliContext) -> Workspace:
+    from pmcockpit.services.opener import real_workspace
+
     try:
         db: Database = cli.open_db()
     except click.ClickException as error:
@@ -69,6 +71,8 @@ def checklist() -> None:
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @pass_cli
 def list_runs(cli: CliContext, as_json: bool) -> None:
+    from pmcockpit.services import checklist as service
+
     workspace = _workspace(cli)
     templates = load_templates(workspace.settings)
     items = service.due_overview(workspace, templates=templates)
@@ -149,6 +153,10 @@ def _step_rows(detail: service.RunDetail,
 @click.option("--json", "as_json", is_flag=True, help=_("Print the results as JSON."))
 @pass_cli
 def run(cli: CliContext, template: str, auto: bool, as_json: bool) -> None:
+    import asyncio
+
+    from pmcockpit.services import checklist as service
+
     if not auto:
         _usage_error(_("add --auto to run the automated steps; manual steps are ticked "
                        "in the cockpit"))
@@ -229,6 +237,8 @@ def _verdict(run_: Run, failed: bool, warnings: int) -> str:
 @pass_cli
 def history(cli: CliContext, template: str, since: datetime | None, limit: int,
             as_json: bool) -> None:
+    from pmcockpit.services import checklist as service
+
     workspace = _workspace(cli)
     start: date | None = since.date() if since else None
     try:

@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from pmcockpit.commands.context import EXIT_FAILED, EXIT_USAGE, CliContext, pass_cli
+from pmcockpit.core.capabilities import TOOL_KINDS
 from pmcockpit.core.i18n import _
 from pmcockpit.core.wording import ago
-from pmcockpit.services.connection_offers import Offers, connection_offers
-from pmcockpit.services.connection_setup import (
-    TOOL_KINDS,
-    NewConnection,
-    SetupRefused,
-    add_connection,
-    check_new_connection,
-    overview,
-    remove_connection,
-    token_from_environment,
-    token_variable,
-)
-from pmcockpit.services.health import check_health
-from pmcockpit.services.opener import real_workspace
-from pmcockpit.storage.queries.connections import HealthFacts
+
+if TYPE_CHECKING:  # the services load when a command runs, not for --help
+    from pmcockpit.services.connection_offers import Offers
+    from pmcockpit.storage.queries.connections import HealthFacts
 
 
 def _health_text(facts: HealthFacts | None) -> str:
@@ -72,6 +62,17 @@ def connect() -> None:
 @pass_cli
 def add(cli: CliContext, name: str, kind: str, url: str, token_stdin: bool,
         options: tuple[str, ...], admin_key: bool, no_test: bool) -> None:
+    import asyncio
+
+    from pmcockpit.services.connection_setup import (
+        NewConnection,
+        SetupRefused,
+        add_connection,
+        check_new_connection,
+        token_from_environment,
+        token_variable,
+    )
+
     settings = dict(o.split("=", 1) for o in options if "=" in o)
     db = cli.open_db()
     try:
@@ -113,6 +114,7 @@ def add(cli: CliContext, name: str, kind: str, url: str, token_stdin: bool,
 @pass_cli
 def list_connections(cli: CliContext, as_json: bool) -> None:
     from pmcockpit.core.clock import utcnow
+    from pmcockpit.services.connection_setup import overview
 
     now = utcnow()
     rows = [{
@@ -144,6 +146,12 @@ def list_connections(cli: CliContext, as_json: bool) -> None:
 @click.argument("name")
 @pass_cli
 def test(cli: CliContext, name: str) -> None:
+    import asyncio
+
+    from pmcockpit.services.connection_offers import connection_offers
+    from pmcockpit.services.health import check_health
+    from pmcockpit.services.opener import real_workspace
+
     workspace = real_workspace(cli.settings, cli.open_db())
     cli.require_connection(workspace.db, name)
     facts = asyncio.run(check_health(workspace, name))
@@ -176,6 +184,8 @@ def _echo_offers(offers: Offers) -> None:
 @click.option("--yes", is_flag=True, help=_("Do not ask for confirmation."))
 @pass_cli
 def remove(cli: CliContext, name: str, yes: bool) -> None:
+    from pmcockpit.services.connection_setup import remove_connection
+
     db = cli.open_db()
     cli.require_connection(db, name)
     if not yes:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import click
 from rich.cells import cell_len
 
-from pmcockpit.config import Settings
-from pmcockpit.storage import connections
-from pmcockpit.storage.db import Database, DatabaseError, open_database
+if TYPE_CHECKING:  # the database is imported by the commands that open it, not by --help
+    from pmcockpit.config import Settings
+    from pmcockpit.storage.db import Database
 
 # Exit codes scripts can rely on: 0 done, 1 the tool refused or failed, 2 usage.
 EXIT_FAILED = 1
@@ -21,6 +22,8 @@ class CliContext:
     settings: Settings
 
     def open_db(self, *, migrate: bool = True) -> Database:
+        from pmcockpit.storage.db import DatabaseError, open_database
+
         try:
             return open_database(self.settings.db, migrate=migrate)
         except DatabaseError as error:
@@ -28,6 +31,8 @@ class CliContext:
 
     def require_connection(self, db: Database, name: str) -> None:
         """Stop with a clear message when no connection is called ``name``."""
+        from pmcockpit.storage import connections
+
         with db.session() as session:
             try:
                 connections.get(session, name)

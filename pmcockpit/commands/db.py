@@ -4,28 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
-from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
 
 from pmcockpit.commands.context import CliContext, pass_cli
 from pmcockpit.core.i18n import _
-from pmcockpit.storage.db import (
-    DatabaseError,
-    default_database_url,
-    head_revision,
-    make_engine,
-    schema_revision,
-)
-from pmcockpit.storage.db import upgrade as upgrade_schema
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 T = TypeVar("T")
 
 
 def _with_engine(cli: CliContext, work: Callable[[Engine], T]) -> tuple[str, T]:
     """Run ``work`` on the configured database, turning its refusals into clear errors."""
+    from pmcockpit.storage.db import DatabaseError, default_database_url, make_engine
+
     try:
         engine = make_engine(cli.settings.db or default_database_url())
         try:
@@ -45,6 +40,8 @@ def db() -> None:
                    "does it at start)."))
 @pass_cli
 def upgrade(cli: CliContext) -> None:
+    from pmcockpit.storage.db import upgrade as upgrade_schema
+
     where, (before, after) = _with_engine(cli, upgrade_schema)
     if before == after:
         click.echo(_("{database}: already at {revision}").format(database=where, revision=after))
@@ -56,6 +53,10 @@ def upgrade(cli: CliContext) -> None:
 @db.command(help=_("Show where the database is and its schema version."))
 @pass_cli
 def info(cli: CliContext) -> None:
+    from sqlalchemy.engine import make_url
+
+    from pmcockpit.storage.db import default_database_url, schema_revision
+
     url = make_url(cli.settings.db or default_database_url())
     if (url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
             and not Path(url.database).expanduser().exists()):
@@ -69,6 +70,8 @@ def info(cli: CliContext) -> None:
 
 
 def _schema_line(current: str | None) -> str:
+    from pmcockpit.storage.db import head_revision
+
     # Translators: keep the value aligned with the "database:" line above it.
     return _("schema:   {revision} (this pmcockpit: {head})").format(
         revision=current or _("empty"), head=head_revision())

@@ -9,9 +9,6 @@ import click
 
 from pmcockpit.commands.context import EXIT_USAGE, CliContext, pass_cli
 from pmcockpit.core.i18n import _
-from pmcockpit.services.checklist import local_now
-from pmcockpit.services.opener import real_workspace
-from pmcockpit.services.report import monthly_bulletin, parse_month
 
 
 @click.group(help=_("Reports for the people the tools serve."))
@@ -28,6 +25,10 @@ def report() -> None:
               help=_("Write the Markdown to this file instead of printing it."))
 @pass_cli
 def monthly(cli: CliContext, month: str | None, output: Path | None) -> None:
+    from pmcockpit.services.checklist import local_now
+    from pmcockpit.services.opener import real_workspace
+    from pmcockpit.services.report import monthly_bulletin, parse_month
+
     now = local_now()
     try:
         first_day = parse_month(month) if month else now.date().replace(day=1)

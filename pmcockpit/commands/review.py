@@ -14,11 +14,6 @@ from pmcockpit.commands.context import CliContext, pass_cli
 from pmcockpit.core.clock import utcnow
 from pmcockpit.core.i18n import _, ngettext
 from pmcockpit.core.risk import RULE_LABELS
-from pmcockpit.storage.queries.permissions import (
-    accounts_to_review,
-    count_accounts,
-    identities,
-)
 
 
 @click.group(help=_("Accounts that break a review rule, and one person's accounts across "
@@ -33,6 +28,8 @@ def review() -> None:
 @click.option("--json", "as_json", is_flag=True, help=_("One JSON object per line."))
 @pass_cli
 def list_accounts(cli: CliContext, limit: int, as_json: bool) -> None:
+    from pmcockpit.storage.queries.permissions import accounts_to_review, count_accounts
+
     with cli.open_db().session() as session:
         page = accounts_to_review(session, utcnow(), inactive_days=cli.settings.inactive_days,
                                   limit=limit)
@@ -58,6 +55,8 @@ def list_accounts(cli: CliContext, limit: int, as_json: bool) -> None:
 @click.argument("email")
 @pass_cli
 def person(cli: CliContext, email: str) -> None:
+    from pmcockpit.storage.queries.permissions import identities
+
     with cli.open_db().session() as session:
         found = identities(session, email=email)
     if not found:

@@ -10,9 +10,6 @@ import click
 
 from pmcockpit.core.i18n import _, ngettext
 from pmcockpit.sim.dialects import KNOWN, get_dialect
-from pmcockpit.sim.org import build_org, write_roster
-from pmcockpit.sim.server import serve_forever
-from pmcockpit.sim.tool import SimTool
 
 SEED_HELP = _("Seed of the simulated organisation: the same seed gives the same people.")
 SCALE_HELP = _("Number of simulated people (10 to 50000 and more).")
@@ -55,6 +52,10 @@ def sim() -> None:
 @click.option("--quiet", is_flag=True, help=_("Do not print a line per request."))
 def serve(port: int, host: str, dialect: str, seed: int, scale: int, token: str | None,
           latency_ms: float, roster_path: Path | None, quiet: bool) -> None:
+    from pmcockpit.sim.org import write_roster
+    from pmcockpit.sim.server import serve_forever
+    from pmcockpit.sim.tool import SimTool
+
     api_token = token or secrets.token_hex(20)
     tool = SimTool(dialect=dialect, seed=seed, scale=scale, token=api_token,
                    latency_ms=latency_ms)
@@ -100,6 +101,8 @@ def serve(port: int, host: str, dialect: str, seed: int, scale: int, token: str 
 @click.option("--scale", type=click.IntRange(min=10), default=150, show_default=True,
               help=SCALE_HELP)
 def roster(file: Path, seed: int, scale: int) -> None:
+    from pmcockpit.sim.org import build_org, write_roster
+
     org = build_org(seed=seed, scale=scale)
     write_roster(org, file)
     people = len(org.employees)

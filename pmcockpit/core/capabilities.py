@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import enum
 
+TOOL_KINDS: tuple[str, ...] = ("gitlab", "jira", "redmine")
+"""The kinds of tool a connection can be to (one connector each), for the faces' choices;
+a constant here so a command's help lists them without importing the connectors."""
+
 
 class Capability(enum.StrEnum):
     KNOWS_LAST_LOGIN = "knows-last-login"

@@ -2,21 +2,19 @@
 
 The app builds its modes, its number keys and its "Go:" commands from ``AREAS``,
 so a new area (Audit, Connections, ...) is its screen module plus one line here.
+A screen's module is imported when the area is first shown, not at start.
 """
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pmcockpit.core.i18n import _
-from pmcockpit.screens.audit import AuditScreen
-from pmcockpit.screens.base import AreaScreen
-from pmcockpit.screens.checklist import ChecklistScreen
-from pmcockpit.screens.connections import ConnectionsScreen
-from pmcockpit.screens.home import HomeScreen
-from pmcockpit.screens.permissions import PermissionsScreen
-from pmcockpit.screens.queue import QueueScreen
-from pmcockpit.screens.rollout import RolloutScreen
+
+if TYPE_CHECKING:
+    from pmcockpit.screens.base import AreaScreen
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +26,14 @@ class Area:
     """Shown in the footer, the header and the palette ("Go: <title>")."""
     purpose: str
     """One line on what the area is for: the palette's help and the key's tooltip."""
-    screen: type[AreaScreen]
+    screen_class: str
+    """``module:Class`` of its screen, imported when the area is first shown."""
+
+    @property
+    def screen(self) -> type[AreaScreen]:
+        module, _sep, name = self.screen_class.partition(":")
+        screen: type[AreaScreen] = getattr(importlib.import_module(module), name)
+        return screen
 
     @property
     def binding_id(self) -> str:
@@ -38,17 +43,20 @@ class Area:
 # Translated at import, like the key bindings built from them: the language is to be
 # chosen before the cockpit's modules are imported (see pmcockpit.core.i18n).
 AREAS: tuple[Area, ...] = (
-    Area("home", "1", _("Home"), _("What needs you today"), HomeScreen),
+    Area("home", "1", _("Home"), _("What needs you today"),
+         "pmcockpit.screens.home:HomeScreen"),
     Area("checklist", "2", _("Checklist"), _("The daily, weekly and monthly routine"),
-         ChecklistScreen),
+         "pmcockpit.screens.checklist:ChecklistScreen"),
     Area("permissions", "3", _("Permissions"), _("Accounts and rights to review"),
-         PermissionsScreen),
-    Area("queue", "4", _("Queue"), _("Support tickets and their service level"), QueueScreen),
-    Area("rollout", "5", _("Rollout"), _("Rollouts, phases and milestones"), RolloutScreen),
+         "pmcockpit.screens.permissions:PermissionsScreen"),
+    Area("queue", "4", _("Queue"), _("Support tickets and their service level"),
+         "pmcockpit.screens.queue:QueueScreen"),
+    Area("rollout", "5", _("Rollout"), _("Rollouts, phases and milestones"),
+         "pmcockpit.screens.rollout:RolloutScreen"),
     Area("connections", "6", _("Connections"), _("Each tool's sync, health, token"),
-         ConnectionsScreen),
+         "pmcockpit.screens.connections:ConnectionsScreen"),
     Area("audit", "7", _("Audit"), _("Every action taken in a tool; verify, undo"),
-         AuditScreen),
+         "pmcockpit.screens.audit:AuditScreen"),
 )
 
 HOME = AREAS[0].mode

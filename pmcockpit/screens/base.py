@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -15,7 +15,9 @@ from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
 from pmcockpit.core.i18n import _
-from pmcockpit.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from pmcockpit.services.workspace import Workspace
 
 Clock = Callable[[], datetime]
 """Gives "now" as naive UTC; tests pass a fixed one so screens render the same every run."""

@@ -13,8 +13,6 @@ from pmcockpit.core.i18n import N_, _
 from pmcockpit.messages import HomeSummaryLoaded
 from pmcockpit.screens import home_text
 from pmcockpit.screens.base import LiveAreaScreen
-from pmcockpit.services.checklist import checklists_due
-from pmcockpit.storage.queries.home import home_summary
 from pmcockpit.widgets.summary_panel import SummaryPanel
 
 
@@ -36,6 +34,10 @@ class HomeScreen(LiveAreaScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="home-summary",
           description=N_("Reading the home summary"))
     def read_summary(self) -> None:
+        # Imported here, in the worker: the frame paints before the database layer loads.
+        from pmcockpit.services.checklist import checklists_due
+        from pmcockpit.storage.queries.home import home_summary
+
         now, settings = self.clock(), self.workspace.settings
         with self.workspace.db.session() as session:
             summary = home_summary(session, now, inactive_days=settings.inactive_days,

@@ -8,6 +8,7 @@ translated whole; the separators between them (" · ", ", ") are punctuation.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from textual.content import Content
@@ -17,9 +18,11 @@ from pmcockpit.core.i18n import _, ngettext
 from pmcockpit.core.risk import RULE_LABELS, Severity
 from pmcockpit.core.sla import SlaState
 from pmcockpit.core.wording import ago, span
-from pmcockpit.storage.queries.home import HomeSummary, ToolHealth
-from pmcockpit.storage.queries.rollout import RolloutDue
 from pmcockpit.widgets.checklist_items import due_label
+
+if TYPE_CHECKING:  # annotations only: the home screen paints before the database loads
+    from pmcockpit.storage.queries.home import HomeSummary, ToolHealth
+    from pmcockpit.storage.queries.rollout import RolloutDue
 
 PanelText = tuple[Content, list[Content]]
 

@@ -16,8 +16,9 @@ from typing import Literal
 
 from pmcockpit.connectors.base import ConnectionConfig
 from pmcockpit.connectors.errors import ConnectorError
-from pmcockpit.connectors.registry import CONNECTOR_KINDS, open_connector
+from pmcockpit.connectors.registry import open_connector
 from pmcockpit.connectors.tokens import KeyringUnavailable, TokenStore, env_token_name
+from pmcockpit.core.capabilities import TOOL_KINDS as TOOL_KINDS  # re-exported for the faces
 from pmcockpit.core.i18n import _
 from pmcockpit.core.records import RemoteAccount
 from pmcockpit.services.connection_rules import RuleBroken, check_name, check_url
@@ -26,9 +27,6 @@ from pmcockpit.storage import connections
 from pmcockpit.storage.db import Database
 from pmcockpit.storage.queries import connections as connection_queries
 from pmcockpit.storage.queries.connections import ConnectionOverview, TokenWhere
-
-TOOL_KINDS: tuple[str, ...] = tuple(sorted(CONNECTOR_KINDS))
-"""The kinds of tool a connection can be to, for the faces' choices."""
 
 
 class SetupRefused(Exception):

@@ -6,6 +6,7 @@ gives the bound URL; :func:`serve_forever` blocks, for the CLI.
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from pmcockpit.sim.faults import FaultKind
-from pmcockpit.sim.http import SimRequest
+from pmcockpit.sim.http import SimRequest, SimResponse
 from pmcockpit.sim.tool import SimTool
 
 Log = Callable[[str], None]
@@ -43,6 +44,11 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as httpx expects
     server: SimHTTPServer
 
+    def setup(self) -> None:
+        super().setup()
+        # Small replies must not wait for the peer's delayed ACK (Nagle): ~40 ms each.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def _serve(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
@@ -60,16 +66,20 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self._log(f"{self.command} {self.path} -> no answer ({outcome.fault})")
             return
-        self.send_response_only(response.status)
-        self.send_header("Date", self.date_time_string())
-        for name, value in response.headers.items():
-            self.send_header(name, value)
-        if response.status not in NO_BODY_STATUSES:
-            self.send_header("Content-Length", str(len(response.body)))
-        self.end_headers()
-        if self.command != "HEAD" and response.status not in NO_BODY_STATUSES:
-            self.wfile.write(response.body)
+        self.wfile.write(self._encode(response))
         self._log(f"{self.command} {self.path} -> {response.status}")
+
+    def _encode(self, response: SimResponse) -> bytes:
+        """Status line, headers and body as one buffer, so a reply leaves in one write."""
+        phrase = self.responses.get(response.status, ("",))[0]
+        lines = [f"{self.protocol_version} {response.status} {phrase}",
+                 f"Date: {self.date_time_string()}",
+                 *(f"{name}: {value}" for name, value in response.headers.items())]
+        with_body = response.status not in NO_BODY_STATUSES
+        if with_body:
+            lines.append(f"Content-Length: {len(response.body)}")
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        return head + response.body if with_body and self.command != "HEAD" else head
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _serve
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len, set_cell_size
 from textual.content import Content
@@ -28,8 +29,10 @@ from pmcockpit.core.checklist import (
 from pmcockpit.core.clock import to_local
 from pmcockpit.core.i18n import N_, _, ngettext
 from pmcockpit.core.wording import check_status_word, on_time_rate, span, step_state_word
-from pmcockpit.services.checklist import DueItem, RunDetail, StepOutcome, StepProgress
 from pmcockpit.widgets.sentence import sentence
+
+if TYPE_CHECKING:  # annotations only: the home screen paints before the services load
+    from pmcockpit.services.checklist import DueItem, RunDetail, StepOutcome, StepProgress
 
 Clock = Callable[[], datetime]
 

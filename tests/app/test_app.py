@@ -239,7 +239,7 @@ async def test_a_failed_read_becomes_a_notification(
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("database is locked")
 
-    monkeypatch.setattr("pmcockpit.screens.home.home_summary", broken)
+    monkeypatch.setattr("pmcockpit.storage.queries.home.home_summary", broken)
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

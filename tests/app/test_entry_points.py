@@ -7,21 +7,32 @@ from typing import Any
 
 import keyring
 import pytest
+from textual.pilot import Pilot
 
-from pmcockpit import app as app_module
 from pmcockpit.app import CockpitApp, run_cockpit, run_demo
 from pmcockpit.config import Settings
+from pmcockpit.storage import db as db_module
 from pmcockpit.storage.db import Database, open_database
 from tests.keyring_backend import MemoryKeyring
 
 
 @pytest.fixture
 def started(monkeypatch: pytest.MonkeyPatch) -> list[CockpitApp]:
-    """Apps that would have run: recorded instead of taking over the terminal."""
+    """Apps that opened their workspace: run headless, recorded once the workspace is open
+    (behind the first frame), then closed instead of taking over the terminal."""
     apps: list[CockpitApp] = []
+    original = CockpitApp.run
+
+    async def record_when_open(pilot: Pilot[object]) -> None:
+        app = pilot.app
+        assert isinstance(app, CockpitApp)
+        await app.opened.wait()
+        if app.ready:  # else it could not open, and is already leaving with exit 1
+            apps.append(app)
+            app.exit()
 
     def run(self: CockpitApp, *_args: Any, **_kwargs: Any) -> None:
-        apps.append(self)
+        original(self, headless=True, auto_pilot=record_when_open)
 
     monkeypatch.setattr(CockpitApp, "run", run)
     return apps
@@ -79,7 +90,7 @@ def test_demo_runs_on_a_throwaway_database_never_the_users(
         folders.append(str(url))
         return real_database(url, **kwargs)
 
-    monkeypatch.setattr(app_module, "open_database", recording_open_database)
+    monkeypatch.setattr(db_module, "open_database", recording_open_database)
 
     run_demo(Settings(operator="t", db=f"sqlite:///{user_db}"), seed=3, scale=40)
 

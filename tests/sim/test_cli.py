@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from pmcockpit.commands import sim as sim_command
+from pmcockpit.sim import server as sim_server
 from pmcockpit.sim.org import ROSTER_HEADER
 from pmcockpit.sim.tool import SimTool
 
@@ -44,7 +45,7 @@ def test_serve_prints_url_and_token_and_stops_cleanly(
         on_ready(f"http://{host}:{port}")
         raise KeyboardInterrupt  # what Ctrl+C does to the real server
 
-    monkeypatch.setattr(sim_command, "serve_forever", fake_serve_forever)
+    monkeypatch.setattr(sim_server, "serve_forever", fake_serve_forever)
     roster = tmp_path / "roster.csv"
     result = CliRunner().invoke(sim_command.sim, [
         "serve", "--port", "4567", "--scale", "30", "--token", "t0ken",
@@ -67,7 +68,7 @@ def test_serve_makes_up_a_random_token(monkeypatch: pytest.MonkeyPatch) -> None:
                            log: Callable[[str], None] | None = None) -> None:
         tokens.append(tool.token)
 
-    monkeypatch.setattr(sim_command, "serve_forever", fake_serve_forever)
+    monkeypatch.setattr(sim_server, "serve_forever", fake_serve_forever)
     runner = CliRunner()
     for _ in range(2):
         assert runner.invoke(sim_command.sim, ["serve", "--scale", "20"]).exit_code == 0

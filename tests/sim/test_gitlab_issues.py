@@ -140,3 +140,23 @@ async def test_archived_projects_issues_are_read_only(gitlab: SimTool,
     assert (refused.status_code, refused.json()) == (403, {"message": "403 Forbidden"})
     missing = await admin.post(f"{API}/projects/{archived.id}/issues", json={})
     assert missing.status_code == 403  # read-only comes before the missing title
+
+
+async def test_issues_updated_after_and_before(gitlab: SimTool, admin: httpx.AsyncClient) -> None:
+    """``updated_after`` (what an incremental sync asks) and ``updated_before``, inclusive."""
+    issues = sorted(gitlab.state.issues.values(), key=lambda issue: issue.updated_on)
+    middle = issues[len(issues) // 2].updated_on.replace(microsecond=0)
+    stamp = middle.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    async def ids(**params: str) -> set[int]:
+        reply = await admin.get(f"{API}/issues", params={
+            "scope": "all", "per_page": 100, "non_archived": "false", **params})
+        assert reply.status_code == 200, reply.text
+        return {issue["id"] for issue in reply.json()}
+
+    after = {i.id for i in issues if i.updated_on >= middle}
+    assert await ids(updated_after=stamp) == after
+    assert await ids(updated_before=stamp) == {i.id for i in issues
+                                               if i.updated_on <= middle}
+    assert (await admin.get(f"{API}/issues", params={"updated_after": "soon"})
+            ).status_code == 400

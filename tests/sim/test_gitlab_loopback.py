@@ -14,6 +14,7 @@ from pmcockpit.connectors.base import ConnectionConfig
 from pmcockpit.connectors.gitlab import GitLabConnector
 from pmcockpit.core.actions import Action, ActionKind
 from pmcockpit.services.sync import fetch_snapshot
+from pmcockpit.sim import server as sim_server
 from pmcockpit.sim.dialects.gitlab import gitlab_facts
 from pmcockpit.sim.models import USER_ACTIVE
 from pmcockpit.sim.server import serve
@@ -52,7 +53,7 @@ def test_sim_serve_speaks_gitlab(monkeypatch: pytest.MonkeyPatch) -> None:
         assert on_ready is not None
         on_ready(f"http://{host}:{port}")
 
-    monkeypatch.setattr(sim_command, "serve_forever", fake_serve_forever)
+    monkeypatch.setattr(sim_server, "serve_forever", fake_serve_forever)
     result = CliRunner().invoke(sim_command.sim, ["serve", "--dialect", "gitlab", "--scale",
                                                   "20", "--token", "glpat-sim"])
     assert result.exit_code == 0, result.output

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from pmcockpit.commands import sim as sim_command
+from pmcockpit.sim import server as sim_server
 from pmcockpit.sim.dialects import KNOWN
 from pmcockpit.sim.dialects.jira import admin_access, basic_auth
 from pmcockpit.sim.dialects.jira.core import (
@@ -240,7 +241,7 @@ def test_sim_serve_speaks_jira(monkeypatch: pytest.MonkeyPatch) -> None:
         assert on_ready is not None
         on_ready(f"http://{host}:{port}")
 
-    monkeypatch.setattr(sim_command, "serve_forever", fake_serve_forever)
+    monkeypatch.setattr(sim_server, "serve_forever", fake_serve_forever)
     result = CliRunner().invoke(sim_command.sim, ["serve", "--dialect", "jira",
                                                   "--scale", "20", "--token", "t0ken"])
     assert result.exit_code == 0, result.output
@@ -254,3 +255,21 @@ def test_jira_dialect_imports_only_the_sim_and_core() -> None:
     loaded = json.loads(subprocess.run([sys.executable, "-c", code], check=True,
                                        capture_output=True, text=True).stdout)
     assert all(m.startswith(("pmcockpit.sim", "pmcockpit.core")) for m in loaded), loaded
+
+
+async def test_jql_updated_since(jira: SimTool, client: httpx.AsyncClient) -> None:
+    """``updated >= "yyyy-MM-dd HH:mm"`` (what an incremental sync asks), minute precision."""
+    project = jira.state.projects[1]
+    support = project_ref_id(project)
+    mine = sorted((i for i in jira.state.issues.values() if i.project_id == project.id),
+                  key=lambda issue: issue.updated_on)
+    middle = mine[len(mine) // 2].updated_on.replace(second=0, microsecond=0)
+    jql = f'project = {support} AND updated >= "{middle:%Y-%m-%d %H:%M}"'
+    found = (await client.post(f"{API}/search/jql", json={"jql": jql, "maxResults": 100}))
+    assert found.status_code == 200, found.text
+    expected = {issue_ref_id(i) for i in mine
+                if i.updated_on.replace(second=0, microsecond=0) >= middle}
+    assert {i["id"] for i in found.json()["issues"]} == expected
+    day = (await client.post(f"{API}/search/jql", json={
+        "jql": f"project = {support} AND updated < '{middle:%Y/%m/%d}'", "maxResults": 100}))
+    assert day.status_code == 200, day.text

@@ -155,3 +155,26 @@ async def test_reference_lists(client: httpx.AsyncClient) -> None:
     names = [p["name"] for p in priorities["issue_priorities"]]
     assert names[:4] == ["Low", "Normal", "High", "Urgent"]
     assert [p["name"] for p in priorities["issue_priorities"] if p["is_default"]] == ["Normal"]
+
+
+async def test_issues_filter_on_updated_on_as_redmine_does(tool: SimTool,
+                                                          client: httpx.AsyncClient) -> None:
+    """``updated_on=>=T`` (what an incremental sync asks), ``<=``, ``><T1|T2`` and a day."""
+    issues = sorted(tool.state.issues.values(), key=lambda issue: issue.updated_on)
+    middle = issues[len(issues) // 2].updated_on.replace(microsecond=0)
+    stamp = middle.strftime("%Y-%m-%dT%H:%M:%SZ")
+    day = middle.strftime("%Y-%m-%d")
+
+    async def total(value: str) -> int:
+        reply = await client.get("/issues.json", params={"status_id": "*", "limit": 1,
+                                                         "updated_on": value})
+        assert reply.status_code == 200, reply.text
+        count: int = reply.json()["total_count"]
+        return count
+
+    assert await total(f">={stamp}") == sum(i.updated_on >= middle for i in issues)
+    assert await total(f"<={day}") == sum(i.updated_on.strftime("%Y-%m-%d") <= day
+                                          for i in issues)
+    on_day = sum(i.updated_on.strftime("%Y-%m-%d") == day for i in issues)
+    assert await total(day) == on_day == await total(f"><{day}|{day}")
+    assert (await client.get("/issues.json", params={"updated_on": ">=soon"})).status_code == 422

@@ -62,3 +62,17 @@ def test_timeout_over_the_wire_and_prompt_shutdown(tool: SimTool) -> None:
         with pytest.raises(httpx.ReadTimeout):
             client.get("/roles.json")
     assert time.perf_counter() - started < 10  # the hanging handler was released on shutdown
+
+
+def test_loopback_replies_do_not_stall_on_delayed_acks(tool: SimTool) -> None:
+    """Headers and body leave in one write with TCP_NODELAY: a keep-alive round trip
+    takes well under the ~40 ms a Nagle/delayed-ACK stall adds (median of 9)."""
+    with serve(tool) as running, httpx.Client(base_url=running.url,
+                                             headers=tool.auth_headers()) as client:
+        client.get("/users/current.json")
+        spent = []
+        for _ in range(9):
+            started = time.perf_counter()
+            assert client.get("/users/current.json").status_code == 200
+            spent.append(time.perf_counter() - started)
+    assert sorted(spent)[4] < 0.02

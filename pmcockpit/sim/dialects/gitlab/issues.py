@@ -11,9 +11,10 @@ assignee without access to the project is dropped silently, as GitLab does.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
-from pmcockpit.sim.dialects.common import to_int
+from pmcockpit.sim.dialects.common import abort_json, to_int
 from pmcockpit.sim.dialects.gitlab.access import (
     find_project,
     is_archived,
@@ -101,6 +102,21 @@ def _visible_projects(call: Call) -> Callable[[Project], bool]:
     return visible
 
 
+def _updated_between(call: Call) -> Callable[[Issue], bool]:
+    """GitLab's ``updated_after`` / ``updated_before`` (ISO 8601, both inclusive)."""
+    bounds = []
+    for name in ("updated_after", "updated_before"):
+        value = call.arg(name)
+        try:
+            bounds.append(datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+                          .astimezone(UTC) if value else None)
+        except ValueError:
+            raise abort_json(400, {"error": f"{name} is invalid"}) from None
+    after, before = bounds
+    return lambda issue: ((after is None or issue.updated_on.astimezone(UTC) >= after)
+                          and (before is None or issue.updated_on.astimezone(UTC) <= before))
+
+
 def _matching(call: Call, project: Project | None) -> list[Issue]:
     wanted_state = str(call.arg("state") or "all")
     wanted_labels = {x.strip() for x in str(call.arg("labels") or "").split(",") if x.strip()}
@@ -124,6 +140,7 @@ def _matching(call: Call, project: Project | None) -> list[Issue]:
         if scope == "assigned_to_me" and issue.assigned_to_id != call.user.id:
             continue
         found.append(issue)
+    found = list(filter(_updated_between(call), found))
     field = "updated_on" if call.arg("order_by") == "updated_at" else "created_on"
     found.sort(key=lambda i: (getattr(i, field), i.id), reverse=call.arg("sort") != "asc")
     return found

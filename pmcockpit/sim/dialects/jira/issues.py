@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import operator
 import re
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from pmcockpit.sim.dialects.common import to_int
@@ -130,6 +133,25 @@ def issue_json(call: JiraCall, issue: Issue, fields: set[str]) -> dict[str, Any]
 # Search ---------------------------------------------------------------------------------
 
 
+_UPDATED = re.compile(r"updated\s*(>=|<=|>|<)\s*['\"]?(\d{4}[-/]\d\d[-/]\d\d(?: \d\d:\d\d)?)['\"]?",
+                      re.IGNORECASE)
+_COMPARE: dict[str, Callable[[datetime, datetime], bool]] = {
+    ">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
+
+
+def _updated_clause(clause: str) -> Callable[[Issue], bool] | None:
+    """JQL ``updated >= "2026-03-01 08:12"`` (also ``>``, ``<=``, ``<``; a day alone is its
+    midnight; times are in the user's zone, UTC here); None when it is another clause."""
+    found = _UPDATED.fullmatch(clause.strip())
+    if found is None:
+        return None
+    text = found.group(2).replace("/", "-")
+    moment = datetime.strptime(text, "%Y-%m-%d %H:%M" if " " in text else "%Y-%m-%d")
+    bound, compare = moment.replace(tzinfo=UTC), _COMPARE[found.group(1)]
+    return lambda issue: compare(issue.updated_on.astimezone(UTC).replace(second=0,
+                                                                          microsecond=0), bound)
+
+
 def _matcher(call: JiraCall, jql: str) -> tuple[list[Any], str, bool]:
     """(filters, order field, descending) of the JQL; 400 for what is not understood."""
     parts = re.split(r"\s*\border\s+by\s+", jql.strip(), maxsplit=1, flags=re.IGNORECASE)
@@ -151,6 +173,10 @@ def _matcher(call: JiraCall, jql: str) -> tuple[list[Any], str, bool]:
             negate = found.group(1) == "!="
             filters.append(lambda i, d=done, n=negate:
                            call.state.statuses[i.status_id].is_closed == (d != n))
+            continue
+        updated = _updated_clause(clause)
+        if updated is not None:
+            filters.append(updated)
             continue
         raise error(400, f"Error in the JQL Query: the clause '{clause}' is not understood.")
     if not bounded:

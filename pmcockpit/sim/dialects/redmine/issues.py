@@ -8,10 +8,11 @@ An update's notes and attribute changes become one journal.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, time, timedelta
 from functools import partial
 from typing import Any
 
-from pmcockpit.sim.dialects.common import abort, iso, to_int
+from pmcockpit.sim.dialects.common import abort, abort_json, iso, to_int
 from pmcockpit.sim.dialects.redmine.core import (
     Call,
     errors,
@@ -130,6 +131,31 @@ def _matching_issues(call: Call, project_ref: str | None) -> list[Issue]:
     return result
 
 
+def _moment(text: str, *, end_of_day: bool = False) -> datetime:
+    """A filter's time: ``2026-03-01T08:12:32Z``, or a day (its start, or its end)."""
+    if "T" in text:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+    day = datetime.combine(datetime.fromisoformat(text).date(), time(), tzinfo=UTC)
+    return day + timedelta(days=1, microseconds=-1) if end_of_day else day
+
+
+def _updated_filter(value: str) -> Callable[[Issue], bool]:
+    """Redmine's ``updated_on`` filter: ``>=T``, ``<=T``, ``><T1|T2`` or a day."""
+    try:
+        if value.startswith(">="):
+            low, high = _moment(value[2:]), datetime.max.replace(tzinfo=UTC)
+        elif value.startswith("<="):
+            low, high = datetime.min.replace(tzinfo=UTC), _moment(value[2:], end_of_day=True)
+        elif value.startswith("><"):
+            first, _sep, last = value[2:].partition("|")
+            low, high = _moment(first), _moment(last, end_of_day=True)
+        else:
+            low, high = _moment(value), _moment(value, end_of_day=True)
+    except ValueError:
+        raise abort_json(422, {"errors": ["Updated is invalid"]}) from None
+    return lambda issue: low <= issue.updated_on.astimezone(UTC) <= high
+
+
 def _issue_filter(call: Call, project_ref: str | None) -> Callable[[Issue], bool]:
     """The query's filters (project subtree, status, people, tracker, priority) as one test."""
     state = call.state
@@ -151,6 +177,9 @@ def _issue_filter(call: Call, project_ref: str | None) -> Callable[[Issue], bool
         tests.append(lambda issue: issue.tracker_id == tracker)
     if priority:
         tests.append(lambda issue: issue.priority_id == priority)
+    updated = call.arg("updated_on")
+    if updated:
+        tests.append(_updated_filter(updated))
     return lambda issue: all(test(issue) for test in tests)
 
 

@@ -1,0 +1,207 @@
+"""Every benchmark of issue 14 in one table: ``python -m benchmarks [--quick] [--write]``.
+
+Each measure runs pmcockpit (A) and its reference (B) in alternation, A B A B ..., as
+whole processes (or, for the simulator, as round trips in one process), and reports
+the median of A, the median of B, the median of the pair-by-pair ratios A/B and their
+spread (min-max of the ratios): a noisy machine shows as spread, not as a wrong ratio.
+
+Measures: start to first paint of the cockpit and of the demo against a bare Textual
+app (see benchmarks/first_paint.py for how first paint is taken); ``pmcockpit --help``
+and ``sync --help`` against ``python -c pass`` (goal: absolute seconds); the
+simulator's reply time against its configured latency; a full sync against the raw
+httpx download of the same pages at the same concurrency, the re-sync against the full
+sync, and peak memory (benchmarks/sync_pair.py), at 1k accounts (``--quick``) and 10k.
+
+``--write`` puts the table, the core count and the load into benchmarks/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PY = sys.executable
+
+
+@dataclass(frozen=True)
+class Row:
+    measure: str
+    ours: float
+    reference: float
+    ratio: float
+    spread: tuple[float, float]
+    goal: str
+    passed: bool
+    unit: str = "s"
+
+
+def _wall(command: Sequence[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, timeout=300)
+    return time.perf_counter() - started
+
+
+def paired(a: Callable[[], float], b: Callable[[], float], runs: int) -> tuple[list[float],
+                                                                             list[float]]:
+    """A B A B ...: one warm-up pair, then ``runs`` pairs."""
+    a(), b()
+    ours, refs = [], []
+    for _ in range(runs):
+        ours.append(a())
+        refs.append(b())
+    return ours, refs
+
+
+def row(measure: str, ours: list[float], refs: list[float], goal: float, *,
+        absolute: bool = False, unit: str = "s") -> Row:
+    ratios = [x / y for x, y in zip(ours, refs, strict=True)]
+    ratio = statistics.median(ratios)
+    median = statistics.median(ours)
+    passed = median <= goal if absolute else ratio <= goal
+    goal_text = f"<= {goal:g} {unit}" if absolute else f"<= {goal:g}x"
+    return Row(measure, median, statistics.median(refs), ratio, (min(ratios), max(ratios)),
+               goal_text, passed, unit)
+
+
+def first_paint(env: dict[str, str], runs: int) -> list[Row]:
+    fp = [PY, "-m", "benchmarks.first_paint"]
+
+    def bare() -> float:
+        return _wall([*fp, "bare"], env)
+
+    rows = [row("start to first paint, cockpit (vs bare Textual app)",
+                *paired(lambda: _wall([*fp, "pmcockpit"], env), bare, runs), 1.5)]
+    rows.append(row("start to first paint, demo (vs bare Textual app)",
+                    *paired(lambda: _wall([*fp, "pmcockpit", "demo"], env), bare, runs), 2.0))
+    return rows
+
+
+def cli_help(env: dict[str, str], runs: int) -> list[Row]:
+    def bare() -> float:
+        return _wall([PY, "-c", "pass"], env)
+
+    rows = []
+    for args in (["--help"], ["--version"], ["sync", "--help"]):
+        def ours_once(args: list[str] = args) -> float:
+            return _wall([PY, "-m", "pmcockpit", *args], env)
+
+        ours, refs = paired(ours_once, bare, runs)
+        rows.append(row(f"pmcockpit {' '.join(args)} (vs python -c pass)", ours, refs, 0.15,
+                        absolute=True))
+    return rows
+
+
+def sim_reply(runs: int) -> list[Row]:
+    import httpx
+
+    from pmcockpit.sim import SimTool, serve
+
+    rows = []
+    for latency in (0.0, 20.0):
+        tool = SimTool("redmine", seed=7, scale=150, latency_ms=latency)
+        with serve(tool) as running, httpx.Client(base_url=running.url,
+                                                 headers=tool.auth_headers()) as client:
+            def once() -> float:
+                started = time.perf_counter()
+                client.get("/users/current.json")
+                return time.perf_counter() - started
+
+            spent = [once() for _ in range(max(20, runs * 10))]
+        median = statistics.median(spent)
+        goal = latency / 1000 + 0.002
+        rows.append(Row(f"simulator reply, latency {latency:g} ms (vs latency + 2 ms)",
+                        median, goal, median / goal, (min(spent) / goal, max(spent) / goal),
+                        "<= 1x", median <= goal))
+    return rows
+
+
+def _pair_once(mode: str, scale: int, urls: Path, env: dict[str, str]) -> dict[str, float]:
+    done = subprocess.run([PY, "-m", "benchmarks.sync_pair", mode, "--scale", str(scale),
+                           "--latency-ms", "20", "--urls", str(urls)], env=env, check=True,
+                          capture_output=True, text=True, timeout=900)
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def sync(scale: int, env: dict[str, str], runs: int, folder: Path) -> list[Row]:
+    urls = folder / f"urls-{scale}.txt"
+    syncs, raws = [], []
+    for _ in range(runs):
+        syncs.append(_pair_once("sync", scale, urls, env))
+        raws.append(_pair_once("raw", scale, urls, env))
+    accounts = int(syncs[0]["accounts"])
+    label = f"{accounts:,} accounts, 20 ms"
+    full = [s["seconds"] for s in syncs]
+    return [
+        row(f"full sync, {label} (vs raw httpx download)", full,
+            [r["seconds"] for r in raws], 1.1),
+        row(f"re-sync, nothing changed, {label} (vs full sync)",
+            [s["resync_seconds"] for s in syncs], full, 0.1),
+        row(f"sync peak memory, {label} (vs raw download)", [s["peak_mib"] for s in syncs],
+            [r["peak_mib"] for r in raws], 150.0, absolute=True, unit="MiB"),
+    ]
+
+
+def _prepared_env(folder: Path) -> dict[str, str]:
+    """An isolated config and a database at the newest schema, as after a first start."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PMCOCKPIT_")}
+    env |= {"PMCOCKPIT_CONFIG": str(folder / "config.toml"),
+            "PMCOCKPIT_DB": f"sqlite:///{folder / 'state.db'}",
+            "PYTHONPATH": os.pathsep.join([str(HERE.parent), env.get("PYTHONPATH", "")])}
+    subprocess.run([PY, "-m", "pmcockpit", "db", "upgrade"], env=env, check=True,
+                   capture_output=True, timeout=120)
+    return env
+
+
+def table(rows: list[Row]) -> str:
+    lines = ["| measure | pmcockpit | reference | ratio (spread) | goal | pass |",
+             "|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r.measure} | {r.ours:.3f} {r.unit} | {r.reference:.3f} {r.unit} | "
+                     f"{r.ratio:.2f}x ({r.spread[0]:.2f}-{r.spread[1]:.2f}) | {r.goal} | "
+                     f"{'pass' if r.passed else 'FAIL'} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="Fewer runs, 1k accounts only.")
+    parser.add_argument("--write", action="store_true", help="Write benchmarks/RESULTS.md.")
+    args = parser.parse_args()
+    runs = 3 if args.quick else 7
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="pmcockpit-bench-") as name:
+        folder = Path(name)
+        env = _prepared_env(folder)
+        rows = [*first_paint(env, runs), *cli_help(env, runs), *sim_reply(runs)]
+        for scale in (1000,) if args.quick else (1000, 10000):
+            rows += sync(scale, env, 1 if args.quick else 3, folder)
+    text = table(rows)
+    print(text)
+    load = os.getloadavg()
+    note = (f"{os.cpu_count()} cores, load average {load[0]:.2f} / {load[1]:.2f} / "
+            f"{load[2]:.2f}, {'quick' if args.quick else 'full'} run in "
+            f"{time.perf_counter() - started:.0f} s, "
+            f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    print(note)
+    if args.write:
+        (HERE / "RESULTS.md").write_text(
+            "# Benchmark results\n\nWritten by `python -m benchmarks"
+            f"{' --quick' if args.quick else ''} --write` on {note}.\n\n"
+            "Ratios are medians of paired runs (A B A B ...); the spread is the min-max of "
+            "the pair ratios.\n\n" + text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+"""One side of the sync benchmark, in its own process (so its peak memory is its own).
+
+    python -m benchmarks.sync_pair sync --scale 1000 --latency-ms 20 --urls FILE
+    python -m benchmarks.sync_pair raw  --scale 1000 --latency-ms 20 --urls FILE
+
+Both serve the same simulated Redmine (seed 7) on loopback with the given latency.
+``sync`` runs pmcockpit's full sync into a fresh SQLite file, then a re-sync with nothing
+changed, and writes the GETs of the full sync to FILE. ``raw`` downloads exactly those
+GETs with a bare ``httpx.AsyncClient`` at the connector's concurrency (4 in flight):
+the bound a sync cannot beat. Each prints one JSON line: seconds, peak MiB (ru_maxrss;
+the simulator's own state is in both), requests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from pmcockpit.config import Settings
+from pmcockpit.connectors.base import ConnectionConfig, Connector
+from pmcockpit.connectors.registry import open_connector
+from pmcockpit.services.sync import sync_all
+from pmcockpit.services.workspace import Workspace
+from pmcockpit.sim import SimTool, serve
+from pmcockpit.storage import connections
+from pmcockpit.storage.db import open_database
+
+IN_FLIGHT = 4
+"""The connector's own limit (``ToolClient(max_in_flight=4)``)."""
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_sync(tool: SimTool, url: str, urls_file: Path) -> dict[str, float]:
+    requests: list[str] = []
+    with tempfile.TemporaryDirectory() as folder:
+        db = open_database(f"sqlite:///{Path(folder) / 'bench.db'}")
+
+        def opener(name: str) -> Connector:
+            return open_connector(ConnectionConfig(name, "redmine", url, tool.token))
+
+        workspace = Workspace(Settings(operator="bench", db=str(db.engine.url)), db, opener)
+        with db.session() as session:
+            connections.add(session, "rm", "redmine", url)
+        started = time.perf_counter()
+        [report] = asyncio.run(sync_all(workspace))
+        full = time.perf_counter() - started
+        assert report.ok, report.error
+        requests = [line for line in _LOG if line.startswith("GET ")]
+        _LOG.clear()
+        started = time.perf_counter()
+        [again] = asyncio.run(sync_all(workspace))
+        resync = time.perf_counter() - started
+        assert again.ok, again.error
+        db.dispose()
+    urls_file.write_text("\n".join(line.split(" ")[1] for line in requests), encoding="utf-8")
+    return {"seconds": full, "resync_seconds": resync, "resync_requests": len(_LOG),
+            "requests": len(requests), "accounts": report.counts.get("accounts", 0),
+            "peak_mib": _peak_mib()}
+
+
+async def _download(url: str, token: str, paths: list[str]) -> int:
+    gate = asyncio.Semaphore(IN_FLIGHT)
+    async with httpx.AsyncClient(base_url=url, headers={"X-Redmine-API-Key": token}) as client:
+
+        async def get(path: str) -> int:
+            async with gate:
+                response = await client.get(path)
+                response.json()
+                return response.status_code
+
+        statuses = await asyncio.gather(*(get(path) for path in paths))
+    return sum(status == 200 for status in statuses)
+
+
+def run_raw(tool: SimTool, url: str, urls_file: Path) -> dict[str, float]:
+    paths = [p for p in urls_file.read_text(encoding="utf-8").splitlines() if p]
+    started = time.perf_counter()
+    ok = asyncio.run(_download(url, tool.token, paths))
+    return {"seconds": time.perf_counter() - started, "requests": ok, "peak_mib": _peak_mib()}
+
+
+_LOG: list[str] = []
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("mode", choices=("sync", "raw"))
+    parser.add_argument("--scale", type=int, default=1000)
+    parser.add_argument("--latency-ms", type=float, default=20.0)
+    parser.add_argument("--urls", type=Path, required=True)
+    args = parser.parse_args()
+    tool = SimTool("redmine", seed=7, scale=args.scale)
+    with serve(tool, log=_LOG.append) as running:
+        tool.faults.latency_ms = args.latency_ms
+        run = run_sync if args.mode == "sync" else run_raw
+        print(json.dumps(run(tool, running.url, args.urls)))
+
+
+if __name__ == "__main__":
+    main()
