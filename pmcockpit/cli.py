@@ -50,16 +50,18 @@ def _register() -> None:
         checklist,
         connect,
         demo,
+        outbox,
         report,
         review,
         sim,
         sync,
+        ticket,
     )
     from pmcockpit.commands import db as db_commands
 
     for command in (open_cockpit, demo.demo, connect.connect, sync.sync, act.act, act.undo,
                     checklist.checklist, report.report, review.review, audit.audit,
-                    db_commands.db, sim.sim):
+                    db_commands.db, sim.sim, ticket.ticket, outbox.outbox):
         main.add_command(command)
 
 

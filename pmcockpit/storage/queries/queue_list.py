@@ -1,0 +1,146 @@
+"""The Queue screen's and ``ticket list``'s read: tickets with both service-level clocks,
+filtered in SQL (text, status, priority, tool, assignee), most urgent first.
+
+The SLA state is a filter too, applied to the clocks after the SQL filters: it depends
+on business hours, which SQL cannot count.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, Subquery, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from pmcockpit.core.sla_clock import ClockState, Pause, TicketClocks
+from pmcockpit.core.sla_policy import SlaPolicy
+from pmcockpit.core.ticket_keys import display_key
+from pmcockpit.storage.models import (
+    Account,
+    Connection,
+    OutboxItem,
+    Ticket,
+    TicketComment,
+    TicketPause,
+)
+from pmcockpit.storage.queries.tickets import OPEN_OUTBOX_STATES
+
+_Query = Select[Ticket, str, str, str | None, str | None, datetime | None]
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilter:
+    text: str = ""
+    status: str = ""
+    priority: str = ""
+    tool: str = ""
+    assignee: str = ""
+    sla: str = ""
+    """"breached", "at risk", "paused", "running" or "" for all."""
+    include_closed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    ticket_id: int
+    key: str
+    connection: str
+    subject: str
+    priority: str
+    status: str
+    assignee: str
+    requester: str
+    created_at: datetime
+    clocks: TicketClocks
+    pending: int
+    """Outbox items waiting for this ticket."""
+
+    @property
+    def sla_states(self) -> frozenset[ClockState]:
+        return frozenset({self.clocks.response.state, self.clocks.resolution.state})
+
+
+def queue_rows(session: Session, now: datetime, policy: SlaPolicy, wanted: QueueFilter,
+               *, limit: int = 10_000) -> tuple[list[QueueRow], int]:
+    """(the rows, most urgent first, at most ``limit``; how many matched the SQL filters)."""
+    assignee = aliased(Account)
+    requester = aliased(Account)
+    first = _first_responses()
+    query: _Query = (
+        select(Ticket, Connection.name, Connection.kind, assignee.name, requester.name,
+               first.c.at)
+        .join(Connection, Connection.id == Ticket.connection_id)
+        .outerjoin(first, first.c.ticket_id == Ticket.id)
+        .outerjoin(assignee, (assignee.connection_id == Ticket.connection_id)
+                   & (assignee.remote_id == Ticket.assignee_remote_id))
+        .outerjoin(requester, (requester.connection_id == Ticket.connection_id)
+                   & (requester.remote_id == Ticket.author_remote_id))
+    )
+    query = _filtered(query, wanted, assignee)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    found = list(session.execute(query.limit(limit)).tuples())
+    ids = [row[0].id for row in found]
+    pauses = _pauses(session, ids)
+    pending = _pending(session)
+    rows = []
+    for ticket, connection, _kind, assignee_name, requester_name, first_at in found:
+        clocks = policy.clocks(
+            priority=ticket.priority, created_at=ticket.created_at, first_response_at=first_at,
+            resolved_at=ticket.updated_at if ticket.is_closed else None,
+            pauses=pauses.get(ticket.id, ()), now=now)
+        key = display_key(connection, ticket.key)
+        rows.append(QueueRow(ticket.id, key, connection, ticket.subject, ticket.priority,
+                             ticket.status, assignee_name or "", requester_name or "",
+                             ticket.created_at, clocks, pending.get(key, 0)))
+    if wanted.sla:
+        rows = [r for r in rows if ClockState(wanted.sla) in r.sla_states]
+    rows.sort(key=lambda r: (r.clocks.urgency, r.created_at))
+    return rows, total
+
+
+def _filtered(query: _Query,
+              wanted: QueueFilter, assignee: type[Account]
+              ) -> _Query:
+    if not wanted.include_closed:
+        query = query.where(Ticket.is_closed.is_(False))
+    if wanted.text.strip():
+        like = f"%{wanted.text.strip()}%"
+        query = query.where(or_(Ticket.subject.ilike(like), Ticket.key.ilike(like),
+                                Ticket.description.ilike(like)))
+    for column, value in ((Ticket.status, wanted.status), (Ticket.priority, wanted.priority),
+                          (Connection.name, wanted.tool)):
+        if value:
+            query = query.where(func.lower(column) == value.lower())
+    if wanted.assignee:
+        query = query.where(or_(func.lower(assignee.login) == wanted.assignee.lower(),
+                                func.lower(assignee.name) == wanted.assignee.lower()))
+    return query
+
+
+def _first_responses() -> Subquery:
+    """Per ticket, when someone other than its author first commented."""
+    return (
+        select(TicketComment.ticket_id, func.min(TicketComment.created_at).label("at"))
+        .join(Ticket, Ticket.id == TicketComment.ticket_id)
+        .where(TicketComment.author_remote_id.is_distinct_from(Ticket.author_remote_id))
+        .group_by(TicketComment.ticket_id)
+        .subquery("first_response")
+    )
+
+
+def _pauses(session: Session, ticket_ids: list[int]) -> dict[int, list[Pause]]:
+    found: dict[int, list[Pause]] = defaultdict(list)
+    for start in range(0, len(ticket_ids), 900):  # SQLite's limit on bound parameters
+        chunk = ticket_ids[start:start + 900]
+        for row in session.scalars(select(TicketPause).where(TicketPause.ticket_id.in_(chunk))):
+            found[row.ticket_id].append(Pause(row.started_at, row.ended_at))
+    return found
+
+
+def _pending(session: Session) -> dict[str, int]:
+    query = (select(OutboxItem.ticket_key, func.count())
+             .where(OutboxItem.state.in_(OPEN_OUTBOX_STATES))
+             .group_by(OutboxItem.ticket_key))
+    return {key: count for key, count in session.execute(query).tuples()}
