@@ -16,13 +16,14 @@ import click
 from pmcockpit.commands.context import EXIT_FAILED, CliContext, pad, pass_cli
 from pmcockpit.core.clock import to_local, utcnow
 from pmcockpit.core.i18n import _
+from pmcockpit.core.queue_filter import SLA_STATES, QueueFilter
 from pmcockpit.core.sla_words import clock_json, clock_text
 from pmcockpit.services import tickets
 from pmcockpit.services.opener import real_workspace
 from pmcockpit.services.outbox import Delivered, Delivery
 from pmcockpit.services.queue import CalendarError, sla_policy
 from pmcockpit.services.workspace import Workspace
-from pmcockpit.storage.queries.queue_list import QueueFilter, QueueRow, queue_rows
+from pmcockpit.storage.queries.queue_list import QueueRow, queue_rows
 from pmcockpit.storage.queries.tickets import TicketNotFound, ticket_detail
 
 
@@ -50,7 +51,7 @@ def _row_json(row: QueueRow) -> dict[str, Any]:
 @click.option("--priority", default="", help=_("Only this priority."))
 @click.option("--tool", default="", help=_("Only this connection."))
 @click.option("--assignee", default="", help=_("Only tickets assigned to this login or name."))
-@click.option("--sla", type=click.Choice(["breached", "at risk", "paused", "running"]),
+@click.option("--sla", type=click.Choice(SLA_STATES),
               default=None, help=_("Only tickets with a clock in this state."))
 @click.option("--limit", default=200, show_default=True, help=_("At most this many."))
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))

@@ -175,3 +175,13 @@ def test_the_calendar_table_reads_like_the_config_file() -> None:
                 {"colour": "blue"}):
         with pytest.raises(CalendarError):
             calendar_from_table(bad)
+
+
+def test_the_filter_line_reads_terms_and_text() -> None:
+    from pmcockpit.core.queue_filter import QueueFilter, describe_filter, parse_filter
+
+    wanted = parse_filter('sla:at-risk tool:rm status:"In Progress" vpn down priority:')
+    assert wanted == QueueFilter("vpn down priority:", "In Progress", "", "rm", "", "at risk")
+    assert parse_filter(describe_filter(wanted)) == wanted
+    assert parse_filter("sla:soon").text == "sla:soon"
+    assert parse_filter('status:"open').status == "open"  # a quote not yet closed

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import Select, Subquery, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from pmcockpit.core.queue_filter import QueueFilter
 from pmcockpit.core.sla_clock import ClockState, Pause, TicketClocks
 from pmcockpit.core.sla_policy import SlaPolicy
 from pmcockpit.core.ticket_keys import display_key
@@ -28,18 +29,6 @@ from pmcockpit.storage.models import (
 from pmcockpit.storage.queries.tickets import OPEN_OUTBOX_STATES
 
 _Query = Select[Ticket, str, str, str | None, str | None, datetime | None]
-
-
-@dataclass(frozen=True, slots=True)
-class QueueFilter:
-    text: str = ""
-    status: str = ""
-    priority: str = ""
-    tool: str = ""
-    assignee: str = ""
-    sla: str = ""
-    """"breached", "at risk", "paused", "running" or "" for all."""
-    include_closed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
