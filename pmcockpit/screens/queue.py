@@ -24,6 +24,7 @@ from pmcockpit.screens.queue_dialogs import AddTicketDialog, NewRequest
 from pmcockpit.screens.queue_ticket import TicketLoaded, TicketScreen
 from pmcockpit.services import tickets
 from pmcockpit.services.queue import CalendarError, sla_policy
+from pmcockpit.storage.queries.queue import count_connections
 from pmcockpit.storage.queries.queue_list import QueueRow, queue_rows
 from pmcockpit.storage.queries.queue_metrics import QueueMetrics, queue_metrics
 from pmcockpit.storage.queries.tickets import TicketNotFound, ticket_detail
@@ -43,8 +44,9 @@ PANE_WIDTH = 60
 
 class QueueLoaded(Message):
     def __init__(self, rows: list[QueueRow], total: int, metrics: QueueMetrics | None,
-                 problem: str | None = None) -> None:
+                 problem: str | None = None, connections: int = 0) -> None:
         super().__init__()
+        self.connections = connections
         self.rows = rows
         self.total = total
         self.metrics = metrics
@@ -110,7 +112,8 @@ class QueueScreen(LiveAreaScreen):
         with self.workspace.db.session() as session:
             rows, total = queue_rows(session, now, policy, wanted, limit=PAGE_SIZE)
             metrics = queue_metrics(session, now, policy)
-        self.post_message(QueueLoaded(rows, total, metrics))
+            connections = count_connections(session)
+        self.post_message(QueueLoaded(rows, total, metrics, connections=connections))
 
     @on(QueueLoaded)
     def show_queue(self, message: QueueLoaded) -> None:
@@ -121,10 +124,7 @@ class QueueScreen(LiveAreaScreen):
             return
         metrics = message.metrics
         if metrics is not None and not metrics.open_total and not self._filtered():
-            self.query_one(EmptyState).say(
-                _("No open tickets."),
-                _("Connect a tool (`pmcockpit connect add`) and run `pmcockpit sync`, or "
-                  "press a to record a request that came by phone."))
+            self.query_one(EmptyState).say(*self._empty_words(message.connections))
             self._show_table(False)
             return
         self.rows = {row.key: row for row in message.rows}
@@ -140,6 +140,16 @@ class QueueScreen(LiveAreaScreen):
         self._show_table(True)
         if not self.query_one("#queue-filter").display:
             table.focus()
+
+    @staticmethod
+    def _empty_words(connections: int) -> tuple[str, str]:
+        if not connections:
+            return _("No tickets yet."), _(
+                "Connect a tool (`pmcockpit connect add`), then run `pmcockpit sync`: its "
+                "open tickets appear here with their service levels. Press a to record a "
+                "request that came by phone or chat.")
+        return _("No open tickets."), _(
+            "The queue is clear as of the last sync (`pmcockpit sync` to check again).")
 
     def _filtered(self) -> bool:
         return self.wanted != QueueFilter()

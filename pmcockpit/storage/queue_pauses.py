@@ -24,7 +24,7 @@ def track_pauses(session: Session, pauses_on: Callable[[str, str], bool]) -> int
         select(TicketPause).where(TicketPause.ended_at.is_(None)))}
     changed = 0
     query = select(Ticket, Connection.kind).join(Connection)
-    for ticket, kind in session.execute(query).tuples():
+    for ticket, kind in session.execute(query):
         waiting = not ticket.is_closed and pauses_on(kind, ticket.status)
         current = open_pauses.get(ticket.id)
         if waiting and current is None:

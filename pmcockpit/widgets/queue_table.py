@@ -14,7 +14,7 @@ from pmcockpit.storage.queries.queue_list import QueueRow
 
 CLOCK_WIDTH = 11
 """Fits "✗ 119d late" and "‖ paused"."""
-KEY_WIDTH = 14
+KEY_WIDTH = 16
 FIXED_WIDTH = 2 * CLOCK_WIDTH + KEY_WIDTH + 6 + 12
 """The columns before the subject, with the table's cell padding."""
 

@@ -69,7 +69,7 @@ def queue_rows(session: Session, now: datetime, policy: SlaPolicy, wanted: Queue
     )
     query = _filtered(query, wanted, assignee)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    found = list(session.execute(query.limit(limit)).tuples())
+    found = list(session.execute(query.limit(limit)))
     ids = [row[0].id for row in found]
     pauses = _pauses(session, ids)
     pending = _pending(session)
@@ -132,4 +132,4 @@ def _pending(session: Session) -> dict[str, int]:
     query = (select(OutboxItem.ticket_key, func.count())
              .where(OutboxItem.state.in_(OPEN_OUTBOX_STATES))
              .group_by(OutboxItem.ticket_key))
-    return {key: count for key, count in session.execute(query).tuples()}
+    return {key: count for key, count in session.execute(query)}

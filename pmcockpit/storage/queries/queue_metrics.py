@@ -77,7 +77,7 @@ class QueueMetrics:
 def queue_metrics(session: Session, now: datetime, policy: SlaPolicy) -> QueueMetrics:
     by_priority = Counter({priority: count for priority, count in session.execute(
         select(Ticket.priority, func.count()).where(Ticket.is_closed.is_(False))
-        .group_by(Ticket.priority)).tuples()})
+        .group_by(Ticket.priority))})
     since = now - WINDOW
     first = (select(TicketComment.ticket_id, func.min(TicketComment.created_at).label("at"))
              .join(Ticket, Ticket.id == TicketComment.ticket_id)
@@ -90,7 +90,7 @@ def queue_metrics(session: Session, now: datetime, policy: SlaPolicy) -> QueueMe
     responses: dict[str, list[timedelta]] = defaultdict(list)
     resolutions: dict[str, list[timedelta]] = defaultdict(list)
     breached: Counter[str] = Counter()
-    for ticket, tool, first_at in session.execute(query).tuples():
+    for ticket, tool, first_at in session.execute(query):
         clocks = policy.clocks(priority=ticket.priority, created_at=ticket.created_at,
                                first_response_at=first_at,
                                resolved_at=ticket.updated_at if ticket.is_closed else None,
