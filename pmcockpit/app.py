@@ -31,6 +31,8 @@ from pmcockpit.screens.areas import AREAS, HOME, Area
 from pmcockpit.screens.base import AreaScreen, Clock, LiveAreaScreen
 from pmcockpit.screens.commands import GoCommands, HelpCommands
 from pmcockpit.screens.help import HelpScreen, keys_of
+from pmcockpit.services.outbox import Delivered, Delivery, send_pending
+from pmcockpit.services.queue import after_sync
 from pmcockpit.services.reconcile import reconcile
 from pmcockpit.services.sync import SyncReport, connection_names, sync_all
 from pmcockpit.services.workspace import ConnectorOpener, Workspace
@@ -122,6 +124,16 @@ class CockpitApp(App[None]):
             self.notify("\n".join(f"#{item.intent_id} {item.action}: {item.note}"
                                    for item in done), markup=False, timeout=15,
                         title=_("Actions left in doubt by a crash"))
+        if not self.workspace.demo:  # the demo's outbox item waits for the user's sync
+            self._tell_outbox(await send_pending(self.workspace))
+
+    def _tell_outbox(self, done: list[Delivered]) -> None:
+        """What the outbox sent once its tools answered again (nothing said when empty)."""
+        sent = sum(1 for d in done if d.delivery is Delivery.SENT)
+        if sent:
+            self.notify(ngettext("Outbox: {count} waiting change sent.",
+                                 "Outbox: {count} waiting changes sent.", sent).format(
+                count=sent))
 
     def action_go(self, mode: str) -> None:
         self.switch_mode(mode)
@@ -179,6 +191,9 @@ class CockpitApp(App[None]):
         if names:
             progress(names[0], _("connecting"))
         reports = await sync_all(self.workspace, names, progress=progress)
+        synced = [r.connection for r in reports if r.ok]
+        if synced:
+            self._tell_outbox(await after_sync(self.workspace, synced))
         self.post_message(SyncFinished(reports))
 
     @on(SyncProgressed)

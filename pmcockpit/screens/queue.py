@@ -76,7 +76,7 @@ class QueueScreen(LiveAreaScreen):
     def compose_body(self) -> ComposeResult:
         yield Static(id="queue-lead", markup=False)
         yield Input(placeholder=_("Filter: words, sla:breached, tool:rm, status:New…"),
-                    id="queue-filter")
+                    id="queue-filter", compact=True)
         with Horizontal(id="queue-main"):
             yield QueueTable(id="queue-table")
             yield TicketPane(id="queue-pane")

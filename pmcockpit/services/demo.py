@@ -27,6 +27,7 @@ from pmcockpit.core.checklist import runs as rules
 from pmcockpit.core.clock import to_local, utcnow
 from pmcockpit.services.actions import ActionRunner
 from pmcockpit.services.checklist import RunDetail, local_now, open_current_run
+from pmcockpit.services.demo_queue import note_demo_pauses, seed_demo_queue
 from pmcockpit.services.health import check_all
 from pmcockpit.services.sync import sync_all
 from pmcockpit.services.templates import demo_daily_inspection, load_templates
@@ -119,7 +120,9 @@ async def _build_history(workspace: Workspace, org: Organisation,
     await sync_all(workspace)
     await asyncio.to_thread(_record_health_history, workspace)
     await _past_actions(workspace, org)
+    await seed_demo_queue(workspace, tools)
     await sync_all(workspace)  # the synced state shows what the actions changed
+    await note_demo_pauses(workspace)
     # Built at full speed; from now on the tools answer at a network's pace.
     for tool in available_tools():
         tools[tool.connection].faults.latency_ms = tool.latency_ms

@@ -14,7 +14,7 @@ import asyncio
 import enum
 from dataclasses import dataclass
 
-from pmcockpit.connectors.errors import ConnectorError, Unreachable
+from pmcockpit.connectors.errors import ConnectorError, ServerError, Unreachable
 from pmcockpit.core.actions import Action
 from pmcockpit.core.clock import utcnow
 from pmcockpit.core.i18n import _
@@ -134,7 +134,7 @@ async def _deliver(workspace: Workspace, runner: ActionRunner, item: store.Queue
 
 def _queued(item: store.QueuedItem, error: Exception) -> Delivered:
     what = _("{tool} cannot be reached ({error}): kept in the outbox, sent when it answers") \
-        if isinstance(error, Unreachable) else \
+        if isinstance(error, (Unreachable, ServerError)) else \
         _("{tool} refused the connection ({error}): kept in the outbox")
     return Delivered(item.id, item.ticket_key, Delivery.QUEUED,
                      what.format(tool=item.connection, error=error))

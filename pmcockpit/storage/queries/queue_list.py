@@ -85,6 +85,7 @@ def queue_rows(session: Session, now: datetime, policy: SlaPolicy, wanted: Queue
                              ticket.created_at, clocks, pending.get(key, 0)))
     if wanted.sla:
         rows = [r for r in rows if ClockState(wanted.sla) in r.sla_states]
+        total = len(rows)
     rows.sort(key=lambda r: (r.clocks.urgency, r.created_at))
     return rows, total
 
