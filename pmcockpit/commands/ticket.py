@@ -134,7 +134,10 @@ def add(cli: CliContext, subject: str, requester: str, priority: str, descriptio
 def report_deliveries(done: Sequence[Delivered]) -> None:
     failed = False
     for delivered in done:
-        if delivered.delivery is Delivery.SENT:
+        if delivered.delivery is Delivery.SENT and delivered.audit_id is None:
+            click.echo(_("{key}: {what}").format(key=delivered.ticket_key,
+                                                 what=delivered.message))
+        elif delivered.delivery is Delivery.SENT:
             click.echo(_("{key}: sent (audit #{audit})").format(key=delivered.ticket_key,
                                                                  audit=delivered.audit_id))
         elif delivered.delivery is Delivery.QUEUED:

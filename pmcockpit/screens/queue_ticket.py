@@ -45,6 +45,9 @@ class TicketChanged(Message):
 
 def say(delivered: Delivered) -> tuple[str, SeverityLevel]:
     """(message, severity) for a notification."""
+    if delivered.delivery is Delivery.SENT and delivered.audit_id is None:
+        return _("{key}: {what}").format(key=delivered.ticket_key,
+                                         what=delivered.message), "information"
     if delivered.delivery is Delivery.SENT:
         return _("{key}: done (audit #{audit})").format(
             key=delivered.ticket_key, audit=delivered.audit_id), "information"

@@ -13,11 +13,12 @@ from sqlalchemy import select
 
 from pmcockpit.connectors.errors import ConnectorError
 from pmcockpit.core.actions import Action, ActionKind
+from pmcockpit.core.clock import utcnow
 from pmcockpit.core.i18n import _
 from pmcockpit.services.outbox import Delivered, Delivery, submit
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage.models import Account, Connection, LocalTicket
-from pmcockpit.storage.queries.tickets import TicketNotFound, TicketRef, find_ticket
+from pmcockpit.storage.queries.tickets import LOCAL, TicketNotFound, TicketRef, find_ticket
 
 __all__ = ["Delivered", "Delivery", "TicketError", "add_local", "assign", "comment",
            "resolve", "set_status"]
@@ -30,13 +31,18 @@ class TicketError(Exception):
     """The change cannot be made as asked; the message says why."""
 
 
-def ticket(workspace: Workspace, key: str) -> TicketRef:
+def ticket(workspace: Workspace, key: str, *, in_tool: bool = True) -> TicketRef:
+    """The ticket named ``key``; with ``in_tool``, one that lives in a connected tool."""
     with workspace.db.session() as session:
         try:
-            return find_ticket(session, key)
+            ref = find_ticket(session, key)
         except TicketNotFound:
             raise TicketError(_("no ticket {key} in the queue (or several): name it as the "
                                 "queue shows it, e.g. rm#12 or SUP-7").format(key=key)) from None
+    if in_tool and ref.tool_kind == LOCAL:
+        raise TicketError(_("{key} was recorded in pmcockpit and is in no tool yet: "
+                            "answer the requester directly, or resolve it here").format(key=key))
+    return ref
 
 
 async def comment(workspace: Workspace, key: str, text: str) -> Delivered:
@@ -65,10 +71,19 @@ async def set_status(workspace: Workspace, key: str, status: str) -> Delivered:
 
 async def resolve(workspace: Workspace, key: str, note: str) -> list[Delivered]:
     """The closing note, then the tool's resolved status (in that order, via the outbox)."""
-    ref = await asyncio.to_thread(ticket, workspace, key)
+    ref = await asyncio.to_thread(ticket, workspace, key, in_tool=False)
+    if ref.tool_kind == LOCAL:
+        return [await asyncio.to_thread(_close_local, workspace, ref)]
     status = await asyncio.to_thread(_resolve_status, workspace, ref)
     done = [await comment(workspace, ref.key, note)] if note.strip() else []
     return [*done, await set_status(workspace, ref.key, status)]
+
+
+def _close_local(workspace: Workspace, ref: TicketRef) -> Delivered:
+    with workspace.db.session() as session:
+        row = session.get_one(LocalTicket, int(ref.remote_id))
+        row.closed_at = utcnow()
+    return Delivered(0, ref.key, Delivery.SENT, _("closed"))
 
 
 def _resolve_status(workspace: Workspace, ref: TicketRef) -> str:

@@ -94,3 +94,27 @@ async def test_a_tool_that_cannot_be_reached_gets_the_changes_later_in_order_onc
     # The comment went first: its journal comes before the status change's.
     texts = [j.notes or j.details[0].name for j in issue.journals[-2:]]
     assert texts == ["First, while down", "status_id"]
+
+
+async def test_a_request_by_phone_joins_the_queue_and_is_resolved_here(setup: SimSetup
+                                                                       ) -> None:
+    from pmcockpit.core.clock import utcnow
+    from pmcockpit.core.queue_filter import QueueFilter
+    from pmcockpit.services.queue import sla_policy
+    from pmcockpit.storage.queries.queue_list import queue_rows
+
+    key = tickets.add_local(setup.workspace, subject="VPN down for the Shanghai office",
+                            requester="Li Wei", priority="Urgent")
+    assert key == "local#1"
+    policy = sla_policy(setup.workspace.settings)
+    with setup.db.session() as session:
+        rows, _total = queue_rows(session, utcnow(), policy, QueueFilter(text="VPN"))
+        assert [(r.key, r.requester, r.priority) for r in rows] == [(key, "Li Wei", "Urgent")]
+        assert ticket_detail(session, key).ref.subject == "VPN down for the Shanghai office"
+    with pytest.raises(tickets.TicketError, match="in no tool yet"):
+        await tickets.comment(setup.workspace, key, "On it")
+    [closed] = await tickets.resolve(setup.workspace, key, "Router restarted")
+    assert closed.delivery is Delivery.SENT
+    with setup.db.session() as session:
+        rows, _total = queue_rows(session, utcnow(), policy, QueueFilter(text="VPN"))
+        assert rows == []

@@ -21,12 +21,13 @@ from pmcockpit.core.ticket_keys import display_key
 from pmcockpit.storage.models import (
     Account,
     Connection,
+    LocalTicket,
     OutboxItem,
     Ticket,
     TicketComment,
     TicketPause,
 )
-from pmcockpit.storage.queries.tickets import OPEN_OUTBOX_STATES
+from pmcockpit.storage.queries.tickets import LOCAL, OPEN_OUTBOX_STATES
 
 _Query = Select[Ticket, str, str, str | None, str | None, datetime | None]
 
@@ -83,11 +84,35 @@ def queue_rows(session: Session, now: datetime, policy: SlaPolicy, wanted: Queue
         rows.append(QueueRow(ticket.id, key, connection, ticket.subject, ticket.priority,
                              ticket.status, assignee_name or "", requester_name or "",
                              ticket.created_at, clocks, pending.get(key, 0)))
+    local = _local_rows(session, now, policy, wanted)
+    rows += local
+    total += len(local)
     if wanted.sla:
         rows = [r for r in rows if ClockState(wanted.sla) in r.sla_states]
         total = len(rows)
     rows.sort(key=lambda r: (r.clocks.urgency, r.created_at))
     return rows, total
+
+
+def _local_rows(session: Session, now: datetime, policy: SlaPolicy, wanted: QueueFilter
+                ) -> list[QueueRow]:
+    """Requests recorded by phone or chat and not yet pushed to a tool."""
+    if wanted.tool not in ("", LOCAL) or wanted.status or wanted.assignee:
+        return []
+    query = select(LocalTicket).where(LocalTicket.closed_at.is_(None),
+                                      LocalTicket.pushed_to.is_(None))
+    if wanted.text.strip():
+        like = f"%{wanted.text.strip()}%"
+        query = query.where(or_(LocalTicket.subject.ilike(like),
+                                LocalTicket.description.ilike(like)))
+    if wanted.priority:
+        query = query.where(func.lower(LocalTicket.priority) == wanted.priority.lower())
+    return [QueueRow(-row.id, f"{LOCAL}#{row.id}", LOCAL, row.subject, row.priority, "",
+                     "", row.requester, row.created_at,
+                     policy.clocks(priority=row.priority, created_at=row.created_at,
+                                   first_response_at=None, resolved_at=None, pauses=(),
+                                   now=now), 0)
+            for row in session.scalars(query.order_by(LocalTicket.id))]
 
 
 def _filtered(query: _Query,

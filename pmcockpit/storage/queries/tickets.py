@@ -9,7 +9,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pmcockpit.core.ticket_keys import display_key, split_key
-from pmcockpit.storage.models import Connection, OutboxItem, Ticket, TicketPause
+from pmcockpit.storage.models import Connection, LocalTicket, OutboxItem, Ticket, TicketPause
+
+LOCAL = "local"
+"""The queue's name for requests recorded in pmcockpit itself (``local#3``)."""
 
 OPEN_OUTBOX_STATES = ("pending", "sending")
 """Outbox items not yet in the tool (as far as pmcockpit knows)."""
@@ -69,6 +72,10 @@ class TicketDetail:
 
 def find_ticket(session: Session, name: str) -> TicketRef:
     """The ticket the queue calls ``name``; TicketNotFound when none or several."""
+    local = _local(session, name)
+    if local is not None:
+        return TicketRef(-local.id, LOCAL, LOCAL, str(local.id), f"{LOCAL}#{local.id}",
+                         local.subject, None)
     names = set(session.scalars(select(Connection.name)))
     connection, key = split_key(name, names)
     query = select(Ticket, Connection).join(Connection, Connection.id == Ticket.connection_id)
@@ -88,8 +95,24 @@ def _ref(ticket: Ticket, connection: Connection) -> TicketRef:
                      ticket.author_remote_id)
 
 
+def _local(session: Session, name: str) -> LocalTicket | None:
+    head, sep, number = name.strip().partition("#")
+    if head != LOCAL or not sep or not number.isdigit():
+        return None
+    found = session.get(LocalTicket, int(number))
+    if found is None:
+        raise TicketNotFound(name)
+    return found
+
+
 def ticket_detail(session: Session, name: str) -> TicketDetail:
     ref = find_ticket(session, name)
+    local = _local(session, name)
+    if local is not None:
+        status = "closed" if local.closed_at else "open"
+        return TicketDetail(ref, local.description, status, local.closed_at is not None,
+                            local.priority, None, local.created_at, local.created_at, (),
+                            (), None)
     ticket = session.get_one(Ticket, ref.ticket_id)
     comments = tuple(CommentView(c.author_name, c.body, c.created_at) for c in ticket.comments)
     pending = tuple(v for v in outbox_items(session, (*OPEN_OUTBOX_STATES, "doubt"))
