@@ -20,7 +20,6 @@ from pmcockpit.services.sync import SyncReport
 from pmcockpit.storage.queries.home import HomeSummary
 from pmcockpit.storage.queries.page import Page
 from pmcockpit.storage.queries.permissions import AccountReview
-from pmcockpit.storage.queries.queue import TicketRow
 
 
 class HomeSummaryLoaded(Message):
@@ -29,16 +28,6 @@ class HomeSummaryLoaded(Message):
     def __init__(self, summary: HomeSummary) -> None:
         super().__init__()
         self.summary = summary
-
-
-class OpenTicketsLoaded(Message):
-    """A page of open tickets was read for the support queue."""
-
-    def __init__(self, page: Page[TicketRow], connections: int) -> None:
-        super().__init__()
-        self.page = page
-        self.connections = connections
-        """How many tools are connected: with none, the empty queue means "connect one"."""
 
 
 class AccountsToReviewLoaded(Message):

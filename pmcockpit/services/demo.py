@@ -120,7 +120,12 @@ async def _build_history(workspace: Workspace, org: Organisation,
     await sync_all(workspace)
     await asyncio.to_thread(_record_health_history, workspace)
     await _past_actions(workspace, org)
-    await seed_demo_queue(workspace, tools)
+    def gitlab_down(down: bool) -> None:  # every call answers 503
+        tools["gitlab"].faults.error_rate = 1.0 if down else 0.0
+
+    await seed_demo_queue(workspace, waiting_tool="redmine" if "redmine" in tools else None,
+                          down_tool="gitlab" if "gitlab" in tools else None,
+                          set_down=gitlab_down)
     await sync_all(workspace)  # the synced state shows what the actions changed
     await note_demo_pauses(workspace)
     # Built at full speed; from now on the tools answer at a network's pace.

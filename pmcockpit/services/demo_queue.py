@@ -8,7 +8,7 @@ Both changes go the real way: through the outbox and the audited action path.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Callable
 
 from sqlalchemy import select
 
@@ -16,7 +16,6 @@ from pmcockpit.core.ticket_keys import display_key
 from pmcockpit.services import tickets
 from pmcockpit.services.queue import note_pauses
 from pmcockpit.services.workspace import Workspace
-from pmcockpit.sim.tool import SimTool
 from pmcockpit.storage.models import Connection, Ticket
 
 WAITING_NOTE = "Could you send a screenshot of the error? I will look again once I have it."
@@ -33,19 +32,21 @@ def _open_key(workspace: Workspace, connection: str) -> str | None:
     return display_key(connection, key) if key else None
 
 
-async def seed_demo_queue(workspace: Workspace, tools: Mapping[str, SimTool]) -> None:
-    waiting = _open_key(workspace, "redmine") if "redmine" in tools else None
+async def seed_demo_queue(workspace: Workspace, *, waiting_tool: str | None,
+                          down_tool: str | None, set_down: Callable[[bool], None]) -> None:
+    """``set_down(True)`` makes ``down_tool`` answer every call with an error, until
+    ``set_down(False)``."""
+    waiting = _open_key(workspace, waiting_tool) if waiting_tool else None
     if waiting:
         await tickets.comment(workspace, waiting, WAITING_NOTE)
         await tickets.set_status(workspace, waiting, "Feedback")
-    down = _open_key(workspace, "gitlab") if "gitlab" in tools else None
+    down = _open_key(workspace, down_tool) if down_tool else None
     if down:
-        plan = tools["gitlab"].faults
-        plan.error_rate = 1.0  # every call answers 503: the tool is down
+        set_down(True)
         try:
             await tickets.comment(workspace, down, OUTBOX_NOTE)
         finally:
-            plan.error_rate = 0.0
+            set_down(False)
 
 
 async def note_demo_pauses(workspace: Workspace) -> None:
