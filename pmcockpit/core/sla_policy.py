@@ -39,10 +39,15 @@ class SlaPolicy:
     business_hours: bool = False
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
     pause_statuses: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    _levels: dict[str, ServiceLevel] = field(default_factory=dict, compare=False, repr=False)
+    """Levels already looked up, by priority: a queue asks thousands of times."""
 
     def level(self, priority: str) -> ServiceLevel:
-        return service_level(priority, self.response_hours, self.resolution_hours,
-                             business_hours=self.business_hours)
+        if priority not in self._levels:
+            self._levels[priority] = service_level(
+                priority, self.response_hours, self.resolution_hours,
+                business_hours=self.business_hours)
+        return self._levels[priority]
 
     def pauses_on(self, tool_kind: str, status: str) -> bool:
         wanted = status.strip().lower()

@@ -97,12 +97,15 @@ class QueueScreen(LiveAreaScreen):
         self.query_one("#queue-main").display = shown
         self.query_one("#queue-empty-holder").display = not shown
 
+    metrics: QueueMetrics | None = None
+
     def load(self) -> None:
-        self.read_queue(self.wanted)
+        self.read_queue(self.wanted, with_metrics=True)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue",
           description=_("Reading the queue"))
-    def read_queue(self, wanted: QueueFilter) -> None:
+    def read_queue(self, wanted: QueueFilter, *, with_metrics: bool) -> None:
+        """The rows; the header's figures too, except while the filter is typed."""
         try:
             policy = sla_policy(self.workspace.settings)
         except CalendarError as error:
@@ -111,7 +114,7 @@ class QueueScreen(LiveAreaScreen):
         now = self.clock()
         with self.workspace.db.session() as session:
             rows, total = queue_rows(session, now, policy, wanted, limit=PAGE_SIZE)
-            metrics = queue_metrics(session, now, policy)
+            metrics = queue_metrics(session, now, policy) if with_metrics else self.metrics
             connections = count_connections(session)
         self.post_message(QueueLoaded(rows, total, metrics, connections=connections))
 
@@ -122,7 +125,7 @@ class QueueScreen(LiveAreaScreen):
                                            message.problem)
             self._show_table(False)
             return
-        metrics = message.metrics
+        metrics = self.metrics = message.metrics
         if metrics is not None and not metrics.open_total and not self._filtered():
             self.query_one(EmptyState).say(*self._empty_words(message.connections))
             self._show_table(False)
@@ -172,7 +175,7 @@ class QueueScreen(LiveAreaScreen):
 
     def _apply(self, wanted: QueueFilter) -> None:
         self.wanted = wanted
-        self.load()
+        self.read_queue(wanted, with_metrics=False)
 
     def action_breached(self) -> None:
         sla = "" if self.wanted.sla == "breached" else "breached"

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, TypeVarTuple
 
-from sqlalchemy import Select, Subquery, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, Select, Subquery, case, func, literal, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from pmcockpit.core.queue_filter import QueueFilter
 from pmcockpit.core.sla_clock import ClockState, Pause, TicketClocks
@@ -29,7 +30,10 @@ from pmcockpit.storage.models import (
 )
 from pmcockpit.storage.queries.tickets import LOCAL, OPEN_OUTBOX_STATES
 
-_Query = Select[Ticket, str, str, str | None, str | None, datetime | None]
+_Ts = TypeVarTuple("_Ts")
+
+_Query = Select[int, str, str, str, str, bool, datetime, datetime, str, str | None, str | None,
+                datetime | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,13 +58,18 @@ class QueueRow:
 
 def queue_rows(session: Session, now: datetime, policy: SlaPolicy, wanted: QueueFilter,
                *, limit: int = 10_000) -> tuple[list[QueueRow], int]:
-    """(the rows, most urgent first, at most ``limit``; how many matched the SQL filters)."""
+    """(the rows, most urgent first, at most ``limit``; how many matched the filters).
+
+    SQL picks the ``limit`` tickets due first (by calendar hours, which orders them as
+    business hours do, give or take pauses); their clocks are then counted exactly.
+    """
     assignee = aliased(Account)
     requester = aliased(Account)
-    first = _first_responses()
+    first = _first_responses(open_only=not wanted.include_closed)
     query: _Query = (
-        select(Ticket, Connection.name, Connection.kind, assignee.name, requester.name,
-               first.c.at)
+        select(Ticket.id, Ticket.key, Ticket.subject, Ticket.priority, Ticket.status,
+               Ticket.is_closed, Ticket.created_at, Ticket.updated_at, Connection.name,
+               assignee.name, requester.name, first.c.at)
         .join(Connection, Connection.id == Ticket.connection_id)
         .outerjoin(first, first.c.ticket_id == Ticket.id)
         .outerjoin(assignee, (assignee.connection_id == Ticket.connection_id)
@@ -69,21 +78,26 @@ def queue_rows(session: Session, now: datetime, policy: SlaPolicy, wanted: Queue
                    & (requester.remote_id == Ticket.author_remote_id))
     )
     query = _filtered(query, wanted, assignee)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    found = list(session.execute(query.limit(limit)))
-    ids = [row[0].id for row in found]
-    pauses = _pauses(session, ids)
+    counted = _filtered(
+        select(func.count(Ticket.id)).join(Connection, Connection.id == Ticket.connection_id)
+        .outerjoin(assignee, (assignee.connection_id == Ticket.connection_id)
+                   & (assignee.remote_id == Ticket.assignee_remote_id)), wanted, assignee)
+    total = session.scalar(counted) or 0
+    found = list(session.execute(query.order_by(*_due_first(session, policy, first.c.at))
+                                 .limit(limit)))
+    pauses = _pauses(session, [row[0] for row in found])
     pending = _pending(session)
     rows = []
-    for ticket, connection, _kind, assignee_name, requester_name, first_at in found:
+    for (ticket_id, key, subject, priority, status, is_closed, created_at, updated_at,
+         connection, assignee_name, requester_name, first_at) in found:
         clocks = policy.clocks(
-            priority=ticket.priority, created_at=ticket.created_at, first_response_at=first_at,
-            resolved_at=ticket.updated_at if ticket.is_closed else None,
-            pauses=pauses.get(ticket.id, ()), now=now)
-        key = display_key(connection, ticket.key)
-        rows.append(QueueRow(ticket.id, key, connection, ticket.subject, ticket.priority,
-                             ticket.status, assignee_name or "", requester_name or "",
-                             ticket.created_at, clocks, pending.get(key, 0)))
+            priority=priority, created_at=created_at, first_response_at=first_at,
+            resolved_at=updated_at if is_closed else None,
+            pauses=pauses.get(ticket_id, ()), now=now)
+        shown = display_key(connection, key)
+        rows.append(QueueRow(ticket_id, shown, connection, subject, priority, status,
+                             assignee_name or "", requester_name or "", created_at, clocks,
+                             pending.get(shown, 0)))
     local = _local_rows(session, now, policy, wanted)
     rows += local
     total += len(local)
@@ -92,6 +106,24 @@ def queue_rows(session: Session, now: datetime, policy: SlaPolicy, wanted: Queue
         total = len(rows)
     rows.sort(key=lambda r: (r.clocks.urgency, r.created_at))
     return rows, total
+
+
+def _due_first(session: Session, policy: SlaPolicy, first_at: ColumnElement[datetime | None]
+               ) -> list[ColumnElement[Any] | InstrumentedAttribute[Any]]:
+    """ORDER BY terms: the running clock's due day first (SQLite's julianday), oldest next."""
+    if session.get_bind().dialect.name != "sqlite":
+        return [Ticket.created_at, Ticket.id]
+    priorities = list(session.scalars(select(Ticket.priority).distinct()))
+    never = 10_000.0  # days: a clock without a target sorts last
+    levels = {p: policy.level(p) for p in priorities}
+
+    def days(which: str) -> ColumnElement[float]:
+        whens = [(Ticket.priority == p, getattr(level, which).total_seconds() / 86400)
+                 for p, level in levels.items() if getattr(level, which) is not None]
+        return case(*whens, else_=never) if whens else literal(never)
+
+    target = case((first_at.is_(None), days("response")), else_=days("resolution"))
+    return [func.julianday(Ticket.created_at) + target, Ticket.id]
 
 
 def _local_rows(session: Session, now: datetime, policy: SlaPolicy, wanted: QueueFilter
@@ -115,9 +147,8 @@ def _local_rows(session: Session, now: datetime, policy: SlaPolicy, wanted: Queu
             for row in session.scalars(query.order_by(LocalTicket.id))]
 
 
-def _filtered(query: _Query,
-              wanted: QueueFilter, assignee: type[Account]
-              ) -> _Query:
+def _filtered(query: Select[*_Ts], wanted: QueueFilter, assignee: type[Account]
+              ) -> Select[*_Ts]:
     if not wanted.include_closed:
         query = query.where(Ticket.is_closed.is_(False))
     if wanted.text.strip():
@@ -134,15 +165,18 @@ def _filtered(query: _Query,
     return query
 
 
-def _first_responses() -> Subquery:
-    """Per ticket, when someone other than its author first commented."""
-    return (
+def _first_responses(*, open_only: bool) -> Subquery:
+    """Per ticket (open ones only, or all), when someone other than its author first
+    commented."""
+    query = (
         select(TicketComment.ticket_id, func.min(TicketComment.created_at).label("at"))
         .join(Ticket, Ticket.id == TicketComment.ticket_id)
         .where(TicketComment.author_remote_id.is_distinct_from(Ticket.author_remote_id))
         .group_by(TicketComment.ticket_id)
-        .subquery("first_response")
     )
+    if open_only:
+        query = query.where(Ticket.is_closed.is_(False))
+    return query.subquery("first_response")
 
 
 def _pauses(session: Session, ticket_ids: list[int]) -> dict[int, list[Pause]]:

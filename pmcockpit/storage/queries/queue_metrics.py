@@ -83,23 +83,24 @@ def queue_metrics(session: Session, now: datetime, policy: SlaPolicy) -> QueueMe
              .join(Ticket, Ticket.id == TicketComment.ticket_id)
              .where(TicketComment.author_remote_id.is_distinct_from(Ticket.author_remote_id))
              .group_by(TicketComment.ticket_id).subquery())
-    query = (select(Ticket, Connection.name, first.c.at)
+    query = (select(Ticket.priority, Ticket.created_at, Ticket.updated_at, Ticket.is_closed,
+                    Connection.name, first.c.at)
              .join(Connection, Connection.id == Ticket.connection_id)
              .outerjoin(first, first.c.ticket_id == Ticket.id)
              .where(Ticket.created_at >= since))
     responses: dict[str, list[timedelta]] = defaultdict(list)
     resolutions: dict[str, list[timedelta]] = defaultdict(list)
     breached: Counter[str] = Counter()
-    for ticket, tool, first_at in session.execute(query):
-        clocks = policy.clocks(priority=ticket.priority, created_at=ticket.created_at,
+    for priority, created_at, updated_at, is_closed, tool, first_at in session.execute(query):
+        clocks = policy.clocks(priority=priority, created_at=created_at,
                                first_response_at=first_at,
-                               resolved_at=ticket.updated_at if ticket.is_closed else None,
+                               resolved_at=updated_at if is_closed else None,
                                pauses=(), now=now)
         if first_at is not None:
             responses[tool].append(clocks.response.used)
-        if ticket.is_closed:
+        if is_closed:
             resolutions[tool].append(clocks.resolution.used)
-        if any(_breached_this_week(clock, ticket.updated_at, now)
+        if any(_breached_this_week(clock, updated_at, now)
                for clock in (clocks.response, clocks.resolution)):
             breached[tool] += 1
     tools = sorted(set(responses) | set(resolutions) | set(breached))
