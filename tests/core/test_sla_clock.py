@@ -12,6 +12,7 @@ from pmcockpit.core.sla_clock import (
     ClockState,
     Pause,
     ServiceLevel,
+    TicketClocks,
     service_level,
     ticket_clocks,
 )
@@ -84,7 +85,7 @@ CREATED = utc(2025, 3, 10, 9)  # a Monday
 
 
 def clocks(now: datetime, *, level: ServiceLevel = LEVEL, response: datetime | None = None,
-           resolved: datetime | None = None, pauses: tuple[Pause, ...] = ()):  # type: ignore[no-untyped-def]
+           resolved: datetime | None = None, pauses: tuple[Pause, ...] = ()) -> TicketClocks:
     return ticket_clocks(created_at=CREATED, first_response_at=response, resolved_at=resolved,
                          pauses=pauses, level=level, calendar=CN, now=now)
 

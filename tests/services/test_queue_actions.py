@@ -3,6 +3,7 @@ resolve; and the outbox: a tool that cannot be reached gets each change later, o
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,33 @@ async def test_a_request_by_phone_joins_the_queue_and_is_resolved_here(setup: Si
     with setup.db.session() as session:
         rows, _total = queue_rows(session, utcnow(), policy, QueueFilter(text="VPN"))
         assert rows == []
+
+
+async def test_waiting_for_the_requester_pauses_the_resolution_clock_until_they_reply(
+        setup: SimSetup) -> None:
+    from pmcockpit.core.clock import utcnow
+    from pmcockpit.core.queue_filter import QueueFilter
+    from pmcockpit.services.queue import note_pauses, sla_policy
+    from pmcockpit.storage.queries.queue_list import queue_rows
+
+    issue = open_issue(setup)
+    key = key_of(issue)
+    policy = sla_policy(setup.workspace.settings)
+
+    def paused_since() -> datetime | None:
+        with setup.db.session() as session:
+            rows, _total = queue_rows(session, utcnow(), policy, QueueFilter())
+        return next(r for r in rows if r.key == key).clocks.resolution.paused_since
+
+    await tickets.set_status(setup.workspace, key, "Feedback")
+    await setup.sync()
+    assert note_pauses(setup.workspace) == 1
+    assert paused_since() is not None  # paused (and, this old ticket, breached already)
+    with setup.db.session() as session:
+        assert ticket_detail(session, key).paused_since is not None
+    await tickets.set_status(setup.workspace, key, "In Progress")
+    await setup.sync()
+    assert note_pauses(setup.workspace) == 1
+    assert paused_since() is None
+    with setup.db.session() as session:
+        assert ticket_detail(session, key).paused_since is None
