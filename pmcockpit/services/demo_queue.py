@@ -1,8 +1,9 @@
-"""The demo's support queue: a ticket waiting for its requester (its resolution clock
-paused) and a comment typed while GitLab was down, still in the outbox.
+"""The demo's support queue: a comment typed while GitLab was down, still in the
+outbox, and the pauses of the tickets waiting for their requesters (the simulated
+Redmine holds one, asked there: see :func:`pmcockpit.services.demo.ask_a_requester`).
 
 The simulated tickets already cover the other states (breached, at risk, on time, met).
-Both changes go the real way: through the outbox and the audited action path.
+The comment goes the real way: through the outbox, which keeps it while GitLab is down.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from pmcockpit.services.queue import note_pauses
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage.models import Connection, Ticket
 
-WAITING_NOTE = "Could you send a screenshot of the error? I will look again once I have it."
 OUTBOX_NOTE = "Thanks, we are on it: the CI integration token is being renewed."
 
 
@@ -32,14 +32,10 @@ def _open_key(workspace: Workspace, connection: str) -> str | None:
     return display_key(connection, key) if key else None
 
 
-async def seed_demo_queue(workspace: Workspace, *, waiting_tool: str | None,
-                          down_tool: str | None, set_down: Callable[[bool], None]) -> None:
+async def seed_demo_queue(workspace: Workspace, *, down_tool: str | None,
+                          set_down: Callable[[bool], None]) -> None:
     """``set_down(True)`` makes ``down_tool`` answer every call with an error, until
     ``set_down(False)``."""
-    waiting = _open_key(workspace, waiting_tool) if waiting_tool else None
-    if waiting:
-        await tickets.comment(workspace, waiting, WAITING_NOTE)
-        await tickets.set_status(workspace, waiting, "Feedback")
     down = _open_key(workspace, down_tool) if down_tool else None
     if down:
         set_down(True)
