@@ -35,6 +35,7 @@ from pmcockpit.widgets.summary_panel import SummaryPanel
 
 if TYPE_CHECKING:  # loaded after the first paint, by the workers that need them
     from pmcockpit.config import Settings
+    from pmcockpit.services.outbox import Delivered
     from pmcockpit.services.sync import SyncReport
     from pmcockpit.services.workspace import ConnectorOpener, Workspace
     from pmcockpit.storage.db import Database
@@ -144,6 +145,7 @@ class CockpitApp(App[None]):
           description=N_("Reconciling actions left in doubt"))
     async def reconcile_in_doubt(self) -> None:
         """Actions a crash left between intent and outcome: read back, then recorded."""
+        from pmcockpit.services.outbox import send_pending
         from pmcockpit.services.reconcile import reconcile
 
         done = await reconcile(self.workspace)
@@ -151,6 +153,18 @@ class CockpitApp(App[None]):
             self.notify("\n".join(f"#{item.intent_id} {item.action}: {item.note}"
                                    for item in done), markup=False, timeout=15,
                         title=_("Actions left in doubt by a crash"))
+        if not self.workspace.demo:  # the demo's outbox item waits for the user's sync
+            self._tell_outbox(await send_pending(self.workspace))
+
+    def _tell_outbox(self, done: list[Delivered]) -> None:
+        """What the outbox sent once its tools answered again (nothing said when empty)."""
+        from pmcockpit.services.outbox import Delivery
+
+        sent = sum(1 for d in done if d.delivery is Delivery.SENT)
+        if sent:
+            self.notify(ngettext("Outbox: {count} waiting change sent.",
+                                 "Outbox: {count} waiting changes sent.", sent).format(
+                count=sent))
 
     @work(thread=True, exit_on_error=False, group=OPENING_MODE, description=_("Opening"))
     def _open_workspace(self, opening: Opening) -> Workspace:
@@ -236,6 +250,11 @@ class CockpitApp(App[None]):
         if names:
             progress(names[0], _("connecting"))
         reports = await sync_all(self.workspace, names, progress=progress)
+        synced = [r.connection for r in reports if r.ok]
+        if synced:
+            from pmcockpit.services.queue import after_sync
+
+            self._tell_outbox(await after_sync(self.workspace, synced))
         self.post_message(SyncFinished(reports))
 
     @on(SyncProgressed)

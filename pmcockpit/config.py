@@ -61,6 +61,20 @@ class Settings:
         default_factory=lambda: {"Urgent": 4, "High": 8, "Normal": 24, "Low": 72}
     )
     """First-response service level per ticket priority, in hours."""
+    sla_resolution_hours: dict[str, int] = field(
+        default_factory=lambda: {"Urgent": 16, "High": 40, "Normal": 80, "Low": 160}
+    )
+    """Time-to-resolution service level per ticket priority, in hours."""
+    sla_business_hours: bool = False
+    """Count service levels in the working hours of ``sla_calendar`` (else calendar hours)."""
+    sla_calendar: dict[str, Any] = field(default_factory=dict)
+    """Working time: ``time_zone``, ``days`` ("Mon-Fri"), ``hours`` ("09:00-18:00"),
+    ``lunch`` ("12:00-13:00" or ""), ``country`` (public holidays, e.g. "CN"),
+    ``holidays`` and ``workdays`` (the admin's own dates, "2026-05-06")."""
+    pause_statuses: dict[str, list[str]] = field(default_factory=lambda: {
+        "redmine": ["Feedback"], "jira": ["Waiting for customer"], "gitlab": []})
+    """Per tool kind, the statuses in which a ticket waits for its requester: its
+    resolution clock pauses."""
     request_timeout: float = 10.0
     """Seconds one try of a request to a tool may take (connecting and reading)."""
     request_deadline: float = 30.0
@@ -80,11 +94,14 @@ _ENV_FIELDS = {"db": str, "operator": str, "read_only": bool, "theme": str, "ina
                "max_account_drop": float}
 """Settings a PMCOCKPIT_<NAME> variable can override, with their types."""
 _FILE_FIELDS: dict[str, type] = {**_ENV_FIELDS, "templates_dir": str, "keymap": dict,
-                                 "sla_hours": dict}
+                                 "sla_hours": dict, "sla_resolution_hours": dict,
+                                 "sla_business_hours": bool, "sla_calendar": dict,
+                                 "pause_statuses": dict}
 """Every setting the config file may hold, with its type."""
 
 
-_TABLE_ENTRIES: dict[str, type] = {"keymap": str, "sla_hours": int}
+_TABLE_ENTRIES: dict[str, type] = {"keymap": str, "sla_hours": int, "sla_resolution_hours": int,
+                                   "pause_statuses": list}
 _RANGES: dict[str, tuple[float, float]] = {
     "request_timeout": (0.1, 3600.0), "request_deadline": (0.1, 86400.0),
     "max_account_drop": (0.0, 1.0)}

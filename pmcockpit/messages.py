@@ -28,7 +28,6 @@ if TYPE_CHECKING:  # for the annotations only: the app paints before loading the
     from pmcockpit.storage.queries.home import HomeSummary
     from pmcockpit.storage.queries.page import Page
     from pmcockpit.storage.queries.permissions import AccountReview
-    from pmcockpit.storage.queries.queue import TicketRow
 
 
 class HomeSummaryLoaded(Message):
@@ -37,16 +36,6 @@ class HomeSummaryLoaded(Message):
     def __init__(self, summary: HomeSummary) -> None:
         super().__init__()
         self.summary = summary
-
-
-class OpenTicketsLoaded(Message):
-    """A page of open tickets was read for the support queue."""
-
-    def __init__(self, page: Page[TicketRow], connections: int) -> None:
-        super().__init__()
-        self.page = page
-        self.connections = connections
-        """How many tools are connected: with none, the empty queue means "connect one"."""
 
 
 class AccountsToReviewLoaded(Message):

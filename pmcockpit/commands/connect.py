@@ -196,3 +196,24 @@ def remove(cli: CliContext, name: str, yes: bool) -> None:
         click.echo(_("The token could not be deleted from the keyring: {problem}").format(
             problem=problem), err=True)
     click.echo(_("Connection {name} removed.").format(name=name))
+
+
+@connect.command("set", help=_("Set an option of NAME: what forms its support queue "
+                              "(queue.project, queue.tracker, queue.query_id for Redmine; "
+                              "queue.jql for Jira; queue.project, queue.labels for GitLab; "
+                              "queue.resolve_status). An empty VALUE clears it."))
+@click.argument("name")
+@click.argument("key")
+@click.argument("value")
+@pass_cli
+def set_option(cli: CliContext, name: str, key: str, value: str) -> None:
+    from pmcockpit.services.connection_setup import SetupRefused, set_queue_option
+
+    db = cli.open_db()
+    cli.require_connection(db, name)
+    try:
+        set_queue_option(db, name, key, value)
+    except SetupRefused as error:
+        raise click.UsageError(str(error)) from error
+    click.echo(_("{name}: {key} = {value!r}; the next sync reads the queue so.").format(
+        name=name, key=key, value=value))

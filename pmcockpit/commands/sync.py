@@ -11,6 +11,7 @@ import click
 from pmcockpit.commands.context import EXIT_FAILED, CliContext, pass_cli
 from pmcockpit.core.i18n import _, ngettext
 from pmcockpit.services.opener import real_workspace
+from pmcockpit.services.queue import after_sync
 from pmcockpit.services.sync import SyncReport, sync_all
 
 
@@ -41,6 +42,8 @@ def sync(cli: CliContext, names: tuple[str, ...], as_json: bool, quiet: bool,
 
     reports = asyncio.run(sync_all(workspace, list(names) or None, progress=progress,
                                    accept_drop=accept_drop))
+    synced = [r.connection for r in reports if r.ok]
+    sent = asyncio.run(after_sync(workspace, synced)) if synced else []
     if as_json:
         click.echo(json.dumps([r.as_dict() for r in reports], indent=2))
     else:
@@ -48,6 +51,10 @@ def sync(cli: CliContext, names: tuple[str, ...], as_json: bool, quiet: bool,
             click.echo(_("No connections to sync. Add one with `pmcockpit connect add`."))
         for report in reports:
             _echo_report(report, quiet)
+        if sent and not quiet:
+            click.echo(ngettext("Outbox: {count} waiting change handled.",
+                                "Outbox: {count} waiting changes handled.", len(sent)).format(
+                count=len(sent)))
     if any(not r.ok for r in reports):
         raise SystemExit(EXIT_FAILED)
 

@@ -31,6 +31,7 @@ from pmcockpit.connectors.layered import LayeredConnector
 from pmcockpit.core.actions import Action
 from pmcockpit.core.capabilities import Capability
 from pmcockpit.core.i18n import _
+from pmcockpit.core.queue_definition import queue_definition
 from pmcockpit.core.records import (
     RemoteAccount,
     ServerInfo,
@@ -82,6 +83,7 @@ class GitLabConnector(LayeredConnector[GitLabReader, GitLabWriter]):
         )
         days = config.options.get("notes_days")
         self.reader = GitLabReader(self.client, notes_days=int(days) if days else NOTES_DAYS)
+        self.reader.queue = queue_definition(config.options)
         level = config.options.get("group_access_level")
         self.writer = GitLabWriter(self.reader, group_access=int(level) if level
                                    else DEFAULT_GROUP_ACCESS)

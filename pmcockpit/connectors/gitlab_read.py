@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
 
 from pmcockpit.connectors.errors import BadResponse, NotFound
 from pmcockpit.connectors.gitlab_parse import (
@@ -48,6 +49,8 @@ class GitLabReader:
         self._groups: dict[str, Json] = {}
         self._group_members: dict[str, dict[str, int]] | None = None
         self._projects: dict[str, Json] = {}
+        self.queue: dict[str, str] = {}
+        """The connection's queue definition (``queue.*`` options): which tickets to read."""
 
     async def all(self, path: str, *, unique: bool = True, **params: str | int) -> list[Json]:
         return [item async for item in paginate_links(self.client, path, params=params,
@@ -194,8 +197,14 @@ class GitLabReader:
                               sort="asc", order_by="created_at")
 
     async def list_tickets(self, *, open_only: bool = False) -> list[RemoteTicket]:
-        listed = await self.all("/issues", scope="all", state="opened" if open_only else "all",
-                                non_archived="false", order_by="updated_at", sort="desc")
+        project, labels = self.queue.get("project"), self.queue.get("labels")
+        path = f"/projects/{quote(project, safe='')}/issues" if project else "/issues"
+        state = "opened" if open_only else "all"
+        listed = await (
+            self.all(path, scope="all", state=state, non_archived="false", labels=labels,
+                     order_by="updated_at", sort="desc") if labels else
+            self.all(path, scope="all", state=state, non_archived="false",
+                     order_by="updated_at", sort="desc"))
         recent = datetime.now(UTC) - timedelta(days=self.notes_days)
 
         def wants_notes(item: Json) -> bool:

@@ -45,6 +45,7 @@ from pmcockpit.connectors.jira_write import (
 from pmcockpit.connectors.layered import LayeredConnector
 from pmcockpit.core.capabilities import Capability
 from pmcockpit.core.i18n import _
+from pmcockpit.core.queue_definition import queue_definition
 from pmcockpit.core.records import (
     RemoteAccount,
     ServerInfo,
@@ -110,6 +111,7 @@ class JiraConnector(LayeredConnector[JiraReader, JiraWriter]):
         self.reader = JiraReader(self.client, admin, admin_groups=frozenset(
             g.strip() for g in groups.split(",") if g.strip()) if groups
             else DEFAULT_ADMIN_GROUPS)
+        self.reader.queue = queue_definition(config.options)
         self.writer = JiraWriter(self.reader, admin_client,
                                  issue_type=options.get("issue_type") or DEFAULT_ISSUE_TYPE)
 

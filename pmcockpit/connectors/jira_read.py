@@ -78,6 +78,8 @@ class JiraReader:
         self._groups: list[RemoteGroup] | None = None
         self._projects: list[RemoteProject] | None = None
         self._current_id: str | None = None
+        self.queue: dict[str, str] = {}
+        """The connection's queue definition (``queue.*`` options): which tickets to read."""
 
     async def _values(self, path: str, id_key: str, **params: str | int) -> list[Json]:
         return [item async for item in paginate_offset(
@@ -256,6 +258,12 @@ class JiraReader:
         live = [p.remote_id for p in projects if p.status is not ProjectStatus.ARCHIVED]
         restriction = " AND statusCategory != Done" if open_only else ""
         found: list[Json] = []
+        if self.queue.get("jql"):
+            live = []  # the administrator's JQL says which projects
+            jql = self.queue["jql"]
+            # Brackets keep an OR in the administrator's JQL from swallowing the restriction.
+            where = f"({jql})" if " or " in jql.lower() else jql
+            found = await self.search(f"{where}{restriction} ORDER BY updated DESC")
         for start in range(0, len(live), PROJECTS_PER_QUERY):
             chunk = ", ".join(live[start:start + PROJECTS_PER_QUERY])
             found += await self.search(f"project in ({chunk}){restriction} ORDER BY updated DESC")

@@ -25,6 +25,7 @@ from pmcockpit.connectors.redmine_read import (
 from pmcockpit.connectors.redmine_write import NO_DEACTIVATION, RedmineWriter
 from pmcockpit.core.capabilities import Capability
 from pmcockpit.core.i18n import _
+from pmcockpit.core.queue_definition import queue_definition
 from pmcockpit.core.records import (
     RemoteAccount,
     ServerInfo,
@@ -61,6 +62,7 @@ class RedmineConnector(LayeredConnector[RedmineReader, RedmineWriter]):
         days = config.options.get("journal_days")
         self.reader = RedmineReader(self.client,
                                     journal_days=int(days) if days else JOURNAL_DAYS)
+        self.reader.queue = queue_definition(config.options)
         self.writer = RedmineWriter(self.reader)
 
     def capabilities(self) -> frozenset[Capability]:

@@ -211,6 +211,8 @@ class RedmineReader:
     def __init__(self, client: ToolClient, *, journal_days: int = JOURNAL_DAYS) -> None:
         self.client = client
         self.journal_days = journal_days
+        self.queue: dict[str, str] = {}
+        """The connection's queue definition (``queue.*`` options): which tickets to read."""
         self._group_members: dict[str, frozenset[str]] | None = None
         self._current_id: str | None = None
         self._archived_ids: set[str] = set()
@@ -309,9 +311,11 @@ class RedmineReader:
     async def list_tickets(self, *, open_only: bool = False) -> list[RemoteTicket]:
         closed = frozenset(str(s["id"]) for s in await self.issue_statuses()
                            if s.get("is_closed"))
+        wanted = {param: self.queue[key] for key, param in QUEUE_PARAMS.items()
+                  if key in self.queue}
         listed = await self._all("/issues.json", "issues",
                                  status_id="open" if open_only else "*",
-                                 sort="updated_on:desc")
+                                 sort="updated_on:desc", **wanted)
         recent = datetime.now(UTC) - timedelta(days=self.journal_days)
 
         def wants_comments(item: Json) -> bool:
@@ -323,6 +327,10 @@ class RedmineReader:
             self.issue(str(item["id"]), journals=True) if wants_comments(item)
             else _ready(item) for item in listed))
         return [parse_ticket(item, closed) for item in detailed]
+
+
+QUEUE_PARAMS = {"project": "project_id", "tracker": "tracker_id", "query_id": "query_id"}
+"""Queue definition -> ``/issues.json`` filter."""
 
 
 async def _ready(item: Json) -> Json:

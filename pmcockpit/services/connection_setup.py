@@ -20,6 +20,7 @@ from pmcockpit.connectors.registry import open_connector
 from pmcockpit.connectors.tokens import KeyringUnavailable, TokenStore, env_token_name
 from pmcockpit.core.capabilities import TOOL_KINDS as TOOL_KINDS  # re-exported for the faces
 from pmcockpit.core.i18n import _
+from pmcockpit.core.queue_definition import check_option
 from pmcockpit.core.records import RemoteAccount
 from pmcockpit.services.connection_rules import RuleBroken, check_name, check_url
 from pmcockpit.services.opener import ADMIN_KEY_OPTION, admin_token_name
@@ -178,3 +179,16 @@ def remove_connection(db: Database, name: str, tokens: TokenStore | None = None)
     except KeyringUnavailable as error:
         return str(error)
     return None
+
+
+def set_queue_option(db: Database, name: str, key: str, value: str) -> None:
+    """Set (or, with an empty value, clear) one ``queue.…`` option of connection ``name``."""
+    with db.session() as session:
+        connection = connections.get(session, name)
+        problem = check_option(connection.kind, key, value.strip())
+        if problem:
+            raise SetupRefused(problem, usage=True)
+        options = {k: v for k, v in connection.options.items() if k != key}
+        if value.strip():
+            options[key] = value.strip()
+        connection.options = options

@@ -27,6 +27,7 @@ from pmcockpit.core.checklist import runs as rules
 from pmcockpit.core.clock import to_local, utcnow
 from pmcockpit.services.actions import ActionRunner
 from pmcockpit.services.checklist import RunDetail, local_now, open_current_run
+from pmcockpit.services.demo_queue import note_demo_pauses, seed_demo_queue
 from pmcockpit.services.health import check_all
 from pmcockpit.services.rollout_demo import seed_demo_rollouts
 from pmcockpit.services.sync import sync_all
@@ -116,12 +117,36 @@ def _demo_checklists() -> Iterator[Path]:
         yield checklists
 
 
+WAITING_NOTE = "Could you send a screenshot of the error? I will look again once I have it."
+
+
+def ask_a_requester(tools: Mapping[str, SimTool]) -> None:
+    """In the simulated Redmine, the admin asked a requester a question: the ticket waits."""
+    tool = tools.get("redmine")
+    if tool is None:
+        return
+    state = tool.state
+    waiting = [i for i in state.issues.values() if not state.statuses[i.status_id].is_closed]
+    feedback = [s.id for s in state.statuses.values() if s.name == "Feedback"]
+    admin = [u.id for u in state.users.values() if u.login == "admin"]
+    if waiting and feedback and admin:
+        issue = max(waiting, key=lambda i: i.created_on)
+        state.update_issue(issue, admin[0], WAITING_NOTE, {"status_id": feedback[0]})
+
+
 async def _build_history(workspace: Workspace, org: Organisation,
                          tools: Mapping[str, SimTool]) -> None:
+    ask_a_requester(tools)
     await sync_all(workspace)
     await asyncio.to_thread(_record_health_history, workspace)
     await _past_actions(workspace, org)
+    def gitlab_down(down: bool) -> None:  # every call answers 503
+        tools["gitlab"].faults.error_rate = 1.0 if down else 0.0
+
+    await seed_demo_queue(workspace, down_tool="gitlab" if "gitlab" in tools else None,
+                          set_down=gitlab_down)
     await sync_all(workspace)  # the synced state shows what the actions changed
+    await note_demo_pauses(workspace)
     # Built at full speed; from now on the tools answer at a network's pace.
     for tool in available_tools():
         tools[tool.connection].faults.latency_ms = tool.latency_ms

@@ -27,10 +27,12 @@ from pmcockpit.core.i18n import _, ngettext
 from pmcockpit.core.wording import on_time_rate
 from pmcockpit.services import audit_log
 from pmcockpit.services.checklist import local_now
+from pmcockpit.services.queue import sla_policy
 from pmcockpit.services.templates import load_templates
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage import checklist_runs, connections
 from pmcockpit.storage.models import AuditEntry, Ticket
+from pmcockpit.storage.queries.queue_metrics import QueueMetrics, queue_metrics
 
 ACCESS_CAPABILITIES = frozenset({Capability.LOCK_USERS, Capability.DEACTIVATE_USERS,
                                  Capability.MANAGE_MEMBERSHIPS, Capability.MANAGE_GROUPS})
@@ -107,6 +109,8 @@ class MonthlyReport:
     """Succeeded actions that did not change access (ticket comments, status changes)."""
     audit: AuditSeal | None = None
     """The audit log's state and signed checkpoint when the bulletin was written."""
+    service_levels: QueueMetrics | None = None
+    """Times to first response and to resolution over the 30 days to the month's end."""
 
     @property
     def overall(self) -> OnTimeRate:
@@ -166,9 +170,11 @@ def monthly_report(workspace: Workspace, month: date, now: datetime | None = Non
                 if step.state in (StepState.FAILED, StepState.SKIPPED)]
         tools = _tools(session, start_utc, end_utc)
         changes, other = _access_changes(session, start_utc, end_utc)
+        levels = queue_metrics(session, min(end_utc, to_utc(now)),
+                               sla_policy(workspace.settings))
     return MonthlyReport(month, until, now, workspace.settings.operator, tuple(checklists),
                          tuple(failures), tuple(tools), tuple(changes), other,
-                         audit_seal(workspace))
+                         audit_seal(workspace), levels)
 
 
 def _finding(value: str, message: str) -> str:
@@ -290,7 +296,20 @@ def render_markdown(report: MonthlyReport) -> str:
                          for t in report.tools])
     else:
         lines.append(_("No tools are connected."))
+    lines += _service_level_section(report.service_levels)
     return "\n".join(lines) + "\n"
+
+
+def _service_level_section(levels: QueueMetrics | None) -> list[str]:
+    if levels is None or not levels.per_tool:
+        return []
+    rows = [(t.tool, t.response.text(), t.resolution.text(), t.breached_week)
+            for t in levels.per_tool]
+    rows.append((_("All tools"), levels.response.text(), levels.resolution.text(),
+                 levels.breached_week))
+    return ["", _("Service levels over the last 30 days (median, 90th percentile):"), "",
+            *_table([_("Tool"), _("First response"), _("Resolution"),
+                     _("Breached in the last week")], rows)]
 
 
 def _audit_section(seal: AuditSeal | None) -> list[str]:

@@ -28,6 +28,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from pmcockpit.core.i18n import _
+
 if TYPE_CHECKING:
     from alembic.config import Config
 

@@ -8,6 +8,7 @@ screen's own tables arrive with that screen as a new module here and a migration
 from pmcockpit.storage.models.audit import AuditEntry
 from pmcockpit.storage.models.base import NAMING_CONVENTION, Base
 from pmcockpit.storage.models.checklist import ChecklistRun, ChecklistStep
+from pmcockpit.storage.models.queue import LocalTicket, OutboxItem, TicketPause
 from pmcockpit.storage.models.rollout import Rollout  # noqa: F401  (registers the rollout tables)
 from pmcockpit.storage.models.synced import (
     Account,
@@ -34,10 +35,13 @@ __all__ = [
     "Group",
     "GroupMember",
     "HealthCheck",
+    "LocalTicket",
     "Membership",
     "MembershipRole",
+    "OutboxItem",
     "Project",
     "Role",
     "Ticket",
     "TicketComment",
+    "TicketPause",
 ]

@@ -1,0 +1,132 @@
+"""The Queue at 10,000 open tickets: the read behind a paint and behind a filter
+keystroke, and the paint itself in a headless app, against a bare DataTable filled
+with the same number of rows (machines here are noisy: read the ratios).
+
+    python benchmarks/queue_screen.py [--tickets 10000] [--business-hours]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+from textual.widgets import DataTable
+
+from pmcockpit.app import CockpitApp
+from pmcockpit.config import Settings
+from pmcockpit.core.clock import utcnow
+from pmcockpit.core.queue_filter import parse_filter
+from pmcockpit.services.queue import sla_policy
+from pmcockpit.services.workspace import Workspace
+from pmcockpit.storage import connections
+from pmcockpit.storage.db import Database, open_database
+from pmcockpit.storage.models import Ticket, TicketComment
+from pmcockpit.storage.queries.queue_list import queue_rows
+from pmcockpit.storage.queries.queue_metrics import queue_metrics
+from pmcockpit.widgets.queue_table import QueueTable
+
+WORDS = ("login", "vpn", "password", "mail", "role", "project", "export", "slow", "wiki")
+PRIORITIES = ("Urgent", "High", "Normal", "Low")
+
+
+def fill(db: Database, count: int) -> None:
+    rng = random.Random(5)
+    now = utcnow()
+    with db.session() as session:
+        conn = connections.add(session, "rm", "redmine", "http://rm.invalid")
+        for n in range(1, count + 1):
+            created = now - timedelta(hours=rng.uniform(1, 24 * 60))
+            ticket = Ticket(connection_id=conn.id, remote_id=str(n), key=f"#{n}",
+                            subject=f"{rng.choice(WORDS)} problem {n}", description="",
+                            status="New", is_closed=False, priority=rng.choice(PRIORITIES),
+                            author_remote_id="1", assignee_remote_id=None,
+                            created_at=created, updated_at=created)
+            session.add(ticket)
+            if n % 2:
+                session.flush()
+                session.add(TicketComment(ticket_id=ticket.id, remote_id=f"c{n}",
+                                          author_remote_id="2", author_name="Admin",
+                                          body="On it", created_at=created + timedelta(hours=3)))
+
+
+def p95(values: list[float]) -> float:
+    return sorted(values)[max(0, int(0.95 * len(values)) - 1)]
+
+
+def reads(db: Database, settings: Settings) -> dict[str, float]:
+    policy = sla_policy(settings)
+    now = utcnow()
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        with db.session() as session:
+            queue_rows(session, now, policy, parse_filter(""), limit=500)
+            queue_metrics(session, now, policy)
+        timings.append(time.perf_counter() - started)
+    keystrokes = []
+    for typed in ("v", "vp", "vpn", "vpn ", "vpn p", "vpn pr", "sla:breached", "l", "lo",
+                  "log", "logi", "login", "wiki", "mail", "role"):
+        started = time.perf_counter()
+        with db.session() as session:
+            queue_rows(session, now, policy, parse_filter(typed), limit=500)
+        keystrokes.append(time.perf_counter() - started)
+    return {"queue read (all + metrics) s": min(timings),
+            "filter read p95 s": p95(keystrokes),
+            "filter read median s": statistics.median(keystrokes)}
+
+
+class Bare(App[None]):
+    def compose(self) -> ComposeResult:
+        yield DataTable()
+
+
+async def paints(db: Database, settings: Settings) -> dict[str, float]:
+    app = CockpitApp(Workspace(settings, db, lambda name: None))  # type: ignore[arg-type,return-value]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        started = time.perf_counter()
+        await pilot.press("4")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        queue = time.perf_counter() - started
+        rows = app.screen.query_one(QueueTable).row_count
+    bare = Bare()
+    async with bare.run_test(size=(80, 24)) as pilot:
+        table = bare.query_one(DataTable)
+        table.add_columns("a", "b", "c", "d", "e")
+        started = time.perf_counter()
+        for n in range(rows):
+            table.add_row("✗ 3d late", "2d left", f"rm#{n}", "Normal", f"subject {n}")
+        await pilot.pause()
+        plain = time.perf_counter() - started
+    return {"queue paint (key 4 to rows) s": queue, "bare DataTable same rows s": plain,
+            "ratio": queue / plain if plain else float("nan"), "rows shown": rows}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tickets", type=int, default=10_000)
+    parser.add_argument("--business-hours", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        db = open_database(f"sqlite:///{Path(folder) / 'queue.db'}")
+        settings = Settings(db=str(db.engine.url), operator="bench",
+                            sla_business_hours=args.business_hours,
+                            sla_calendar={"time_zone": "Asia/Shanghai", "country": "CN"},
+                            templates_dir=folder)
+        fill(db, args.tickets)
+        for name, value in {**reads(db, settings), **asyncio.run(paints(db, settings))}.items():
+            print(f"{name:<34} {value:.3f}" if isinstance(value, float) else
+                  f"{name:<34} {value}")
+        db.dispose()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,195 @@
+"""The Queue screen's and ``ticket list``'s read: tickets with both service-level clocks,
+filtered in SQL (text, status, priority, tool, assignee), most urgent first.
+
+The SLA state is a filter too, applied to the clocks after the SQL filters: it depends
+on business hours, which SQL cannot count.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVarTuple
+
+from sqlalchemy import ColumnElement, Select, Subquery, case, func, literal, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
+
+from pmcockpit.core.queue_filter import QueueFilter
+from pmcockpit.core.sla_clock import ClockState, Pause, TicketClocks
+from pmcockpit.core.sla_policy import SlaPolicy
+from pmcockpit.core.ticket_keys import display_key
+from pmcockpit.storage.models import (
+    Account,
+    Connection,
+    LocalTicket,
+    OutboxItem,
+    Ticket,
+    TicketComment,
+    TicketPause,
+)
+from pmcockpit.storage.queries.tickets import LOCAL, OPEN_OUTBOX_STATES
+
+_Ts = TypeVarTuple("_Ts")
+
+_Query = Select[int, str, str, str, str, bool, datetime, datetime, str, str | None, str | None,
+                datetime | None]
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    ticket_id: int
+    key: str
+    connection: str
+    subject: str
+    priority: str
+    status: str
+    assignee: str
+    requester: str
+    created_at: datetime
+    clocks: TicketClocks
+    pending: int
+    """Outbox items waiting for this ticket."""
+
+    @property
+    def sla_states(self) -> frozenset[ClockState]:
+        return frozenset({self.clocks.response.state, self.clocks.resolution.state})
+
+
+def queue_rows(session: Session, now: datetime, policy: SlaPolicy, wanted: QueueFilter,
+               *, limit: int = 10_000) -> tuple[list[QueueRow], int]:
+    """(the rows, most urgent first, at most ``limit``; how many matched the filters).
+
+    SQL picks the ``limit`` tickets due first (by calendar hours, which orders them as
+    business hours do, give or take pauses); their clocks are then counted exactly.
+    """
+    assignee = aliased(Account)
+    requester = aliased(Account)
+    first = _first_responses(open_only=not wanted.include_closed)
+    query: _Query = (
+        select(Ticket.id, Ticket.key, Ticket.subject, Ticket.priority, Ticket.status,
+               Ticket.is_closed, Ticket.created_at, Ticket.updated_at, Connection.name,
+               assignee.name, requester.name, first.c.at)
+        .join(Connection, Connection.id == Ticket.connection_id)
+        .outerjoin(first, first.c.ticket_id == Ticket.id)
+        .outerjoin(assignee, (assignee.connection_id == Ticket.connection_id)
+                   & (assignee.remote_id == Ticket.assignee_remote_id))
+        .outerjoin(requester, (requester.connection_id == Ticket.connection_id)
+                   & (requester.remote_id == Ticket.author_remote_id))
+    )
+    query = _filtered(query, wanted, assignee)
+    counted = _filtered(
+        select(func.count(Ticket.id)).join(Connection, Connection.id == Ticket.connection_id)
+        .outerjoin(assignee, (assignee.connection_id == Ticket.connection_id)
+                   & (assignee.remote_id == Ticket.assignee_remote_id)), wanted, assignee)
+    total = session.scalar(counted) or 0
+    found = list(session.execute(query.order_by(*_due_first(session, policy, first.c.at))
+                                 .limit(limit)))
+    pauses = _pauses(session, [row[0] for row in found])
+    pending = _pending(session)
+    rows = []
+    for (ticket_id, key, subject, priority, status, is_closed, created_at, updated_at,
+         connection, assignee_name, requester_name, first_at) in found:
+        clocks = policy.clocks(
+            priority=priority, created_at=created_at, first_response_at=first_at,
+            resolved_at=updated_at if is_closed else None,
+            pauses=pauses.get(ticket_id, ()), now=now)
+        shown = display_key(connection, key)
+        rows.append(QueueRow(ticket_id, shown, connection, subject, priority, status,
+                             assignee_name or "", requester_name or "", created_at, clocks,
+                             pending.get(shown, 0)))
+    local = _local_rows(session, now, policy, wanted)
+    rows += local
+    total += len(local)
+    if wanted.sla:
+        rows = [r for r in rows if ClockState(wanted.sla) in r.sla_states]
+        total = len(rows)
+    rows.sort(key=lambda r: (r.clocks.urgency, r.created_at))
+    return rows, total
+
+
+def _due_first(session: Session, policy: SlaPolicy, first_at: ColumnElement[datetime | None]
+               ) -> list[ColumnElement[Any] | InstrumentedAttribute[Any]]:
+    """ORDER BY terms: the running clock's due day first (SQLite's julianday), oldest next."""
+    if session.get_bind().dialect.name != "sqlite":
+        return [Ticket.created_at, Ticket.id]
+    priorities = list(session.scalars(select(Ticket.priority).distinct()))
+    never = 10_000.0  # days: a clock without a target sorts last
+    levels = {p: policy.level(p) for p in priorities}
+
+    def days(which: str) -> ColumnElement[float]:
+        whens = [(Ticket.priority == p, getattr(level, which).total_seconds() / 86400)
+                 for p, level in levels.items() if getattr(level, which) is not None]
+        return case(*whens, else_=never) if whens else literal(never)
+
+    target = case((first_at.is_(None), days("response")), else_=days("resolution"))
+    return [func.julianday(Ticket.created_at) + target, Ticket.id]
+
+
+def _local_rows(session: Session, now: datetime, policy: SlaPolicy, wanted: QueueFilter
+                ) -> list[QueueRow]:
+    """Requests recorded by phone or chat and not yet pushed to a tool."""
+    if wanted.tool not in ("", LOCAL) or wanted.status or wanted.assignee:
+        return []
+    query = select(LocalTicket).where(LocalTicket.closed_at.is_(None),
+                                      LocalTicket.pushed_to.is_(None))
+    if wanted.text.strip():
+        like = f"%{wanted.text.strip()}%"
+        query = query.where(or_(LocalTicket.subject.ilike(like),
+                                LocalTicket.description.ilike(like)))
+    if wanted.priority:
+        query = query.where(func.lower(LocalTicket.priority) == wanted.priority.lower())
+    return [QueueRow(-row.id, f"{LOCAL}#{row.id}", LOCAL, row.subject, row.priority, "",
+                     "", row.requester, row.created_at,
+                     policy.clocks(priority=row.priority, created_at=row.created_at,
+                                   first_response_at=None, resolved_at=None, pauses=(),
+                                   now=now), 0)
+            for row in session.scalars(query.order_by(LocalTicket.id))]
+
+
+def _filtered(query: Select[*_Ts], wanted: QueueFilter, assignee: type[Account]
+              ) -> Select[*_Ts]:
+    if not wanted.include_closed:
+        query = query.where(Ticket.is_closed.is_(False))
+    if wanted.text.strip():
+        like = f"%{wanted.text.strip()}%"
+        query = query.where(or_(Ticket.subject.ilike(like), Ticket.key.ilike(like),
+                                Ticket.description.ilike(like)))
+    for column, value in ((Ticket.status, wanted.status), (Ticket.priority, wanted.priority),
+                          (Connection.name, wanted.tool)):
+        if value:
+            query = query.where(func.lower(column) == value.lower())
+    if wanted.assignee:
+        query = query.where(or_(func.lower(assignee.login) == wanted.assignee.lower(),
+                                func.lower(assignee.name) == wanted.assignee.lower()))
+    return query
+
+
+def _first_responses(*, open_only: bool) -> Subquery:
+    """Per ticket (open ones only, or all), when someone other than its author first
+    commented."""
+    query = (
+        select(TicketComment.ticket_id, func.min(TicketComment.created_at).label("at"))
+        .join(Ticket, Ticket.id == TicketComment.ticket_id)
+        .where(TicketComment.author_remote_id.is_distinct_from(Ticket.author_remote_id))
+        .group_by(TicketComment.ticket_id)
+    )
+    if open_only:
+        query = query.where(Ticket.is_closed.is_(False))
+    return query.subquery("first_response")
+
+
+def _pauses(session: Session, ticket_ids: list[int]) -> dict[int, list[Pause]]:
+    found: dict[int, list[Pause]] = defaultdict(list)
+    for start in range(0, len(ticket_ids), 900):  # SQLite's limit on bound parameters
+        chunk = ticket_ids[start:start + 900]
+        for row in session.scalars(select(TicketPause).where(TicketPause.ticket_id.in_(chunk))):
+            found[row.ticket_id].append(Pause(row.started_at, row.ended_at))
+    return found
+
+
+def _pending(session: Session) -> dict[str, int]:
+    query = (select(OutboxItem.ticket_key, func.count())
+             .where(OutboxItem.state.in_(OPEN_OUTBOX_STATES))
+             .group_by(OutboxItem.ticket_key))
+    return {key: count for key, count in session.execute(query)}
