@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,10 +13,10 @@ from pmcockpit.commands.audit import reconcile_now, say_reconciled
 from pmcockpit.commands.context import EXIT_FAILED, EXIT_USAGE, CliContext, pass_cli
 from pmcockpit.core.actions import SPECS, Action, ActionKind
 from pmcockpit.core.i18n import _
-from pmcockpit.services.actions import ActionResult, ActionRunner, ConnectorError, UndoError
-from pmcockpit.services.opener import real_workspace
-from pmcockpit.services.targets import TargetError, resolve_action
-from pmcockpit.services.workspace import Workspace
+
+if TYPE_CHECKING:  # the services load when a command runs, not for --help
+    from pmcockpit.services.actions import ActionResult
+    from pmcockpit.services.workspace import Workspace
 
 
 def _print_result(result: ActionResult, as_json: bool) -> None:
@@ -41,6 +42,7 @@ def _confirm(action: Action, yes: bool) -> bool:
 
 
 async def _list_actions(workspace: Workspace) -> None:
+    from pmcockpit.services.actions import ConnectorError
     from pmcockpit.storage import connections
 
     with workspace.db.session() as session:
@@ -99,6 +101,9 @@ async def _list_actions(workspace: Workspace) -> None:
 def act(cli: CliContext, connection: str | None, action: str | None, targets: tuple[str, ...],
         reason: str, params: tuple[str, ...], dry_run: bool, yes: bool, as_json: bool,
         list_actions: bool) -> None:
+    from pmcockpit.services.opener import real_workspace
+    from pmcockpit.services.targets import TargetError, resolve_action
+
     db = cli.open_db()
     workspace = real_workspace(cli.settings, db)
     if list_actions:
@@ -122,6 +127,8 @@ def act(cli: CliContext, connection: str | None, action: str | None, targets: tu
 
 
 def _split_param(text: str) -> tuple[str, str]:
+    from pmcockpit.services.targets import TargetError
+
     key, sep, value = text.partition("=")
     if not sep or not key:
         raise TargetError(_("--param takes KEY=VALUE, not {text!r}").format(text=text))
@@ -130,6 +137,8 @@ def _split_param(text: str) -> tuple[str, str]:
 
 async def _run(workspace: Workspace, actions: list[Action], *, dry_run: bool, yes: bool,
                as_json: bool) -> int:
+    from pmcockpit.services.actions import ActionRunner
+
     async with ActionRunner(workspace) as runner:
         if dry_run:
             previews = await runner.preview(actions)
@@ -164,6 +173,9 @@ async def _run(workspace: Workspace, actions: list[Action], *, dry_run: bool, ye
 @click.option("--json", "as_json", is_flag=True, help=_("Print the result as JSON."))
 @pass_cli
 def undo(cli: CliContext, action_id: int, reason: str, yes: bool, as_json: bool) -> None:
+    from pmcockpit.services.actions import ActionRunner, UndoError
+    from pmcockpit.services.opener import real_workspace
+
     workspace = real_workspace(cli.settings, cli.open_db())
     say_reconciled(reconcile_now(workspace))
 

@@ -5,18 +5,18 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from pmcockpit.commands.context import EXIT_FAILED, EXIT_USAGE, CliContext, pass_cli
 from pmcockpit.core.i18n import _, ngettext
-from pmcockpit.services import audit_log
-from pmcockpit.services.actions import ConnectorError
-from pmcockpit.services.opener import real_workspace
-from pmcockpit.services.reconcile import Reconciled, reconcile
-from pmcockpit.services.workspace import Workspace
-from pmcockpit.storage.queries import audit as audit_reads
-from pmcockpit.storage.queries.audit import EntryRow, escape_controls
+
+if TYPE_CHECKING:  # the services load when a command runs, not for --help
+    from pmcockpit.services import audit_log
+    from pmcockpit.services.reconcile import Reconciled
+    from pmcockpit.services.workspace import Workspace
+    from pmcockpit.storage.queries.audit import EntryRow
 
 
 @click.group(help=_("The append-only log of every action pmcockpit took in a connected tool."))
@@ -25,6 +25,8 @@ def audit() -> None:
 
 
 def _line(row: EntryRow) -> list[str]:
+    from pmcockpit.storage.queries.audit import escape_controls
+
     status = _("IN DOUBT") if row.in_doubt else row.status
     undo = _(" (undoes {id})").format(id=row.undo_of) if row.undo_of else ""
     of = _(" (outcome of {id})").format(id=row.intent_id) if row.intent_id else ""
@@ -48,6 +50,8 @@ def _line(row: EntryRow) -> list[str]:
 @click.option("--json", "as_json", is_flag=True, help=_("One JSON object per line."))
 @pass_cli
 def list_entries(cli: CliContext, limit: int, connection: str | None, as_json: bool) -> None:
+    from pmcockpit.storage.queries import audit as audit_reads
+
     with cli.open_db().session() as session:
         rows = audit_reads.page(session, limit=limit, connection=connection).rows
     if not rows and not as_json:
@@ -87,6 +91,9 @@ def _say_verification(result: audit_log.Verification) -> None:
                      "up to it changed."))
 @pass_cli
 def verify(cli: CliContext, checkpoint_file: Path | None) -> None:
+    from pmcockpit.services import audit_log
+    from pmcockpit.services.opener import real_workspace
+
     workspace = real_workspace(cli.settings, cli.open_db())
     try:
         text = checkpoint_file.read_text(encoding="utf-8") if checkpoint_file else None
@@ -112,6 +119,9 @@ def verify(cli: CliContext, checkpoint_file: Path | None) -> None:
                       "nothing up to it changed."))
 @pass_cli
 def checkpoint(cli: CliContext) -> None:
+    from pmcockpit.services import audit_log
+    from pmcockpit.services.opener import real_workspace
+
     click.echo(audit_log.checkpoint(real_workspace(cli.settings, cli.open_db())))
 
 
@@ -128,6 +138,9 @@ def say_reconciled(done: list[Reconciled]) -> None:
 
 def reconcile_now(workspace: Workspace) -> list[Reconciled]:
     """Settle actions in doubt before acting again; a tool out of reach is said, not fatal."""
+    from pmcockpit.services.actions import ConnectorError
+    from pmcockpit.services.reconcile import reconcile
+
     try:
         return asyncio.run(reconcile(workspace))
     except ConnectorError as error:
@@ -141,6 +154,8 @@ def reconcile_now(workspace: Workspace) -> list[Reconciled]:
                                    "happened."))
 @pass_cli
 def reconcile_command(cli: CliContext) -> None:
+    from pmcockpit.services.opener import real_workspace
+
     done = reconcile_now(real_workspace(cli.settings, cli.open_db()))
     if not done:
         click.echo(_("No action in doubt."))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import TYPE_CHECKING
 
 import click
 
@@ -11,9 +12,9 @@ from pmcockpit.commands.context import CliContext, pad, pass_cli
 from pmcockpit.commands.ticket import report_deliveries
 from pmcockpit.core.clock import to_local
 from pmcockpit.core.i18n import _, ngettext
-from pmcockpit.services.opener import real_workspace
-from pmcockpit.services.outbox import send_pending
-from pmcockpit.storage.queries.tickets import OPEN_OUTBOX_STATES, outbox_items
+
+if TYPE_CHECKING:  # the services load when a command runs, not for --help
+    pass
 
 
 @click.group(help=_("Ticket changes kept until their tool can be reached."))
@@ -26,6 +27,8 @@ def outbox() -> None:
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @pass_cli
 def list_items(cli: CliContext, everything: bool, as_json: bool) -> None:
+    from pmcockpit.storage.queries.tickets import OPEN_OUTBOX_STATES, outbox_items
+
     db = cli.open_db()
     with db.session() as session:
         items = outbox_items(session, None if everything else (*OPEN_OUTBOX_STATES, "doubt"))
@@ -49,6 +52,9 @@ def list_items(cli: CliContext, everything: bool, as_json: bool) -> None:
 @outbox.command(help=_("Send what waits, oldest first, to every tool that answers."))
 @pass_cli
 def send(cli: CliContext) -> None:
+    from pmcockpit.services.opener import real_workspace
+    from pmcockpit.services.outbox import send_pending
+
     workspace = real_workspace(cli.settings, cli.open_db())
     done = asyncio.run(send_pending(workspace))
     if not done:

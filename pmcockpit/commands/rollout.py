@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -26,13 +26,9 @@ from pmcockpit.core.rollout import (
     health_label,
     kind_label,
 )
-from pmcockpit.services import rollout as service
-from pmcockpit.services.opener import real_workspace
-from pmcockpit.services.rollout import RolloutRefused
-from pmcockpit.services.rollout_report import report_data, rollout_report
-from pmcockpit.services.workspace import Workspace
-from pmcockpit.storage.connections import UnknownConnection
-from pmcockpit.storage.queries.rollout import UnknownRollout, rollout_details
+
+if TYPE_CHECKING:  # the services load when a command runs, not for --help
+    from pmcockpit.services.workspace import Workspace
 
 _JSON = click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 _LEVELS = click.Choice([level.value for level in Level])
@@ -41,6 +37,10 @@ _LEVELS = click.Choice([level.value for level in Level])
 @contextmanager
 def _outcomes() -> Iterator[None]:
     """Refusals exit 1 with the reason; unknown names exit 2."""
+    from pmcockpit.services.rollout import RolloutRefused
+    from pmcockpit.storage.connections import UnknownConnection
+    from pmcockpit.storage.queries.rollout import UnknownRollout
+
     try:
         yield
     except RolloutRefused as error:
@@ -53,6 +53,8 @@ def _outcomes() -> Iterator[None]:
 
 
 def _workspace(cli: CliContext) -> Workspace:
+    from pmcockpit.services.opener import real_workspace
+
     return real_workspace(cli.settings, cli.open_db())
 
 
@@ -90,6 +92,9 @@ def rollout() -> None:
 def new(cli: CliContext, name: str, kind: str, connection: str | None,
         target_version: str | None, current_version: str | None, plan_key: str | None,
         start: Any, break_in_months: int, as_json: bool) -> None:
+    from pmcockpit.services import rollout as service
+    from pmcockpit.services.rollout_report import report_data
+
     workspace = _workspace(cli)
     with _outcomes():
         rollout_id = service.create_rollout(
@@ -107,6 +112,9 @@ def new(cli: CliContext, name: str, kind: str, connection: str | None,
 @_JSON
 @pass_cli
 def list_rollouts(cli: CliContext, as_json: bool) -> None:
+    from pmcockpit.services.rollout_report import report_data
+    from pmcockpit.storage.queries.rollout import rollout_details
+
     workspace = _workspace(cli)
     with workspace.db.session() as session:
         views = rollout_details(session, _today())
@@ -141,6 +149,8 @@ def report(cli: CliContext, name: str, fmt: str) -> None:
 
 
 def _report(cli: CliContext, name: str, fmt: str) -> None:
+    from pmcockpit.services.rollout_report import rollout_report
+
     workspace = _workspace(cli)
     with _outcomes():
         markdown, data = rollout_report(workspace, name, utcnow())
@@ -154,6 +164,8 @@ def _report(cli: CliContext, name: str, fmt: str) -> None:
 @_JSON
 @pass_cli
 def advance(cli: CliContext, name: str, as_json: bool) -> None:
+    from pmcockpit.services import rollout as service
+
     workspace = _workspace(cli)
     with _outcomes():
         moved = service.advance(workspace, name, _today())
@@ -172,6 +184,8 @@ def advance(cli: CliContext, name: str, as_json: bool) -> None:
 @pass_cli
 def tick(cli: CliContext, name: str, item: str, evidence: str, checklist_run: int | None,
          as_json: bool) -> None:
+    from pmcockpit.services import rollout as service
+
     _change(cli, as_json, lambda w: service.tick_gate(w, name, item, evidence,
                                                       checklist_run_id=checklist_run),
             _("Ticked {item}.").format(item=item))
@@ -183,6 +197,8 @@ def tick(cli: CliContext, name: str, item: str, evidence: str, checklist_run: in
 @_JSON
 @pass_cli
 def rollback_plan(cli: CliContext, name: str, text: str, as_json: bool) -> None:
+    from pmcockpit.services import rollout as service
+
     _change(cli, as_json, lambda w: service.set_rollback_plan(w, name, text),
             _("Rollback plan saved."))
 
@@ -193,6 +209,8 @@ def rollback_plan(cli: CliContext, name: str, text: str, as_json: bool) -> None:
 @_JSON
 @pass_cli
 def version(cli: CliContext, name: str, version: str, as_json: bool) -> None:
+    from pmcockpit.services import rollout as service
+
     _change(cli, as_json, lambda w: service.set_version(w, name, version),
             _("Version {version} recorded.").format(version=version))
 
@@ -204,6 +222,8 @@ def version(cli: CliContext, name: str, version: str, as_json: bool) -> None:
 @_JSON
 @pass_cli
 def milestone(cli: CliContext, name: str, title: str, due: Any, as_json: bool) -> None:
+    from pmcockpit.services import rollout as service
+
     _change(cli, as_json, lambda w: service.add_milestone(w, name, title, due.date()),
             _("Milestone added."))
 
@@ -218,6 +238,8 @@ def milestone(cli: CliContext, name: str, title: str, due: Any, as_json: bool) -
 @pass_cli
 def wave(cli: CliContext, name: str, wave: str, teams: tuple[str, ...], status: str | None,
          as_json: bool) -> None:
+    from pmcockpit.services import rollout as service
+
     def apply(workspace: Workspace) -> None:
         if teams or status is None:
             parsed = tuple((t.split(":", 1)[0], t.split(":", 1)[-1], None) for t in teams)
@@ -237,6 +259,8 @@ def wave(cli: CliContext, name: str, wave: str, teams: tuple[str, ...], status: 
 @pass_cli
 def risk(cli: CliContext, name: str, title: str, impact: str, mitigation: str,
          as_json: bool) -> None:
+    from pmcockpit.services import rollout as service
+
     _change(cli, as_json, lambda w: service.add_risk(w, name, title, Level(impact), mitigation),
             _("Risk recorded."))
 
@@ -251,6 +275,8 @@ def risk(cli: CliContext, name: str, title: str, impact: str, mitigation: str,
 @pass_cli
 def training(cli: CliContext, name: str, team: str, day: Any, invited: int, attended: int,
              as_json: bool) -> None:
+    from pmcockpit.services import rollout as service
+
     _change(cli, as_json, lambda w: service.add_training(w, name, team, day.date(), invited,
                                                          attended),
             _("Training session recorded."))
@@ -270,6 +296,8 @@ def cr() -> None:
 @pass_cli
 def cr_add(cli: CliContext, name: str, title: str, impact: str, priority: str,
            as_json: bool) -> None:
+    from pmcockpit.services import rollout as service
+
     _change(cli, as_json, lambda w: service.raise_change(w, name, title, Level(impact),
                                                           Level(priority)),
             _("Change request raised."))
@@ -284,6 +312,8 @@ def cr_add(cli: CliContext, name: str, title: str, impact: str, priority: str,
 @pass_cli
 def cr_decide(cli: CliContext, name: str, change_id: int, decision: str, reason: str,
               as_json: bool) -> None:
+    from pmcockpit.services import rollout as service
+
     _change(cli, as_json, lambda w: service.decide_change(w, name, change_id,
                                                            Decision(decision), reason),
             _("Decision recorded."))

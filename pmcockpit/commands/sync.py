@@ -5,14 +5,15 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import click
 
 from pmcockpit.commands.context import EXIT_FAILED, CliContext, pass_cli
 from pmcockpit.core.i18n import _, ngettext
-from pmcockpit.services.opener import real_workspace
-from pmcockpit.services.queue import after_sync
-from pmcockpit.services.sync import SyncReport, sync_all
+
+if TYPE_CHECKING:  # the services load when a command runs, not for --help
+    from pmcockpit.services.sync import SyncReport
 
 
 @click.command(help=_(
@@ -31,6 +32,10 @@ from pmcockpit.services.sync import SyncReport, sync_all
 @pass_cli
 def sync(cli: CliContext, names: tuple[str, ...], as_json: bool, quiet: bool,
          accept_drop: bool) -> None:
+    from pmcockpit.services.opener import real_workspace
+    from pmcockpit.services.queue import after_sync
+    from pmcockpit.services.sync import sync_all
+
     db = cli.open_db()
     for name in names:
         cli.require_connection(db, name)

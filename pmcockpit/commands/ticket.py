@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,13 +18,11 @@ from pmcockpit.core.clock import to_local, utcnow
 from pmcockpit.core.i18n import _
 from pmcockpit.core.queue_filter import SLA_STATES, QueueFilter
 from pmcockpit.core.sla_words import clock_json, clock_text
-from pmcockpit.services import tickets
-from pmcockpit.services.opener import real_workspace
-from pmcockpit.services.outbox import Delivered, Delivery
-from pmcockpit.services.queue import CalendarError, sla_policy
-from pmcockpit.services.workspace import Workspace
-from pmcockpit.storage.queries.queue_list import QueueRow, queue_rows
-from pmcockpit.storage.queries.tickets import TicketNotFound, ticket_detail
+
+if TYPE_CHECKING:  # the services load when a command runs, not for --help
+    from pmcockpit.services.outbox import Delivered
+    from pmcockpit.services.workspace import Workspace
+    from pmcockpit.storage.queries.queue_list import QueueRow
 
 
 @click.group(help=_("The support queue: list, read and answer tickets from every tool."))
@@ -33,6 +31,8 @@ def ticket() -> None:
 
 
 def _workspace(cli: CliContext) -> Workspace:
+    from pmcockpit.services.opener import real_workspace
+
     return real_workspace(cli.settings, cli.open_db())
 
 
@@ -58,6 +58,9 @@ def _row_json(row: QueueRow) -> dict[str, Any]:
 @pass_cli
 def list_tickets(cli: CliContext, text: str, status: str, priority: str, tool: str,
                  assignee: str, sla: str | None, limit: int, as_json: bool) -> None:
+    from pmcockpit.services.queue import CalendarError, sla_policy
+    from pmcockpit.storage.queries.queue_list import queue_rows
+
     try:
         policy = sla_policy(cli.settings)
     except CalendarError as error:
@@ -83,6 +86,8 @@ def list_tickets(cli: CliContext, text: str, status: str, priority: str, tool: s
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @pass_cli
 def show(cli: CliContext, key: str, as_json: bool) -> None:
+    from pmcockpit.storage.queries.tickets import TicketNotFound, ticket_detail
+
     db = cli.open_db()
     with db.session() as session:
         try:
@@ -122,6 +127,8 @@ def show(cli: CliContext, key: str, as_json: bool) -> None:
 @pass_cli
 def add(cli: CliContext, subject: str, requester: str, priority: str, description: str
         ) -> None:
+    from pmcockpit.services import tickets
+
     workspace = _workspace(cli)
     try:
         key = tickets.add_local(workspace, subject=subject, requester=requester,
@@ -132,6 +139,8 @@ def add(cli: CliContext, subject: str, requester: str, priority: str, descriptio
 
 
 def report_deliveries(done: Sequence[Delivered]) -> None:
+    from pmcockpit.services.outbox import Delivery
+
     failed = False
     for delivered in done:
         if delivered.delivery is Delivery.SENT and delivered.audit_id is None:
@@ -153,6 +162,8 @@ def report_deliveries(done: Sequence[Delivered]) -> None:
 
 
 def _change(cli: CliContext, make: Any) -> None:
+    from pmcockpit.services import tickets
+
     workspace = _workspace(cli)
     try:
         result = asyncio.run(make(workspace))
@@ -166,6 +177,8 @@ def _change(cli: CliContext, make: Any) -> None:
 @click.option("--text", required=True, help=_("The comment."))
 @pass_cli
 def comment(cli: CliContext, key: str, text: str) -> None:
+    from pmcockpit.services import tickets
+
     _change(cli, lambda ws: tickets.comment(ws, key, text))
 
 
@@ -175,6 +188,8 @@ def comment(cli: CliContext, key: str, text: str) -> None:
 @click.option("--to", "who", required=True, help=_("Who takes it."))
 @pass_cli
 def assign(cli: CliContext, key: str, who: str) -> None:
+    from pmcockpit.services import tickets
+
     _change(cli, lambda ws: tickets.assign(ws, key, who))
 
 
@@ -184,6 +199,8 @@ def assign(cli: CliContext, key: str, who: str) -> None:
 @click.argument("status")
 @pass_cli
 def status(cli: CliContext, key: str, status: str) -> None:
+    from pmcockpit.services import tickets
+
     _change(cli, lambda ws: tickets.set_status(ws, key, status))
 
 
@@ -193,4 +210,6 @@ def status(cli: CliContext, key: str, status: str) -> None:
 @click.option("--note", default="", help=_("The closing note."))
 @pass_cli
 def resolve(cli: CliContext, key: str, note: str) -> None:
+    from pmcockpit.services import tickets
+
     _change(cli, lambda ws: tickets.resolve(ws, key, note))
