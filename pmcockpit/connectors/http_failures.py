@@ -57,6 +57,10 @@ class Redactor:
     def __repr__(self) -> str:
         return f"Redactor({len(self._secrets)} secrets)"
 
+    def adding(self, secrets: Iterable[str]) -> Redactor:
+        """This redactor knowing ``secrets`` too (a session token learnt at login)."""
+        return Redactor([*self._secrets, *secrets])
+
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
     """Seconds to wait from a ``Retry-After`` header: delta seconds or an HTTP date."""

@@ -12,6 +12,7 @@ from pmcockpit.connectors.errors import NotSupported
 from pmcockpit.connectors.gitlab import GitLabConnector
 from pmcockpit.connectors.jira import JiraConnector
 from pmcockpit.connectors.redmine import RedmineConnector
+from pmcockpit.connectors.zentao import ZenTaoConnector
 from pmcockpit.core.i18n import _
 
 
@@ -25,6 +26,7 @@ CONNECTOR_KINDS: Mapping[str, ConnectorClass] = {
     "redmine": RedmineConnector,
     "gitlab": GitLabConnector,
     "jira": JiraConnector,
+    "zentao": ZenTaoConnector,
 }
 
 

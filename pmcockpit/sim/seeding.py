@@ -48,6 +48,8 @@ TRACKERS = ("Bug", "Feature", "Support")
 PRIORITIES = ("Low", "Normal", "High", "Urgent", "Immediate")
 DEFAULT_PRIORITY = "Normal"
 SUPPORT_TRACKER = "Support"
+TICKETS_OF = {"zentao": "redmine"}
+"""Tools whose tickets are another's: ZenTao's bugs are the support desk's Redmine issues."""
 
 
 def populate(state: ToolState, org: Organisation) -> None:
@@ -64,8 +66,9 @@ def populate(state: ToolState, org: Organisation) -> None:
         if principal_id is not None:
             state.add_membership(project_ids[membership.project_key], principal_id,
                                  [role_ids[r] for r in membership.roles])
+    filed_in = TICKETS_OF.get(state.tool, state.tool)
     for ticket in org.tickets:
-        if ticket.tool == state.tool:
+        if ticket.tool == filed_in:
             _add_ticket(state, ticket, project_ids[ticket.project_key], user_ids)
 
 
