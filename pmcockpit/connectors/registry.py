@@ -9,6 +9,7 @@ import httpx
 
 from pmcockpit.connectors.base import ConnectionConfig, Connector
 from pmcockpit.connectors.errors import NotSupported
+from pmcockpit.connectors.feishu import FeishuConnector
 from pmcockpit.connectors.gitlab import GitLabConnector
 from pmcockpit.connectors.jira import JiraConnector
 from pmcockpit.connectors.redmine import RedmineConnector
@@ -27,6 +28,7 @@ CONNECTOR_KINDS: Mapping[str, ConnectorClass] = {
     "gitlab": GitLabConnector,
     "jira": JiraConnector,
     "zentao": ZenTaoConnector,
+    "feishu": FeishuConnector,
 }
 
 

@@ -53,13 +53,13 @@ ROLES = (
 
 
 def _tools_for(department: str) -> frozenset[str]:
-    """Everyone is on Redmine and ZenTao; engineers are also on GitLab and Jira, product on
-    Jira."""
+    """Every employee is on Redmine, ZenTao and Feishu; engineers are also on GitLab and
+    Jira, product on Jira."""
     if department == "Engineering":
-        return frozenset({"redmine", "zentao", "jira", "gitlab"})
+        return frozenset({"redmine", "zentao", "feishu", "jira", "gitlab"})
     if department == "Product":
-        return frozenset({"redmine", "zentao", "jira"})
-    return frozenset({"redmine", "zentao"})
+        return frozenset({"redmine", "zentao", "feishu", "jira"})
+    return frozenset({"redmine", "zentao", "feishu"})
 
 
 @lru_cache(maxsize=4096)  # a few hundred distinct names, fifty thousand people

@@ -86,7 +86,9 @@ def test_logins_and_emails_are_unique_and_names_mixed(org: Organisation) -> None
 
 def test_everyone_is_on_redmine_and_some_on_several_tools(org: Organisation) -> None:
     assert all({"redmine", "zentao"} <= p.tools for p in org.people)
-    assert any(p.tools == {"redmine", "zentao", "jira", "gitlab"} for p in org.employees)
+    assert any(p.tools == {"redmine", "zentao", "feishu", "jira", "gitlab"}
+               for p in org.employees)
+    assert all("feishu" in p.tools for p in org.employees)
     assert len(list(org.people_on("redmine"))) == len(org.people)
 
 
