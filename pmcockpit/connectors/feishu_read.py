@@ -96,6 +96,7 @@ class FeishuReader:
     def __init__(self, api: FeishuApi) -> None:
         self.api = api
         self.client = api.client
+        self._read: tuple[list[Json], list[Json]] | None = None
 
     async def departments(self) -> list[Json]:
         path = f"/contact/v3/departments/{ROOT}/children"
@@ -143,11 +144,13 @@ class FeishuReader:
         return seen
 
     async def list_accounts(self) -> list[RemoteAccount]:
-        (users, _departments), seen = await asyncio.gather(self.users(), self.last_active())
+        (users, departments), seen = await asyncio.gather(self.users(), self.last_active())
+        self._read = (users, departments)
         return [parse_account(u, seen.get(u["user_id"])) for u in users]
 
     async def list_groups(self) -> list[RemoteGroup]:
-        users, departments = await self.users()
+        # A sync reads the accounts just before: their pages are not asked twice.
+        users, departments = self._read or await self.users()
         members: dict[str, list[str]] = {}
         for user in users:
             for dept in user.get("department_ids") or []:

@@ -44,13 +44,22 @@ def _open_id(prefix: str, text: str) -> str:
 
 
 def departments(state: ToolState) -> list[dict[str, Any]]:
-    """Every department below the root, parents first, with its members' user ids."""
+    """Every department below the root, parents first, with its members' user ids (kept
+    until the next write)."""
+    cached = state.read_cache.get(("feishu", "departments"))
+    if cached is None:
+        cached = state.read_cache[("feishu", "departments")] = _departments(state)
+    return cached
+
+
+def _departments(state: ToolState) -> list[dict[str, Any]]:
     org = state.org
     if org is None:
         return []
     teams: dict[tuple[str, str], list[str]] = {}
+    by_login = persons(state)
     for user in people(state):
-        person = org.person(user.login)
+        person = by_login[user.login]
         teams.setdefault((person.department, person.team), []).append(user.login)
     result = []
     for number, department in enumerate(org.departments, start=1):
@@ -71,6 +80,16 @@ def people(state: ToolState) -> list[User]:
                   key=lambda u: u.id)
 
 
+def persons(state: ToolState) -> dict[str, Any]:
+    """The organisation's people by login (``Organisation.person`` walks the list)."""
+    cached = state.read_cache.get(("feishu", "persons"))
+    if cached is None:
+        people_of = {p.login: p for p in state.org.people} if state.org is not None else {}
+        cached = state.read_cache[("feishu", "persons")] = [people_of]
+    found: dict[str, Any] = cached[0]
+    return found
+
+
 def _department_json(item: dict[str, Any], leaders: dict[str, str]) -> dict[str, Any]:
     shown = {k: v for k, v in item.items() if k != "members"}
     shown.update(leader_user_id=leaders.get(item["department_id"], ""),
@@ -79,7 +98,15 @@ def _department_json(item: dict[str, Any], leaders: dict[str, str]) -> dict[str,
 
 
 def leaders(call: Call) -> dict[str, str]:
-    """Each team's leader: its first member still employed."""
+    """Each team's leader: its first member still employed (kept until the next write)."""
+    cached = call.state.read_cache.get(("feishu", "leaders"))
+    if cached is None:
+        cached = call.state.read_cache[("feishu", "leaders")] = [_leaders(call)]
+    found: dict[str, str] = cached[0]
+    return found
+
+
+def _leaders(call: Call) -> dict[str, str]:
     facts = call.facts
     by_login = {u.login: u for u in people(call.state)}
     return {d["department_id"]: next((m for m in d["members"]
@@ -88,8 +115,8 @@ def leaders(call: Call) -> dict[str, str]:
 
 
 def user_json(call: Call, user: User, department: str, leader: str) -> dict[str, Any]:
-    facts, org = call.facts, call.state.org
-    person = org.person(user.login) if org is not None else None
+    facts = call.facts
+    person = persons(call.state).get(user.login)
     resigned = user.id in facts.resigned
     return {
         "user_id": user.login, "open_id": _open_id("ou_", user.login),
