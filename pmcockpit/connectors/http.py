@@ -162,6 +162,12 @@ class ToolClient:
     async def aclose(self) -> None:
         await self._client.aclose()
 
+    def add_auth_headers(self, headers: Mapping[str, str]) -> None:
+        """Send ``headers`` with every later call, never showing their values (a session
+        token that a login returned, as ZenTao's)."""
+        self._client.headers.update(headers)
+        self.redact = self.redact.adding(headers.values())
+
     @property
     def limits(self) -> RequestLimits:
         """The limits given to this client, else those of the current run."""

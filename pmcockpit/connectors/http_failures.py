@@ -57,6 +57,10 @@ class Redactor:
     def __repr__(self) -> str:
         return f"Redactor({len(self._secrets)} secrets)"
 
+    def adding(self, secrets: Iterable[str]) -> Redactor:
+        """This redactor knowing ``secrets`` too (a session token learnt at login)."""
+        return Redactor([*self._secrets, *secrets])
+
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
     """Seconds to wait from a ``Retry-After`` header: delta seconds or an HTTP date."""
@@ -74,12 +78,14 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
 
 
 def tool_error_messages(response: httpx.Response) -> list[str]:
-    """The human-readable errors in a refusal, in Redmine, Jira and GitLab shapes."""
+    """The human-readable errors in a refusal, in Redmine, Jira, GitLab and Feishu shapes."""
     try:
         data = response.json()
     except ValueError:
         return []
     messages: list[str] = []
+    if isinstance(data, dict) and isinstance(data.get("msg"), str) and data.get("code"):
+        messages.append(f"{data['msg']} (code {data['code']})")  # Feishu's envelope
     if isinstance(data, dict):
         for key in ("errors", "errorMessages", "message", "error"):
             value = data.get(key)

@@ -9,9 +9,11 @@ import httpx
 
 from pmcockpit.connectors.base import ConnectionConfig, Connector
 from pmcockpit.connectors.errors import NotSupported
+from pmcockpit.connectors.feishu import FeishuConnector
 from pmcockpit.connectors.gitlab import GitLabConnector
 from pmcockpit.connectors.jira import JiraConnector
 from pmcockpit.connectors.redmine import RedmineConnector
+from pmcockpit.connectors.zentao import ZenTaoConnector
 from pmcockpit.core.i18n import _
 
 
@@ -25,6 +27,8 @@ CONNECTOR_KINDS: Mapping[str, ConnectorClass] = {
     "redmine": RedmineConnector,
     "gitlab": GitLabConnector,
     "jira": JiraConnector,
+    "zentao": ZenTaoConnector,
+    "feishu": FeishuConnector,
 }
 
 

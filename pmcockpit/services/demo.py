@@ -57,6 +57,8 @@ DEMO_TOOLS = (
     DemoTool("redmine", "redmine", "Redmine 5.0 (Operations and Finance)", 35),
     DemoTool("jira", "jira", "Jira Cloud (Product planning)", 110),
     DemoTool("gitlab", "gitlab", "GitLab 17 (Engineering)", 60),
+    DemoTool("zentao", "zentao", "ZenTao 18 (everyone's bugs)", 80),
+    DemoTool("feishu", "feishu", "Feishu (the directory)", 90),
 )
 
 

@@ -53,12 +53,13 @@ ROLES = (
 
 
 def _tools_for(department: str) -> frozenset[str]:
-    """Everyone is on Redmine; engineers are also on GitLab and Jira, product on Jira."""
+    """Every employee is on Redmine, ZenTao and Feishu; engineers are also on GitLab and
+    Jira, product on Jira."""
     if department == "Engineering":
-        return frozenset({"redmine", "jira", "gitlab"})
+        return frozenset({"redmine", "zentao", "feishu", "jira", "gitlab"})
     if department == "Product":
-        return frozenset({"redmine", "jira"})
-    return frozenset({"redmine"})
+        return frozenset({"redmine", "zentao", "feishu", "jira"})
+    return frozenset({"redmine", "zentao", "feishu"})
 
 
 @lru_cache(maxsize=4096)  # a few hundred distinct names, fifty thousand people
@@ -214,7 +215,7 @@ class _Generator:
                 title="Service account", kind=AccountKind.SERVICE,
                 created_at=self.ago(rng.uniform(700, 1800)), last_login_at=last_login,
                 left_on=None, account_status=AccountStatus.ACTIVE, is_admin=False,
-                tools=frozenset({"redmine", "jira", "gitlab"}),
+                tools=frozenset({"redmine", "zentao", "jira", "gitlab"}),
             ))
         return people
 

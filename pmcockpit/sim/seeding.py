@@ -48,6 +48,10 @@ TRACKERS = ("Bug", "Feature", "Support")
 PRIORITIES = ("Low", "Normal", "High", "Urgent", "Immediate")
 DEFAULT_PRIORITY = "Normal"
 SUPPORT_TRACKER = "Support"
+ADMIN_FIRST_NAMES = {"redmine": "Redmine", "jira": "Jira", "gitlab": "GitLab",
+                     "zentao": "ZenTao", "feishu": "Feishu"}
+TICKETS_OF = {"zentao": "redmine"}
+"""Tools whose tickets are another's: ZenTao's bugs are the support desk's Redmine issues."""
 
 
 def populate(state: ToolState, org: Organisation) -> None:
@@ -64,15 +68,18 @@ def populate(state: ToolState, org: Organisation) -> None:
         if principal_id is not None:
             state.add_membership(project_ids[membership.project_key], principal_id,
                                  [role_ids[r] for r in membership.roles])
+    filed_in = TICKETS_OF.get(state.tool, state.tool)
     for ticket in org.tickets:
-        if ticket.tool == state.tool:
+        if ticket.tool == filed_in:
             _add_ticket(state, ticket, project_ids[ticket.project_key], user_ids)
 
 
 def _builtin_principals(state: ToolState, org: Organisation) -> None:
     """The administrator account and, in Redmine, the built-in groups and anonymous user."""
     admin_since = min(p.created_at for p in org.people) - timedelta(days=30)
-    state.add_user(login=ADMIN_LOGIN, firstname="Redmine", lastname="Admin",
+    # Each product names its first administrator after itself ("Redmine Admin" in Redmine).
+    product = ADMIN_FIRST_NAMES.get(state.tool, state.tool.capitalize())
+    state.add_user(login=ADMIN_LOGIN, firstname=product, lastname="Admin",
                    mail="admin@example.org", admin=True, created_on=admin_since,
                    last_login_on=org.now - timedelta(hours=1), kind=AccountKind.SERVICE)
     if state.tool == "redmine":

@@ -115,12 +115,13 @@ async def test_the_screen_lists_each_tool_with_health_and_token(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("6")
         await settle(pilot)
-        assert [row.value for row in table(app).rows] == ["gitlab", "jira", "redmine"]
+        assert [row.value for row in table(app).rows] == ["feishu", "gitlab", "jira", "redmine",
+                                                          "zentao"]
         assert [cell(app, name, "token") for name in ("gitlab", "jira", "redmine")] == \
             ["missing", "environment", "keyring"]
         assert cell(app, "redmine", "health") == "not checked"
         assert cell(app, "redmine", "synced") == "<1m ago"
-        assert "3 tools connected" in str(app.screen.query_one("#connections-lead",
+        assert "5 tools connected" in str(app.screen.query_one("#connections-lead",
                                                                  Static).render())
         assert "Health not checked yet: press t." in detail(app)
 
@@ -293,10 +294,10 @@ async def test_remove_asks_first_and_cancel_is_the_default(
         await pilot.click("#removal-confirm")
         await settle(pilot)
         await settle(pilot)
-        assert [row.value for row in table(app).rows] == ["gitlab", "redmine"]
+        assert [row.value for row in table(app).rows] == ["feishu", "gitlab", "redmine", "zentao"]
         assert any(n.startswith("Removed jira") for n in notifications(app))
     with db.session() as session:
-        assert connections.names(session) == ["gitlab", "redmine"]
+        assert connections.names(session) == ["feishu", "gitlab", "redmine", "zentao"]
     assert memory_keyring.passwords == {}
 
 
@@ -312,7 +313,7 @@ async def test_the_demo_adds_and_removes_nothing(sim: SimSetup, db: Database) ->
             assert app.screen.sub_title == "Connections"  # no dialog opened
     assert sum("Not in the demo" in n for n in notifications(app)) == 2
     with db.session() as session:
-        assert connections.names(session) == ["gitlab", "jira", "redmine"]
+        assert connections.names(session) == ["feishu", "gitlab", "jira", "redmine", "zentao"]
 
 
 # --- snapshots ------------------------------------------------------------------------

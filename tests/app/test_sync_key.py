@@ -48,16 +48,17 @@ async def test_s_syncs_every_tool_with_progress_in_the_header(demo: Workspace) -
         await settle(pilot)
         await settle(pilot)
         assert app.title == DEMO_TITLE  # given back once the sync ended
-        assert any(n.startswith("Synced 3 tools: ") for n in notifications(app))
+        assert any(n.startswith("Synced 5 tools: ") for n in notifications(app))
     # Bursts of steps collapse (can_replace): each tool shows at least one, in order.
     steps = [(m.connection, m.position, m.total) for m in messages
              if isinstance(m, SyncProgressed)]
-    assert sorted(set(steps)) == [("gitlab", 1, 3), ("jira", 2, 3), ("redmine", 3, 3)]
+    assert sorted(set(steps)) == [("feishu", 1, 5), ("gitlab", 2, 5), ("jira", 3, 5),
+                                  ("redmine", 4, 5), ("zentao", 5, 5)]
     # The hook sees each step just before it shows: the title then shows the step before.
     assert len(titles) > 1 and all(" · syncing " in title for title in titles[1:])
     [done] = finished(messages)
     assert [(r.connection, r.ok) for r in done.reports] == [
-        ("gitlab", True), ("jira", True), ("redmine", True)]
+        ("feishu", True), ("gitlab", True), ("jira", True), ("redmine", True), ("zentao", True)]
 
 
 async def test_progress_reads_in_the_header(demo: Workspace) -> None:
@@ -84,7 +85,7 @@ async def test_the_sync_key_works_from_every_area(demo: Workspace, area: Area) -
         await settle(pilot)
         assert app.current_mode == area.mode
     [done] = finished(messages)
-    assert len(done.reports) == 3 and all(report.ok for report in done.reports)
+    assert len(done.reports) == 5 and all(report.ok for report in done.reports)
 
 
 async def test_the_palette_syncs_all_tools(demo: Workspace) -> None:
@@ -96,7 +97,7 @@ async def test_the_palette_syncs_all_tools(demo: Workspace) -> None:
         await settle(pilot)
         await settle(pilot)
     [done] = finished(messages)
-    assert len(done.reports) == 3
+    assert len(done.reports) == 5
 
 
 async def test_one_sync_at_a_time(demo: Workspace) -> None:

@@ -85,8 +85,10 @@ def test_logins_and_emails_are_unique_and_names_mixed(org: Organisation) -> None
 
 
 def test_everyone_is_on_redmine_and_some_on_several_tools(org: Organisation) -> None:
-    assert all("redmine" in p.tools for p in org.people)
-    assert any(p.tools == {"redmine", "jira", "gitlab"} for p in org.employees)
+    assert all({"redmine", "zentao"} <= p.tools for p in org.people)
+    assert any(p.tools == {"redmine", "zentao", "feishu", "jira", "gitlab"}
+               for p in org.employees)
+    assert all("feishu" in p.tools for p in org.employees)
     assert len(list(org.people_on("redmine"))) == len(org.people)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pmcockpit.sim.http import SimRequest, SimResponse
 from pmcockpit.sim.state import ToolState
 
-KNOWN = ("redmine", "jira", "gitlab")
+KNOWN = ("redmine", "jira", "gitlab", "zentao", "feishu")
 
 
 @dataclass(frozen=True)

@@ -233,7 +233,7 @@ def user_json(call: JiraCall, user: User) -> dict[str, Any]:
     data.update({
         "avatarUrls": {"48x48": f"https://avatar.example/{identifier}.png"},
         "displayName": user.name, "active": user.status == USER_ACTIVE,
-        "timeZone": "Europe/Berlin", "locale": "en_US",
+        "timeZone": "Europe/Berlin",
     })
     return data
 

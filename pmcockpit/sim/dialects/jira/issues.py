@@ -56,7 +56,7 @@ def server_info(call: JiraCall, _: dict[str, str]) -> SimResponse:
         "versionNumbers": [1001, 0, 0], "deploymentType": "Cloud", "buildNumber": 100289,
         "buildDate": "2026-01-05T00:00:00.000+0000", "serverTime": jira_time(call.state.clock()),
         "scmInfo": "4d8b2e1c5f0a", "serverTitle": "Jira (pmcockpit simulator)",
-        "defaultLocale": {"locale": "en_US"}, "serverTimeZone": "Etc/UTC",
+        "serverTimeZone": "Etc/UTC",
     })
 
 

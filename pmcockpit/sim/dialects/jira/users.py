@@ -38,7 +38,9 @@ def groups_of(call: JiraCall, user: User) -> list[int]:
 
 
 def with_groups(call: JiraCall, user: User) -> dict[str, Any]:
-    data = user_json(call, user)
+    """A full ``User`` (``/myself``, ``/user``): ``locale`` is only in this shape, not in
+    the ``UserDetails`` that group members, authors and assignees have."""
+    data = {**user_json(call, user), "locale": "en_US"}
     if "groups" in {part.strip() for part in (call.arg("expand") or "").split(",")}:
         items = [group_ref(call, number) for number in groups_of(call, user)]
         data["groups"] = {"size": len(items), "items": items}
