@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-TOOL_KINDS: tuple[str, ...] = ("gitlab", "jira", "redmine")
+TOOL_KINDS: tuple[str, ...] = ("feishu", "gitlab", "jira", "redmine", "zentao")
 """The kinds of tool a connection can be to (one connector each), for the faces' choices;
 a constant here so a command's help lists them without importing the connectors."""
 
