@@ -51,13 +51,17 @@ class DemoTool:
     label: str
     latency_ms: float
     """How long the simulated tool takes to answer once the demo is up, like a real one."""
+    options: tuple[tuple[str, str], ...] = ()
+    """Connection options beside the label."""
 
 
 DEMO_TOOLS = (
     DemoTool("redmine", "redmine", "Redmine 5.0 (Operations and Finance)", 35),
     DemoTool("jira", "jira", "Jira Cloud (Product planning)", 110),
     DemoTool("gitlab", "gitlab", "GitLab 17 (Engineering)", 60),
-    DemoTool("zentao", "zentao", "ZenTao 18 (everyone's bugs)", 80),
+    # Its bugs mirror the support desk's Redmine issues: the queue reads the desk once.
+    DemoTool("zentao", "zentao", "ZenTao 18 (everyone's bugs)", 80,
+             (("sync_tickets", "false"),)),
     DemoTool("feishu", "feishu", "Feishu (the directory)", 90),
 )
 
@@ -96,7 +100,8 @@ def open_demo(
         with db.session() as session:
             for tool in available_tools():
                 connections.add(session, tool.connection, tool.kind,
-                                tools[tool.connection].url, {"label": tool.label})
+                                tools[tool.connection].url,
+                                {"label": tool.label, **dict(tool.options)})
         asyncio.run(_build_history(workspace, org, tools))
         seed_demo_history(workspace, None if now is None else to_local(now))
         seed_demo_rollouts(workspace, now or utcnow())
