@@ -8,6 +8,14 @@ screen's own tables arrive with that screen as a new module here and a migration
 from pmcockpit.storage.models.audit import AuditEntry
 from pmcockpit.storage.models.base import NAMING_CONVENTION, Base
 from pmcockpit.storage.models.checklist import ChecklistRun, ChecklistStep
+from pmcockpit.storage.models.review import (
+    AccountExemption,
+    AccountLink,
+    Review,
+    ReviewItem,
+    RosterImport,
+    RosterPerson,
+)
 from pmcockpit.storage.models.synced import (
     Account,
     Connection,
@@ -25,6 +33,8 @@ from pmcockpit.storage.models.synced import (
 __all__ = [
     "NAMING_CONVENTION",
     "Account",
+    "AccountExemption",
+    "AccountLink",
     "AuditEntry",
     "Base",
     "ChecklistRun",
@@ -36,7 +46,11 @@ __all__ = [
     "Membership",
     "MembershipRole",
     "Project",
+    "Review",
+    "ReviewItem",
     "Role",
+    "RosterImport",
+    "RosterPerson",
     "Ticket",
     "TicketComment",
 ]
