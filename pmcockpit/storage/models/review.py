@@ -33,7 +33,8 @@ class RosterImport(Base):
 
 class RosterPerson(Base):
     __tablename__ = "roster_person"
-    __table_args__ = (Index(None, "import_id", "email"), Index(None, "import_id", "login"))
+    __table_args__ = (Index("ix_roster_person_email", "import_id", "email"),
+                      Index("ix_roster_person_login", "import_id", "login"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     import_id: Mapped[int] = mapped_column(ForeignKey("roster_import.id", ondelete="CASCADE"))
@@ -95,8 +96,10 @@ class ReviewItem(Base):
     """One account as it was when the review started, with its decision and outcome."""
 
     __tablename__ = "review_item"
-    __table_args__ = (Index(None, "review_id", "severity"), Index(None, "review_id", "person"),
-                      Index(None, "review_id", "connection", "login", unique=True))
+    __table_args__ = (Index("ix_review_item_severity", "review_id", "severity"),
+                      Index("ix_review_item_person", "review_id", "person"),
+                      Index("ix_review_item_account", "review_id", "connection", "login",
+                            unique=True))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"))
