@@ -52,6 +52,8 @@ def _register() -> None:
         demo,
         report,
         review,
+        review_apply,
+        roster,
         sim,
         sync,
     )
@@ -59,7 +61,7 @@ def _register() -> None:
 
     for command in (open_cockpit, demo.demo, connect.connect, sync.sync, act.act, act.undo,
                     checklist.checklist, report.report, review.review, audit.audit,
-                    db_commands.db, sim.sim):
+                    db_commands.db, sim.sim, roster.roster, review_apply.sweep):
         main.add_command(command)
 
 
