@@ -28,7 +28,6 @@ from pmcockpit.core.review import (
     PlanError,
     Roster,
     Thresholds,
-    drift,
     judge,
     place,
     sweep_actions,
@@ -40,6 +39,7 @@ from pmcockpit.services.actions import ActionResult, ActionRunner
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage import reviews, roster
 from pmcockpit.storage.models import ReviewItem
+from pmcockpit.storage.queries.review import drift_since_previous
 
 __all__ = ["Decision", "PlanError", "PlanStep", "RosterError", "import_roster",
            "start_review"]
@@ -89,11 +89,8 @@ def start_review(workspace: Workspace, *, connections: list[str] | None = None,
 def review_drift(workspace: Workspace, review_id: int) -> Drift | None:
     """What changed since the review this one follows; None for the first review."""
     with workspace.db.session() as session:
-        review = reviews.get_review(session, review_id)
-        if review.previous_id is None:
-            return None
-        return drift(reviews.access_map(session, review.previous_id),
-                     reviews.access_map(session, review_id))
+        reviews.get_review(session, review_id)
+        return drift_since_previous(session, review_id)
 
 
 def decide(workspace: Workspace, item_ids: Sequence[int], decision: Decision,
@@ -223,3 +220,12 @@ async def sweep_plan(runner: ActionRunner, person: str | None, *, all_departed: 
                                        all_departed)
     kinds = await revoke_kinds(runner, {a.connection for a in accounts})
     return sweep_actions(accounts, kinds, reason)
+
+
+def record_results(workspace: Workspace, steps: Sequence[PlanStep],
+                   results: Sequence[ActionResult]) -> None:
+    """Keep each step's outcome (a plan run elsewhere, e.g. in the action dialog)."""
+    with workspace.db.session() as session:
+        for step, result in zip(steps, results, strict=False):
+            reviews.record_outcome(session, step.item_id, result.outcome.value, result.error,
+                                   result.audit_id)

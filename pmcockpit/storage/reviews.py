@@ -187,14 +187,3 @@ def sign_off(session: Session, review_id: int, operator: str, head: str, at: dat
     review = get_review(session, review_id)
     review.signed_off_at, review.signed_off_by, review.audit_head = at, operator, head
     session.commit()
-
-
-def access_map(session: Session, review_id: int
-               ) -> dict[tuple[str, str], tuple[bool, frozenset[str]]]:
-    """Per account of a review: (admin, the projects and groups it reached)."""
-    found = {}
-    for item in session.scalars(select(ReviewItem).where(ReviewItem.review_id == review_id)):
-        reach = {f"project {m['project']}" for m in item.access.get("memberships", [])}
-        reach |= {f"group {g['name']}" for g in item.access.get("groups", [])}
-        found[item.connection, item.login] = (item.is_admin, frozenset(reach))
-    return found

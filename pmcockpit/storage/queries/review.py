@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
+from pmcockpit.core.review import Drift, drift
 from pmcockpit.storage.models import Review, ReviewItem, RosterPerson
 from pmcockpit.storage.queries.page import Page
 
@@ -152,10 +153,10 @@ def progress(session: Session, review_id: int) -> tuple[int, int]:
 
 def choices(session: Session, review_id: int) -> tuple[list[str], list[str]]:
     """The tools and departments in a review, for the filters."""
-    tools = session.scalars(select(ReviewItem.connection.distinct())
+    tools = session.scalars(select(ReviewItem.connection).distinct()
                             .where(ReviewItem.review_id == review_id)
                             .order_by(ReviewItem.connection))
-    departments = session.scalars(select(ReviewItem.department.distinct())
+    departments = session.scalars(select(ReviewItem.department).distinct()
                                   .where(ReviewItem.review_id == review_id,
                                          ReviewItem.department != "")
                                   .order_by(ReviewItem.department))
@@ -241,3 +242,24 @@ def roster_size(session: Session, import_id: int) -> tuple[int, int]:
                func.count(RosterPerson.id).filter(RosterPerson.status == "left"))
         .where(RosterPerson.import_id == import_id)).one()
     return int(total), int(left)
+
+
+def access_map(session: Session, review_id: int
+               ) -> dict[tuple[str, str], tuple[bool, frozenset[str]]]:
+    """Per account of a review: (admin, the projects and groups it reached)."""
+    found = {}
+    for connection, login, admin, access in session.execute(
+            select(ReviewItem.connection, ReviewItem.login, ReviewItem.is_admin,
+                   ReviewItem.access).where(ReviewItem.review_id == review_id)):
+        reach = {f"project {m['project']}" for m in access.get("memberships", [])}
+        reach |= {f"group {g['name']}" for g in access.get("groups", [])}
+        found[connection, login] = (admin, frozenset(reach))
+    return found
+
+
+def drift_since_previous(session: Session, review_id: int) -> Drift | None:
+    """What changed since the review this one follows; None for a first review."""
+    previous = session.scalar(select(Review.previous_id).where(Review.id == review_id))
+    if previous is None:
+        return None
+    return drift(access_map(session, previous), access_map(session, review_id))
