@@ -39,6 +39,8 @@ PAGE_SIZE = 300
 FILTER_DELAY = 0.15
 """Seconds of quiet typing before the filter runs: one query per pause, not per key."""
 
+_REVIEW_ACTIONS = frozenset({"filter", "decide", "apply", "sweep", "act", "select",
+                             "select_all", "cycle", "sign_off"})
 _DECISION_STATES = ("", "undecided", "decided", "keep", "revoke", "downgrade")
 
 
@@ -97,13 +99,18 @@ class PermissionsScreen(ReviewActions, LiveAreaScreen):
         self.wanted = ReviewFilter()
         self.selected: set[str] = set()
         self.person_lines: list[AccountLine] = []
+        self.lines_person: str | None = None
+        """Whose accounts ``person_lines`` are (the cursor may be ahead of the read)."""
         self._filter_timer: Timer | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="review-lead")
         yield Static(id="review-filters")
-        yield Input(placeholder=_("Filter: login, name or e-mail (Escape clears)"),
+        box = Input(placeholder=_("Filter: login, name or e-mail (Escape clears)"),
                     id="review-filter")
+        # Hidden until `/`: until then it must not take the keys (1-7, n, x...).
+        box.can_focus = False
+        yield box
         with Container(id="review-main"):
             yield PeopleTable(id="review-people")
             yield PersonDetail(id="review-detail")
@@ -117,6 +124,14 @@ class PermissionsScreen(ReviewActions, LiveAreaScreen):
         table.add_columns(_("Account"), _("Tool"), _("Why"), _("Name"))
         self._show("empty")
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The review's keys only while a review is open; start only while none is."""
+        if action == "start":
+            return self.view is None
+        if action in _REVIEW_ACTIONS:
+            return self.view is not None
+        return True
+
     def _show(self, part: str) -> None:
         """One of "review", "live" or "empty"."""
         self.query_one("#review-lead").display = part != "empty"
@@ -125,6 +140,7 @@ class PermissionsScreen(ReviewActions, LiveAreaScreen):
         self.query_one("#review-main").display = part == "review"
         self.query_one("#review-table").display = part == "live"
         self.query_one("#review-empty-holder").display = part == "empty"
+        self.refresh_bindings()
         focused = self.focused
         if part != "empty" and (focused is None or not focused.display
                                 or not isinstance(focused, Input)):
@@ -166,6 +182,12 @@ class PermissionsScreen(ReviewActions, LiveAreaScreen):
     def person_highlighted(self) -> None:
         self.read_person(self.query_one(PeopleTable).current_person())
 
+    @on(DataTable.RowSelected, "#review-people")
+    def person_chosen(self) -> None:
+        # Enter on a person's line: the table takes the key, so the screen's binding is
+        # for the palette and help; this is what Enter does.
+        self.action_act()
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="permissions-person",
           description=_("Reading the person's accounts"))
     def read_person(self, person: str | None) -> None:
@@ -180,6 +202,7 @@ class PermissionsScreen(ReviewActions, LiveAreaScreen):
         if message.person != self.query_one(PeopleTable).current_person():
             return  # the cursor moved on meanwhile
         self.person_lines = message.lines
+        self.lines_person = message.person
         title = message.lines[0].name if message.lines else message.person
         if message.lines and message.lines[0].department:
             title = _("{name}, {department}").format(name=title,
@@ -227,7 +250,9 @@ class PermissionsScreen(ReviewActions, LiveAreaScreen):
         if self.view is None:
             return
         self.set_class(True, "-filtering")
-        self.query_one("#review-filter", Input).focus()
+        box = self.query_one("#review-filter", Input)
+        box.can_focus = True
+        box.focus()
 
     @on(Input.Changed, "#review-filter")
     def filter_typed(self, event: Input.Changed) -> None:
@@ -237,13 +262,19 @@ class PermissionsScreen(ReviewActions, LiveAreaScreen):
         self._filter_timer = self.set_timer(FILTER_DELAY, lambda: self._refilter(text=text))
 
     @on(Input.Submitted, "#review-filter")
-    def filter_done(self) -> None:
+    def filter_done(self, event: Input.Submitted) -> None:
+        # Enter filters at once (no wait for the pause) and goes back to the people.
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
         self.query_one(PeopleTable).focus()
+        self._refilter(text=event.value.strip())
 
     def key_escape(self) -> None:
         if self.has_class("-filtering"):
             self.set_class(False, "-filtering")
-            self.query_one("#review-filter", Input).value = ""
+            box = self.query_one("#review-filter", Input)
+            box.value = ""
+            box.can_focus = False
             self.query_one(PeopleTable).focus()
             self._refilter(text="")
 

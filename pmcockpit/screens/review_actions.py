@@ -52,6 +52,7 @@ class ReviewActions(LiveAreaScreen):
     wanted: ReviewFilter
     selected: set[str]
     person_lines: list[AccountLine]
+    lines_person: str | None
 
     def read(self) -> object:
         raise NotImplementedError
@@ -220,6 +221,9 @@ class ReviewActions(LiveAreaScreen):
         self.app.push_screen(ActionDialog(self.workspace, actions, title=title))
 
     def action_act(self) -> None:
+        persons = self.chosen_persons()
+        if self.view is None or persons[:1] != [self.lines_person] or len(persons) != 1:
+            return  # no person, a selection, or the person's accounts are still being read
         choices = single_actions(self.person_lines)
         if not choices:
             return

@@ -180,7 +180,7 @@ def record_outcome(session: Session, item_id: int, status: str, error: str | Non
     item = session.get(ReviewItem, item_id)
     if item is not None:
         item.applied, item.applied_error, item.audit_id = status, error, audit_id
-        session.commit()
+        session.flush()  # the caller's session commits, once for a whole plan
 
 
 def sign_off(session: Session, review_id: int, operator: str, head: str, at: datetime) -> None:
