@@ -7,6 +7,7 @@ Both read :mod:`pmcockpit.storage.queries.review` (a review's frozen snapshot) a
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -15,7 +16,7 @@ from pmcockpit.commands.context import CliContext, pad, pass_cli
 from pmcockpit.commands.review_apply import apply
 from pmcockpit.core.clock import utcnow
 from pmcockpit.core.i18n import _, ngettext
-from pmcockpit.core.review import Decision
+from pmcockpit.core.review import Decision, Exemption
 from pmcockpit.core.risk import RULE_LABELS, Rule, Severity
 from pmcockpit.services import review as reviews
 from pmcockpit.services.opener import real_workspace
@@ -179,6 +180,27 @@ def decide(cli: CliContext, review_id: int, accounts: tuple[str, ...], decision:
         raise click.UsageError(str(error)) from error
     click.echo(ngettext("{decision}: {count} account.", "{decision}: {count} accounts.",
                         changed).format(decision=chosen.value, count=changed))
+
+
+@review.command(help=_("Exempt a service or bot account: shown as exempt, not flagged, "
+                       "until the date given."))
+@click.argument("connection")
+@click.argument("login")
+@click.option("--owner", required=True, help=_("Who answers for the account."))
+@click.option("--reason", required=True, help=_("What the account is for."))
+@click.option("--until", "until", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help=_("Expiry date (YYYY-MM-DD); none: until removed."))
+@pass_cli
+def exempt(cli: CliContext, connection: str, login: str, owner: str, reason: str,
+           until: datetime | None) -> None:
+    workspace = real_workspace(cli.settings, cli.open_db())
+    try:
+        reviews.exempt(workspace, connection, login,
+                       Exemption(owner, reason, until.date() if until else None))
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
+    click.echo(_("{login} on {connection} is exempt; the next review shows it so.").format(
+        login=login, connection=connection))
 
 
 @review.command("sign-off", help=_("Close the review; the audit chain's head is kept with it."))

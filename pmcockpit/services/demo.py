@@ -25,6 +25,8 @@ from pmcockpit.core.actions import Action, ActionKind
 from pmcockpit.core.checklist import StepState
 from pmcockpit.core.checklist import runs as rules
 from pmcockpit.core.clock import to_local, utcnow
+from pmcockpit.core.records import AccountKind
+from pmcockpit.core.review import Exemption
 from pmcockpit.services import review
 from pmcockpit.services.actions import ActionRunner
 from pmcockpit.services.checklist import RunDetail, local_now, open_current_run
@@ -168,6 +170,10 @@ def _earlier_review(workspace: Workspace, org: Organisation,
     an administrator in Redmine: the review to do today has drift to show."""
     with tempfile.TemporaryDirectory(prefix="pmcockpit-demo-roster-") as folder:
         review.import_roster(workspace, write_roster(org, Path(folder) / "hr-roster.csv"))
+    for bot in (p for p in org.people if p.kind == AccountKind.SERVICE):
+        for tool in sorted(bot.tools & set(tools)):
+            review.exempt(workspace, tool, bot.login, Exemption(
+                "ops-team", "integration account (token only)", None))
     earlier = review.start_review(workspace, now=utcnow() - timedelta(days=30))
     review.sign_off(workspace, earlier, now=utcnow() - timedelta(days=28))
     if "redmine" in tools:

@@ -25,6 +25,7 @@ from pmcockpit.core.review import (
     Decided,
     Decision,
     Drift,
+    Exemption,
     PlanError,
     Roster,
     Thresholds,
@@ -229,3 +230,11 @@ def record_results(workspace: Workspace, steps: Sequence[PlanStep],
         for step, result in zip(steps, results, strict=False):
             reviews.record_outcome(session, step.item_id, result.outcome.value, result.error,
                                    result.audit_id)
+
+
+def exempt(workspace: Workspace, connection: str, login: str, exemption: Exemption) -> None:
+    """Keep a service or bot account out of the findings (shown as exempt) until expiry."""
+    if not exemption.owner.strip() or not exemption.reason.strip():
+        raise ValueError(_("an exemption names its owner and its reason"))
+    with workspace.db.session() as session:
+        reviews.exempt(session, connection, login, exemption)
