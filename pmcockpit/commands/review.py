@@ -87,8 +87,9 @@ def list_command(cli: CliContext, as_json: bool) -> None:
     if not rows:
         click.echo(_("No review yet: start one with `pmcockpit review start`."))
     for row in rows:
-        state = _("signed off {when:%Y-%m-%d} by {who}").format(
-            when=row.signed_off_at, who=row.signed_off_by) if row.signed_off_at else _("open")
+        state = _("signed off {when} by {who}").format(
+            when=f"{row.signed_off_at:%Y-%m-%d}", who=row.signed_off_by) \
+            if row.signed_off_at else _("open")
         if as_json:
             click.echo(json.dumps({"id": row.id, "started_at": row.started_at.isoformat(),
                                    "operator": row.operator, "scope": row.scope,
@@ -96,8 +97,9 @@ def list_command(cli: CliContext, as_json: bool) -> None:
                                    "accounts": row.accounts, "with_findings": row.with_findings,
                                    "decided": row.decided}, ensure_ascii=False))
             continue
-        click.echo(_("{id:>4}  {when:%Y-%m-%d %H:%M}  {who}  {decided}/{total} decided  "
-                     "{state}").format(id=row.id, when=row.started_at, who=row.operator,
+        click.echo(_("{id}  {when}  {who}  {decided}/{total} decided  "
+                     "{state}").format(id=f"{row.id:>4}", when=f"{row.started_at:%Y-%m-%d %H:%M}",
+                                       who=row.operator,
                                        decided=row.decided, total=row.with_findings,
                                        state=state))
 

@@ -81,7 +81,8 @@ def show(cli: CliContext, left: bool, as_json: bool) -> None:
         click.echo(f"{pad(person.name, 22)} {pad(person.login, 14)} {pad(person.email, 30)} "
                    f"{pad(person.department, 14)} {pad(person.status.value, 7)} {gone}".rstrip())
     if not as_json:
-        click.echo(_("Roster {id}: {file}, imported {when:%Y-%m-%d %H:%M} by {who}; "
+        click.echo(_("Roster {id}: {file}, imported {when} by {who}; "
                      "{count} imported, {rejected} rejected ({total} imports in all).").format(
-            id=latest.id, file=latest.filename, when=latest.imported_at, who=latest.operator,
+            id=latest.id, file=latest.filename, when=f"{latest.imported_at:%Y-%m-%d %H:%M}",
+            who=latest.operator,
             count=latest.imported, rejected=latest.rejected, total=len(imports)))

@@ -37,9 +37,10 @@ class ReviewView:
     departments: tuple[str, ...]
 
     def lead(self) -> str:
-        lead = _("Review {id} of {when:%Y-%m-%d %H:%M}: {decided}/{total} decided, "
+        lead = _("Review {id} of {when}: {decided}/{total} decided, "
                  "{people} people shown").format(
-            id=self.review.id, when=self.review.started_at, decided=self.decided,
+            id=self.review.id, when=f"{self.review.started_at:%Y-%m-%d %H:%M}",
+            decided=self.decided,
             total=self.to_decide, people=self.page.total)
         drift = self.drift
         if drift is not None and not drift.empty:
