@@ -53,6 +53,8 @@ class Settings:
     """Textual theme name."""
     inactive_days: int = 90
     """An account not logged in for this many days counts as inactive."""
+    never_logged_in_days: int = 14
+    """A new account never logged in (or activated) is flagged once this many days old."""
     templates_dir: str | None = None
     """Folder of the administrator's own checklist templates; default: config dir/checklists."""
     keymap: dict[str, str] = field(default_factory=dict)
@@ -90,7 +92,7 @@ class Settings:
 
 
 _ENV_FIELDS = {"db": str, "operator": str, "read_only": bool, "theme": str, "inactive_days": int,
-               "request_timeout": float, "request_deadline": float,
+               "never_logged_in_days": int, "request_timeout": float, "request_deadline": float,
                "max_account_drop": float}
 """Settings a PMCOCKPIT_<NAME> variable can override, with their types."""
 _FILE_FIELDS: dict[str, type] = {**_ENV_FIELDS, "templates_dir": str, "keymap": dict,

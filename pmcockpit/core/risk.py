@@ -28,6 +28,8 @@ class Severity(enum.IntEnum):
     """Clean up soon."""
     HIGH = 3
     """Access that should not exist: act today."""
+    CRITICAL = 4
+    """Someone who left can still get in: act now."""
 
     @property
     def label(self) -> str:
@@ -36,7 +38,7 @@ class Severity(enum.IntEnum):
 
 
 _SEVERITY_WORDS = {Severity.LOW: N_("low"), Severity.MEDIUM: N_("medium"),
-                   Severity.HIGH: N_("high")}
+                   Severity.HIGH: N_("high"), Severity.CRITICAL: N_("critical")}
 
 
 class Rule(enum.StrEnum):
@@ -49,10 +51,12 @@ class Rule(enum.StrEnum):
     NEVER_LOGGED_IN = "never-logged-in"
     NOT_ACTIVATED = "not-activated"
     ADMIN_REVIEW = "admin-review"
+    ADMIN_GRANTED = "admin-granted"
+    NO_ROSTER_MATCH = "no-roster-match"
 
 
 RULE_SEVERITY: dict[Rule, Severity] = {
-    Rule.DEPARTED_ACTIVE: Severity.HIGH,
+    Rule.DEPARTED_ACTIVE: Severity.CRITICAL,
     Rule.DEPARTED_DEACTIVATED: Severity.MEDIUM,
     Rule.SERVICE_ADMIN: Severity.HIGH,
     Rule.ADMIN_WITHOUT_2FA: Severity.HIGH,
@@ -61,6 +65,8 @@ RULE_SEVERITY: dict[Rule, Severity] = {
     Rule.NEVER_LOGGED_IN: Severity.MEDIUM,
     Rule.NOT_ACTIVATED: Severity.LOW,
     Rule.ADMIN_REVIEW: Severity.LOW,
+    Rule.ADMIN_GRANTED: Severity.HIGH,
+    Rule.NO_ROSTER_MATCH: Severity.MEDIUM,
 }
 
 RULE_LABELS: dict[Rule, str] = {
@@ -73,6 +79,8 @@ RULE_LABELS: dict[Rule, str] = {
     Rule.NEVER_LOGGED_IN: N_("never logged in"),
     Rule.NOT_ACTIVATED: N_("not activated"),
     Rule.ADMIN_REVIEW: N_("admin to confirm"),
+    Rule.ADMIN_GRANTED: N_("new admin"),
+    Rule.NO_ROSTER_MATCH: N_("not on roster"),
 }
 """Short names for counts and table columns, marked for translation: show ``_(label)``."""
 
@@ -93,9 +101,9 @@ def inactive_before(now: datetime, inactive_days: int) -> datetime:
     return now - timedelta(days=inactive_days)
 
 
-def unused_before(now: datetime) -> datetime:
+def unused_before(now: datetime, grace_days: int = NEW_ACCOUNT_GRACE.days) -> datetime:
     """Created before this and still unused or unactivated: flagged."""
-    return now - NEW_ACCOUNT_GRACE
+    return now - timedelta(days=grace_days)
 
 
 def _days(delta: timedelta) -> str:
@@ -117,6 +125,7 @@ class _Facts:
     left_on: date | None
     two_factor: bool | None
     last_login_known: bool
+    grace_days: int
 
     @property
     def active(self) -> bool:
@@ -129,7 +138,7 @@ class _Facts:
     def unused_for(self) -> timedelta | None:
         """How old the account is, once past the grace period for new accounts."""
         created_at = self.created_at
-        if created_at is None or created_at >= unused_before(self.now):
+        if created_at is None or created_at >= unused_before(self.now, self.grace_days):
             return None
         return self.now - created_at
 
@@ -146,15 +155,17 @@ def assess_account(
     left_on: date | None = None,
     two_factor: bool | None = None,
     last_login_known: bool = True,
+    grace_days: int = NEW_ACCOUNT_GRACE.days,
 ) -> list[RiskFinding]:
     """Every review rule the account breaks, most severe first.
 
     ``left_on`` comes from an HR roster (the person's last day). Service accounts
     work through tokens, so their logins say nothing and are not judged.
     ``last_login_known=False`` (a tool that does not report logins) skips the login rules.
+    ``grace_days``: how long a new account may stay unused before it is flagged.
     """
     facts = _Facts(status, is_admin, kind, last_login_at, created_at, now, inactive_days,
-                   left_on, two_factor, last_login_known)
+                   left_on, two_factor, last_login_known, grace_days)
     findings = [finding for check in _CHECKS for finding in check(facts)]
     findings.sort(key=lambda finding: finding.severity, reverse=True)
     return findings

@@ -1,68 +1,218 @@
-"""Permissions: the accounts that break a review rule, most severe first."""
+"""Permissions: the permission review, from the roster's findings to the signed-off evidence.
+
+With a review open, one line per person (most severe first), filtered in SQL, a detail
+pane per person, decisions with a justification, apply through the action dialog, a
+leaver sweep on one key, single actions on an account, and sign-off. With none open,
+today's accounts that break a rule, and `n` to start a review.
+"""
 
 from __future__ import annotations
+
+from dataclasses import replace
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.content import Content
-from textual.widgets import DataTable, Static
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import DataTable, Input, Static
 
 from pmcockpit.core.i18n import _, ngettext
-from pmcockpit.core.risk import RULE_LABELS, Severity
+from pmcockpit.core.review import Decision
+from pmcockpit.core.risk import RULE_LABELS, Rule, Severity
 from pmcockpit.messages import AccountsToReviewLoaded
 from pmcockpit.screens.base import LiveAreaScreen
+from pmcockpit.screens.review_actions import ReviewActions
+from pmcockpit.screens.review_state import ReviewLoaded, ReviewView, filter_words, read_review
 from pmcockpit.storage.queries.permissions import accounts_to_review, count_accounts
+from pmcockpit.storage.queries.review import AccountLine, ReviewFilter, accounts_of
 from pmcockpit.widgets.empty_state import EmptyState
+from pmcockpit.widgets.review_detail import PersonDetail
+from pmcockpit.widgets.review_people import PeopleTable, severity_cell
 
 PAGE_SIZE = 300
 """Rows read at once: the table stays quick at tens of thousands of accounts."""
+FILTER_DELAY = 0.15
+"""Seconds of quiet typing before the filter runs: one query per pause, not per key."""
 
-_SEVERITY_STYLE = {
-    Severity.HIGH: "$text-error",
-    Severity.MEDIUM: "$text-warning",
-    Severity.LOW: "$text-muted",
-}
+_REVIEW_ACTIONS = frozenset({"filter", "decide", "apply", "sweep", "act", "select",
+                             "select_all", "cycle", "sign_off"})
+_DECISION_STATES = ("", "undecided", "decided", "keep", "revoke", "downgrade")
 
 
-class PermissionsScreen(LiveAreaScreen):
+class PersonRead(Message):
+    def __init__(self, person: str, lines: list[AccountLine]) -> None:
+        super().__init__()
+        self.person, self.lines = person, lines
+
+
+def _key(key: str, action: str, description: str, binding_id: str, tooltip: str,
+         show: bool = False) -> Binding:
+    return Binding(key, action, description, show=show, id=f"review.{binding_id}",
+                   tooltip=tooltip)
+
+
+class PermissionsScreen(ReviewActions, LiveAreaScreen):
     CSS_PATH = "permissions.tcss"
+    # Textual declares it on Screen as an instance variable: no ClassVar here.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (130, "-wide")]  # noqa: RUF012
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        _key("slash", "filter", _("Filter"), "filter", _("Filter by login, name or e-mail"),
+             True),
+        _key("k", "decide('keep')", _("Keep"), "keep", _("Keep the access, with a reason"),
+             True),
+        _key("x", "decide('revoke')", _("Revoke"), "revoke",
+             _("Lock, block or deactivate the selected accounts, with a reason"), True),
+        _key("w", "decide('downgrade')", _("Downgrade"), "downgrade",
+             _("Remove one project membership or group, with a reason")),
+        _key("a", "apply", _("Apply"), "apply",
+             _("Preview, confirm and run the decisions in the tools"), True),
+        _key("l", "sweep", _("Sweep leaver"), "sweep",
+             _("Lock every open account of this person, in every tool"), True),
+        _key("enter", "act", _("Act on an account"), "act",
+             _("Lock, unlock, or remove a membership or group of one account")),
+        _key("space", "select", _("Select"), "select", _("Select or unselect this person")),
+        _key("asterisk", "select_all", _("Select all in filter"), "select_all",
+             _("Select every person the filter shows, or clear the selection")),
+        _key("v", "cycle('severity')", _("Severity filter"), "severity",
+             _("Show only this severity and worse")),
+        _key("t", "cycle('tool')", _("Tool filter"), "tool", _("Show only one tool")),
+        _key("g", "cycle('rule')", _("Rule filter"), "rule", _("Show only one rule")),
+        _key("p", "cycle('department')", _("Department filter"), "department",
+             _("Show only one department")),
+        _key("z", "cycle('decision')", _("Decision filter"), "decision",
+             _("Undecided, decided, keep, revoke or downgrade")),
+        _key("n", "start", _("Start review"), "start",
+             _("Freeze today's accounts into a new review")),
+        _key("o", "sign_off", _("Sign off"), "sign_off",
+             _("Close the review; the audit head is kept with it")),
+    ]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.view: ReviewView | None = None
+        self.wanted = ReviewFilter()
+        self.selected: set[str] = set()
+        self.person_lines: list[AccountLine] = []
+        self.lines_person: str | None = None
+        """Whose accounts ``person_lines`` are (the cursor may be ahead of the read)."""
+        self._filter_timer: Timer | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="review-lead")
+        yield Static(id="review-filters")
+        box = Input(placeholder=_("Filter: login, name or e-mail (Escape clears)"),
+                    id="review-filter")
+        # Hidden until `/`: until then it must not take the keys (1-7, n, x...).
+        box.can_focus = False
+        yield box
+        with Container(id="review-main"):
+            yield PeopleTable(id="review-people")
+            yield PersonDetail(id="review-detail")
         yield DataTable(id="review-table", cursor_type="row", zebra_stripes=True)
         with Container(id="review-empty-holder", classes="empty-holder"):
             yield EmptyState(_("Reading the accounts…"), id="review-empty")
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        # Styled cells are not measured by the table: their column gets a fixed width.
+        table = self.query_one("#review-table", DataTable)
         table.add_column(_("Severity"), width=8)
         table.add_columns(_("Account"), _("Tool"), _("Why"), _("Name"))
-        self._show_table(False)
+        self._show("empty")
 
-    def _show_table(self, shown: bool) -> None:
-        self.query_one("#review-lead").display = shown
-        self.query_one(DataTable).display = shown
-        self.query_one("#review-empty-holder").display = not shown
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The review's keys only while a review is open; start only while none is."""
+        if action == "start":
+            return self.view is None
+        if action in _REVIEW_ACTIONS:
+            return self.view is not None
+        return True
+
+    def _show(self, part: str) -> None:
+        """One of "review", "live" or "empty"."""
+        self.query_one("#review-lead").display = part != "empty"
+        self.query_one("#review-filters").display = part == "review" and bool(
+            filter_words(self.wanted))
+        self.query_one("#review-main").display = part == "review"
+        self.query_one("#review-table").display = part == "live"
+        self.query_one("#review-empty-holder").display = part == "empty"
+        self.refresh_bindings()
+        focused = self.focused
+        if part != "empty" and (focused is None or not focused.display
+                                or not isinstance(focused, Input)):
+            self.query_one(PeopleTable if part == "review" else "#review-table").focus()
+
+    # --- reading ------------------------------------------------------------------------
 
     def load(self) -> None:
-        self.read_accounts()
+        self.read()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="permissions",
-          description=_("Reading the accounts to review"))
-    def read_accounts(self) -> None:
-        now = self.clock()
+          description=_("Reading the review"))
+    def read(self) -> None:
         with self.workspace.db.session() as session:
+            view = read_review(session, self.wanted, limit=PAGE_SIZE)
+            if view is not None:
+                self.post_message(ReviewLoaded(view))
+                return
             page = accounts_to_review(
-                session, now, inactive_days=self.workspace.settings.inactive_days,
+                session, self.clock(), inactive_days=self.workspace.settings.inactive_days,
                 limit=PAGE_SIZE)
             total = count_accounts(session)
         self.post_message(AccountsToReviewLoaded(page, total))
 
+    @on(ReviewLoaded)
+    def show_review(self, message: ReviewLoaded) -> None:
+        self.view = view = message.view
+        self.query_one("#review-lead", Static).update(view.lead())
+        self.query_one("#review-filters", Static).update(
+            Content.styled(" · ".join(filter_words(self.wanted)), "$text-accent"))
+        people = self.query_one(PeopleTable)
+        people.show(view.page.rows, self.selected)
+        self._show("review")
+        if not view.page.rows:
+            self.query_one(PersonDetail).show(_("Nobody matches the filter."), [])
+        self.read_person(people.current_person())
+
+    @on(DataTable.RowHighlighted, "#review-people")
+    def person_highlighted(self) -> None:
+        self.read_person(self.query_one(PeopleTable).current_person())
+
+    @on(DataTable.RowSelected, "#review-people")
+    def person_chosen(self) -> None:
+        # Enter on a person's line: the table takes the key, so the screen's binding is
+        # for the palette and help; this is what Enter does.
+        self.action_act()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="permissions-person",
+          description=_("Reading the person's accounts"))
+    def read_person(self, person: str | None) -> None:
+        if person is None or self.view is None:
+            return
+        with self.workspace.db.session() as session:
+            lines = accounts_of(session, self.view.review.id, [person])
+        self.post_message(PersonRead(person, lines))
+
+    @on(PersonRead)
+    def show_person(self, message: PersonRead) -> None:
+        if message.person != self.query_one(PeopleTable).current_person():
+            return  # the cursor moved on meanwhile
+        self.person_lines = message.lines
+        self.lines_person = message.person
+        title = message.lines[0].name if message.lines else message.person
+        if message.lines and message.lines[0].department:
+            title = _("{name}, {department}").format(name=title,
+                                                     department=message.lines[0].department)
+        self.query_one(PersonDetail).show(
+            _("{title} <{person}>").format(title=title, person=message.person), message.lines)
+
     @on(AccountsToReviewLoaded)
     def show_accounts(self, message: AccountsToReviewLoaded) -> None:
+        self.view = None
         page, total = message.page, message.accounts_total
         empty = self.query_one(EmptyState)
         if not total:
@@ -71,31 +221,128 @@ class PermissionsScreen(LiveAreaScreen):
                 _("Connect a tool (`pmcockpit connect add`), then run `pmcockpit sync`: its "
                   "accounts, groups and rights appear here for review."),
             )
-            self._show_table(False)
+            self._show("empty")
             return
         if not page.total:
             empty.say(ngettext("All {count:,} account pass the review rules.",
                                "All {count:,} accounts pass the review rules.",
                                total).format(count=total),
-                      _("Nothing to review today."))
-            self._show_table(False)
+                      _("Nothing to review today. Press n to start a review anyway."))
+            self._show("empty")
             return
-        lead = ngettext("{count:,} of {total:,} account to review",
-                        "{count:,} of {total:,} accounts to review",
-                        total).format(count=page.total, total=total)
-        if page.total > len(page.rows):
-            lead = _("{lead}; the {shown:,} most severe shown").format(
-                lead=lead, shown=len(page.rows))
+        lead = ngettext("{count:,} of {total:,} account to review; no review open: "
+                        "press n to start one",
+                        "{count:,} of {total:,} accounts to review; no review open: "
+                        "press n to start one", total).format(count=page.total, total=total)
         self.query_one("#review-lead", Static).update(lead)
-        table = self.query_one(DataTable)
+        table = self.query_one("#review-table", DataTable)
         with self.app.batch_update():
             table.clear()
             for review in page.rows:
-                severity = review.severity
                 why = ", ".join(_(RULE_LABELS[finding.rule]) for finding in review.findings)
-                # Text, not str: the table would read brackets in names as markup.
-                table.add_row(
-                    Content.styled(severity.label, _SEVERITY_STYLE[severity]),
-                    Text(review.login), Text(review.connection), why, Text(review.name),
-                )
-        self._show_table(True)
+                table.add_row(severity_cell(int(review.severity)), Text(review.login),
+                              Text(review.connection), why, Text(review.name))
+        self._show("live")
+
+    # --- filters ------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        if self.view is None:
+            return
+        self.set_class(True, "-filtering")
+        box = self.query_one("#review-filter", Input)
+        box.can_focus = True
+        box.focus()
+
+    @on(Input.Changed, "#review-filter")
+    def filter_typed(self, event: Input.Changed) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        text = event.value.strip()
+        self._filter_timer = self.set_timer(FILTER_DELAY, lambda: self._refilter(text=text))
+
+    @on(Input.Submitted, "#review-filter")
+    def filter_done(self, event: Input.Submitted) -> None:
+        # Enter filters at once (no wait for the pause) and goes back to the people.
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self.query_one(PeopleTable).focus()
+        self._refilter(text=event.value.strip())
+
+    def key_escape(self) -> None:
+        if self.has_class("-filtering"):
+            self.set_class(False, "-filtering")
+            box = self.query_one("#review-filter", Input)
+            box.value = ""
+            box.can_focus = False
+            self.query_one(PeopleTable).focus()
+            self._refilter(text="")
+
+    def _refilter(self, **changes: object) -> None:
+        self.wanted = replace(self.wanted, **changes)  # type: ignore[arg-type]
+        self.read()
+
+    def action_cycle(self, what: str) -> None:
+        if self.view is None:
+            return
+        options: dict[str, list[object]] = {
+            "severity": [0, *[int(s) for s in Severity]],
+            "tool": ["", *self.view.tools],
+            "rule": ["", *[r.value for r in Rule]],
+            "department": ["", *self.view.departments],
+            "decision": list(_DECISION_STATES),
+        }
+        field = "min_severity" if what == "severity" else what
+        values = options[what]
+        current = getattr(self.wanted, field)
+        following = values[(values.index(current) + 1) % len(values)] \
+            if current in values else values[0]
+        self._refilter(**{field: following})
+
+    # --- selection ----------------------------------------------------------------------
+
+    def action_select(self) -> None:
+        person = self.query_one(PeopleTable).current_person()
+        if person is None:
+            return
+        self.selected.symmetric_difference_update({person})
+        self.query_one(PeopleTable).mark(person, person in self.selected)
+        self.query_one(PeopleTable).action_cursor_down()
+        self._say_selection()
+
+    def action_select_all(self) -> None:
+        if self.view is None:
+            return
+        if self.selected:
+            self.selected.clear()
+            self.read()
+            self._say_selection()
+            return
+        self.select_all()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="permissions-select",
+          description=_("Selecting everyone in the filter"))
+    def select_all(self) -> None:
+        if self.view is None:
+            return
+        persons = self.matching_persons(self.view.review.id)
+        self.selected = persons
+        self.app.call_from_thread(self.read)
+        self.app.call_from_thread(self._say_selection)
+
+    def _say_selection(self) -> None:
+        self.notify(ngettext("{count} person selected.", "{count} people selected.",
+                             len(self.selected)).format(count=len(self.selected)))
+
+    def chosen_persons(self) -> list[str]:
+        """The selection, or the person under the cursor."""
+        if self.selected:
+            return sorted(self.selected)
+        person = self.query_one(PeopleTable).current_person()
+        return [] if person is None else [person]
+
+    def decision_done(self, count: int, decision: Decision) -> None:
+        self.selected.clear()
+        self.notify(ngettext("{decision}: {count} account.", "{decision}: {count} accounts.",
+                             count).format(decision=decision.value, count=count))
+        self.read()

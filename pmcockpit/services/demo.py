@@ -25,6 +25,9 @@ from pmcockpit.core.actions import Action, ActionKind
 from pmcockpit.core.checklist import StepState
 from pmcockpit.core.checklist import runs as rules
 from pmcockpit.core.clock import to_local, utcnow
+from pmcockpit.core.records import AccountKind
+from pmcockpit.core.review import Exemption
+from pmcockpit.services import review
 from pmcockpit.services.actions import ActionRunner
 from pmcockpit.services.checklist import RunDetail, local_now, open_current_run
 from pmcockpit.services.demo_queue import note_demo_pauses, seed_demo_queue
@@ -33,7 +36,7 @@ from pmcockpit.services.rollout_demo import seed_demo_rollouts
 from pmcockpit.services.sync import sync_all
 from pmcockpit.services.templates import demo_daily_inspection, load_templates
 from pmcockpit.services.workspace import ConnectorOpener, Workspace
-from pmcockpit.sim import SimTool, build_org
+from pmcockpit.sim import SimTool, build_org, write_roster
 from pmcockpit.sim.dialects import KNOWN as SIM_DIALECTS
 from pmcockpit.sim.org import Organisation
 from pmcockpit.sim.smtp import SmtpGreeter
@@ -152,8 +155,10 @@ async def _build_history(workspace: Workspace, org: Organisation,
 
     await seed_demo_queue(workspace, down_tool="gitlab" if "gitlab" in tools else None,
                           set_down=gitlab_down)
+    await asyncio.to_thread(_earlier_review, workspace, org, tools)
     await sync_all(workspace)  # the synced state shows what the actions changed
     await note_demo_pauses(workspace)
+    await asyncio.to_thread(review.start_review, workspace)  # today's, with drift to show
     # Built at full speed; from now on the tools answer at a network's pace.
     for tool in available_tools():
         tools[tool.connection].faults.latency_ms = tool.latency_ms
@@ -191,6 +196,26 @@ async def _past_actions(workspace: Workspace, org: Organisation) -> None:
     ]
     async with ActionRunner(workspace) as runner:
         await runner.run(actions, confirmed=True)
+
+
+def _earlier_review(workspace: Workspace, org: Organisation,
+                   tools: Mapping[str, SimTool]) -> None:
+    """HR's roster imported, last month's review signed off, and since then someone made
+    an administrator in Redmine: the review to do today has drift to show."""
+    with tempfile.TemporaryDirectory(prefix="pmcockpit-demo-roster-") as folder:
+        review.import_roster(workspace, write_roster(org, Path(folder) / "hr-roster.csv"))
+    for bot in (p for p in org.people if p.kind == AccountKind.SERVICE):
+        for tool in sorted(bot.tools & set(tools)):
+            review.exempt(workspace, tool, bot.login, Exemption(
+                "ops-team", "integration account (token only)", None))
+    earlier = review.start_review(workspace, now=utcnow() - timedelta(days=30))
+    review.sign_off(workspace, earlier, now=utcnow() - timedelta(days=28))
+    if "redmine" in tools:
+        state = tools["redmine"].state
+        promoted = next((u for u in sorted(state.users.values(), key=lambda u: u.login)
+                         if u.status == 1 and not u.admin and u.login != "admin"), None)
+        if promoted is not None:
+            promoted.admin = True
 
 
 def _account_ids(workspace: Workspace, connection: str, logins: list[str]) -> dict[str, str]:

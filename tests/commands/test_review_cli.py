@@ -30,7 +30,7 @@ def _run(url: str, *args: str) -> Result:
 
 
 def test_the_list_matches_the_screens_query(db_url: str) -> None:
-    result = _run(db_url, "list")
+    result = _run(db_url, "accounts")
     assert result.exit_code == 0, result.output
     db = open_database(db_url)
     with db.session() as session:
@@ -43,7 +43,7 @@ def test_the_list_matches_the_screens_query(db_url: str) -> None:
 
 
 def test_the_list_as_json_names_rules_and_severity(db_url: str) -> None:
-    result = _run(db_url, "list", "--json", "--limit", "1")
+    result = _run(db_url, "accounts", "--json", "--limit", "1")
     assert result.exit_code == 0, result.output
     (line,) = result.output.splitlines()
     first = json.loads(line)

@@ -9,6 +9,14 @@ from pmcockpit.storage.models.audit import AuditEntry
 from pmcockpit.storage.models.base import NAMING_CONVENTION, Base
 from pmcockpit.storage.models.checklist import ChecklistRun, ChecklistStep
 from pmcockpit.storage.models.queue import LocalTicket, OutboxItem, TicketPause
+from pmcockpit.storage.models.review import (
+    AccountExemption,
+    AccountLink,
+    Review,
+    ReviewItem,
+    RosterImport,
+    RosterPerson,
+)
 from pmcockpit.storage.models.rollout import Rollout  # noqa: F401  (registers the rollout tables)
 from pmcockpit.storage.models.synced import (
     Account,
@@ -27,6 +35,8 @@ from pmcockpit.storage.models.synced import (
 __all__ = [
     "NAMING_CONVENTION",
     "Account",
+    "AccountExemption",
+    "AccountLink",
     "AuditEntry",
     "Base",
     "ChecklistRun",
@@ -40,7 +50,11 @@ __all__ = [
     "MembershipRole",
     "OutboxItem",
     "Project",
+    "Review",
+    "ReviewItem",
     "Role",
+    "RosterImport",
+    "RosterPerson",
     "Ticket",
     "TicketComment",
     "TicketPause",

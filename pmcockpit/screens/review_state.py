@@ -1,0 +1,94 @@
+"""What the review screen shows, read in one go: the open review, its lead line, the
+page of people under the filter, the drift since the last review, and the choices for
+the filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+from textual.message import Message
+
+from pmcockpit.core.i18n import _
+from pmcockpit.core.review import DECISION_LABELS, Decision, Drift
+from pmcockpit.core.risk import RULE_LABELS, Rule, Severity
+from pmcockpit.storage.queries.page import Page
+from pmcockpit.storage.queries.review import (
+    PersonLine,
+    ReviewFilter,
+    ReviewRow,
+    choices,
+    drift_since_previous,
+    get_review,
+    open_review,
+    people,
+    progress,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewView:
+    review: ReviewRow
+    page: Page[PersonLine]
+    decided: int
+    to_decide: int
+    drift: Drift | None
+    tools: tuple[str, ...]
+    departments: tuple[str, ...]
+
+    def lead(self) -> str:
+        lead = _("Review {id} of {when}: {decided}/{total} decided, "
+                 "{people} people shown").format(
+            id=self.review.id, when=f"{self.review.started_at:%Y-%m-%d %H:%M}",
+            decided=self.decided,
+            total=self.to_decide, people=self.page.total)
+        drift = self.drift
+        if drift is not None and not drift.empty:
+            lead += _("; since review {previous}: {new} new accounts, {admins} new admins, "
+                      "+{added}/-{removed} access").format(
+                previous=self.review.previous_id, new=len(drift.new_accounts),
+                admins=len(drift.new_admins), added=len(drift.access_added),
+                removed=len(drift.access_removed))
+        return lead
+
+
+class ReviewLoaded(Message):
+    def __init__(self, view: ReviewView) -> None:
+        super().__init__()
+        self.view = view
+
+
+def read_review(session: Session, wanted: ReviewFilter, *, limit: int) -> ReviewView | None:
+    """The open review as the screen shows it; None when no review is open."""
+    review_id = open_review(session)
+    if review_id is None:
+        return None
+    review = get_review(session, review_id)
+    assert review is not None
+    decided, total = progress(session, review_id)
+    tools, departments = choices(session, review_id)
+    return ReviewView(review, people(session, review_id, wanted, limit=limit), decided, total,
+                      drift_since_previous(session, review_id), tuple(tools),
+                      tuple(departments))
+
+
+def filter_words(wanted: ReviewFilter) -> list[str]:
+    """The filters in force, in words, for the line above the table."""
+    words = []
+    if wanted.text:
+        words.append(_("text “{text}”").format(text=wanted.text))
+    if wanted.min_severity:
+        words.append(_("severity {level} or worse").format(
+            level=Severity(wanted.min_severity).label))
+    if wanted.tool:
+        words.append(_("tool {tool}").format(tool=wanted.tool))
+    if wanted.rule:
+        words.append(_("rule {rule}").format(rule=_(RULE_LABELS[Rule(wanted.rule)])))
+    if wanted.department:
+        words.append(_("department {department}").format(department=wanted.department))
+    if wanted.decision in ("undecided", "decided"):
+        words.append(_("undecided") if wanted.decision == "undecided" else _("decided"))
+    elif wanted.decision:
+        words.append(_("decision {decision}").format(
+            decision=_(DECISION_LABELS[Decision(wanted.decision)])))
+    return words
