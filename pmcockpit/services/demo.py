@@ -77,8 +77,10 @@ def available_tools() -> list[DemoTool]:
 def sim_opener(tools: Mapping[str, SimTool]) -> ConnectorOpener:
     def open_named(name: str) -> Connector:
         tool = tools[name]
+        demo_options = next((dict(t.options) for t in DEMO_TOOLS if t.connection == name), {})
         config = ConnectionConfig(name=name, kind=tool.dialect.name, url=tool.url,
-                                  token=tool.token, options=tool.connector_options)
+                                  token=tool.token,
+                                  options={**tool.connector_options, **demo_options})
         return open_connector(config, transport=tool.transport())
 
     return open_named
