@@ -45,7 +45,8 @@ def _downgrade_candidate(sim: ReviewSim) -> tuple[str, int, list[int]]:
         if user.login <= "shill" or user.status != 1 or user.admin:
             continue
         person = next((p for p in sim.org.people if p.login == user.login), None)
-        if person is None or person.tools != frozenset({"redmine"}) or person.left_on:
+        # Only Redmine among the tools this review covers (everyone is on ZenTao and Feishu).
+        if person is None or person.tools & set(sim.tools) != {"redmine"} or person.left_on:
             continue
         members = [m for m in state.members.values() if m.principal_id == user.id]
         if len(members) == 1 and all(
