@@ -114,6 +114,8 @@ class Journal:
     notes: str
     created_on: datetime
     details: list[JournalDetail] = field(default_factory=list)
+    private: bool = False
+    """An internal note (GitLab), a private note (Redmine): seen by members only."""
 
 
 @dataclass
@@ -131,6 +133,7 @@ class Issue:
     updated_on: datetime
     closed_on: datetime | None = None
     journals: list[Journal] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """The Jira Cloud REST API v3 dialect, with Atlassian's organisation admin API beside it.
 
-``handle(state, request)`` answers ``/rest/api/3/...`` as Jira Cloud and
+``handle(state, request)`` answers ``/rest/api/3/...`` (and the same operations under
+``/rest/api/2/...``, with plain-text rich fields) as Jira Cloud and
 ``/admin/v1/...`` as the admin API (its own Bearer key). Importing the endpoint
 modules registers their routes.
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 import base64
 
 from pmcockpit.sim.dialects import Dialect
-from pmcockpit.sim.dialects.jira import issues, projects, users
+from pmcockpit.sim.dialects.jira import edit, issues, projects, search, users
 from pmcockpit.sim.dialects.jira.admin import (
     ADMIN_PATH_PREFIX,
     AdminAccess,
@@ -69,7 +70,25 @@ DIALECT = Dialect(name="jira", product=PRODUCT, handle=handle, auth_headers=auth
                   connector_options=connector_options)
 
 __all__ = [
-    "ADMIN_EMAIL", "ADMIN_GROUP_NAME", "DIALECT", "PRODUCT", "AdminAccess", "JiraCall",
-    "account_id", "admin_access", "auth_headers", "basic_auth", "connector_options",
-    "group_id", "handle", "issue_key", "issues", "project_keys", "projects", "router", "users",
+    "ADMIN_EMAIL",
+    "ADMIN_GROUP_NAME",
+    "DIALECT",
+    "PRODUCT",
+    "AdminAccess",
+    "JiraCall",
+    "account_id",
+    "admin_access",
+    "auth_headers",
+    "basic_auth",
+    "connector_options",
+    "edit",
+    "group_id",
+    "handle",
+    "issue_key",
+    "issues",
+    "project_keys",
+    "projects",
+    "router",
+    "search",
+    "users",
 ]

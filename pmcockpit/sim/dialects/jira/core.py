@@ -16,11 +16,13 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from pmcockpit.core.records import AccountKind
 from pmcockpit.sim.dialects.common import Abort, BodyCall, abort_json, answer, json_body, to_int
+from pmcockpit.sim.dialects.jira.adf import is_document, to_adf, to_text
 from pmcockpit.sim.http import Router, SimRequest, SimResponse, json_response
 from pmcockpit.sim.models import PROJECT_ARCHIVED, USER_ACTIVE, Group, Issue, Project, Role, User
 from pmcockpit.sim.state import ADMIN_LOGIN, ToolState
@@ -35,13 +37,31 @@ ADMIN_EMAIL = "admin@example.org"
 # Jira's default project roles, in place of the organisation's Redmine-style ones.
 ROLE_NAMES = {"Manager": ("Administrators", 10002), "Developer": ("Developers", 10000),
               "Reporter": ("Users", 10001)}
-READ_ONLY_POSTS = frozenset({"/rest/api/3/search/jql"})
+READ_ONLY_POSTS = frozenset({"/rest/api/3/search/jql", "/rest/api/3/search"})
+V2_PREFIX, V3_PREFIX = "/rest/api/2/", "/rest/api/3/"
 UNAUTHORIZED = "Client must be authenticated to access this resource."
 KEY_LENGTH = 10
 
 
+@dataclass
 class JiraCall(BodyCall):
-    """One authenticated Jira request being handled."""
+    """One authenticated Jira request being handled.
+
+    ``plain``: it came under ``/rest/api/2``, where rich text (descriptions, comments)
+    is a plain string instead of an ADF document; otherwise v2 answers as v3.
+    """
+
+    plain: bool = False
+
+    def rich(self, text: str) -> Any:
+        """Rich text as this API version gives it (v2: the string, v3: ADF)."""
+        return (text or None) if self.plain else to_adf(text)
+
+    def text_of(self, value: Any) -> str | None:
+        """Rich text sent in this API version, as plain text; None when malformed."""
+        if self.plain:
+            return value if isinstance(value, str) else None
+        return to_text(value) if is_document(value) else None
 
     def args(self, name: str) -> list[str]:
         """Every value of a repeatable parameter, comma-separated ones split."""
@@ -262,6 +282,9 @@ def _authenticate(state: ToolState, request: SimRequest) -> User | None:
 
 
 def handle_rest(state: ToolState, request: SimRequest) -> SimResponse:
+    plain = request.path.startswith(V2_PREFIX)
+    if plain:  # Jira Cloud serves every v3 operation under /rest/api/2 too
+        request = replace(request, path=V3_PREFIX + request.path[len(V2_PREFIX):])
     found = router.match(request.method, request.path)
     if found is None:
         status = 405 if router.knows_path(request.path) else 404
@@ -273,5 +296,6 @@ def handle_rest(state: ToolState, request: SimRequest) -> SimResponse:
             return json_response(401, {"errorMessages": [UNAUTHORIZED], "errors": {}},
                                  {"WWW-Authenticate": 'Basic realm="protected-area"'})
         return answer(
-            state, lambda: handler(JiraCall(state, request, user, json_body(request)), params),
+            state, lambda: handler(JiraCall(state, request, user, json_body(request), plain),
+                                  params),
             changes=request.method != "GET" and request.path not in READ_ONLY_POSTS)

@@ -1,26 +1,17 @@
-"""Jira issues: the JQL search, comments, transitions, assignment, creation, server info.
+"""Jira issues: one issue, comments, transitions, assignment, creation, server info.
 
-``/search/jql`` (GET or POST) pages with an opaque ``nextPageToken`` and answers
-only ids unless ``fields`` are asked for; it refuses an unbounded query, so a
-client names the projects. The JQL understood is what pmcockpit sends: clauses
-on ``project`` and ``statusCategory`` joined by AND, and ORDER BY. An issue's
-``comment`` field carries at most 20 comments with their ``total``; the rest
-are read from ``/issue/{key}/comment``. Every status can be reached from every
-other one (Jira's "allow all statuses to transition here").
+(The search is in ``search``, edits in ``edit``.) An issue's ``comment`` field
+carries at most 20 comments with their ``total``; the rest are read from
+``/issue/{key}/comment``. Every status can be reached from every other one (Jira's
+"allow all statuses to transition here"). Rich text is ADF under ``/rest/api/3`` and
+a plain string under ``/rest/api/2``.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import operator
-import re
-from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from pmcockpit.sim.dialects.common import to_int
-from pmcockpit.sim.dialects.jira.adf import is_document, to_adf, to_text
 from pmcockpit.sim.dialects.jira.core import (
     ID_OFFSET,
     JiraCall,
@@ -28,7 +19,6 @@ from pmcockpit.sim.dialects.jira.core import (
     find_account,
     find_issue,
     find_project,
-    is_archived,
     issue_key,
     issue_ref_id,
     jira_time,
@@ -40,13 +30,8 @@ from pmcockpit.sim.dialects.jira.core import (
 from pmcockpit.sim.http import SimResponse, empty_response, json_response
 from pmcockpit.sim.models import USER_ACTIVE, Issue, IssueStatus, Journal
 
-SEARCH_PAGE_CAP = 100
 EMBEDDED_COMMENTS = 20
 ISSUE_TYPES = {"Bug": "Bug", "Feature": "Story", "Support": "Task"}
-UNBOUNDED = ("Unbounded JQL queries are not allowed here. Please add a search restriction "
-             "to your query.")
-ORDERS = {"created": lambda i: i.created_on, "updated": lambda i: i.updated_on,
-          "key": lambda i: i.id, "id": lambda i: i.id}
 
 
 @router.route("GET", "/rest/api/3/serverInfo")
@@ -91,7 +76,7 @@ def comment_json(call: JiraCall, issue: Issue, journal: Journal) -> dict[str, An
     author = _person(call, journal.user_id)
     if author is not None:  # someone with no Jira account (it happens in migrated data)
         data["author"] = data["updateAuthor"] = author
-    data.update({"body": to_adf(journal.notes), "created": jira_time(journal.created_on),
+    data.update({"body": call.rich(journal.notes), "created": jira_time(journal.created_on),
                  "updated": jira_time(journal.created_on), "jsdPublic": True})
     return data
 
@@ -111,8 +96,8 @@ def issue_json(call: JiraCall, issue: Issue, fields: set[str]) -> dict[str, Any]
         "assignee": _person(call, issue.assigned_to_id),
         "reporter": _person(call, issue.author_id), "creator": _person(call, issue.author_id),
         "created": jira_time(issue.created_on), "updated": jira_time(issue.updated_on),
-        "resolutiondate": jira_time(issue.closed_on), "description": to_adf(issue.description),
-        "labels": [], "issuetype": {"id": str(issue.tracker_id),
+        "resolutiondate": jira_time(issue.closed_on), "description": call.rich(issue.description),
+        "labels": list(issue.labels), "issuetype": {"id": str(issue.tracker_id),
                                     "name": ISSUE_TYPES.get(tracker, tracker), "subtask": False},
         "project": {"id": project_ref_id(project), "key": project_keys(state)[project.id],
                     "name": project.name},
@@ -128,107 +113,6 @@ def issue_json(call: JiraCall, issue: Issue, fields: set[str]) -> dict[str, Any]
     return {"expand": "", "id": issue_ref_id(issue), "key": issue_key(state, issue),
             "self": f"{call.base_url}/rest/api/3/issue/{issue_ref_id(issue)}",
             **({"fields": chosen} if chosen else {})}
-
-
-# Search ---------------------------------------------------------------------------------
-
-
-_UPDATED = re.compile(r"updated\s*(>=|<=|>|<)\s*['\"]?(\d{4}[-/]\d\d[-/]\d\d(?: \d\d:\d\d)?)['\"]?",
-                      re.IGNORECASE)
-_COMPARE: dict[str, Callable[[datetime, datetime], bool]] = {
-    ">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
-
-
-def _updated_clause(clause: str) -> Callable[[Issue], bool] | None:
-    """JQL ``updated >= "2026-03-01 08:12"`` (also ``>``, ``<=``, ``<``; a day alone is its
-    midnight; times are in the user's zone, UTC here); None when it is another clause."""
-    found = _UPDATED.fullmatch(clause.strip())
-    if found is None:
-        return None
-    text = found.group(2).replace("/", "-")
-    moment = datetime.strptime(text, "%Y-%m-%d %H:%M" if " " in text else "%Y-%m-%d")
-    bound, compare = moment.replace(tzinfo=UTC), _COMPARE[found.group(1)]
-    return lambda issue: compare(issue.updated_on.astimezone(UTC).replace(second=0,
-                                                                          microsecond=0), bound)
-
-
-def _matcher(call: JiraCall, jql: str) -> tuple[list[Any], str, bool]:
-    """(filters, order field, descending) of the JQL; 400 for what is not understood."""
-    parts = re.split(r"\s*\border\s+by\s+", jql.strip(), maxsplit=1, flags=re.IGNORECASE)
-    where, order = parts[0], parts[1] if len(parts) > 1 else "created DESC"
-    filters: list[Any] = []
-    bounded = False
-    for clause in filter(None, re.split(r"\s+\band\b\s+", where, flags=re.IGNORECASE)):
-        found = re.fullmatch(r"project\s*(=|\bin\b)\s*\(?([^)]*)\)?", clause, re.IGNORECASE)
-        if found:
-            refs = [r.strip().strip("'\"") for r in found.group(2).split(",") if r.strip()]
-            ids = {find_project(call, r).id for r in refs}
-            filters.append(lambda i, ids=ids: i.project_id in ids)
-            bounded = True
-            continue
-        found = re.fullmatch(r"statusCategory\s*(!=|=)\s*['\"]?([\w ]+?)['\"]?", clause,
-                             re.IGNORECASE)
-        if found:
-            done = found.group(2).strip().lower() in ("done", "3")
-            negate = found.group(1) == "!="
-            filters.append(lambda i, d=done, n=negate:
-                           call.state.statuses[i.status_id].is_closed == (d != n))
-            continue
-        updated = _updated_clause(clause)
-        if updated is not None:
-            filters.append(updated)
-            continue
-        raise error(400, f"Error in the JQL Query: the clause '{clause}' is not understood.")
-    if not bounded:
-        raise error(400, UNBOUNDED)
-    field, _, direction = order.strip().partition(" ")
-    if field.lower() not in ORDERS:
-        raise error(400, f"Not able to sort using field '{field}'.")
-    return filters, field.lower(), direction.strip().upper() != "ASC"
-
-
-def _offset(token: str | None) -> int:
-    if not token:
-        return 0
-    try:
-        return int(base64.urlsafe_b64decode(token.encode()).decode().removeprefix("page:"))
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise error(400, "The provided next page token is invalid or expired.") from None
-
-
-def _search(call: JiraCall, jql: str, fields: set[str], token: str | None,
-            size: int | None) -> SimResponse:
-    issues: list[Issue] | None = call.state.read_cache.get(("jira-search", jql))
-    if issues is None:  # kept for the following pages, until the next write
-        filters, order, descending = _matcher(call, jql)
-        issues = [i for i in call.state.issues.values()
-                  if not is_archived(call.state.projects[i.project_id])
-                  and all(f(i) for f in filters)]
-        issues.sort(key=ORDERS[order], reverse=descending)
-        call.state.read_cache[("jira-search", jql)] = issues
-    start = _offset(token)
-    size = 50 if size is None or size < 1 else min(size, SEARCH_PAGE_CAP)
-    chosen = issues[start:start + size]
-    data: dict[str, Any] = {"issues": [issue_json(call, i, fields) for i in chosen]}
-    if start + len(chosen) < len(issues):
-        data["nextPageToken"] = base64.urlsafe_b64encode(
-            f"page:{start + len(chosen)}".encode()).decode()
-    data["isLast"] = "nextPageToken" not in data
-    return json_response(200, data)
-
-
-@router.route("POST", "/rest/api/3/search/jql")
-def search_post(call: JiraCall, _: dict[str, str]) -> SimResponse:
-    fields = call.body.get("fields") or []
-    return _search(call, str(call.body.get("jql") or ""),
-                   {str(f) for f in fields} if isinstance(fields, list) else set(),
-                   call.body.get("nextPageToken"), to_int(call.body.get("maxResults")))
-
-
-@router.route("GET", "/rest/api/3/search/jql")
-def search_get(call: JiraCall, _: dict[str, str]) -> SimResponse:
-    return _search(call, call.arg("jql") or "", set(call.args("fields")),
-                   call.arg("nextPageToken"), to_int(call.arg("maxResults")))
 
 
 # One issue ------------------------------------------------------------------------------
@@ -265,13 +149,19 @@ def create_issue(call: JiraCall, _: dict[str, str]) -> SimResponse:
         if user is None or user.status != USER_ACTIVE:
             raise error(400, assignee=f"User '{wanted}' cannot be assigned issues.")
         assignee = user.id
+    description = call.text_of(fields["description"]) if "description" in fields else ""
+    if description is None:
+        raise error(400, description="Operation value must be an Atlassian Document (see the "
+                                     "Atlassian Document Format)." if not call.plain else
+                    "Operation value must be a string")
+    labels = [str(label) for label in fields.get("labels") or [] if str(label).strip()]
     now = state.clock()
     priority = next(p.id for p in state.priorities.values() if p.is_default)
     issue = state.add_issue(Issue(
         id=state.next_id("issue"), project_id=project.id, tracker_id=tracker.id,
         status_id=tracker.default_status_id, priority_id=priority, author_id=call.user.id,
         assigned_to_id=assignee, subject=summary,
-        description=to_text(fields.get("description")), created_on=now, updated_on=now))
+        description=description, labels=labels, created_on=now, updated_on=now))
     return json_response(201, {
         "id": issue_ref_id(issue), "key": issue_key(state, issue),
         "self": f"{call.base_url}/rest/api/3/issue/{issue_ref_id(issue)}"})
@@ -287,13 +177,23 @@ def list_comments(call: JiraCall, params: dict[str, str]) -> SimResponse:
         "maxResults": size, "startAt": start, "total": len(comments)})
 
 
+@router.route("GET", "/rest/api/3/issue/{issue}/comment/{id}")
+def show_comment(call: JiraCall, params: dict[str, str]) -> SimResponse:
+    issue = find_issue(call, params["issue"])
+    wanted = to_int(params["id"])
+    journal = next((j for j in _comments(issue) if ID_OFFSET + j.id == wanted), None)
+    if journal is None:
+        raise error(404, "Can not find a comment for the id: " + params["id"] + ".")
+    return json_response(200, comment_json(call, issue, journal))
+
+
 @router.route("POST", "/rest/api/3/issue/{issue}/comment")
 def add_comment(call: JiraCall, params: dict[str, str]) -> SimResponse:
     issue = find_issue(call, params["issue"])
-    body = call.body.get("body")
-    if not is_document(body) or not to_text(body).strip():
+    text = call.text_of(call.body.get("body"))
+    if not text or not text.strip():
         raise error(400, comment="Comment body can not be empty!")
-    journal = call.state.update_issue(issue, call.user.id, to_text(body), {})
+    journal = call.state.update_issue(issue, call.user.id, text, {})
     assert journal is not None
     return json_response(201, comment_json(call, issue, journal))
 

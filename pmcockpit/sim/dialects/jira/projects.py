@@ -76,6 +76,13 @@ def search_projects(call: JiraCall, _: dict[str, str]) -> SimResponse:
     return page_bean(call, [project_json(call, p) for p in projects], start, size)
 
 
+@router.route("GET", "/rest/api/3/project")
+def all_projects(call: JiraCall, _: dict[str, str]) -> SimResponse:
+    """Every live project, unpaged (deprecated in favour of ``/project/search``, answered)."""
+    projects = sorted(call.state.projects.values(), key=lambda p: p.id)
+    return json_response(200, [project_json(call, p) for p in projects if not is_archived(p)])
+
+
 @router.route("GET", "/rest/api/3/project/{project}")
 def show_project(call: JiraCall, params: dict[str, str]) -> SimResponse:
     project = find_project(call, params["project"])

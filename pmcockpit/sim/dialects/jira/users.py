@@ -8,8 +8,10 @@ leaves inactive users out unless ``includeInactiveUsers=true``. Membership of
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from pmcockpit.sim.dialects.common import to_int
 from pmcockpit.sim.dialects.jira.core import (
     ADMIN_GROUP_ID,
     JiraCall,
@@ -17,6 +19,8 @@ from pmcockpit.sim.dialects.jira.core import (
     error,
     find_account,
     find_group_number,
+    find_issue,
+    find_project,
     group_member_ids,
     group_name,
     group_ref,
@@ -159,3 +163,86 @@ def remove_group_user(call: JiraCall, _: dict[str, str]) -> SimResponse:
     else:
         call.state.remove_group_user(number, user.id)
     return empty_response(200)
+
+
+def _found_by(users: list[User], query: str | None) -> list[User]:
+    """Users whose display name or e-mail starts with ``query`` (any word of the name)."""
+    wanted = (query or "").strip().lower()
+    if not wanted:
+        return users
+    return [u for u in users if u.mail.lower().startswith(wanted)
+            or any(word.startswith(wanted) for word in u.name.lower().split())
+            or u.name.lower().startswith(wanted)]
+
+
+@router.route("GET", "/rest/api/3/user/search")
+def find_users(call: JiraCall, _: dict[str, str]) -> SimResponse:
+    """Active and inactive users by name or e-mail prefix (or one by ``accountId``)."""
+    query, wanted = call.arg("query"), call.arg("accountId")
+    if not query and not wanted:
+        raise error(400, "One of 'query' or 'accountId' query parameters must be provided.")
+    users = sorted(call.state.users.values(), key=lambda u: u.id)
+    users = [u for u in users if account_id(u) == wanted] if wanted else _found_by(users, query)
+    start, size = call.page(default=50, cap=USERS_PAGE_CAP)
+    return json_response(200, [user_json(call, u) for u in users[start:start + size]])
+
+
+@router.route("GET", "/rest/api/3/user/assignable/search")
+def assignable_users(call: JiraCall, _: dict[str, str]) -> SimResponse:
+    """Active users who may be assigned issues of a project (its members) or an issue."""
+    issue_ref = call.arg("issueKey") or call.arg("issueId")
+    if issue_ref:
+        project_id = find_issue(call, issue_ref).project_id
+    elif call.arg("project"):
+        project_id = find_project(call, call.arg("project")).id
+    else:
+        raise error(400, "A project, issue key or issue id is required.")
+    member_ids = set()
+    for member in call.state.memberships_of_project(project_id):
+        group = call.state.groups.get(member.principal_id)
+        member_ids |= set(group.user_ids) if group is not None else {member.principal_id}
+    users = [u for u in sorted(call.state.users.values(), key=lambda u: u.id)
+             if u.id in member_ids and u.status == USER_ACTIVE]
+    if call.arg("accountId"):
+        users = [u for u in users if account_id(u) == call.arg("accountId")]
+    users = _found_by(users, call.arg("query"))
+    start, size = call.page(default=50, cap=USERS_PAGE_CAP)
+    return json_response(200, [user_json(call, u) for u in users[start:start + size]])
+
+
+@router.route("GET", "/rest/api/3/groups/picker")
+def pick_groups(call: JiraCall, _: dict[str, str]) -> SimResponse:
+    """Groups whose name contains ``query``, at most ``maxResults`` (20 by default)."""
+    state = call.state
+    numbers = [ADMIN_GROUP_ID, *sorted(g.id for g in state.groups.values() if g.builtin is None)]
+    query = (call.arg("query") or "").lower()
+    excluded = set(call.args("exclude"))
+    names = [(n, group_name(state, n)) for n in numbers]
+    found = [(n, name) for n, name in names if query in name.lower() and name not in excluded]
+    size = to_int(call.arg("maxResults"))
+    shown = found[:20 if size is None or size < 0 else size]
+    return json_response(200, {
+        "header": f"Showing {len(shown)} of {len(found)} matching groups", "total": len(found),
+        "groups": [{"name": name, "html": name, "labels": [],
+                    "groupId": group_ref(call, n)["groupId"]} for n, name in shown]})
+
+
+@router.route("GET", "/rest/api/3/group")
+def show_group(call: JiraCall, _: dict[str, str]) -> SimResponse:
+    """A group with its active members when ``expand=users[start:end]`` (deprecated for
+    ``/group/member``, still answered): 50 members a slice at most, as Jira does."""
+    call.require_admin()
+    number = _group(call)
+    data: dict[str, Any] = {**group_ref(call, number), "expand": "users"}
+    expand = next((e for e in call.args("expand") if e.startswith("users")), None)
+    if expand is not None:
+        users = [u for i in sorted(group_member_ids(call.state, number))
+                 if (u := call.state.users.get(i)) is not None and u.status == USER_ACTIVE]
+        bounds = re.fullmatch(r"users\[(\d+):(\d+)\]", expand)
+        start, end = (int(bounds.group(1)), int(bounds.group(2))) if bounds else (0, 49)
+        end = min(end, start + 49, len(users) - 1)
+        chosen = users[start:end + 1]
+        data["users"] = {"size": len(users), "items": [user_json(call, u) for u in chosen],
+                         "max-results": 50, "start-index": start,
+                         "end-index": start + len(chosen) - 1}
+    return json_response(200, data)
