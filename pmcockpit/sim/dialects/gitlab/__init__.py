@@ -8,7 +8,7 @@ beside the shared state (deactivated users, group access levels, its own throttl
 from __future__ import annotations
 
 from pmcockpit.sim.dialects import Dialect
-from pmcockpit.sim.dialects.gitlab import groups, issues, projects, users
+from pmcockpit.sim.dialects.gitlab import admin, groups, issues, notes, projects, users
 from pmcockpit.sim.dialects.gitlab.core import API_PREFIX, Call, handle, router
 from pmcockpit.sim.dialects.gitlab.facts import GitLabFacts, gitlab_facts
 
@@ -21,5 +21,20 @@ def auth_headers(token: str) -> dict[str, str]:
 
 DIALECT = Dialect(name="gitlab", product=PRODUCT, handle=handle, auth_headers=auth_headers)
 
-__all__ = ["API_PREFIX", "DIALECT", "PRODUCT", "Call", "GitLabFacts", "auth_headers",
-           "gitlab_facts", "groups", "handle", "issues", "projects", "router", "users"]
+__all__ = [
+    "API_PREFIX",
+    "DIALECT",
+    "PRODUCT",
+    "Call",
+    "GitLabFacts",
+    "admin",
+    "auth_headers",
+    "gitlab_facts",
+    "groups",
+    "handle",
+    "issues",
+    "notes",
+    "projects",
+    "router",
+    "users",
+]

@@ -8,7 +8,8 @@ a form or a JSON body; errors are ``{"message": ...}`` (``{"error": ...}`` for a
 missing parameter); lists page with ``page``/``per_page`` (20 by default, 100 at
 most) and say so in ``Link`` and ``X-*`` headers, without totals above 10,000
 items; GitLab's own rate limit answers 429 with ``Retry-After`` and ``RateLimit-*``.
-A project is named by its numeric id only (a URL-encoded path is not supported).
+A project or group is named by its numeric id or its URL-encoded path
+(``group%2Fproject``); a revoked personal access token is refused like a bad one.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlencode
 
 from pmcockpit.sim.dialects.common import Abort, abort_json, answer, to_int
-from pmcockpit.sim.dialects.gitlab.facts import GitLabFacts, gitlab_facts
+from pmcockpit.sim.dialects.gitlab.facts import GitLabFacts, gitlab_facts, project_path
 from pmcockpit.sim.http import Router, SimRequest, SimResponse, html_response, json_response
 from pmcockpit.sim.models import User
 from pmcockpit.sim.state import ADMIN_LOGIN, ToolState
@@ -39,7 +40,11 @@ REFUSED_LOGIN = {
                    "Please log back in to reactivate your account.",
     "blocked_pending_approval": "Your account is pending approval from your administrator "
                                 "and hence blocked.",
+    "banned": "Your account has been blocked.",
 }
+GHOST = {"id": 0, "username": "ghost", "name": "Ghost User", "state": "active",
+         "locked": False, "avatar_url": None}
+"""Who authored what a deleted (or never known) user wrote, as GitLab shows it."""
 T = TypeVar("T")
 
 
@@ -114,6 +119,14 @@ def user_basic(call: Call, user: User) -> dict[str, Any]:
     return {"id": user.id, "username": user.login, "name": display_name(user),
             "state": call.facts.user_state(user), "locked": False, "avatar_url": None,
             "web_url": f"{call.base_url}/{user.login}"}
+
+
+def author_basic(call: Call, user_id: int | None) -> dict[str, Any]:
+    """The author of a note or an event: always someone (the ghost user for the gone)."""
+    user = call.state.users.get(user_id or 0)
+    if user is None:
+        return {**GHOST, "web_url": f"{call.base_url}/ghost"}
+    return user_basic(call, user)
 
 
 def find_user(call: Call, user_id: Any) -> User:
@@ -204,11 +217,39 @@ def _throttled(facts: GitLabFacts, state: ToolState) -> SimResponse:
     return SimResponse(429, headers, b"Retry later\n")
 
 
+def _by_id(state: ToolState, path: str) -> str | None:
+    """``path`` with a project or group named by its (decoded) full path put as its id;
+    None when no project has that path."""
+    for prefix, kind in (("/projects/", "project"), ("/groups/", "group")):
+        if not path.startswith(prefix):
+            continue
+        rest = path[len(prefix):]
+        if rest.split("/", 1)[0].isdigit() or not rest:
+            return path
+        paths = _full_paths(state, kind)
+        found = max((p for p in paths if rest == p or rest.startswith(p + "/")), key=len,
+                    default=None)
+        if found is None:
+            return None if kind == "project" else path
+        return f"{prefix}{paths[found]}{rest[len(found):]}"
+    return path
+
+
+def _full_paths(state: ToolState, kind: str) -> dict[str, int]:
+    facts = gitlab_facts(state)
+    if kind == "group":
+        return {path: group_id for group_id, path in facts.group_paths.items()}
+    return {project_path(facts, p): p.id for p in state.projects.values()}
+
+
 def handle(state: ToolState, request: SimRequest) -> SimResponse:
     """Answer one request as GitLab 17.5 would."""
     if not request.path.startswith(API_PREFIX + "/"):
         return html_response(200 if request.path in ("", "/") else 404, "GitLab")
-    path = request.path[len(API_PREFIX):]
+    with state.lock:
+        path = _by_id(state, request.path[len(API_PREFIX):])
+    if path is None:
+        return json_response(404, {"message": "404 Project Not Found"})
     found = router.match(request.method, path)
     if found is None:
         return json_response(404, {"error": "404 Not Found"})
@@ -219,7 +260,7 @@ def handle(state: ToolState, request: SimRequest) -> SimResponse:
             return _throttled(facts, state)
         token = _token(request)
         user = state.user_by_api_key(token) if token else None
-        if user is None:
+        if user is None or user.id in facts.revoked_tokens:
             return json_response(401, {"message": "401 Unauthorized"})
         user_state = facts.user_state(user)
         if user_state != "active":

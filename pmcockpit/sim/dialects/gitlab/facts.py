@@ -54,6 +54,20 @@ class Throttle:
         return True
 
 
+@dataclass(frozen=True)
+class AuditEvent:
+    """One instance audit event (GitLab EE): who did what to which user, group or project."""
+
+    id: int
+    author_id: int
+    entity_id: int
+    entity_type: str
+    """"User", "Group" or "Project"."""
+    message: str
+    target: str
+    created_at: datetime
+
+
 @dataclass
 class GitLabFacts:
     deactivated: set[int] = field(default_factory=set)
@@ -77,6 +91,11 @@ class GitLabFacts:
     by_iid: dict[tuple[int, int], int] = field(default_factory=dict)
     last_iid: dict[int, int] = field(default_factory=dict)
     throttle: Throttle = field(default_factory=Throttle)
+    banned: set[int] = field(default_factory=set)
+    """Banned users (blocked, their contributions hidden); "locked" in the shared state."""
+    revoked_tokens: set[int] = field(default_factory=set)
+    """Personal access tokens revoked, by id (a user's token has the user's id)."""
+    audit: list[AuditEvent] = field(default_factory=list)
 
     # Users ------------------------------------------------------------------------------
 
@@ -85,7 +104,14 @@ class GitLabFacts:
             return "active"
         if user.status == USER_REGISTERED:
             return "blocked_pending_approval"
+        if user.id in self.banned:
+            return "banned"
         return "deactivated" if user.id in self.deactivated else "blocked"
+
+    def record(self, author: User, entity_type: str, entity_id: int, message: str,
+               target: str, when: datetime) -> None:
+        self.audit.append(AuditEvent(len(self.audit) + 1, author.id, entity_id, entity_type,
+                                     message, target, when))
 
     def is_bot(self, user: User) -> bool:
         return user.kind is AccountKind.SERVICE and user.login != ADMIN_LOGIN

@@ -1,10 +1,13 @@
 """GitLab groups and their members.
 
-Groups are flat here (no subgroups), so a group's ``/members/all`` equals its
-``/members``. Every member has an access level: a department's people are
-Reporters in its group, other groups' members Developers, until changed. A
-group's members reach every project in it (and in the projects shared with it):
-adding or removing one changes ``/projects/:id/members/all`` at once.
+Groups are flat here (no subgroups: ``/subgroups`` is an empty list), so a group's
+``/members/all`` equals its ``/members``; ``/groups/:id/projects`` lists the projects
+in its namespace (and, with ``with_shared``, those shared with it).
+
+Every member has an access level: a department's people are Reporters in its
+group, other groups' members Developers, until changed. A group's members reach
+every project in it (and in the projects shared with it): adding or removing one
+changes ``/projects/:id/members/all`` at once.
 """
 
 from __future__ import annotations
@@ -13,9 +16,12 @@ from typing import Any
 
 from pmcockpit.sim.dialects.gitlab.access import (
     access_level,
+    can_see,
     find_group,
+    is_archived,
     member_json,
     member_user,
+    shares,
 )
 from pmcockpit.sim.dialects.gitlab.core import (
     Call,
@@ -70,6 +76,28 @@ def list_groups(call: Call, _: dict[str, str]) -> SimResponse:
 @router.route("GET", "/groups/{id:int}")
 def show_group(call: Call, params: dict[str, str]) -> SimResponse:
     return json_response(200, group_json(call, find_group(call, params["id"])))
+
+
+@router.route("GET", "/groups/{id:int}/subgroups")
+@router.route("GET", "/groups/{id:int}/descendant_groups")
+def list_subgroups(call: Call, params: dict[str, str]) -> SimResponse:
+    find_group(call, params["id"])
+    return paged(call, [], lambda g: g)
+
+
+@router.route("GET", "/groups/{id:int}/projects")
+def list_group_projects(call: Call, params: dict[str, str]) -> SimResponse:
+    from pmcockpit.sim.dialects.gitlab.projects import project_json
+
+    group = find_group(call, params["id"])
+    shared = call.flag("with_shared") is not False
+    archived = call.flag("archived")
+    projects = [p for p in sorted(call.state.projects.values(), key=lambda p: p.id)
+                if (call.facts.namespaces.get(p.id) == group.id
+                    or (shared and any(g.id == group.id for g, _ in
+                                       shares(call.state, call.facts, p))))
+                and can_see(call, p) and archived in (None, is_archived(p))]
+    return paged(call, projects, lambda p: project_json(call, p))
 
 
 @router.route("GET", "/groups/{id:int}/members")

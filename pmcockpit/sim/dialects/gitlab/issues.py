@@ -1,11 +1,11 @@
-"""GitLab issues and their notes.
+"""GitLab issues (their notes and labels are in ``notes``).
 
 An issue is ``opened`` or ``closed``; the shared state's finer statuses, tracker
 and priority show as labels (``workflow::in progress``, ``support``,
 ``priority::high``). Issues are addressed by project and ``iid``; ``/issues/:id``
-(the global id) is for administrators. Notes are the journals: a comment is a
-note, a change of state or assignee a system note (``"system": true``). An
-assignee without access to the project is dropped silently, as GitLab does.
+(the global id) is for administrators. Labels set with ``labels``, ``add_labels``
+and ``remove_labels`` are kept beside those that show the fields. An assignee
+without access to the project is dropped silently, as GitLab does.
 """
 
 from __future__ import annotations
@@ -31,24 +31,49 @@ from pmcockpit.sim.dialects.gitlab.core import (
 )
 from pmcockpit.sim.dialects.gitlab.facts import project_path
 from pmcockpit.sim.http import SimResponse, json_response
-from pmcockpit.sim.models import Issue, Journal, Project
-
-SYSTEM_NOTE_OFFSET = 1_000_000_000
-"""System notes get ids of their own, above every comment's."""
+from pmcockpit.sim.models import Issue, Project
 
 
 def _name(items: dict[int, Any], item_id: int) -> str:
     return str(items[item_id].name)
 
 
-def labels(call: Call, issue: Issue) -> list[str]:
+def derived_labels(call: Call, issue: Issue) -> list[str]:
+    """The labels the shared state's tracker, priority and status show as."""
     state = call.state
     found = [_name(state.trackers, issue.tracker_id).lower(),
              f"priority::{_name(state.priorities, issue.priority_id).lower()}"]
     status = _name(state.statuses, issue.status_id)
     if status not in ("New", "Closed"):
         found.append(f"workflow::{status.lower()}")
-    return sorted(found)
+    return found
+
+
+def labels(call: Call, issue: Issue) -> list[str]:
+    return sorted({*derived_labels(call, issue), *issue.labels})
+
+
+def _split(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else str(value or "").split(",")
+    return [str(item).strip() for item in items if str(item).strip()]
+
+
+def _set_labels(call: Call, issue: Issue) -> bool:
+    """``labels`` (replaces), ``add_labels``, ``remove_labels``: True when they changed.
+    The labels that show the tracker, priority and status stay (they are its fields);
+    a label change is a label event, not a note."""
+    current = list(issue.labels)
+    derived = set(derived_labels(call, issue))
+    if call.arg("labels") is not None:
+        current = [label for label in _split(call.arg("labels")) if label not in derived]
+    current += [label for label in _split(call.arg("add_labels"))
+                if label not in current and label not in derived]
+    removed = set(_split(call.arg("remove_labels")))
+    current = [label for label in current if label not in removed]
+    if current == issue.labels:
+        return False
+    issue.labels = current
+    return True
 
 
 def is_closed(call: Call, issue: Issue) -> bool:
@@ -221,6 +246,7 @@ def create_issue(call: Call, params: dict[str, str]) -> SimResponse:
         subject=str(call.arg("title")), description=str(call.arg("description") or ""),
         created_on=now, updated_on=now,
     ))
+    _set_labels(call, issue)
     return json_response(201, issue_json(call, issue))
 
 
@@ -239,71 +265,7 @@ def update_issue(call: Call, params: dict[str, str]) -> SimResponse:
     for name, field in (("title", "subject"), ("description", "description")):
         if call.arg(name) is not None:
             changes[field] = str(call.arg(name))
+    if _set_labels(call, issue):
+        issue.updated_on = call.state.clock()
     call.state.update_issue(issue, call.user.id, "", changes)
     return json_response(200, issue_json(call, issue))
-
-
-# Notes ----------------------------------------------------------------------------------
-
-
-def _status_text(call: Call, old: str | None, new: str) -> str:
-    statuses = call.state.statuses
-    status = statuses[int(new)]
-    if status.is_closed:
-        return "closed"
-    if old is not None and statuses[int(old)].is_closed:
-        return "reopened"
-    return f'added ~"workflow::{status.name.lower()}" label'
-
-
-def _system_text(call: Call, journal: Journal) -> str:
-    texts = []
-    for detail in journal.details:
-        if detail.name == "status_id" and detail.new_value:
-            texts.append(_status_text(call, detail.old_value, detail.new_value))
-        elif detail.name == "assigned_to_id":
-            user = call.state.users.get(to_int(detail.new_value) or 0)
-            texts.append(f"assigned to @{user.login}" if user else "removed assignee")
-        else:
-            texts.append(f"changed {detail.name.removesuffix('_id')}")
-    return " and ".join(texts)
-
-
-def notes_of(call: Call, project: Project, issue: Issue) -> list[dict[str, Any]]:
-    """The issue's notes, oldest first: for each journal its comment, then its changes."""
-    notes = []
-    for journal in issue.journals:
-        author = call.state.users.get(journal.user_id)
-        base = {"attachment": None, "author": user_basic(call, author) if author else None,
-                "created_at": iso(journal.created_on), "updated_at": iso(journal.created_on),
-                "noteable_id": issue.id, "noteable_type": "Issue", "project_id": project.id,
-                "noteable_iid": call.facts.iid(issue), "resolvable": False,
-                "confidential": False, "internal": False, "imported": False,
-                "imported_from": "none"}
-        if journal.notes:
-            notes.append({"id": journal.id, "type": None, "body": journal.notes,
-                          "system": False, **base})
-        if journal.details:
-            notes.append({"id": SYSTEM_NOTE_OFFSET + journal.id, "type": None,
-                          "body": _system_text(call, journal), "system": True, **base})
-    return notes
-
-
-@router.route("GET", "/projects/{id:int}/issues/{iid:int}/notes")
-def list_notes(call: Call, params: dict[str, str]) -> SimResponse:
-    project, issue = find_issue(call, params["id"], params["iid"])
-    notes = notes_of(call, project, issue)
-    key = "updated_at" if call.arg("order_by") == "updated_at" else "created_at"
-    notes.sort(key=lambda n: (n[key], n["id"]), reverse=call.arg("sort") != "asc")
-    return paged(call, notes, lambda n: n)
-
-
-@router.route("POST", "/projects/{id:int}/issues/{iid:int}/notes")
-def add_note(call: Call, params: dict[str, str]) -> SimResponse:
-    project, issue = find_issue(call, params["id"], params["iid"])
-    if is_archived(project):
-        raise not_found()
-    call.require("body")
-    journal = call.state.update_issue(issue, call.user.id, str(call.arg("body")), {})
-    note = next(n for n in notes_of(call, project, issue) if journal and n["id"] == journal.id)
-    return json_response(201, note)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from pmcockpit.sim.dialects.gitlab.admin import audit, moderated
 from pmcockpit.sim.dialects.gitlab.core import (
     Call,
     display_name,
@@ -123,38 +124,36 @@ def show_user(call: Call, params: dict[str, str]) -> SimResponse:
 # Moderation -----------------------------------------------------------------------------
 
 
-def _moderated(call: Call, user_id: str) -> tuple[User, str]:
-    call.require_admin()
-    user = find_user(call, user_id)
-    return user, call.facts.user_state(user)
-
-
 @router.route("POST", "/users/{id:int}/block")
 def block(call: Call, params: dict[str, str]) -> SimResponse:
-    user, state = _moderated(call, params["id"])
+    user, state = moderated(call, params["id"])
     if user.id == call.user.id:
         raise forbidden("The API initiating user cannot be blocked by the API")
     if state == "blocked":
         return json_response(201, None)
     call.facts.deactivated.discard(user.id)
+    call.facts.banned.discard(user.id)
     call.state.set_user_status(user, USER_LOCKED)
+    audit(call, user, "Blocked user")
     return json_response(201, True)
 
 
 @router.route("POST", "/users/{id:int}/unblock")
 def unblock(call: Call, params: dict[str, str]) -> SimResponse:
-    user, state = _moderated(call, params["id"])
+    user, state = moderated(call, params["id"])
     if state == "deactivated":
         raise forbidden("Deactivated users cannot be unblocked by the API")
     if state == "blocked_pending_approval":
         raise forbidden("Users pending approval cannot be unblocked by the API")
+    call.facts.banned.discard(user.id)
     call.state.set_user_status(user, USER_ACTIVE)
+    audit(call, user, "Unblocked user")
     return json_response(201, True)
 
 
 @router.route("POST", "/users/{id:int}/deactivate")
 def deactivate(call: Call, params: dict[str, str]) -> SimResponse:
-    user, state = _moderated(call, params["id"])
+    user, state = moderated(call, params["id"])
     if state == "deactivated":
         return json_response(201, True)
     if state != "active":
@@ -164,14 +163,16 @@ def deactivate(call: Call, params: dict[str, str]) -> SimResponse:
                         f"{DORMANT_DAYS} days and cannot be deactivated")
     call.facts.deactivated.add(user.id)
     call.state.set_user_status(user, USER_LOCKED)
+    audit(call, user, "Deactivated user")
     return json_response(201, True)
 
 
 @router.route("POST", "/users/{id:int}/activate")
 def activate(call: Call, params: dict[str, str]) -> SimResponse:
-    user, state = _moderated(call, params["id"])
+    user, state = moderated(call, params["id"])
     if state in ("blocked", "blocked_pending_approval"):
         raise forbidden("A blocked user must be unblocked to be activated")
     call.facts.deactivated.discard(user.id)
     call.state.set_user_status(user, USER_ACTIVE)
+    audit(call, user, "Activated user")
     return json_response(201, True)
