@@ -128,7 +128,8 @@ class Issue:
     author_id: int
     assigned_to_id: int | None
     subject: str
-    description: str
+    description: str | None
+    """None: never given (Redmine answers null)."""
     created_on: datetime
     updated_on: datetime
     closed_on: datetime | None = None

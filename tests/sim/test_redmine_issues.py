@@ -91,7 +91,8 @@ async def test_create_issue(tool: SimTool, client: httpx.AsyncClient) -> None:
     blank = await client.post("/issues.json", json={"issue": {"project_id": 1, "subject": ""}})
     assert blank.json() == {"errors": ["Subject cannot be blank"]}
     nowhere = await client.post("/issues.json", json={"issue": {"subject": "x"}})
-    assert nowhere.json() == {"errors": ["Project cannot be blank"]}
+    assert nowhere.json() == {"errors": ["Project cannot be blank", "Tracker cannot be blank",
+                                         "Status cannot be blank"]}
 
 
 async def test_notes_and_changes_add_journals(tool: SimTool, client: httpx.AsyncClient) -> None:

@@ -243,7 +243,8 @@ def create_issue(call: Call, params: dict[str, str]) -> SimResponse:
         status_id=_status_id(call, "New"),
         priority_id=_priority_from(call, call.arg("labels")) or default_priority,
         author_id=call.user.id, assigned_to_id=_assignee(call, project),
-        subject=str(call.arg("title")), description=str(call.arg("description") or ""),
+        subject=str(call.arg("title")),
+        description=None if call.arg("description") is None else str(call.arg("description")),
         created_on=now, updated_on=now,
     ))
     _set_labels(call, issue)

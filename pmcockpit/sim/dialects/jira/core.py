@@ -53,9 +53,9 @@ class JiraCall(BodyCall):
 
     plain: bool = False
 
-    def rich(self, text: str) -> Any:
+    def rich(self, text: str | None) -> Any:
         """Rich text as this API version gives it (v2: the string, v3: ADF)."""
-        return (text or None) if self.plain else to_adf(text)
+        return (text or None) if self.plain else to_adf(text or "")
 
     def text_of(self, value: Any) -> str | None:
         """Rich text sent in this API version, as plain text; None when malformed."""

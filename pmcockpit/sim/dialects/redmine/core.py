@@ -163,7 +163,16 @@ def _authenticate(state: ToolState, request: SimRequest) -> User | SimResponse:
 
 
 def handle(state: ToolState, request: SimRequest) -> SimResponse:
-    """Answer one request as Redmine 5.0 would."""
+    """Answer one request as Redmine 5.0 would; an error without a body (Rails' ``head``)
+    still carries the JSON content type of the format asked for."""
+    response = _handle(state, request)
+    if response.status >= 400 and not response.body and request.path.endswith(".json"):
+        return SimResponse(response.status, {**response.headers,
+                                             "Content-Type": "application/json"}, b"")
+    return response
+
+
+def _handle(state: ToolState, request: SimRequest) -> SimResponse:
     if not request.path.endswith(".json"):
         if request.path in ("", "/"):
             return html_response(200, "Redmine")

@@ -222,17 +222,20 @@ def _assignable(state: ToolState, project: Project, principal_id: int) -> bool:
     return any(state.roles[g.role_id].assignable for g in member.grants if g.role_id in state.roles)
 
 
-def _checked_changes(call: Call, project: Project, fields: dict[str, Any]) -> dict[str, Any]:
-    """The attribute changes asked for, in Redmine's validation terms."""
+def _checked_changes(call: Call, project: Project | None, fields: dict[str, Any],
+                     problems: list[str] | None = None) -> dict[str, Any]:
+    """The attribute changes asked for, in Redmine's validation terms: 422 with every
+    problem found (``problems`` come first: those the caller found)."""
     state = call.state
     changes: dict[str, Any] = {}
-    problems: list[str] = []
+    problems = list(problems or [])
     if "subject" in fields:
         changes["subject"] = str(fields["subject"] or "").strip()
         if not changes["subject"]:
             problems.append("Subject cannot be blank")
     if "description" in fields:
-        changes["description"] = str(fields["description"] or "")
+        given_text = fields["description"]
+        changes["description"] = None if given_text is None else str(given_text)
     for name, known, label in (("status_id", state.statuses, "Status"),
                                ("priority_id", state.priorities, "Priority"),
                                ("tracker_id", state.trackers, "Tracker")):
@@ -244,26 +247,32 @@ def _checked_changes(call: Call, project: Project, fields: dict[str, Any]) -> di
     given = fields.get("assigned_to_id")
     if given is not None:  # null is ignored; "" clears the assignee
         assignee = None if given == "" else to_int(given)
-        if given != "" and (assignee is None or not _assignable(state, project, assignee)):
+        if given != "" and (assignee is None or project is None
+                            or not _assignable(state, project, assignee)):
             problems.append("Assignee is invalid")
         changes["assigned_to_id"] = assignee
     if problems:
-        raise errors(*problems)
+        raise errors(*dict.fromkeys(problems))  # each once, in the order found
     return changes
 
 
 @router.route("POST", "/issues.json")
-def create_issue(call: Call, _: dict[str, str]) -> SimResponse:
+@router.route("POST", "/projects/{project}/issues.json")
+def create_issue(call: Call, params: dict[str, str]) -> SimResponse:
+    """A new issue; a missing subject, project, tracker or status are all reported at once,
+    in the order of Issue's ``validates_presence_of`` (app/models/issue.rb: subject, project,
+    tracker, then status, which comes from the tracker); a description not given stays null."""
     fields = call.section("issue")
     state = call.state
-    project = state.project_by_ref(str(fields.get("project_id") or ""))
-    if project is None:
-        raise errors("Project cannot be blank")
-    if not call.allowed(project, "add_issues"):
+    project = state.project_by_ref(str(params.get("project") or fields.get("project_id") or ""))
+    if project is not None and not call.allowed(project, "add_issues"):
         raise abort(403)
-    changes = _checked_changes(call, project, fields)
-    if not changes.get("subject"):
-        raise errors("Subject cannot be blank")
+    missing = [] if str(fields.get("subject") or "").strip() else ["Subject cannot be blank"]
+    if project is None:
+        missing += ["Project cannot be blank", "Tracker cannot be blank",
+                    "Status cannot be blank"]
+    changes = _checked_changes(call, project, fields, missing)
+    assert project is not None  # _checked_changes refused it otherwise
     tracker_id = changes.get("tracker_id") or next(iter(state.trackers))
     default_priority = next(p.id for p in state.priorities.values() if p.is_default)
     now = state.clock()
@@ -272,7 +281,7 @@ def create_issue(call: Call, _: dict[str, str]) -> SimResponse:
         status_id=changes.get("status_id") or state.trackers[tracker_id].default_status_id,
         priority_id=changes.get("priority_id") or default_priority, author_id=call.user.id,
         assigned_to_id=changes.get("assigned_to_id"), subject=changes["subject"],
-        description=changes.get("description", ""), created_on=now, updated_on=now,
+        description=changes.get("description"), created_on=now, updated_on=now,
     ))
     return json_response(201, {"issue": issue_json(state, issue)},
                          {"Location": f"/issues/{issue.id}.json"})

@@ -44,10 +44,12 @@ def _tree_order(state: ToolState) -> list[Project]:
     return cached
 
 
-def project_json(project: Project, state: ToolState) -> dict[str, Any]:
+def project_json(project: Project, state: ToolState, *, one: bool = False) -> dict[str, Any]:
+    """A project as listed; ``one``: as ``/projects/:id`` shows it, with ``homepage``
+    (Redmine 5.0.4's index.api.rsb leaves it out, show.api.rsb has it)."""
     data: dict[str, Any] = {
         "id": project.id, "name": project.name, "identifier": project.identifier,
-        "description": project.description, "homepage": "",
+        "description": project.description, **({"homepage": ""} if one else {}),
     }
     parent = state.projects.get(project.parent_id or 0)
     if parent is not None:
@@ -76,7 +78,7 @@ def list_projects(call: Call, _: dict[str, str]) -> SimResponse:
 @router.route("GET", "/projects/{project}.json")
 def show_project(call: Call, params: dict[str, str]) -> SimResponse:
     project = find_project(call, params["project"])
-    return json_response(200, {"project": project_json(project, call.state)})
+    return json_response(200, {"project": project_json(project, call.state, one=True)})
 
 
 # Memberships --------------------------------------------------------------------------

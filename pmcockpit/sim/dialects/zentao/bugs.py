@@ -63,7 +63,7 @@ def bug_json(state: ToolState, issue: Issue) -> dict[str, Any]:
     status = bug_status(state, issue)
     return {
         "id": issue.id, "product": issue.project_id, "project": issue.project_id,
-        "title": issue.subject, "steps": issue.description,
+        "title": issue.subject, "steps": issue.description or "",
         "status": status, "statusName": STATUS_NAMES[status],
         "pri": PRIORITY.get(state.priorities[issue.priority_id].name, 3), "severity": 3,
         "type": "codeerror", "openedBy": user_ref(state, issue.author_id),
