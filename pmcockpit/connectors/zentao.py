@@ -11,12 +11,13 @@ for the times it writes without a zone; ``Asia/Shanghai`` by default) and
 
 from __future__ import annotations
 
+import contextlib
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
 
 from pmcockpit.connectors.base import ConnectionConfig, ProbeResult
-from pmcockpit.connectors.errors import NotSupported
+from pmcockpit.connectors.errors import NotFound, NotSupported, Rejected
 from pmcockpit.connectors.http import ToolClient
 from pmcockpit.connectors.layered import LayeredConnector
 from pmcockpit.connectors.zentao_read import PARSE_HINT, ZenTaoReader, ZenTaoSession
@@ -88,9 +89,15 @@ class ZenTaoConnector(LayeredConnector[ZenTaoReader, ZenTaoWriter]):
         return GAPS.get(capability)
 
     async def server_info(self) -> ServerInfo:
-        """API v1 reports no version; the profile call proves the login works."""
+        """The version from ``GET /configurations/version`` (config.php; an install
+        without it, or refusing it, reports none) and the signed-in account."""
         account = await self.current_account()
-        return ServerInfo("ZenTao", None, {"account": account.login})
+        version = None
+        with contextlib.suppress(NotFound, Rejected):
+            answer = await self.session.get("/configurations/version")
+            value = answer.get("value") if isinstance(answer, dict) else None
+            version = str(value) if value else None
+        return ServerInfo("ZenTao", version, {"account": account.login})
 
     async def current_account(self) -> RemoteAccount:
         with self._parsing("the signed-in account"):

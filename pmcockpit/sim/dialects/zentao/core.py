@@ -34,6 +34,9 @@ LOGIN_FAILED = "登录失败，请检查您的用户名或密码是否填写正�
 LOGIN_LOCKED = "密码尝试次数太多，请联系管理员解锁，或{minutes}分钟后重试。"
 LOCK_WARNING = "您还有{times}次尝试机会。"
 NO_COMPANY_BROWSE = "error: no company-browse priv."
+VERSION = "18.10"
+CONFIGURATIONS = {"language": "zh-cn", "version": VERSION, "charset": "utf-8",
+                  "timezone": "Asia/Shanghai", "systemMode": "ALM"}
 
 
 @dataclass
@@ -132,6 +135,13 @@ def login(state: ToolState, request: SimRequest) -> SimResponse:
     return json_response(400, {"error": LOGIN_FAILED})
 
 
+def configuration(name: str) -> SimResponse:
+    """``GET /configurations/:name`` (config.php, a ``baseEntry``: no session needed)."""
+    if name not in CONFIGURATIONS:
+        return json_response(400, {"error": "No configuration."})
+    return json_response(200, {"name": name, "value": CONFIGURATIONS[name]})
+
+
 def handle(state: ToolState, request: SimRequest) -> SimResponse:
     """Answer one request as ZenTao's API v1 would."""
     if not request.path.startswith(PREFIX):
@@ -140,6 +150,8 @@ def handle(state: ToolState, request: SimRequest) -> SimResponse:
     with state.lock:
         if request.method == "POST" and path == "/tokens":
             return answer(state, lambda: login(state, request), changes=True)
+        if request.method == "GET" and path.startswith("/configurations/"):
+            return configuration(path.removeprefix("/configurations/"))
         found = router.match(request.method, path)
         if found is None:
             return json_response(404, {"error": "not found"})

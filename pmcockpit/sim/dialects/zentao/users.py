@@ -30,7 +30,7 @@ def departments(state: ToolState) -> dict[str, int]:
     return {name: number for number, name in enumerate(names, start=1)}
 
 
-def _person_department(state: ToolState, user: User) -> str | None:
+def person_department(state: ToolState, user: User) -> str | None:
     if state.org is None:
         return None
     try:
@@ -42,7 +42,7 @@ def _person_department(state: ToolState, user: User) -> str | None:
 def row(call: Call, user: User) -> dict[str, Any]:
     """The zt_user row as PHP fetches it (numbers of int columns as numbers)."""
     state, facts = call.state, call.facts
-    department = _person_department(state, user)
+    department = person_department(state, user)
     locked = facts.locked_until.get(user.login)
     return {
         "id": user.id, "dept": departments(state).get(department or "", 0),

@@ -1,0 +1,95 @@
+"""The simulated ZenTao beyond bugs: teams, executions, permission groups, stories,
+tasks, ping and version, in the shapes of easysoft/zentaopms api/v1 (see the
+docstring of pmcockpit/sim/dialects/zentao/work.py for the entries followed)."""
+
+from __future__ import annotations
+
+import httpx
+
+from pmcockpit.connectors.base import ConnectionConfig
+from pmcockpit.connectors.zentao import ZenTaoConnector
+from pmcockpit.sim.dialects.zentao import zentao_facts
+from pmcockpit.sim.models import PROJECT_ARCHIVED
+from pmcockpit.sim.tool import SimTool
+
+API = "/api.php/v1"
+
+
+def _staffed(tool: SimTool) -> int:
+    """A live project with people, whose id is also its product's and execution's."""
+    from pmcockpit.sim.dialects.zentao.work import team
+
+    state = tool.state
+    return next(p.id for p in sorted(state.projects.values(), key=lambda p: p.id)
+                if p.status != PROJECT_ARCHIVED and team(state, p))
+
+
+async def test_team_members_and_groups() -> None:
+    tool = SimTool(dialect="zentao", seed=7, scale=60)
+    project_id = _staffed(tool)
+    async with tool.client() as client:
+        plain = (await client.get(f"{API}/projects/{project_id}")).json()
+        assert "teams" not in plain
+        teams = (await client.get(f"{API}/projects/{project_id}",
+                                  params={"fields": "team"})).json()["teams"]
+        account, member = next(iter(teams.items()))
+        assert set(member) == {"account", "role", "join", "realname", "avatar"}
+        assert member["account"] == account and member["role"] in ("项目经理", "研发", "测试")
+        executions = (await client.get(f"{API}/projects/{project_id}/executions")).json()
+        execution = executions["executions"][0]["id"]
+        members = (await client.get(f"{API}/executions/{execution}/members")).json()["members"]
+        assert {m["account"] for m in members} == set(teams)
+        groups = (await client.get(f"{API}/groups")).json()
+    admins = next(g for g in groups if g["role"] == "admin")
+    assert admins["privs"]["company"] == {"browse": True}
+    assert "admin" in admins["accounts"]
+    everyone = {a for g in groups for a in g["accounts"]}
+    assert everyone == {u.login for u in tool.state.users.values()
+                        if u.id not in zentao_facts(tool.state).deleted}
+
+
+async def test_stories_and_tasks_page_like_bugs() -> None:
+    tool = SimTool(dialect="zentao", seed=7, scale=60)
+    project_id = _staffed(tool)
+    async with tool.client() as client:
+        open_stories = (await client.get(f"{API}/products/{project_id}/stories")).json()
+        every_story = (await client.get(f"{API}/products/{project_id}/stories",
+                                        params={"status": "all"})).json()
+        assert set(open_stories) == {"page", "total", "limit", "stories"}
+        assert open_stories["total"] < every_story["total"]  # closed ones left out
+        story = every_story["stories"][0]
+        assert (await client.get(f"{API}/stories/{story['id']}")).json() == story
+        assert set(story["openedBy"]) == {"id", "account", "avatar", "realname"}
+        tasks = (await client.get(f"{API}/executions/{project_id}/tasks",
+                                  params={"status": "all", "limit": 2})).json()
+        assert (tasks["limit"], len(tasks["tasks"])) == (2, 2) and tasks["total"] >= 3
+        task = tasks["tasks"][0]
+        assert task["status"] in ("wait", "doing", "done", "closed")
+        assert (await client.get(f"{API}/tasks/{task['id']}")).json() == task
+        missing = await client.get(f"{API}/tasks/99999")
+        assert missing.status_code == 404
+
+
+async def test_ping_needs_a_session_and_the_version_does_not() -> None:
+    tool = SimTool(dialect="zentao", seed=7, scale=20)
+    async with tool.client() as client:
+        ping = await client.get(f"{API}/ping")
+        assert ping.status_code == 200 and len(ping.json()) == len("2026-01-05 10:00:00")
+    async with httpx.AsyncClient(base_url=tool.url, transport=tool.transport()) as anonymous:
+        assert (await anonymous.get(f"{API}/ping")).status_code == 401
+        version = await anonymous.get(f"{API}/configurations/version")
+        assert version.json() == {"name": "version", "value": "18.10"}
+        unknown = await anonymous.get(f"{API}/configurations/colour")
+        assert (unknown.status_code, unknown.json()) == (400, {"error": "No configuration."})
+
+
+async def test_the_connector_reports_the_version() -> None:
+    tool = SimTool(dialect="zentao", seed=7, scale=20)
+    connector = ZenTaoConnector(
+        ConnectionConfig("zt", "zentao", tool.url, tool.token, tool.connector_options),
+        transport=tool.transport())
+    try:
+        info = await connector.server_info()
+    finally:
+        await connector.aclose()
+    assert (info.product, info.version) == ("ZenTao", "18.10")
