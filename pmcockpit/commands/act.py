@@ -11,7 +11,7 @@ import click
 
 from pmcockpit.commands.audit import reconcile_now, say_reconciled
 from pmcockpit.commands.context import EXIT_FAILED, EXIT_USAGE, CliContext, pass_cli
-from pmcockpit.core.actions import SPECS, Action, ActionKind
+from pmcockpit.core.actions import SPECS, Action, ActionKind, title_for
 from pmcockpit.core.i18n import _
 
 if TYPE_CHECKING:  # the services load when a command runs, not for --help
@@ -36,7 +36,7 @@ def _confirm(action: Action, yes: bool) -> bool:
         return True
     if not sys.stdin.isatty():
         raise click.UsageError(_("{title} is destructive: confirm with --yes when not running "
-                                 "at a terminal").format(title=action.spec.title.lower()))
+                                 "at a terminal").format(title=action.title.lower()))
     return click.confirm(_("{action}\nReason: {reason}\nGo ahead?").format(
         action=action.describe(), reason=action.reason), default=False)
 
@@ -67,7 +67,8 @@ async def _list_actions(workspace: Workspace) -> None:
         for action_kind, spec in SPECS.items():
             if spec.capability in capabilities:
                 click.echo(_("  {kind} {title} (target: {target})").format(
-                    kind=f"{action_kind.value:<22}", title=spec.title, target=spec.target))
+                    kind=f"{action_kind.value:<22}", title=title_for(action_kind, kind),
+                    target=spec.target))
             else:
                 reason = connector.unsupported_reason(spec.capability) or _("not supported")
                 click.echo(_("  {kind} not offered: {reason}").format(

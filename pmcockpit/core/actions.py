@@ -93,6 +93,55 @@ SPECS: Mapping[ActionKind, ActionSpec] = {
 }
 
 
+TOOL_TITLES: Mapping[str, Mapping[ActionKind, str]] = {
+    "feishu": {ActionKind.LOCK_USER: _("Freeze user"),
+               ActionKind.UNLOCK_USER: _("Unfreeze user"),
+               ActionKind.DEACTIVATE_USER: _("Resign user")},
+    "gitlab": {ActionKind.LOCK_USER: _("Block user"), ActionKind.UNLOCK_USER: _("Unblock user"),
+               ActionKind.ADD_MEMBERSHIP: _("Add project member"),
+               ActionKind.REMOVE_MEMBERSHIP: _("Remove project member"),
+               ActionKind.SET_MEMBERSHIP_ROLES: _("Change access level"),
+               ActionKind.CREATE_TICKET: _("Create issue"), ActionKind.ADD_COMMENT: _("Add note"),
+               ActionKind.SET_TICKET_STATUS: _("Close or reopen issue"),
+               ActionKind.ASSIGN_TICKET: _("Assign issue")},
+    "jira": {ActionKind.LOCK_USER: _("Suspend access"),
+             ActionKind.UNLOCK_USER: _("Restore access"),
+             ActionKind.ADD_MEMBERSHIP: _("Add to project role"),
+             ActionKind.REMOVE_MEMBERSHIP: _("Remove from project role"),
+             ActionKind.SET_MEMBERSHIP_ROLES: _("Change project roles"),
+             ActionKind.CREATE_TICKET: _("Create issue"),
+             ActionKind.SET_TICKET_STATUS: _("Transition issue"),
+             ActionKind.ASSIGN_TICKET: _("Assign issue")},
+    "redmine": {ActionKind.CREATE_TICKET: _("Create issue"),
+                ActionKind.ASSIGN_TICKET: _("Assign issue")},
+    "zentao": {ActionKind.DEACTIVATE_USER: _("Delete user"),
+               ActionKind.SET_TICKET_STATUS: _("Resolve, close or activate bug"),
+               ActionKind.ASSIGN_TICKET: _("Assign bug")},
+}
+"""What each tool calls an action, where it differs from the general title: the dialog,
+the audit log and ``act`` name the action as the tool's own screens do."""
+
+TOOL_PARAMS: Mapping[tuple[str, ActionKind], tuple[str, ...]] = {
+    ("feishu", ActionKind.DEACTIVATE_USER): ("receiver_id",),
+}
+"""Optional parameters one tool's action takes beyond the general ones: Feishu's
+resignation names who receives the person's documents, chats and mail (the direct
+manager when not given)."""
+
+
+def title_for(kind: ActionKind, tool: str = "") -> str:
+    """The action's title as ``tool`` (a connection kind) calls it; the general one else."""
+    return TOOL_TITLES.get(tool, {}).get(kind, SPECS[kind].title)
+
+
+def tool_params(kind: ActionKind, tool: str = "") -> tuple[str, ...]:
+    """Optional parameters ``kind`` takes on ``tool``; on no tool in particular, those it
+    takes on any (the tool is checked when it is known)."""
+    if tool:
+        return TOOL_PARAMS.get((tool, kind), ())
+    return tuple(p for (_tool, k), names in TOOL_PARAMS.items() if k is kind for p in names)
+
+
 # Whole sentences per kind of target, marked here and translated where shown.
 _TARGET_ID = {
     "user": N_("user {id}"), "membership": N_("membership {id}"), "group": N_("group {id}"),
@@ -130,10 +179,17 @@ class Action:
     """What a person calls the target: a login, "alice in Apollo", "#123"."""
     params: Mapping[str, JSONValue] = field(default_factory=dict)
     reason: str = ""
+    tool: str = ""
+    """The connection's kind ("feishu", "gitlab", ...) once known: it names the action
+    as that tool does and says which tool-specific parameters it takes."""
 
     @property
     def spec(self) -> ActionSpec:
         return SPECS[self.kind]
+
+    @property
+    def title(self) -> str:
+        return title_for(self.kind, self.tool)
 
     @property
     def destructive(self) -> bool:
@@ -143,7 +199,7 @@ class Action:
         label = self.target_label or _(_TARGET_ID[self.spec.target]).format(id=self.target_id)
         extras = ", ".join(f"{k}={v}" for k, v in self.params.items() if k != "body")
         text = _("{title}: {target} on {connection}").format(
-            title=self.spec.title, target=label, connection=self.connection)
+            title=self.title, target=label, connection=self.connection)
         return _("{text} ({parameters})").format(text=text, parameters=extras) if extras \
             else text
 
@@ -152,6 +208,9 @@ class Action:
         problems = [_("missing parameter {name!r}").format(name=name)
                     for name in self.spec.params
                     if self.params.get(name) in (None, "", []) and name not in OPTIONAL_PARAMS]
+        extra = set(self.params) - set(self.spec.params) - set(tool_params(self.kind, self.tool))
+        problems += [_("{title} takes no parameter {name!r} here").format(
+            title=self.title, name=name) for name in sorted(extra)]
         if not self.target_id:
             problems.append(_(_NO_TARGET[self.spec.target]))
         if self.destructive and not self.reason.strip():
@@ -182,6 +241,7 @@ class Action:
             "target_label": self.target_label,
             "params": dict(self.params),
             "reason": self.reason,
+            **({"tool": self.tool} if self.tool else {}),
         }
 
     @classmethod
@@ -193,6 +253,7 @@ class Action:
             target_label=str(data.get("target_label", "")),
             params=dict(data.get("params", {})),
             reason=str(data.get("reason", "")),
+            tool=str(data.get("tool", "")),
         )
 
 

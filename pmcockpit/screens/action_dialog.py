@@ -112,7 +112,7 @@ class ActionDialog(ModalScreen[DialogResult]):
         for the dry run serve the run too."""
 
     def _default_title(self) -> str:
-        titles = {action.spec.title for action in self.actions}
+        titles = {action.title for action in self.actions}
         if len(titles) == 1:
             [title] = titles
             return title if len(self.actions) == 1 else _("{title} × {n}").format(

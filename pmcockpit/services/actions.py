@@ -18,7 +18,7 @@ import json
 import os
 import signal
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pmcockpit.connectors.base import Connector, PlannedCall, Prepared
@@ -28,7 +28,7 @@ from pmcockpit.core.i18n import _
 from pmcockpit.services import audit_log
 from pmcockpit.services.undo import UndoError, undo_action
 from pmcockpit.services.workspace import Workspace
-from pmcockpit.storage import audit
+from pmcockpit.storage import audit, connections
 from pmcockpit.storage.audit import ChainKey
 
 __all__ = ["ActionResult", "ActionRunner", "ConnectorError", "Outcome", "Preview",
@@ -83,6 +83,7 @@ def _plan_key(action: Action) -> str:
     """The same action whatever its reason: a preview's plan serves the run after it."""
     data = action.to_json()
     data.pop("reason")
+    data.pop("tool", None)  # known or not yet: the same action
     return json.dumps(data, sort_keys=True, default=str)
 
 
@@ -95,6 +96,7 @@ class ActionRunner:
         self._connectors: dict[str, Connector] = {}
         self._prepared: dict[str, Prepared] = {}
         self._key: ChainKey | None = None
+        self._kinds: dict[str, str] = {}
 
     async def __aenter__(self) -> ActionRunner:
         return self
@@ -126,6 +128,24 @@ class ActionRunner:
             self._connectors[name] = connector
         return self._connectors[name]
 
+    async def tagged(self, action: Action) -> Action:
+        """``action`` with its connection's kind, so it is named (and its parameters
+        checked) as that tool does; unchanged when the connection is unknown."""
+        if action.tool:
+            return action
+        if action.connection not in self._kinds:
+            self._kinds[action.connection] = await asyncio.to_thread(
+                self._kind_of, action.connection)
+        kind = self._kinds[action.connection]
+        return replace(action, tool=kind) if kind else action
+
+    def _kind_of(self, name: str) -> str:
+        with self.workspace.db.session() as session:
+            try:
+                return connections.get(session, name).kind
+            except connections.UnknownConnection:
+                return ""
+
     async def _refusal(self, action: Action) -> str | None:
         problems = action.validate()
         if problems:
@@ -154,7 +174,7 @@ class ActionRunner:
     async def preview(self, actions: Sequence[Action]) -> list[Preview]:
         """The calls each action would make. Changes nothing and records nothing."""
         previews = []
-        for action in actions:
+        for action in [await self.tagged(a) for a in actions]:
             try:
                 refusal = await self._refusal(action)
                 prepared = None if refusal else await self._prepare(action)
@@ -181,6 +201,7 @@ class ActionRunner:
 
     async def _run_one(self, action: Action, *, confirmed: bool, undo_of: int | None
                        ) -> ActionResult:
+        action = await self.tagged(action)
         detail: dict[str, Any] = {"action": action.to_json()}
         try:
             refusal = await self._refusal(action)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from pmcockpit.core.actions import SPECS, Action, ActionKind, JSONValue
+from pmcockpit.core.actions import SPECS, Action, ActionKind, JSONValue, tool_params
 from pmcockpit.core.i18n import N_, _
 from pmcockpit.storage import connections
 from pmcockpit.storage.db import Database
@@ -120,18 +120,20 @@ def resolve_action(
     params: Mapping[str, str], reason: str,
 ) -> Action:
     spec = SPECS[kind]
-    unknown = set(params) - set(spec.params)
+    accepted = (*spec.params, *tool_params(kind))
+    unknown = set(params) - set(accepted)
     if unknown:
         message = (_("{kind} takes no parameter {unknown} (parameters: {expected})")
-                   if spec.params else
+                   if accepted else
                    _("{kind} takes no parameter {unknown} (parameters: none)"))
         raise TargetError(message.format(kind=kind.value, unknown=", ".join(sorted(unknown)),
-                                         expected=", ".join(spec.params)))
+                                         expected=", ".join(accepted)))
     with db.session() as session:
         try:
-            connection_id = connections.get(session, connection).id
+            row = connections.get(session, connection)
         except connections.UnknownConnection as error:
             raise TargetError(str(error)) from error
+        connection_id, tool = row.id, row.kind
         finders: dict[str, Callable[[Session, int, str], tuple[str, str]]] = {
             "user": _account, "membership": _membership, "ticket": _ticket,
             "group": lambda s, c, t: _named(s, Group, c, t, "group"),
@@ -145,4 +147,4 @@ def resolve_action(
                 values[key] = _account(session, connection_id, text)[0]
             else:
                 values[key] = text
-    return Action(kind, connection, target_id, label, values, reason)
+    return Action(kind, connection, target_id, label, values, reason, tool)

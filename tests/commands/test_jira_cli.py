@@ -39,7 +39,7 @@ def test_connect_with_admin_key_then_suspend_through_the_admin_api(
 
     assert cli("sync", "jr").exit_code == 0
     offered = cli("act", "--list").output
-    assert "lock-user              Lock user" in offered  # suspension needs the admin API
+    assert "lock-user              Suspend access" in offered  # suspension needs the admin API
 
     person = next(p for p in tool.org.people
                   if "jira" in p.tools and p.left_on and not p.is_admin)
