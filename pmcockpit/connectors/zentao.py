@@ -36,7 +36,6 @@ API_PATH = "/api.php/v1"
 DEFAULT_ZONE = "Asia/Shanghai"
 GAPS = {
     Capability.LOCK_USERS: NO_LOCK,
-    Capability.HAS_ROLES: NO_MEMBERS,
     Capability.MANAGE_MEMBERSHIPS: NO_MEMBERS,
     Capability.MANAGE_GROUPS: _("ZenTao's API cannot move people between departments"),
     Capability.CREATE_TICKETS: NO_CREATE,

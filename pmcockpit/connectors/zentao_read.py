@@ -37,6 +37,7 @@ from pmcockpit.core.records import (
     RemoteProject,
     RemoteRole,
     RemoteTicket,
+    RoleGrant,
 )
 
 Json = dict[str, Any]
@@ -45,6 +46,8 @@ PAGE_SIZE = 100
 USER_FIELDS = "last,locked,join,visits,deleted"
 CLOSED = "closed"
 PRODUCT_PREFIX = "product-"
+MANAGER_ROLES = frozenset({"项目经理", "PM", "Project Manager", "产品经理", "PO"})
+"""Team roles that manage the project."""
 NO_COMPANY_BROWSE = _(
     "the account lacks ZenTao's company-browse privilege (Company → Browse), which listing "
     "users needs: give its permission group that privilege")
@@ -118,6 +121,21 @@ def parse_project(item: Json, *, product: bool = False) -> RemoteProject:
         status=PROJECT_STATUSES.get(str(item.get("status")), ProjectStatus.ACTIVE),
         parent_id=str(parent) if parent and not product else None,
         updated_at=parse_time(item.get("lastEditedDate") or item.get("openedDate")))
+
+
+def parse_team(project_id: str, team: Json, users: list[Json]) -> list[RemoteMembership]:
+    """A project's ``teams`` (keyed by account: ``{account, role, join, realname}``) as
+    memberships with the team role; accounts no longer listed (deleted) are left out."""
+    ids = {str(u.get("account")): str(u["id"]) for u in users if "id" in u}
+    found = []
+    for account, member in team.items():
+        user_id = ids.get(str(account))
+        role = str(member.get("role") or "") if isinstance(member, dict) else ""
+        if user_id is None:
+            continue
+        found.append(RemoteMembership(f"{project_id}:{account}", project_id, user_id, None,
+                                      (RoleGrant(role),) if role else ()))
+    return found
 
 
 def status_code(item: Json) -> tuple[str, str]:
@@ -240,6 +258,7 @@ class ZenTaoReader:
         self.session, self.client, self.zone = session, session.client, zone
         self._me: RemoteAccount | None = None
         self._users: list[Json] | None = None
+        self._teams: dict[str, Json] | None = None
 
     async def _all(self, path: str, key: str, **params: str | int) -> list[Json]:
         return [item async for item in paginate_pages(self.session, path, items_key=key,
@@ -279,8 +298,24 @@ class ZenTaoReader:
         users = self._users if self._users is not None else await self.users()
         return parse_departments(tree if isinstance(tree, list) else [], users)
 
+    async def teams(self, project_ids: list[str]) -> dict[str, Json]:
+        """Each project's team (``GET /projects/:id?fields=team``), read once per sync."""
+        wanted = [p for p in project_ids if p.isdigit()]  # products have no team
+        if self._teams is None or not set(wanted) <= set(self._teams):
+            answers = await asyncio.gather(*(self.session.get(f"/projects/{int(p)}",
+                                                              {"fields": "team"})
+                                             for p in wanted))
+            self._teams = {p: (a.get("teams") or {}) if isinstance(a, dict) else {}
+                           for p, a in zip(wanted, answers, strict=True)}
+        return {p: self._teams[p] for p in wanted}
+
     async def list_roles(self) -> list[RemoteRole]:
-        return []
+        """The team roles in use (ZenTao's are free text, such as 研发 or 项目经理)."""
+        projects = await self._all("/projects", "projects")
+        teams = await self.teams([str(p["id"]) for p in projects])
+        names = sorted({str(m.get("role") or "") for team in teams.values()
+                        for m in team.values()} - {""})
+        return [RemoteRole(name, name, is_admin_like=name in MANAGER_ROLES) for name in names]
 
     async def list_projects(self) -> list[RemoteProject]:
         projects, products = await asyncio.gather(self._all("/projects", "projects"),
@@ -289,7 +324,10 @@ class ZenTaoReader:
                 *(parse_project(p, product=True) for p in products)]
 
     async def list_memberships(self, project_ids: list[str]) -> list[RemoteMembership]:
-        return []
+        teams = await self.teams(project_ids)
+        users = self._users if self._users is not None else await self.users()
+        return [m for project_id, team in teams.items()
+                for m in parse_team(project_id, team, users)]
 
     async def bug(self, bug_id: str) -> Json:
         data = await self.session.get(f"/bugs/{int(bug_id)}")

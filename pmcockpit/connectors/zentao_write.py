@@ -25,7 +25,8 @@ NO_RESTORE = _("ZenTao's API cannot restore a deleted account; restore it from t
 NO_COMMENT = _("ZenTao's API adds a comment only with an assignment or a status change")
 NO_CREATE = _("creating a ZenTao bug needs a build, a severity and a type pmcockpit does "
               "not ask for; create it in the web UI")
-NO_MEMBERS = _("pmcockpit does not read or change ZenTao team members yet")
+NO_MEMBERS = _("ZenTao's API reads project teams but cannot change them; manage the team "
+               "in the web UI (Project → Team)")
 STATUS_WORDS = {"active": ("active", "激活", "activate", "open", "reopen"),
                 "resolved": ("resolved", "已解决", "resolve", "fixed"),
                 "closed": ("closed", "已关闭", "close")}

@@ -93,3 +93,28 @@ async def test_the_connector_reports_the_version() -> None:
     finally:
         await connector.aclose()
     assert (info.product, info.version) == ("ZenTao", "18.10")
+
+
+async def test_the_connector_reads_teams_as_memberships() -> None:
+    from pmcockpit.core.capabilities import Capability
+    from pmcockpit.services.sync import fetch_snapshot
+    from pmcockpit.sim.dialects.zentao.work import team
+
+    tool = SimTool(dialect="zentao", seed=7, scale=60)
+    connector = ZenTaoConnector(
+        ConnectionConfig("zt", "zentao", tool.url, tool.token, tool.connector_options),
+        transport=tool.transport())
+    try:
+        snapshot = await fetch_snapshot(connector)
+    finally:
+        await connector.aclose()
+    assert Capability.HAS_ROLES in connector.capabilities()
+    assert "cannot change them" in (connector.unsupported_reason(
+        Capability.MANAGE_MEMBERSHIPS) or "")
+    state, deleted = tool.state, zentao_facts(tool.state).deleted
+    expected = {(str(p.id), str(user.id), role) for p in state.projects.values()
+                if p.status != PROJECT_ARCHIVED for user, role in team(state, p)
+                if user.id not in deleted}
+    found = {(m.project_id, m.account_id, m.roles[0].role_id) for m in snapshot.memberships}
+    assert found == expected and found
+    assert {r.name for r in snapshot.roles if r.is_admin_like} <= {"项目经理"}
