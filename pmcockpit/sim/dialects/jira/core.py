@@ -282,13 +282,14 @@ def _authenticate(state: ToolState, request: SimRequest) -> User | None:
 
 
 def handle_rest(state: ToolState, request: SimRequest) -> SimResponse:
-    plain = request.path.startswith(V2_PREFIX)
+    asked = request.path
+    plain = asked.startswith(V2_PREFIX)
     if plain:  # Jira Cloud serves every v3 operation under /rest/api/2 too
-        request = replace(request, path=V3_PREFIX + request.path[len(V2_PREFIX):])
+        request = replace(request, path=V3_PREFIX + asked[len(V2_PREFIX):])
     found = router.match(request.method, request.path)
     if found is None:
         status = 405 if router.knows_path(request.path) else 404
-        return error(status, f"No resource at {request.method} {request.path}").response
+        return error(status, f"No resource at {request.method} {asked}").response
     handler, params = found
     with state.lock:
         user = _authenticate(state, request)
