@@ -112,8 +112,11 @@ def _token_owner(call: Call, token_id: str) -> User:
 
 @router.route("GET", "/personal_access_tokens")
 def list_tokens(call: Call, _: dict[str, str]) -> SimResponse:
-    """The caller's token; an administrator sees everyone's (``user_id`` narrows)."""
+    """The caller's token; an administrator sees everyone's (``user_id`` narrows; anyone
+    else naming another user is 401, as the docs say)."""
     wanted = to_int(call.arg("user_id"))
+    if not call.user.admin and wanted not in (None, call.user.id):
+        raise message(401, "401 Unauthorized")
     users = [u for u in sorted(call.state.users.values(), key=lambda u: u.id) if u.api_key
              and (call.user.admin or u.id == call.user.id) and wanted in (None, u.id)]
     revoked, active = call.flag("revoked"), call.arg("state")
