@@ -48,6 +48,9 @@ def test_labels_notes_and_discussions(served: tuple[SimTool, Any]) -> None:
     again = project.issues.get(issue.iid)
     assert {"security", "q3"} <= set(again.labels) and "audit" not in again.labels
     assert len(again.notes.list(get_all=True)) == before  # label changes are not notes
+    events = [(e.action, e.label["name"]) for e in again.resourcelabelevents.list(get_all=True)]
+    assert events == [("add", "security"), ("add", "audit"), ("remove", "audit"),
+                      ("add", "q3")]
     assert project.issues.list(labels="q3", get_all=True)[0].iid == issue.iid
     assert {"security", "q3"} <= {label.name for label in project.labels.list(get_all=True)}
     internal = again.notes.create({"body": "Checked the access log.", "internal": True})

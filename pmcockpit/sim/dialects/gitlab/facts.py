@@ -68,6 +68,18 @@ class AuditEvent:
     created_at: datetime
 
 
+@dataclass(frozen=True)
+class LabelEvent:
+    """A label added to or removed from an issue (GitLab's resource label event)."""
+
+    issue_id: int
+    user_id: int
+    label: str
+    action: str
+    """"add" or "remove"."""
+    created_at: datetime
+
+
 @dataclass
 class GitLabFacts:
     deactivated: set[int] = field(default_factory=set)
@@ -96,6 +108,7 @@ class GitLabFacts:
     revoked_tokens: set[int] = field(default_factory=set)
     """Personal access tokens revoked, by id (a user's token has the user's id)."""
     audit: list[AuditEvent] = field(default_factory=list)
+    label_events: list[LabelEvent] = field(default_factory=list)
 
     # Users ------------------------------------------------------------------------------
 

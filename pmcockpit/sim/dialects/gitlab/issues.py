@@ -29,7 +29,7 @@ from pmcockpit.sim.dialects.gitlab.core import (
     router,
     user_basic,
 )
-from pmcockpit.sim.dialects.gitlab.facts import project_path
+from pmcockpit.sim.dialects.gitlab.facts import LabelEvent, project_path
 from pmcockpit.sim.http import SimResponse, json_response
 from pmcockpit.sim.models import Issue, Project
 
@@ -72,6 +72,14 @@ def _set_labels(call: Call, issue: Issue) -> bool:
     current = [label for label in current if label not in removed]
     if current == issue.labels:
         return False
+    now = call.state.clock()
+    for label in issue.labels:
+        if label not in current:
+            call.facts.label_events.append(LabelEvent(issue.id, call.user.id, label, "remove",
+                                                      now))
+    for label in current:
+        if label not in issue.labels:
+            call.facts.label_events.append(LabelEvent(issue.id, call.user.id, label, "add", now))
     issue.labels = current
     return True
 

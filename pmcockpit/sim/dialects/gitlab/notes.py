@@ -1,7 +1,8 @@
-"""GitLab issue notes, discussions and a project's labels.
+"""GitLab issue notes, discussions, label events and a project's labels.
 
 Notes are the journals: a comment is a note, a change of state or assignee a system
-note (``"system": true``); a label change is a label event, never a note. Every note
+note (``"system": true``); a label change is a label event
+(``/resource_label_events``), never a note. Every note
 has an author (the ghost user for someone without an account). An internal note
 (``internal``, formerly ``confidential``) is seen by members with Reporter access
 and up. The journals are flat, so each note is a discussion of its own
@@ -16,6 +17,7 @@ from typing import Any
 from pmcockpit.sim.dialects.common import to_int
 from pmcockpit.sim.dialects.gitlab.access import find_project, is_archived, project_levels
 from pmcockpit.sim.dialects.gitlab.core import Call, author_basic, iso, not_found, paged, router
+from pmcockpit.sim.dialects.gitlab.facts import LabelEvent
 from pmcockpit.sim.dialects.gitlab.issues import find_issue, labels
 from pmcockpit.sim.http import SimResponse, json_response
 from pmcockpit.sim.models import Issue, Journal, Project
@@ -148,6 +150,24 @@ def start_discussion(call: Call, params: dict[str, str]) -> SimResponse:
 
 
 # Labels ---------------------------------------------------------------------------------
+
+
+@router.route("GET", "/projects/{id:int}/issues/{iid:int}/resource_label_events")
+def list_label_events(call: Call, params: dict[str, str]) -> SimResponse:
+    _, issue = find_issue(call, params["id"], params["iid"])
+    events = [(number, e) for number, e in enumerate(call.facts.label_events, start=1)
+              if e.issue_id == issue.id]
+
+    def render(pair: tuple[int, LabelEvent]) -> dict[str, Any]:
+        number, event = pair
+        return {"id": number, "user": author_basic(call, event.user_id),
+                "created_at": iso(event.created_at), "resource_type": "Issue",
+                "resource_id": issue.id, "label": {
+                    "id": _label_id(event.label), "name": event.label,
+                    "color": LABEL_COLOURS[_label_id(event.label) % 6], "description": None},
+                "action": event.action}
+
+    return paged(call, events, render)
 
 
 def _label_id(name: str) -> int:
