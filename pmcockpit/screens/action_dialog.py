@@ -103,6 +103,7 @@ class ActionDialog(ModalScreen[DialogResult]):
         self.workspace = workspace
         self.actions = list(actions)
         self.dialog_title = title or self._default_title()
+        self._title_given = title is not None
         self.undo_of = undo_of
         """The audit entry these actions reverse, recorded with them."""
         self.previews: list[Preview] = []
@@ -183,6 +184,12 @@ class ActionDialog(ModalScreen[DialogResult]):
     @on(_Previewed)
     def show_preview(self, message: _Previewed) -> None:
         self.previews = message.previews
+        # The dry run learnt each connection's kind: name the actions as those tools do.
+        self.actions = [a if a.tool else replace(a, tool=p.action.tool)
+                        for a, p in zip(self.actions, self.previews, strict=True)]
+        if not self._title_given:
+            self.dialog_title = self._default_title()
+            self.query_one("#action-dialog", Vertical).border_title = self.dialog_title
         self.set_class(False, "-previewing")
         self.set_class(True, "-ready")
         self.query_one("#action-summary", Static).update(preview_summary(self.previews))
