@@ -52,6 +52,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                N_("The support queue's tickets: list, show, add, comment, assign, resolve.")),
     "outbox": ("pmcockpit.commands.outbox:outbox",
                N_("Changes waiting for a tool that could not be reached.")),
+    "alert": ("pmcockpit.commands.alert:alert",
+              N_("Alerts to the team's chat or mailbox: Feishu, DingTalk, Slack, e-mail.")),
     "audit": ("pmcockpit.commands.audit:audit",
               N_("The append-only log of every action pmcockpit took in a tool.")),
     "db": ("pmcockpit.commands.db:db", N_("Inspect and upgrade pmcockpit's database.")),
