@@ -136,12 +136,15 @@ class LazyGroup(click.Group):
                      "folder."))
 @click.option("--read-only", is_flag=True, default=None,
               help=_("Refuse every write to a connected tool."))
+@click.option("--lang", metavar="LANG", default=None, expose_value=True,
+              help=_("Language: en or zh-CN (default: the config's language, then "
+                     "PMCOCKPIT_LANG, then LC_ALL/LANG)."))
 @click.pass_context
-def main(ctx: click.Context, db: str | None, read_only: bool | None) -> None:
+def main(ctx: click.Context, db: str | None, read_only: bool | None, lang: str | None) -> None:
     from pmcockpit.config import ConfigError, load_settings
 
     try:
-        settings = load_settings(db=db, read_only=read_only)
+        settings = load_settings(db=db, read_only=read_only, language=lang)
     except ConfigError as error:
         raise click.ClickException(str(error)) from error
     ctx.obj = CliContext(settings)

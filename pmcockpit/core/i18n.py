@@ -30,7 +30,7 @@ from __future__ import annotations
 import gettext
 import os
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 DOMAIN = "pmcockpit"
@@ -94,17 +94,19 @@ def N_(message: str) -> str:
 
 def format_moment(moment: datetime) -> str:
     """A naive UTC moment in local time, the language's way (2026年12月2日 08:00)."""
-    from babel.dates import format_datetime
-
     local = moment.replace(tzinfo=UTC).astimezone()
-    return format_datetime(local, "medium", locale=_locale)
+    return f"{format_day(local.date())} {local:%H:%M}"
 
 
-def format_day(day: datetime) -> str:
-    """A date the language's way: "Dec 2, 2026", "2026年12月2日"."""
-    from babel.dates import format_date
+def format_day(day: date, *, with_year: bool = True) -> str:
+    """A day the language's way: "2 Dec 2026" / "Wed 2 Dec"; "2026年12月2日" / "12月2日周三"."""
+    if _locale == "en":
+        return day.strftime("%-d %b %Y" if with_year else "%a %-d %b")
+    from babel.dates import format_date, format_skeleton
 
-    return format_date(day, "long" if _locale.startswith("zh") else "medium", locale=_locale)
+    if with_year:
+        return format_date(day, "long", locale=_locale)
+    return format_skeleton("MMMEd", day, locale=_locale)
 
 
 def format_ago(delta: timedelta) -> str:
@@ -112,3 +114,10 @@ def format_ago(delta: timedelta) -> str:
     from babel.dates import format_timedelta
 
     return format_timedelta(-delta, add_direction=True, locale=_locale)
+
+
+def format_month(month: date) -> str:
+    """A month the language's way: "October 2026", "2026年10月"."""
+    from babel.dates import format_skeleton
+
+    return format_skeleton("yMMMM", month, locale=_locale)
