@@ -92,7 +92,7 @@ def _token_words(where: str) -> str:
 def _token_word(where: str) -> str:
     """The token's place in one short word, for the table's column."""
     # Translators: where a connection's token is, in a narrow table column.
-    return {"environment": _("env"), "keyring": _("keyring"), "missing": _("missing"),
+    return {"environment": _("environment"), "keyring": _("keyring"), "missing": _("missing"),
             "unreadable": _("unreadable"), "simulated": _("simulated")}.get(where, where)
 
 
