@@ -126,3 +126,30 @@ def test_no_chinese_word_leaks_into_english_messages() -> None:
                if any("\u4e00" <= char <= "\u9fff" for char in text)
                and not any(allowed in text for allowed in LEAKS_ALLOWED)]
     assert leaking == []
+
+
+ROLLOUTS = resources.files("pmcockpit.templates") / "rollouts"
+
+
+@pytest.mark.parametrize("name", ["adoption.toml", "upgrade.toml", "change.toml"])
+def test_a_chinese_phase_plan_has_the_english_ones_phases_and_gates(name: str) -> None:
+    english = tomllib.loads((ROLLOUTS / name).read_text(encoding="utf-8"))
+    chinese = tomllib.loads((ROLLOUTS / "zh_CN" / name).read_text(encoding="utf-8"))
+    assert chinese["kind"] == english["kind"]
+
+    def shape(plan: dict[str, object]) -> list[object]:
+        phases = plan["phases"]
+        assert isinstance(phases, list)
+        return [(p["id"], p["weeks"], p.get("needs_rollback_plan"),
+                 [(g["id"], g.get("check"), g.get("params")) for g in p.get("gates", [])])
+                for p in phases]
+
+    assert shape(chinese) == shape(english)
+
+
+def test_the_phase_plans_speak_chinese(chinese: None, tmp_path: Path) -> None:
+    from pmcockpit.services.rollout_plans import load_plans
+
+    plans = load_plans(Settings(templates_dir=str(tmp_path / "checklists"))).plans
+    assert plans["adoption"].name == "工具推广"
+    assert [phase.title for phase in plans["upgrade"].phases] == ["计划", "测试", "上线", "验证"]
