@@ -23,7 +23,7 @@ import click
 
 from pmcockpit import __version__
 from pmcockpit.commands.context import CliContext, pass_cli
-from pmcockpit.core.i18n import N_, _
+from pmcockpit.core.i18n import N_, _, ngettext
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "open": ("pmcockpit.cli:open_cockpit",
@@ -60,6 +60,33 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sim": ("pmcockpit.commands.sim:sim",
             N_("Simulated project-management tool: a seeded organisation behind a REST API.")),
 }
+
+
+CLICK_WORDS = (
+    N_("Usage:"), N_("Options"), N_("Commands"), N_("Show this message and exit."),
+    N_("Show the version and exit."), N_("required"), N_("default: {default}"),
+    N_("env var: {var}"), N_("Aborted!"), N_("Missing command."),
+    N_("Try '{command} {option}' for help."), N_("Invalid value: {message}"),
+    N_("Invalid value for {param_hint}: {message}"), N_("Missing argument"),
+    N_("Missing option"), N_("Missing parameter"), N_("No such option {name!r}."),
+    N_("No such command {name!r}."), N_("Do you want to continue?"),
+    N_("Confirm the action without prompting."))
+"""Click's own words in its help and errors, for the catalog: click looks each up with
+``gettext`` when it shows it, through the ``_`` of its modules, which
+:func:`speak_click` points at pmcockpit's translation."""
+
+
+def speak_click() -> None:
+    """Click's own words (Usage:, Options, Missing argument...) in the chosen language."""
+    from click import core, decorators, exceptions, formatting, parser, termui, types
+
+    for module in (core, decorators, exceptions, formatting, parser, termui, types):
+        module._ = _  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = ngettext  # type: ignore[attr-defined]
+
+
+speak_click()
 
 
 def load_command(name: str) -> click.Command:
