@@ -31,7 +31,10 @@ from pmcockpit.screens.base import AreaScreen, Clock, LiveAreaScreen
 from pmcockpit.screens.commands import GoCommands, HelpCommands
 from pmcockpit.screens.help import HelpScreen, keys_of
 from pmcockpit.screens.opening import Opening, OpeningScreen
+from pmcockpit.widgets.line_breaks import allow_cjk_breaks
 from pmcockpit.widgets.summary_panel import SummaryPanel
+
+allow_cjk_breaks()  # Chinese wraps between characters (see widgets.line_breaks)
 
 if TYPE_CHECKING:  # loaded after the first paint, by the workers that need them
     from pmcockpit.config import Settings

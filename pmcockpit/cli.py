@@ -23,7 +23,7 @@ import click
 
 from pmcockpit import __version__
 from pmcockpit.commands.context import CliContext, pass_cli
-from pmcockpit.core.i18n import N_, _
+from pmcockpit.core.i18n import N_, _, ngettext
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "open": ("pmcockpit.cli:open_cockpit",
@@ -52,12 +52,41 @@ COMMANDS: dict[str, tuple[str, str]] = {
                N_("The support queue's tickets: list, show, add, comment, assign, resolve.")),
     "outbox": ("pmcockpit.commands.outbox:outbox",
                N_("Changes waiting for a tool that could not be reached.")),
+    "alert": ("pmcockpit.commands.alert:alert",
+              N_("Alerts to the team's chat or mailbox: Feishu, DingTalk, Slack, e-mail.")),
     "audit": ("pmcockpit.commands.audit:audit",
               N_("The append-only log of every action pmcockpit took in a tool.")),
     "db": ("pmcockpit.commands.db:db", N_("Inspect and upgrade pmcockpit's database.")),
     "sim": ("pmcockpit.commands.sim:sim",
             N_("Simulated project-management tool: a seeded organisation behind a REST API.")),
 }
+
+
+CLICK_WORDS = (
+    N_("Usage:"), N_("Options"), N_("Commands"), N_("Show this message and exit."),
+    N_("Show the version and exit."), N_("required"), N_("default: {default}"),
+    N_("env var: {var}"), N_("Aborted!"), N_("Missing command."),
+    N_("Try '{command} {option}' for help."), N_("Invalid value: {message}"),
+    N_("Invalid value for {param_hint}: {message}"), N_("Missing argument"),
+    N_("Missing option"), N_("Missing parameter"), N_("No such option {name!r}."),
+    N_("No such command {name!r}."), N_("Do you want to continue?"),
+    N_("Confirm the action without prompting."))
+"""Click's own words in its help and errors, for the catalog: click looks each up with
+``gettext`` when it shows it, through the ``_`` of its modules, which
+:func:`speak_click` points at pmcockpit's translation."""
+
+
+def speak_click() -> None:
+    """Click's own words (Usage:, Options, Missing argument...) in the chosen language."""
+    from click import core, decorators, exceptions, formatting, parser, termui, types
+
+    for module in (core, decorators, exceptions, formatting, parser, termui, types):
+        module._ = _  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = ngettext  # type: ignore[attr-defined]
+
+
+speak_click()
 
 
 def load_command(name: str) -> click.Command:
@@ -134,12 +163,15 @@ class LazyGroup(click.Group):
                      "folder."))
 @click.option("--read-only", is_flag=True, default=None,
               help=_("Refuse every write to a connected tool."))
+@click.option("--lang", metavar="LANG", default=None, expose_value=True,
+              help=_("Language: en or zh-CN (default: the config's language, then "
+                     "PMCOCKPIT_LANG, then LC_ALL/LANG)."))
 @click.pass_context
-def main(ctx: click.Context, db: str | None, read_only: bool | None) -> None:
+def main(ctx: click.Context, db: str | None, read_only: bool | None, lang: str | None) -> None:
     from pmcockpit.config import ConfigError, load_settings
 
     try:
-        settings = load_settings(db=db, read_only=read_only)
+        settings = load_settings(db=db, read_only=read_only, language=lang)
     except ConfigError as error:
         raise click.ClickException(str(error)) from error
     ctx.obj = CliContext(settings)

@@ -5,17 +5,18 @@ Never a token here: tokens live in the keyring or in PMCOCKPIT_TOKEN_<NAME>.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 
-from pmcockpit.core.i18n import _
+from pmcockpit.core.i18n import LANGUAGES, _, choose_language, locale_name
 
 ENV_PREFIX = "PMCOCKPIT_"
 
@@ -85,6 +86,10 @@ class Settings:
     """Largest share of a connection's accounts one sync may remove; more is refused
     unless forced (``pmcockpit sync --accept-drop``): it is more often a fault than
     a mass departure."""
+    language: str | None = None
+    """``en`` or ``zh-CN``; unset: ``PMCOCKPIT_LANG``, then ``LC_ALL``/``LANG``."""
+    alert_reminder_hours: float = 24.0
+    """An alert about a problem that has not changed is sent again after this many hours."""
 
     @property
     def checklist_dir(self) -> Path:
@@ -93,12 +98,12 @@ class Settings:
 
 _ENV_FIELDS = {"db": str, "operator": str, "read_only": bool, "theme": str, "inactive_days": int,
                "never_logged_in_days": int, "request_timeout": float, "request_deadline": float,
-               "max_account_drop": float}
+               "max_account_drop": float, "alert_reminder_hours": float}
 """Settings a PMCOCKPIT_<NAME> variable can override, with their types."""
 _FILE_FIELDS: dict[str, type] = {**_ENV_FIELDS, "templates_dir": str, "keymap": dict,
                                  "sla_hours": dict, "sla_resolution_hours": dict,
                                  "sla_business_hours": bool, "sla_calendar": dict,
-                                 "pause_statuses": dict}
+                                 "pause_statuses": dict, "language": str}
 """Every setting the config file may hold, with its type."""
 
 
@@ -106,7 +111,7 @@ _TABLE_ENTRIES: dict[str, type] = {"keymap": str, "sla_hours": int, "sla_resolut
                                    "pause_statuses": list}
 _RANGES: dict[str, tuple[float, float]] = {
     "request_timeout": (0.1, 3600.0), "request_deadline": (0.1, 86400.0),
-    "max_account_drop": (0.0, 1.0)}
+    "max_account_drop": (0.0, 1.0), "alert_reminder_hours": (0.0, 8760.0)}
 """Numeric settings that only make sense between two bounds (inclusive)."""
 
 
@@ -173,6 +178,7 @@ def load_settings(
             values[name] = _coerce(env_name, environ[env_name], expected, _("environment"))
     values.update({k: v for k, v in overrides.items() if v is not None})
     _check_ranges(values)
+    _check_language(values.get("language"))
     return replace(Settings(), **values)
 
 
@@ -185,3 +191,26 @@ def _check_entries(path: Path, name: str, table: Any) -> None:
         if not isinstance(item, entry_type) or isinstance(item, bool):
             raise ConfigError(_("{path}: {name}.{key} must be {type}, not {value}").format(
                 path=path, name=name, key=key, type=entry_type.__name__, value=repr(item)))
+
+
+def _check_language(language: str | None) -> None:
+    if language is not None and locale_name(language) not in {locale_name(x) for x in LANGUAGES}:
+        raise ConfigError(_("language must be one of {languages}, not {value}").format(
+            languages=", ".join(LANGUAGES), value=repr(language)))
+
+
+def startup_language(argv: Sequence[str], environ: Mapping[str, str] | None = None,
+                     path: Path | None = None) -> str:
+    """The language to speak from the start: ``--lang X`` on the command line, else the
+    config file's ``language``, else the environment (:func:`choose_language`). A broken
+    config file is reported later, by :func:`load_settings`."""
+    for index, arg in enumerate(argv):
+        if arg == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith("--lang="):
+            return arg.partition("=")[2]
+    environ = os.environ if environ is None else environ
+    configured = None
+    with contextlib.suppress(ConfigError):
+        configured = _file_values(path or config_path()).get("language")
+    return choose_language(configured, environ)

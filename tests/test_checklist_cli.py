@@ -169,7 +169,7 @@ def test_report_monthly_writes_markdown(setup: SimSetup, tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Wrote the bulletin for ")
     text = target.read_text(encoding="utf-8")
-    assert text.startswith("# Operations bulletin (运维简报) — ")
+    assert text.startswith("# Operations bulletin — ")
     assert "## Checklists" in text and "| failing |" not in text and "| Local checks |" in text
     printed = invoke(setup, report_commands.report, "monthly", "--month", "2026-13")
     assert printed.exit_code == 2 and "YYYY-MM" in printed.stderr

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from pmcockpit.commands.alert import echo_deliveries
 from pmcockpit.commands.context import EXIT_FAILED, EXIT_USAGE, CliContext, pad, pass_cli
 from pmcockpit.core.checklist import ChecklistTemplate, CheckStatus, Run, TemplateError
 from pmcockpit.core.i18n import N_, _, ngettext
@@ -174,6 +175,7 @@ def run(cli: CliContext, template: str, auto: bool, as_json: bool) -> None:
             click.echo(f"[{step.index + 1}/{step.total}] {step.title}…", err=True)
 
     report = asyncio.run(service.run_automated(workspace, opened.id, progress))
+    echo_deliveries(list(report.deliveries))
     detail = report.detail
     outcomes = {outcome.step_id: outcome for outcome in report.outcomes}
     warnings = sum(o.result is not None and o.result.status is CheckStatus.WARN

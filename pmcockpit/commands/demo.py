@@ -14,8 +14,15 @@ from pmcockpit.core.i18n import _
 @click.option("--seed", default=7, show_default=True,
               help=_("Seed of the simulated organisation."))
 @click.option("--scale", default=150, show_default=True, help=_("Number of simulated people."))
+@click.option("--lang", metavar="LANG", default=None,
+              help=_("Language of the demo: en or zh-CN (chosen at start: see pmcockpit "
+                     "--help)."))
 @pass_cli
-def demo(cli: CliContext, seed: int, scale: int) -> None:
+def demo(cli: CliContext, seed: int, scale: int, lang: str | None) -> None:
+    from pmcockpit.core.i18n import use_language
+
+    if lang:  # before the cockpit's modules build their translated strings
+        use_language(lang)
     from pmcockpit.app import run_demo
 
     run_demo(cli.settings, seed=seed, scale=scale)

@@ -16,7 +16,7 @@ def report() -> None:
     pass
 
 
-@report.command(help=_("The monthly operations bulletin (运维简报) as Markdown: checklist "
+@report.command(help=_("The monthly operations bulletin as Markdown: checklist "
                        "completion and on-time rate, failures and what was done, each tool's "
                        "availability, access changes made, and tickets opened and resolved."))
 @click.option("--month", metavar="YYYY-MM", default=None,

@@ -89,6 +89,13 @@ def _token_words(where: str) -> str:
             "simulated": _("simulated")}.get(where, where)
 
 
+def _token_word(where: str) -> str:
+    """The token's place in one short word, for the table's column."""
+    # Translators: where a connection's token is, in a narrow table column.
+    return {"environment": _("environment"), "keyring": _("keyring"), "missing": _("missing"),
+            "unreadable": _("unreadable"), "simulated": _("simulated")}.get(where, where)
+
+
 class ConnectionsScreen(LiveAreaScreen):
     CSS_PATH = "connections.tcss"
 
@@ -196,7 +203,7 @@ class ConnectionsScreen(LiveAreaScreen):
                 # Text, not str: names, versions and URLs from the user or the tool are not markup.
                 table.add_row(
                     Text(row.name), health_cell(facts), synced, latency, admin_cell(facts),
-                    row.token, row.kind, Text(version),
+                    _token_word(row.token), row.kind, Text(version),
                     tls_cell(facts, now), Text(row.url), key=row.name,
                 )
             if selected in self.rows:

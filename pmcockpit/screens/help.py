@@ -31,6 +31,19 @@ class KeyHelp:
     """What to write in the config's keymap to remap it; empty for Textual's own keys."""
 
 
+TEXTUAL_WORDS = (
+    N_("Focus Next"), N_("Focus Previous"), N_("Cursor up"), N_("Cursor down"),
+    N_("Cursor left"), N_("Cursor right"), N_("Page up"), N_("Page down"), N_("Page Up"),
+    N_("Page Down"), N_("Page Left"), N_("Page Right"), N_("Top"), N_("Bottom"), N_("Home"),
+    N_("End"), N_("First"), N_("Last"), N_("Up"), N_("Down"), N_("Select"), N_("Submit"),
+    N_("Scroll Up"), N_("Scroll Down"), N_("Scroll Left"), N_("Scroll Right"),
+    N_("Scroll Home"), N_("Scroll End"), N_("Select all"), N_("Copy selected text"),
+    N_("Cut selected text"), N_("Paste text from the clipboard"), N_("Go to start"),
+    N_("Go to end"), N_("Delete character left"), N_("Delete character right"),
+    N_("Move cursor left"), N_("Move cursor left a word"), N_("Delete all to the right"))
+"""The descriptions of Textual's own keys, English in Textual: translated where shown."""
+
+
 def keys_of(screen: Screen[object]) -> list[KeyHelp]:
     """The described keys active on ``screen``: its own (and its focused widget's) first."""
     app = screen.app
@@ -43,7 +56,7 @@ def keys_of(screen: Screen[object]) -> list[KeyHelp]:
         else:
             # Our keys carry ids; Textual's own (a table's cursor keys) do not.
             where = THIS_SCREEN if binding.id else MOVING_AROUND
-        description = binding.description
+        description = _(binding.description)  # Textual's own keys: see TEXTUAL_WORDS
         if tooltip or binding.tooltip:
             # Translators: a key's short description, then its tooltip.
             description = _("{description}: {tooltip}").format(

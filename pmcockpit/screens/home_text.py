@@ -57,7 +57,7 @@ def checklist_text(summary: HomeSummary) -> PanelText:
                    .format(count=due))
     if overdue:
         lead = Content.assemble(
-            lead, ", ", (_("{count:,} overdue").format(count=overdue), "$text-error"))
+            lead, _(", "), (_("{count:,} overdue").format(count=overdue), "$text-error"))
     rows = [
         Content.assemble(
             ("✗ " if run.overdue else "○ ", "$error" if run.overdue else "$text-muted"),
@@ -129,7 +129,7 @@ def review_text(summary: HomeSummary) -> PanelText:
                  "[b]{count:,}[/b] of {total:,} accounts to review", total)
         .format(count=summary.accounts_to_review, total=total))
     # One line, cut to the width: the most severe rules come first.
-    counts = ", ".join(_("{count:,} {rule}").format(count=count, rule=_(RULE_LABELS[rule]))
+    counts = _(", ").join(_("{count:,} {rule}").format(count=count, rule=_(RULE_LABELS[rule]))
                        for rule, count in summary.review_counts)
     rows = [Content.styled(counts, "$text-muted")]
     rows += [

@@ -239,7 +239,7 @@ class PermissionsScreen(ReviewActions, LiveAreaScreen):
         with self.app.batch_update():
             table.clear()
             for review in page.rows:
-                why = ", ".join(_(RULE_LABELS[finding.rule]) for finding in review.findings)
+                why = _(", ").join(_(RULE_LABELS[finding.rule]) for finding in review.findings)
                 table.add_row(severity_cell(int(review.severity)), Text(review.login),
                               Text(review.connection), why, Text(review.name))
         self._show("live")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import partial
 
@@ -38,6 +38,8 @@ from pmcockpit.core.checklist import (
 from pmcockpit.core.checklist import runs as rules
 from pmcockpit.core.clock import to_utc
 from pmcockpit.core.i18n import _
+from pmcockpit.services.alert_triggers import after_run
+from pmcockpit.services.alerts import Delivery
 from pmcockpit.services.checks import CheckMeasurer
 from pmcockpit.services.templates import TemplateSet, load_templates
 from pmcockpit.services.workspace import Workspace
@@ -253,6 +255,8 @@ class StepOutcome:
 class AutomatedReport:
     detail: RunDetail
     outcomes: tuple[StepOutcome, ...]
+    deliveries: tuple[Delivery, ...] = ()
+    """The alerts sent about this run (a failed run alerts the notifiers)."""
 
     @property
     def failed(self) -> bool:
@@ -294,7 +298,8 @@ async def run_automated(workspace: Workspace, run_id: int,
     outcomes = tuple(StepOutcome(step.step_id, step.title, step.check or "",
                                  results.get(step.step_id), detail.run.step(step.step_id).state)
                      for step in steps)
-    return AutomatedReport(detail, outcomes)
+    report = AutomatedReport(detail, outcomes)
+    return replace(report, deliveries=tuple(await after_run(workspace, report)))
 
 
 # --- history -----------------------------------------------------------------------------

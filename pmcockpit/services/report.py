@@ -1,4 +1,4 @@
-"""The monthly operations bulletin (运维简报), as Markdown.
+"""The monthly operations bulletin (the articles' 《运维简报》), as Markdown.
 
 What the month's routine achieved, from pmcockpit's own records: checklist
 completion and on-time rate, the failures and what was done about them (the
@@ -23,7 +23,7 @@ from pmcockpit.core.capabilities import Capability
 from pmcockpit.core.checklist import OnTimeRate, StepState, Timeliness, count_outcomes
 from pmcockpit.core.checklist import period_outcomes as outcomes_of
 from pmcockpit.core.clock import to_local, to_utc
-from pmcockpit.core.i18n import _, ngettext
+from pmcockpit.core.i18n import _, format_month, ngettext
 from pmcockpit.core.wording import on_time_rate
 from pmcockpit.services import audit_log
 from pmcockpit.services.checklist import local_now
@@ -245,7 +245,7 @@ def render_markdown(report: MonthlyReport) -> str:
     last_day = _next_month(month) - timedelta(days=1)
     covers = _("Covers {start} to {end}.") if report.until == last_day else \
         _("Covers {start} to {end} (so far: to {until}).")
-    lines = [_("# Operations bulletin (运维简报) — {month}").format(month=f"{month:%B %Y}"), "",
+    lines = [_("# Operations bulletin — {month}").format(month=format_month(month)), "",
              covers.format(start=f"{month:%Y-%m-%d}", end=f"{last_day:%Y-%m-%d}",
                            until=f"{report.until:%Y-%m-%d}") + " " +
              _("Written {at} by {who}.").format(at=f"{report.generated_at:%Y-%m-%d %H:%M}",

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pmcockpit.config import Settings
 from pmcockpit.core.checklist import TemplateError, TemplateProblem
-from pmcockpit.core.i18n import _
+from pmcockpit.core.i18n import _, current_locale
 from pmcockpit.core.rollout import PhasePlan, RolloutKind, parse_plan
 
 DEFAULT_PLAN = {
@@ -52,8 +52,10 @@ def load_plans(settings: Settings) -> PlanSet:
     for item in sorted(folder.iterdir(), key=lambda i: i.name):
         if item.name.endswith(".toml"):
             key = item.name.removesuffix(".toml")
-            plans[key] = parse_plan(item.read_text(encoding="utf-8"), f"built-in/{item.name}",
-                                    key)
+            own = folder / current_locale() / item.name  # the plan in the language spoken
+            source = own if own.is_file() else item
+            plans[key] = parse_plan(source.read_text(encoding="utf-8"),
+                                    f"built-in/{item.name}", key)
     custom = plan_dir(settings)
     for path in sorted(custom.glob("*.toml")) if custom.is_dir() else []:
         plans.pop(path.stem, None)  # a broken file of theirs must not silently run ours

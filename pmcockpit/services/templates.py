@@ -24,7 +24,7 @@ from pmcockpit.core.checklist import (
     TemplateProblem,
     parse_template,
 )
-from pmcockpit.core.i18n import _
+from pmcockpit.core.i18n import _, current_locale
 
 BUILT_IN = "built-in"
 _KIND_ORDER = {kind: index for index, kind in enumerate(RecurrenceKind)}
@@ -83,10 +83,18 @@ def read_template(path: Path) -> ChecklistTemplate:
     return parse_template(text, str(path), key=path.stem)
 
 
+def _built_in(name: str) -> Traversable:
+    """A built-in template file, in the language spoken when it has its own
+    (``checklists/zh_CN/NAME``: same step ids, checks and parameters)."""
+    folder = resources.files("pmcockpit.templates") / "checklists"
+    own = folder / current_locale() / name
+    return own if own.is_file() else folder / name
+
+
 def _built_in_files() -> list[Traversable]:
     folder = resources.files("pmcockpit.templates") / "checklists"
-    return sorted((item for item in folder.iterdir() if item.name.endswith(".toml")),
-                  key=lambda item: item.name)
+    names = sorted(item.name for item in folder.iterdir() if item.name.endswith(".toml"))
+    return [_built_in(name) for name in names]
 
 
 def _custom_files(folder: Path) -> tuple[list[Path], TemplateProblem | None]:
@@ -132,8 +140,7 @@ def demo_daily_inspection(backup_dir: Path, smtp_host: str, smtp_port: int) -> s
     """The built-in daily inspection's text, its backup and mail checks pointed at the
     demo's folder and its loopback mail server; save it as ``daily-inspection.toml`` in
     the demo's checklist folder. Raises ValueError if the built-in no longer matches."""
-    source = resources.files("pmcockpit.templates") / "checklists" / "daily-inspection.toml"
-    text = source.read_text(encoding="utf-8")
+    text = _built_in("daily-inspection.toml").read_text(encoding="utf-8")
     text = text.replace('path = "/var/backups/pm-tool"', f"path = {json.dumps(str(backup_dir))}")
     text = text.replace('host = "localhost"\nport = 25',
                         f"host = {json.dumps(smtp_host)}\nport = {smtp_port}")

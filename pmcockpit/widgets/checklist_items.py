@@ -27,7 +27,7 @@ from pmcockpit.core.checklist import (
     Timeliness,
 )
 from pmcockpit.core.clock import to_local
-from pmcockpit.core.i18n import N_, _, ngettext
+from pmcockpit.core.i18n import N_, _, format_day, ngettext
 from pmcockpit.core.wording import check_status_word, on_time_rate, span, step_state_word
 from pmcockpit.widgets.sentence import sentence
 
@@ -85,9 +85,7 @@ def day_label(day: date, now: datetime) -> str:
         return _("yesterday")
     if delta == 1:
         return _("tomorrow")
-    if day.year != now.year:
-        return day.strftime("%-d %b %Y")
-    return day.strftime("%a %-d %b")
+    return format_day(day, with_year=day.year != now.year)
 
 
 def moment_label(moment: datetime, now: datetime) -> str:

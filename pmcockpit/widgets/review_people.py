@@ -35,7 +35,7 @@ def rule_words(rules: Sequence[str]) -> str:
             words.append(_(RULE_LABELS[Rule(rule)]))
         except ValueError:
             words.append(rule)
-    return ", ".join(words)
+    return _(", ").join(words)
 
 
 def short_rules(rules: Sequence[str], shown: int = 2) -> str:

@@ -92,7 +92,11 @@ def test_monthly_and_quarterly_built_ins() -> None:
     assert report.key == "monthly-version-report"  # the name's slug when no key is given
     assert (report.recurrence.kind, report.recurrence.day) == (RecurrenceKind.MONTHLY, 1)
     assert report.step("record-versions").check == "tool-reachable"
-    assert "运维简报" in report.step("operations-bulletin").guidance
+    assert "problems solved" in report.step("operations-bulletin").guidance
+    chinese = BUILT_INS / "zh_CN" / "monthly-version-report.toml"
+    bulletin = parse_template(chinese.read_text(encoding="utf-8"), str(chinese))
+    assert bulletin.name == "每月版本对比报告"
+    assert "《运维简报》" in bulletin.step("operations-bulletin").guidance
     quarterly = BUILT_INS / "quarterly-satisfaction-survey.toml"
     survey = parse_template(quarterly.read_text(encoding="utf-8"), str(quarterly))
     assert survey.recurrence.kind is RecurrenceKind.QUARTERLY

@@ -99,7 +99,7 @@ def test_the_report_gathers_the_month(setup: SimSetup) -> None:
 
 def test_the_bulletin_in_markdown(setup: SimSetup) -> None:
     text = monthly_bulletin(setup.workspace, OCTOBER, NOW)
-    assert text.startswith("# Operations bulletin (运维简报) — October 2026\n")
+    assert text.startswith("# Operations bulletin — October 2026\n")
     assert "Covers 2026-10-01 to 2026-10-31. Written 2026-11-20 12:00 by tester." in text
     assert "| Local checks | 3 | 0 | 1 | 0 | 75.0% |" in text
     assert "Overall: 75% on time (3 of 4)." in text

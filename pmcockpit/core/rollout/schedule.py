@@ -88,6 +88,6 @@ def reason_label(reason: str) -> str:
         "milestone-overdue": _("a milestone is overdue"),
         "gate-open-near-end": _("the phase ends within a week and its gate is not met"),
         "wave-struggling": _("a wave is struggling"),
-        "low-adoption": _("fewer than 60% of the live teams are active"),
+        "low-adoption": _("fewer than 60 per cent of the live teams are active"),
         "change-pending": _("a high-priority change request awaits a decision"),
     }.get(reason, reason)

@@ -5,6 +5,7 @@ autogenerate and ``Base.metadata`` rely on. All datetimes are naive UTC. Each
 screen's own tables arrive with that screen as a new module here and a migration.
 """
 
+from pmcockpit.storage.models.alert import AlertNotifier, AlertSent
 from pmcockpit.storage.models.audit import AuditEntry
 from pmcockpit.storage.models.base import NAMING_CONVENTION, Base
 from pmcockpit.storage.models.checklist import ChecklistRun, ChecklistStep
@@ -37,6 +38,8 @@ __all__ = [
     "Account",
     "AccountExemption",
     "AccountLink",
+    "AlertNotifier",
+    "AlertSent",
     "AuditEntry",
     "Base",
     "ChecklistRun",

@@ -1,0 +1,229 @@
+"""The alerts: notifiers kept (secrets in the keyring), and problems sent to them once.
+
+A notifier's webhook URL (it carries the platform's token), its signing secret and an
+SMTP password live in the keyring under ``alert-<NAME>`` and ``alert-<NAME>-secret``
+(or ``PMCOCKPIT_TOKEN_ALERT_<NAME>``...), never in the config, the database or a log.
+
+:func:`dispatch` sends each notifier ONE message with the alerts that are news to it
+(a new problem, a changed one, or one whose reminder interval has passed) and records
+every alert sent or tried: that record is what groups the repeats. Sending never
+raises: a receiver that fails is retried, then reported in the returned deliveries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from pmcockpit.connectors import notify
+from pmcockpit.connectors.errors import ConnectorError
+from pmcockpit.connectors.tokens import TokenStore
+from pmcockpit.core.alerts import RESOLVED, Alert, is_due, message_body, message_title
+from pmcockpit.core.clock import utcnow
+from pmcockpit.core.i18n import _
+from pmcockpit.services.workspace import Workspace
+from pmcockpit.storage import alerts as store
+from pmcockpit.storage.alerts import Notifier, NotifierExists, SentRow, UnknownNotifier
+
+__all__ = ["ConnectorError", "Delivery", "Notifier", "NotifierExists", "NotifierSpec", "SentRow",
+           "UnknownNotifier", "add_notifier", "dispatch", "list_notifiers", "remove_notifier",
+           "resolve", "send_test", "sent_history"]
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+
+
+class AlertSetupError(ValueError):
+    """A notifier that cannot be added as given; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class NotifierSpec:
+    name: str
+    kind: str
+    url: str = ""
+    secret: str = ""
+    to: tuple[str, ...] = ()
+    smtp_host: str = ""
+    smtp_port: int = 587
+    sender: str = ""
+    username: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    notifier: str
+    alerts: int
+    ok: bool
+    attempts: int
+    error: str = ""
+
+
+def url_entry(name: str) -> str:
+    return f"alert-{name}"
+
+
+def secret_entry(name: str) -> str:
+    return f"alert-{name}-secret"
+
+
+def _check(spec: NotifierSpec) -> None:
+    if not _NAME.match(spec.name):
+        raise AlertSetupError(_("{name!r} is no notifier name: letters, digits, '-', '_' "
+                                "and '.', at most 64").format(name=spec.name))
+    if spec.kind not in notify.KINDS:
+        raise AlertSetupError(_("unknown kind {kind!r}; one of {kinds}").format(
+            kind=spec.kind, kinds=", ".join(notify.KINDS)))
+    if spec.kind == "email":
+        if not spec.to or not all(_EMAIL.match(address) for address in spec.to):
+            raise AlertSetupError(_("an e-mail notifier needs --to with e-mail addresses"))
+        if not spec.smtp_host:
+            raise AlertSetupError(_("an e-mail notifier needs --smtp HOST[:PORT]"))
+    elif not re.match(r"^https?://[^\s/]+", spec.url):
+        raise AlertSetupError(_("{kind} needs --url with the webhook's http(s) address")
+                              .format(kind=spec.kind))
+
+
+def add_notifier(workspace: Workspace, spec: NotifierSpec, tokens: TokenStore | None = None
+                 ) -> None:
+    """Keep the notifier: its secrets in the keyring first, then its row."""
+    _check(spec)
+    tokens = tokens or TokenStore()
+    with workspace.db.session() as session:
+        if any(n.name == spec.name for n in store.notifiers(session)):
+            raise NotifierExists(_("there is already a notifier called {name}; remove it "
+                                   "first").format(name=spec.name))
+    if spec.url:
+        tokens.set(url_entry(spec.name), spec.url)
+    if spec.secret:
+        tokens.set(secret_entry(spec.name), spec.secret)
+    options: dict[str, object] = {}
+    if spec.kind == "email":
+        options = {"to": list(spec.to), "smtp_host": spec.smtp_host,
+                   "smtp_port": spec.smtp_port, "sender": spec.sender,
+                   "username": spec.username}
+    with workspace.db.session() as session:
+        store.add_notifier(session, spec.name, spec.kind, options)
+
+
+def remove_notifier(workspace: Workspace, name: str, tokens: TokenStore | None = None) -> None:
+    """Raises :class:`UnknownNotifier`; the keyring entries go with it."""
+    with workspace.db.session() as session:
+        store.remove_notifier(session, name)
+    tokens = tokens or TokenStore()
+    tokens.delete(url_entry(name))
+    tokens.delete(secret_entry(name))
+
+
+def list_notifiers(workspace: Workspace) -> list[Notifier]:
+    with workspace.db.session() as session:
+        return store.notifiers(session)
+
+
+def sent_history(workspace: Workspace, limit: int = 20) -> list[SentRow]:
+    with workspace.db.session() as session:
+        return store.history(session, limit)
+
+
+def _secret(tokens: TokenStore, entry: str) -> str:
+    return tokens.get(entry) if tokens.source(entry) else ""
+
+
+def target_of(notifier: Notifier, tokens: TokenStore) -> notify.Target:
+    """The notifier with its secrets from the keyring; ConnectorError when they are gone."""
+    options = notifier.options
+    url = "" if notifier.kind == "email" else tokens.get(url_entry(notifier.name))
+    return notify.Target(
+        notifier.name, notifier.kind, url=url,
+        secret=_secret(tokens, secret_entry(notifier.name)),
+        to=tuple(options.get("to", ())), smtp_host=str(options.get("smtp_host", "")),
+        smtp_port=int(options.get("smtp_port", 587)), sender=str(options.get("sender", "")),
+        username=str(options.get("username", "")))
+
+
+@dataclass(frozen=True, slots=True)
+class _Sending:
+    attempts: int = notify.ATTEMPTS
+    backoff_s: float = 1.0
+
+
+async def _send(notifier: Notifier, alerts: list[Alert], tokens: TokenStore,
+                how: _Sending) -> notify.Sent:
+    message = notify.Message(message_title(alerts), message_body(alerts), [
+        {"key": a.key, "what": a.what, "where": a.where, "since": a.since.isoformat() + "Z",
+         "fix": a.fix} for a in alerts])
+    try:
+        target = await asyncio.to_thread(target_of, notifier, tokens)
+    except ConnectorError as error:
+        return notify.Sent(False, 0, str(error))
+    password = target.secret if target.kind == "email" else ""
+    return await notify.send(target, message, password=password, attempts=how.attempts,
+                             backoff_s=how.backoff_s)
+
+
+def _due(workspace: Workspace, alerts: list[Alert], now: datetime
+         ) -> list[tuple[Notifier, list[Alert]]]:
+    reminder = timedelta(hours=workspace.settings.alert_reminder_hours)
+    plan = []
+    with workspace.db.session() as session:
+        for notifier in store.notifiers(session):
+            due = []
+            for alert in alerts:
+                last = store.last_sent(session, notifier.name, alert.key)
+                if last and last.state == alert.state:  # the same problem: since its start
+                    alert = replace(alert, since=min(alert.since, last.since))
+                if is_due(alert, last.state if last else None, last.sent_at if last else None,
+                          now, reminder):
+                    due.append(alert)
+            if due:
+                plan.append((notifier, due))
+    return plan
+
+
+async def dispatch(workspace: Workspace, alerts: list[Alert], *, now: datetime | None = None,
+                   tokens: TokenStore | None = None, attempts: int = notify.ATTEMPTS,
+                   backoff_s: float = 1.0) -> list[Delivery]:
+    """Send what is news to each notifier, one message each; never raises for a receiver."""
+    if not alerts:
+        return []
+    now = now or utcnow()
+    tokens = tokens or TokenStore()
+    plan = await asyncio.to_thread(_due, workspace, alerts, now)
+    how = _Sending(attempts, backoff_s)
+    results = await asyncio.gather(*(_send(n, due, tokens, how) for n, due in plan))
+    await asyncio.to_thread(_record, workspace, plan, results, now)
+    return [Delivery(n.name, len(due), sent.ok, sent.attempts, sent.error)
+            for (n, due), sent in zip(plan, results, strict=True)]
+
+
+def _record(workspace: Workspace, plan: list[tuple[Notifier, list[Alert]]],
+            results: list[notify.Sent], now: datetime) -> None:
+    with workspace.db.session() as session:
+        for (notifier, due), sent in zip(plan, results, strict=True):
+            for alert in due:
+                store.record(session, notifier.name, alert, at=now, ok=sent.ok,
+                             attempts=sent.attempts, error=sent.error or None)
+
+
+def resolve(workspace: Workspace, prefix: str, present: set[str],
+            now: datetime | None = None) -> None:
+    """Problems under ``prefix`` that are gone: their next sighting will be news again."""
+    now = now or utcnow()
+    with workspace.db.session() as session:
+        for (notifier, problem), state in store.open_problems(session, prefix).items():
+            if problem not in present and state != RESOLVED:
+                gone = Alert(problem, RESOLVED, "", "", now, "")
+                store.record(session, notifier, gone, at=now, ok=True, attempts=0)
+
+
+async def send_test(workspace: Workspace, name: str, tokens: TokenStore | None = None,
+                    *, attempts: int = notify.ATTEMPTS, backoff_s: float = 1.0) -> notify.Sent:
+    """A test message to ``name`` (raises :class:`UnknownNotifier`); not recorded."""
+    with workspace.db.session() as session:
+        notifier = store.notifier(session, name)
+    alert = Alert("test", "test", _("A test message from pmcockpit"),
+                  _("notifier {name}").format(name=name), utcnow(),
+                  _("nothing: alerts will arrive here"))
+    return await _send(notifier, [alert], tokens or TokenStore(), _Sending(attempts, backoff_s))
