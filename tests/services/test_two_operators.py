@@ -71,7 +71,7 @@ def test_two_operators_locking_at_once_keep_one_chain(
             for env, name, share in ((alice, "alice", users[:EACH]),
                                      (bob, "bob", users[EACH:]))]
     for run in runs:
-        out, err = run.communicate(timeout=600)
+        _out, err = run.communicate(timeout=600)
         assert run.returncode == 0, err
     assert all(redmine.tool.state.users[u].status != 1 for u in users)
     listed = _run(bob, "audit", "list", "--json", "--limit", "500")
