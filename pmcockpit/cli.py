@@ -54,7 +54,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
                N_("Changes waiting for a tool that could not be reached.")),
     "audit": ("pmcockpit.commands.audit:audit",
               N_("The append-only log of every action pmcockpit took in a tool.")),
-    "db": ("pmcockpit.commands.db:db", N_("Inspect and upgrade pmcockpit's database.")),
+    "db": ("pmcockpit.commands.db:db",
+           N_("Inspect, upgrade and copy pmcockpit's database.")),
+    "serve": ("pmcockpit.commands.serve:serve",
+              N_("Serve the cockpit in a web browser; every tab runs its own.")),
     "sim": ("pmcockpit.commands.sim:sim",
             N_("Simulated project-management tool: a seeded organisation behind a REST API.")),
 }

@@ -1,4 +1,4 @@
-"""``pmcockpit db``: look at and upgrade the database."""
+"""``pmcockpit db``: look at, upgrade and copy the database."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def _with_engine(cli: CliContext, work: Callable[[Engine], T]) -> tuple[str, T]:
         raise click.ClickException(str(error)) from error
 
 
-@click.group(help=_("Inspect and upgrade pmcockpit's database."))
+@click.group(help=_("Inspect, upgrade and copy pmcockpit's database."))
 def db() -> None:
     pass
 
