@@ -57,7 +57,7 @@ class Cluster:
 
         with psycopg.connect(host="127.0.0.1", port=self.port, user=SERVER_USER,
                              dbname="postgres", autocommit=True) as connection:
-            connection.execute(statement)  # type: ignore[arg-type]
+            connection.execute(statement.encode())
 
     def new_database(self, *, empty: bool = False) -> str:
         """A fresh database's URL: at the newest schema, or ``empty``."""
