@@ -10,9 +10,11 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
+from sqlalchemy.orm import sessionmaker
 
 from pmcockpit.storage.db import (
+    Database,
     DatabaseUnavailable,
     _alembic_config,
     head_revision,
@@ -98,3 +100,20 @@ def test_a_server_that_does_not_answer_is_a_message_not_a_traceback(
     assert "Traceback" not in done.stderr
     assert "cannot open database postgresql+psycopg://postgres@127.0.0.1:1/nothing" in \
         done.stderr
+
+
+def test_a_server_that_stays_away_is_tried_again_then_reported(
+        pg_cluster: Cluster, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("pmcockpit.storage.db.CONNECT_RETRIES", (0.01, 0.01))
+    url = pg_cluster.url("nothing").replace(f":{pg_cluster.port}/", ":1/")
+    engine = make_engine(url)
+    tries: list[object] = []
+    event.listen(engine, "do_connect", lambda *args: tries.append(args))
+    db = Database(engine, sessionmaker(engine))
+    try:
+        with pytest.raises(DatabaseUnavailable, match=r"does not answer .* tried 3 times"), \
+                db.session():
+            pass
+    finally:
+        db.dispose()
+    assert len(tries) == 3
