@@ -313,6 +313,16 @@ class CockpitApp(App[None]):
             self._restore_title()
             self.notify(f"{event.worker.error}", title=_("Sync failed"), severity="error",
                         timeout=12, markup=False)
+        elif event.state == WorkerState.ERROR and _is_database_failure(event.worker.error):
+            # A team's database server went away: say so; the next step reconnects.
+            self.notify(f"{event.worker.error}", title=_("Database unavailable"),
+                        severity="error", timeout=12, markup=False)
+
+
+def _is_database_failure(error: BaseException | None) -> bool:
+    from pmcockpit.storage.db import DatabaseUnavailable
+
+    return isinstance(error, DatabaseUnavailable)
 
 
 # --- entry points ---------------------------------------------------------------------

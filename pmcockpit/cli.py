@@ -22,7 +22,7 @@ from collections.abc import Iterator, MutableMapping
 import click
 
 from pmcockpit import __version__
-from pmcockpit.commands.context import CliContext, pass_cli
+from pmcockpit.commands.context import CliContext, database_failure, pass_cli
 from pmcockpit.core.i18n import N_, _, ngettext
 
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -56,7 +56,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
               N_("Alerts to the team's chat or mailbox: Feishu, DingTalk, Slack, e-mail.")),
     "audit": ("pmcockpit.commands.audit:audit",
               N_("The append-only log of every action pmcockpit took in a tool.")),
-    "db": ("pmcockpit.commands.db:db", N_("Inspect and upgrade pmcockpit's database.")),
+    "db": ("pmcockpit.commands.db:db",
+           N_("Inspect, upgrade and copy pmcockpit's database.")),
+    "serve": ("pmcockpit.commands.serve:serve",
+              N_("Serve the cockpit in a web browser; every tab runs its own.")),
     "sim": ("pmcockpit.commands.sim:sim",
             N_("Simulated project-management tool: a seeded organisation behind a REST API.")),
 }
@@ -134,6 +137,16 @@ class LazyGroup(click.Group):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.commands: MutableMapping[str, click.Command] = LazyCommands()
+
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the command; a database that cannot be reached is a message, not a traceback."""
+        try:
+            return super().invoke(ctx)
+        except Exception as error:
+            message = database_failure(error)
+            if message is None:
+                raise
+            raise click.ClickException(message) from error
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The command list from the table, so ``--help`` imports no command module."""

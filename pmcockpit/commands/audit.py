@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from pmcockpit.commands.audit_key import key
 from pmcockpit.commands.context import EXIT_FAILED, EXIT_USAGE, CliContext, pass_cli
 from pmcockpit.core.i18n import _, ngettext
 
@@ -22,6 +23,9 @@ if TYPE_CHECKING:  # the services load when a command runs, not for --help
 @click.group(help=_("The append-only log of every action pmcockpit took in a connected tool."))
 def audit() -> None:
     pass
+
+
+audit.add_command(key)
 
 
 def _line(row: EntryRow) -> list[str]:

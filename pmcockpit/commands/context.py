@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -41,6 +42,22 @@ class CliContext:
 
 
 pass_cli = click.make_pass_decorator(CliContext)
+
+
+def database_failure(error: BaseException) -> str | None:
+    """What to tell the user when ``error`` is the database failing (a server that went
+    away, a refused database); None for anything else. Imports nothing new."""
+    db_module = sys.modules.get("pmcockpit.storage.db")
+    if db_module is not None and isinstance(error, db_module.DatabaseError):
+        return str(error)
+    exc_module = sys.modules.get("sqlalchemy.exc")
+    if exc_module is not None and isinstance(error, exc_module.OperationalError):
+        from pmcockpit.core.i18n import _
+
+        detail = str(error.orig).strip().splitlines()
+        return _("the database failed ({error}): nothing of this step was saved; try "
+                 "again").format(error=detail[0] if detail else type(error.orig).__name__)
+    return None
 
 
 def pad(text: str, width: int) -> str:

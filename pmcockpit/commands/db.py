@@ -1,4 +1,4 @@
-"""``pmcockpit db``: look at and upgrade the database."""
+"""``pmcockpit db``: look at, upgrade and copy the database."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 
 from pmcockpit.commands.context import CliContext, pass_cli
-from pmcockpit.core.i18n import _
+from pmcockpit.core.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -31,7 +31,7 @@ def _with_engine(cli: CliContext, work: Callable[[Engine], T]) -> tuple[str, T]:
         raise click.ClickException(str(error)) from error
 
 
-@click.group(help=_("Inspect and upgrade pmcockpit's database."))
+@click.group(help=_("Inspect, upgrade and copy pmcockpit's database."))
 def db() -> None:
     pass
 
@@ -75,3 +75,39 @@ def _schema_line(current: str | None) -> str:
     # Translators: keep the value aligned with the "database:" line above it.
     return _("schema:   {revision} (this pmcockpit: {head})").format(
         revision=current or _("empty"), head=head_revision())
+
+
+@db.command(help=_("Copy this database into a new, empty one (SQLite to a team's PostgreSQL, "
+                   "or back), then check row counts and the audit chain."))
+@click.option("--to", "to_url", required=True, metavar="URL",
+              help=_("The empty database to copy into, e.g. "
+                     "postgresql+psycopg://user@host/pmcockpit."))
+@pass_cli
+def copy(cli: CliContext, to_url: str) -> None:
+    from pmcockpit.services.db_copy import copy_database
+    from pmcockpit.storage.db import DatabaseError
+
+    source = cli.open_db()
+    try:
+        report = copy_database(source, to_url)
+    except DatabaseError as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        source.dispose()
+    for table in report.tables:
+        if table.source:
+            click.echo(f"  {table.table:<28} {table.target:>8}")
+    for table in report.mismatched:
+        click.echo(_("{table}: {source} rows here, {target} in the copy").format(
+            table=table.table, source=table.source, target=table.target), err=True)
+    for problem in report.problems:
+        click.echo(_("audit: {problem}").format(problem=problem.message), err=True)
+    if not report.ok:
+        raise click.ClickException(_("the copy in {url} does not match: do not use it").format(
+            url=report.target))
+    click.echo(ngettext(
+        "Copied into {url}: every table's rows counted, the audit log ({count} entry) "
+        "verifies. Point --db or PMCOCKPIT_DB at it.",
+        "Copied into {url}: every table's rows counted, the audit log ({count} entries) "
+        "verifies. Point --db or PMCOCKPIT_DB at it.",
+        report.audit_entries).format(url=report.target, count=report.audit_entries))

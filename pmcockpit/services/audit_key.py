@@ -24,7 +24,7 @@ import keyring
 import platformdirs
 
 from pmcockpit.connectors.tokens import KeyringUnavailable, TokenMissing, TokenStore
-from pmcockpit.core.i18n import _
+from pmcockpit.core.i18n import _, ngettext
 from pmcockpit.storage.audit import ChainKey
 
 KEY_SERVICE = "pmcockpit-audit"
@@ -132,3 +132,48 @@ def _write_private(path: Path, text: str, *, replace: bool) -> bool:
     if replace:
         os.replace(target, path)
     return True
+
+
+KEY_FORMAT = "pmcockpit-audit-key/1"
+
+
+class KeyImportError(Exception):
+    """A key text that cannot be imported, with what to do."""
+
+
+def export_text(*, demo: bool = False) -> str:
+    """This installation's key as text for the team's other operators (a secret)."""
+    return json.dumps({"format": KEY_FORMAT, "key": installation(demo=demo).key.secret.hex()},
+                      indent=2) + "\n"
+
+
+def import_text(text: str, *, replace: bool = False) -> Installation:
+    """Make the key in ``text`` this installation's (keyring, or key file), so this operator
+    appends to and verifies the team's shared log. Refused when this installation already
+    signs with another key, unless ``replace`` (its own logs then no longer verify)."""
+    try:
+        data = json.loads(text)
+        if data.get("format") != KEY_FORMAT:
+            raise ValueError(data.get("format"))
+        secret = bytes.fromhex(data["key"])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise KeyImportError(_("not a pmcockpit audit key (expected what `pmcockpit audit key "
+                               "export` writes)")) from None
+    if len(secret) < 32:
+        raise KeyImportError(_("the key is too short: it was cut when copied"))
+    current = installation()
+    if current.key.secret == secret:
+        return current
+    if current.sealed and not replace:
+        raise KeyImportError(ngettext(
+            "this installation already signs {count} log with another key: importing would "
+            "leave it unverifiable. Add --replace to import anyway.",
+            "this installation already signs {count} logs with another key: importing would "
+            "leave them unverifiable. Add --replace to import anyway.",
+            len(current.sealed)).format(count=len(current.sealed)))
+    current.key = ChainKey(secret, current.key.source)
+    if isinstance(current.store, TokenStore):
+        current.store.set(KEY_NAME, current.text())
+    elif isinstance(current.store, Path):
+        _write_private(current.store, current.text(), replace=True)
+    return current

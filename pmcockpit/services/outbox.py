@@ -14,6 +14,8 @@ import asyncio
 import enum
 from dataclasses import dataclass
 
+from sqlalchemy import select, text
+
 from pmcockpit.connectors.errors import ConnectorError, ServerError, Unreachable
 from pmcockpit.core.actions import Action
 from pmcockpit.core.clock import utcnow
@@ -23,7 +25,7 @@ from pmcockpit.services.reconcile import reconcile
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage import outbox as store
 from pmcockpit.storage.audit import INTENT, outcome_of
-from pmcockpit.storage.models import AuditEntry
+from pmcockpit.storage.models import AuditEntry, OutboxItem
 
 
 class Delivery(enum.StrEnum):
@@ -116,7 +118,9 @@ async def _deliver(workspace: Workspace, runner: ActionRunner, item: store.Queue
     except LookupError as error:  # the connection was removed
         return _settle(workspace, item, Delivered(item.id, item.ticket_key, Delivery.FAILED,
                                                   str(error)))
-    await asyncio.to_thread(_mark_sending, workspace, item.id)
+    if not await asyncio.to_thread(claim, workspace, item):
+        return Delivered(item.id, item.ticket_key, Delivery.QUEUED,
+                         _("being sent by another pmcockpit on this database"))
     [result] = await runner.run([Action.from_json(item.action)], confirmed=True)
     if result.ok:
         return _settle(workspace, item, Delivered(item.id, item.ticket_key, Delivery.SENT,
@@ -150,9 +154,21 @@ async def _unreachable_now(runner: ActionRunner, connection: str) -> bool:
     return False
 
 
-def _mark_sending(workspace: Workspace, item_id: int) -> None:
+def claim(workspace: Workspace, item: store.QueuedItem) -> bool:
+    """Take ``item`` for this process (mark it sending) if it is still as it was read;
+    False when another process (another operator online) took it first. PostgreSQL:
+    ``SELECT ... FOR UPDATE SKIP LOCKED``; SQLite: its write lock, taken first."""
     with workspace.db.session() as session:
-        store.mark_sending(session, item_id)
+        if session.get_bind().dialect.name == "sqlite":
+            session.execute(text("UPDATE outbox_item SET id = id WHERE 0"))
+        taken = session.scalar(select(OutboxItem.id).where(
+            OutboxItem.id == item.id, OutboxItem.state == item.state,
+            OutboxItem.audit_id.is_not_distinct_from(item.audit_id),
+        ).with_for_update(skip_locked=True))
+        if taken is None:
+            return False
+        store.mark_sending(session, item.id)
+        return True
 
 
 def _is_intent(workspace: Workspace, audit_id: int) -> bool:

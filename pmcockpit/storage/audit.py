@@ -96,13 +96,25 @@ def _entry_hash(entry: AuditEntry, key: ChainKey) -> str:
                                separators=(",", ":")))
 
 
+APPEND_LOCK = 0x706D636B_6175  # "pmck" "au": PostgreSQL's advisory lock for appends
+
+
+def _serialise_appends(session: Session) -> None:
+    """Take the lock appends share before reading the chain's end, so two processes
+    (two operators) appending at once cannot both chain to the same previous entry.
+    SQLite: its one write lock. PostgreSQL: a transaction-level advisory lock, released
+    at commit or rollback."""
+    dialect = session.bind.dialect.name if session.bind is not None else ""
+    if dialect == "sqlite":
+        session.execute(text("UPDATE connection SET id = id WHERE 0"))
+    elif dialect == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK})
+
+
 def append(session: Session, record: AuditRecord, key: ChainKey, *,
            at: datetime | None = None) -> AuditEntry:
     """Add one entry at the end of the chain (flushed, so it has its id)."""
-    if session.bind is not None and session.bind.dialect.name == "sqlite":
-        # Take the write lock before reading the chain's end, so two processes
-        # appending at once cannot both chain to the same previous entry.
-        session.execute(text("UPDATE connection SET id = id WHERE 0"))
+    _serialise_appends(session)
     last = session.scalars(
         select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
     ).first()
@@ -172,12 +184,22 @@ def walk(session: Session, key: ChainKey) -> ChainWalk:
 
 
 def _highest_issued_id(session: Session) -> int | None:
-    if session.bind is None or session.bind.dialect.name != "sqlite":
-        return None
-    value = session.execute(
-        text("SELECT seq FROM sqlite_sequence WHERE name = 'audit_entry'")
-    ).scalar()
-    return int(value) if value is not None else None
+    """The highest id the database ever gave an entry (SQLite's AUTOINCREMENT counter,
+    PostgreSQL's sequence); None when it cannot say."""
+    dialect = session.bind.dialect.name if session.bind is not None else ""
+    if dialect == "sqlite":
+        value = session.execute(
+            text("SELECT seq FROM sqlite_sequence WHERE name = 'audit_entry'")
+        ).scalar()
+        return int(value) if value is not None else None
+    if dialect == "postgresql":
+        sequence = session.execute(
+            text("SELECT pg_get_serial_sequence('audit_entry', 'id')")).scalar()
+        if sequence is None:
+            return None
+        row = session.execute(text(f"SELECT last_value, is_called FROM {sequence}")).one()
+        return int(row[0]) if row[1] else None
+    return None
 
 
 def in_doubt(session: Session) -> list[AuditEntry]:

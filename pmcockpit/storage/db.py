@@ -14,6 +14,7 @@ second to import, is loaded only when an upgrade or a closer look is due.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import platformdirs
 import sqlalchemy.exc
 from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from pmcockpit.core.i18n import _
@@ -37,6 +38,12 @@ MIGRATION_WAIT_MS = 300_000
 """How long opening waits for another process's schema upgrade: a second pmcockpit
 started meanwhile waits for it to finish (on a busy machine that can take a while)
 instead of failing with "database is locked"."""
+
+PG_POOL_SIZE = 4
+"""Connections a process keeps to PostgreSQL: the app's own and its workers'."""
+PG_CONNECT_TIMEOUT_S = 10
+CONNECT_RETRIES = (0.5, 1.0, 2.0)
+"""Waits between tries when the database server does not answer (a restart)."""
 
 _REVISION = re.compile(r"^(down_)?revision\b[^=\n]*=\s*(.+)$", re.MULTILINE)
 
@@ -51,6 +58,14 @@ class NotPmcockpitDatabase(DatabaseError):
 
 class DatabaseTooNew(DatabaseError):
     pass
+
+
+class DatabaseUnavailable(DatabaseError):
+    """The database server cannot be reached, or the connection was lost."""
+
+
+def _first_line(error: object) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
 def default_database_url() -> str:
@@ -96,11 +111,30 @@ def make_engine(url: str) -> Engine:
             raise DatabaseError(_("cannot open database {path}: it is a folder, not a file")
                                 .format(path=path))
         parsed = parsed.set(database=str(path))
+    if parsed.get_backend_name() == "postgresql":
+        return _postgresql_engine(parsed)
     connect_args = {"timeout": BUSY_TIMEOUT_MS / 1000} if is_sqlite else {}
     engine = create_engine(parsed, connect_args=connect_args)
     if is_sqlite:
         event.listen(engine, "connect", _set_sqlite_pragmas)
     return engine
+
+
+def _postgresql_engine(url: URL) -> Engine:
+    """A team's shared database: psycopg 3, a small pool for the app and its workers,
+    each connection checked before use (a server restarted meanwhile is reconnected)."""
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    if url.drivername == "postgresql+psycopg":
+        try:
+            import psycopg  # noqa: F401
+        except ImportError:
+            raise DatabaseError(_("PostgreSQL needs psycopg: pip install 'pmcockpit[postgres]'")
+                                ) from None
+    return create_engine(url, pool_pre_ping=True, pool_size=PG_POOL_SIZE, max_overflow=4,
+                         pool_recycle=1800, pool_timeout=30,
+                         connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S,
+                                       "application_name": "pmcockpit"})
 
 
 def schema_revision(engine: Engine) -> str | None:
@@ -199,9 +233,36 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session in one transaction: committed on success, rolled back on error."""
+        """A session in one transaction: committed on success, rolled back on error.
+
+        A server that does not answer is tried again a few times; a connection lost
+        during the transaction raises :class:`DatabaseUnavailable` (nothing of it kept).
+        """
         with self.sessions.begin() as session:
-            yield session
+            self._connect(session)
+            try:
+                yield session
+            except sqlalchemy.exc.DBAPIError as error:
+                if error.connection_invalidated or \
+                        isinstance(error, sqlalchemy.exc.OperationalError):
+                    raise DatabaseUnavailable(_(
+                        "lost the connection to the database {url} ({error}): nothing of "
+                        "this step was saved; try again").format(
+                            url=self.url, error=_first_line(error.orig))) from error
+                raise
+
+    def _connect(self, session: Session) -> None:
+        for wait in (*CONNECT_RETRIES, None):
+            try:
+                session.connection()
+                return
+            except sqlalchemy.exc.OperationalError as error:
+                if wait is None:
+                    raise DatabaseUnavailable(_(
+                        "the database {url} does not answer ({error}); tried {tries} "
+                        "times").format(url=self.url, error=_first_line(error.orig),
+                                        tries=len(CONNECT_RETRIES) + 1)) from error
+                time.sleep(wait)
 
     def dispose(self) -> None:
         self.engine.dispose()

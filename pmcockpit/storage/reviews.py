@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from pmcockpit.core.i18n import _
 from pmcockpit.core.review import AccountFacts, Decision, Exemption, Judged, Membership
 from pmcockpit.storage.models import (
     Account,
@@ -32,6 +33,10 @@ from pmcockpit.storage.models import MembershipRole as RoleRow
 
 class ReviewNotFound(LookupError):
     pass
+
+
+class DecisionConflict(ValueError):
+    """Another reviewer already decided otherwise on an account: nothing was changed."""
 
 
 def _groups(session: Session) -> dict[int, list[tuple[str, str]]]:
@@ -165,7 +170,24 @@ def get_review(session: Session, review_id: int) -> Review:
 
 def decide(session: Session, item_ids: list[int], decision: Decision, target: str | None,
            justification: str, operator: str, at: datetime) -> int:
-    """Record a decision on items not yet applied; the number changed."""
+    """Record a decision on items not yet applied; the number changed.
+
+    Two reviewers' decisions merge: each keeps who made it. Changing what another
+    reviewer decided is refused (:class:`DecisionConflict`, naming them); the rows are
+    locked first, so two reviewers deciding at once cannot both win.
+    """
+    decided = session.scalars(select(ReviewItem).where(ReviewItem.id.in_(item_ids))
+                              .order_by(ReviewItem.id).with_for_update())
+    for item in decided:
+        if item.decided_by not in (None, operator) and item.applied != "succeeded" and \
+                (item.decision, item.target) != (decision.value, target):
+            raise DecisionConflict(_(
+                "{login} ({connection}) was decided \"{decision}\" by {reviewer} at {at}: "
+                "nothing was changed. Ask {reviewer}, who can change it.").format(
+                    login=item.login, connection=item.connection, decision=item.decision,
+                    reviewer=item.decided_by,
+                    at=item.decided_at.isoformat(sep=" ", timespec="minutes")
+                    if item.decided_at else "?"))
     result = session.execute(
         update(ReviewItem).where(ReviewItem.id.in_(item_ids),
                                  ReviewItem.applied.is_distinct_from("succeeded"))

@@ -15,6 +15,7 @@ from pmcockpit.services.workspace import Workspace
 from pmcockpit.sim.tool import SimTool
 from pmcockpit.storage import connections
 from pmcockpit.storage.db import Database, open_database
+from tests.databases import database_url
 
 CONNECTION = "rm"
 OPERATOR = "tester"
@@ -54,7 +55,7 @@ def sim_setup(tmp_path: Path, *, url: str | None = None, token: str | None = Non
     """
     tool = SimTool(seed=7, scale=SCALE)
     templates_dir = tmp_path / "checklists"
-    db = open_database(f"sqlite:///{tmp_path / 'pmcockpit.db'}")
+    db = open_database(database_url(tmp_path / 'pmcockpit.db'))
     settings = Settings(db=str(db.engine.url), operator=OPERATOR,
                         templates_dir=str(templates_dir))
     address = url or tool.url

@@ -14,6 +14,7 @@ from pmcockpit.sim import SimTool, build_org, write_roster
 from pmcockpit.sim.org import Organisation
 from pmcockpit.storage import connections
 from pmcockpit.storage.db import open_database
+from tests.databases import database_url
 
 KINDS = ("gitlab", "jira", "redmine")
 
@@ -29,7 +30,7 @@ class ReviewSim:
 async def review_sim(tmp_path: Path, *, scale: int = 40) -> ReviewSim:
     org = build_org(seed=7, scale=scale)
     tools = {kind: SimTool(kind, org=org) for kind in KINDS}
-    db = open_database(f"sqlite:///{tmp_path / 'pmcockpit.db'}")
+    db = open_database(database_url(tmp_path / 'pmcockpit.db'))
     workspace = Workspace(Settings(db=str(db.engine.url), operator="reviewer"), db,
                           sim_opener(tools))
     with db.session() as session:

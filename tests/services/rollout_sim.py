@@ -12,6 +12,7 @@ from pmcockpit.services.workspace import Workspace
 from pmcockpit.sim import SimTool, build_org
 from pmcockpit.storage import connections
 from pmcockpit.storage.db import open_database
+from tests.databases import database_url
 
 START = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 
@@ -56,7 +57,7 @@ def sim_setup(tmp_path: Path) -> SimSetup:
     clock = SimClock()
     org = build_org(seed=7, scale=60, now=START)
     tools = {name: SimTool(name, org=org, clock=clock) for name in ("redmine", "gitlab")}
-    db = open_database(f"sqlite:///{tmp_path / 'rollout.db'}")
+    db = open_database(database_url(tmp_path / 'rollout.db'))
     workspace = Workspace(Settings(operator="tester", templates_dir=str(tmp_path / "lists")),
                           db, sim_opener(tools))
     with db.session() as session:

@@ -21,6 +21,7 @@ from pmcockpit.sim.tool import SimTool
 from pmcockpit.storage import connections
 from pmcockpit.storage.db import open_database
 from pmcockpit.storage.models import Account
+from tests.databases import database_url
 
 NAME = "tool"
 Change = Callable[[Any], Any]
@@ -75,7 +76,7 @@ class FaultySetup:
 
 def faulty_setup(tmp_path: Path, dialect: str = "redmine", scale: int = 30) -> FaultySetup:
     tool = SimTool(dialect=dialect, seed=7, scale=scale)
-    db = open_database(f"sqlite:///{tmp_path / 'pmcockpit.db'}")
+    db = open_database(database_url(tmp_path / 'pmcockpit.db'))
     bends: list[Bend] = []
 
     def open_connector(name: str) -> Connector:

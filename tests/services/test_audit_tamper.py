@@ -20,6 +20,8 @@ from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage import audit, audit_head
 from pmcockpit.storage.db import open_database
 
+pytestmark = pytest.mark.sqlite_only  # the head file beside the database file
+
 
 def _no_connector(name: str) -> Connector:
     raise LookupError(name)

@@ -12,6 +12,7 @@ from pmcockpit.storage import connections
 from pmcockpit.storage.connections import HealthFacts
 from pmcockpit.storage.db import open_database
 from pmcockpit.storage.queries.connections import shown_url
+from tests.databases import database_url
 from tests.keyring_backend import MemoryKeyring
 
 
@@ -25,7 +26,7 @@ def test_a_url_is_shown_without_credentials(url: str, shown: str) -> None:
 
 
 def test_overview_joins_sync_health_and_token_source(tmp_path: Path) -> None:
-    db = open_database(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    db = open_database(database_url(tmp_path / 'db.sqlite'))
     with db.session() as session:
         connections.add(session, "old", "redmine", "https://u:PW@old.example.org/?key=K")
         connections.add(session, "env", "gitlab", "https://gitlab.example.org")

@@ -11,11 +11,12 @@ from pmcockpit.services import rollout as service
 from pmcockpit.services.demo import open_demo
 from pmcockpit.services.rollout_demo import ADOPTION, UPGRADE
 from pmcockpit.storage.db import open_database
+from tests.databases import database_url
 
 
 def test_demo_has_an_adoption_in_full_rollout_and_a_planned_gitlab_upgrade(
         tmp_path: Path) -> None:
-    db = open_database(f"sqlite:///{tmp_path / 'demo.db'}")
+    db = open_database(database_url(tmp_path / 'demo.db'))
     settings = Settings(operator="tester", templates_dir=str(tmp_path / "lists"))
     with open_demo(db, settings, scale=60) as workspace:
         today = utcnow().date()

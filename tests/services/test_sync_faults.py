@@ -18,6 +18,7 @@ from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage import connections
 from pmcockpit.storage.db import open_database
 from tests import loopback
+from tests.databases import database_url
 from tests.services.sync_faults import Bend, FaultySetup, faulty_setup
 
 
@@ -178,7 +179,7 @@ async def test_a_silent_tool_fails_the_sync_at_the_deadline_with_progress(
 
 
 async def _sync_the_silent_tool(tmp_path: Path, silent_server: str) -> None:
-    db = open_database(f"sqlite:///{tmp_path / 'pmcockpit.db'}")
+    db = open_database(database_url(tmp_path / 'pmcockpit.db'))
     with db.session() as session:
         connections.add(session, "quiet", "redmine", silent_server)
     settings = Settings(db=str(db.engine.url), request_timeout=0.2, request_deadline=0.5)

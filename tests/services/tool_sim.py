@@ -13,6 +13,7 @@ from pmcockpit.services.workspace import Workspace
 from pmcockpit.sim.tool import SimTool
 from pmcockpit.storage import connections
 from pmcockpit.storage.db import open_database
+from tests.databases import database_url
 
 SCALE = 40
 
@@ -27,7 +28,7 @@ class ToolSetup:
 def tool_setup(tmp_path: Path, dialect: str, *, password: str | None = None) -> ToolSetup:
     """A workspace on ``tmp_path`` whose connection ``dialect`` is that simulated tool."""
     tool = SimTool(dialect=dialect, seed=7, scale=SCALE)
-    db = open_database(f"sqlite:///{tmp_path / 'pmcockpit.db'}")
+    db = open_database(database_url(tmp_path / 'pmcockpit.db'))
     settings = Settings(db=str(db.engine.url), operator="tester")
 
     def open_connector(name: str) -> Connector:

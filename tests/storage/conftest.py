@@ -1,4 +1,5 @@
-"""Fixtures for the storage tests: file databases in ``tmp_path``, never the user's own."""
+"""Fixtures for the storage tests: file databases in ``tmp_path`` (or throwaway PostgreSQL
+databases, see tests/databases.py), never the user's own."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from pathlib import Path
 import pytest
 
 from pmcockpit.storage.db import Database, open_database
+from tests.databases import backend, database_url, pg_cluster, pytest_generate_tests
+
+__all__ = ["backend", "pg_cluster", "pytest_generate_tests"]
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +42,8 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def db_url(db_path: Path) -> str:
-    return f"sqlite:///{db_path}"
+    """The test's database: the file at ``db_path``, or one on PostgreSQL."""
+    return database_url(db_path)
 
 
 @pytest.fixture

@@ -36,6 +36,8 @@ from pmcockpit.storage.db import (
 )
 from pmcockpit.storage.models import Account, AuditEntry, Base, Connection, Group
 
+pytestmark = pytest.mark.sqlite_only  # files, folders and SQLite's own locking
+
 FIRST_REVISION = "0001"
 WRITERS = 2
 ROWS_PER_WRITER = 150

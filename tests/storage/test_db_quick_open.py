@@ -6,7 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from pmcockpit.storage.db import head_revision, open_database, quick_head
+
+pytestmark = pytest.mark.sqlite_only  # the quick open of a file
 
 
 def test_the_quick_head_is_alembics_head() -> None:

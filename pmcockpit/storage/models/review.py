@@ -88,7 +88,7 @@ class Review(Base):
     """The last signed-off review when this one started: drift is measured against it."""
     signed_off_at: Mapped[datetime | None]
     signed_off_by: Mapped[str | None] = mapped_column(String(128))
-    audit_head: Mapped[str | None] = mapped_column(String(128))
+    audit_head: Mapped[str | None] = mapped_column(Text)
     """The audit chain's head at sign-off."""
 
 
