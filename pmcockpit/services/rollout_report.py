@@ -63,7 +63,9 @@ def report_data(view: RolloutDetail, cohorts: Sequence[Cohort] = ()) -> dict[str
             "connection": version.connection, "observed": version.observed,
             "reported_by_tool": version.reported_by_tool, "planned": version.planned_current,
             "target": version.target, "drift": version.drift.value,
-            "path": [str(step) for step in version.path]},
+            "path": [{"series": str(step), "required_stop": step.required_stop,
+                      "at_least": step.at_least or None, "condition": step.condition}
+                     for step in version.path]},
         "training": [{"team": t.team, "held_on": _day(t.held_on), "invited": t.invited,
                       "attended": t.attended} for t in view.training],
         "cohorts": [{"month": c.month, "size": c.size, "active_share": list(c.shares)}
@@ -120,7 +122,8 @@ def report_markdown(view: RolloutDetail, now: datetime,
             .format(connection=v.connection, observed=v.observed or "?",
                     planned=v.planned_current or "?", target=v.target or "?",
                     drift=drift_label(v.drift)),
-            *([_("- upgrade path: {path}").format(path=" → ".join(map(str, v.path)))]
+            *([_("- upgrade path: {path}").format(
+                path=" → ".join(step.describe() for step in v.path))]
               if v.path else []),
             _("- rollback plan: {plan}").format(plan=view.rollback_plan or _("not written"))])
     return "\n".join(lines) + "\n"

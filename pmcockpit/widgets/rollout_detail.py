@@ -164,7 +164,8 @@ def version_text(view: RolloutDetail) -> RenderableType | None:
         stops = sum(1 for step in version.path if step.required_stop)
         lines.append(Text(ngettext("Upgrade path ({count} required stop): {path}",
                                    "Upgrade path ({count} required stops): {path}", stops)
-                          .format(count=stops, path=" → ".join(map(str, version.path)))))
+                          .format(count=stops, path=" → ".join(
+                              step.describe() for step in version.path))))
     plan = view.rollback_plan.strip()
     lines.append(Text(_("Rollback plan: {plan}").format(plan=plan) if plan else
                       _("Rollback plan: not written (b)"), style="" if plan else "red"))
