@@ -34,14 +34,13 @@ from pmcockpit.services.rollout_report import rollout_report
 from pmcockpit.services.sync import connection_names
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage.queries.rollout import RolloutDetail, rollout_details
+from pmcockpit.storage.queries.rollout_due import MOVES_DAYS
 from pmcockpit.storage.queries.rollout_versions import unplanned_moves
 from pmcockpit.widgets import rollout_detail as describe
 from pmcockpit.widgets.checklist_items import cut
 from pmcockpit.widgets.empty_state import EmptyState
 from pmcockpit.widgets.rollout_timeline import RolloutTimeline
 
-MOVES_DAYS = 90
-"""Version moves without a plan are shown for this many days."""
 NAME_WIDTH, PHASE_WIDTH, HEALTH_WIDTH, NEXT_WIDTH = 22, 16, 9, 24
 Change = Callable[[Workspace], str]
 """Applies one change through the service and says what was done."""

@@ -61,14 +61,15 @@ def test_rollout_upgrade_wide(snap_compare: SnapCompare, workspace: Workspace) -
                         run_before=after("5", "down"))
 
 
-async def test_home_panel_shows_what_is_due_this_week(workspace: Workspace) -> None:
+async def test_home_panel_shows_what_is_due_this_week_and_drift(workspace: Workspace) -> None:
     app = app_on(workspace)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         text = panel_text(app, "panel-rollout")
     assert text.splitlines() == [
-        "2 due this week · 1 wave struggling",
+        "2 due this week · 1 wave struggling · 1 version drift",
         "✗ Wave 2 struggling  Redmine for everyone",
+        "⚠ gitlab runs 17.5.1-ee, plan 17.3.6 → 17.8.2  GitLab 17.8",
         "○ 03-12 Wave 2 refresher  Redmine for everyone",
         "○ 03-15 Maintenance window  GitLab 17.8",
     ]

@@ -138,12 +138,13 @@ async def test_gitlab_upgrade_reads_its_version_shows_drift_and_path(sim: SimSet
     assert version is not None and version.reported_by_tool
     assert (version.planned_current, version.observed, version.drift) == (
         "17.5.1-ee", "17.5.1-ee", Drift.NONE)
-    assert [str(step) for step in version.path] == ["17.8.z"]
+    # 17.5.1 is below the 17.5.5 the documentation names: 17.5's latest patch comes first.
+    assert [str(step) for step in version.path] == ["17.5.z", "17.8.z"]
     service.create_rollout(ws, "GitLab 18", RolloutKind.UPGRADE, today, connection="gitlab",
                            current_version="17.3.2", target_version="18.1.0")
     moved = service.detail(ws, "GitLab 18", today).version
     assert moved is not None and moved.drift is Drift.OFF_PLAN
-    assert [str(step) for step in moved.path] == ["17.8.z", "17.11.z", "18.1.z"]
+    assert [str(step) for step in moved.path] == ["17.5.z", "17.8.z", "17.11.z", "18.1.z"]
 
 
 async def test_redmine_does_not_report_its_version_so_the_admin_enters_it(

@@ -9,7 +9,7 @@ snapshots. Screen and CLI show the same view models.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -212,7 +212,7 @@ def rollout_detail(session: Session, ref: str, today: date) -> RolloutDetail:
     changes = tuple(_change(row) for row in session.scalars(
         select(ChangeRequest).where(ChangeRequest.rollout_id == rollout.id)
         .order_by(ChangeRequest.raised_at, ChangeRequest.id)))
-    version = _version(session, rollout)
+    version = version_view(session, rollout)
     current = phases[rollout.phase_index] if rollout.phase_index < len(phases) else None
     live = {w.name for w in waves if w.status in (WaveStatus.LIVE, WaveStatus.STRUGGLING)}
     live_figures = [a.figures for a in adoption if a.wave in live and a.figures is not None]
@@ -309,7 +309,7 @@ def reported_version(session: Session, connection: str) -> str | None:
         .order_by(HealthCheck.id.desc()).limit(1)).first()
 
 
-def _version(session: Session, rollout: Rollout) -> VersionView | None:
+def version_view(session: Session, rollout: Rollout) -> VersionView | None:
     if rollout.kind != RolloutKind.UPGRADE or rollout.connection is None:
         return None
     kind = session.scalars(select(Connection.kind).where(
@@ -325,35 +325,6 @@ def _version(session: Session, rollout: Rollout) -> VersionView | None:
                        rollout.current_version, rollout.target_version,
                        version_drift(rollout.current_version, observed,
                                      rollout.target_version), path)
-
-
-@dataclass(frozen=True, slots=True)
-class RolloutDue:
-    """A line of the home panel: a milestone or gate due this week, or a struggling wave."""
-
-    rollout: str
-    what: str
-    """"milestone", "gate" or "wave"."""
-    title: str
-    due: date | None
-
-
-def due_this_week(session: Session, today: date, limit: int) -> list[RolloutDue]:
-    """Milestones and phase ends (their gates) due in the next 7 days or overdue, and
-    struggling waves, soonest first."""
-    horizon = today + timedelta(days=7)
-    due: list[RolloutDue] = []
-    for detail in rollout_details(session, today):
-        due += [RolloutDue(detail.name, "milestone", m.title, m.due) for m in detail.milestones
-                if m.done_on is None and m.due <= horizon]
-        current = detail.current
-        if current is not None and current.planned_end <= horizon and \
-                any(not item.met for item in detail.gate):
-            due.append(RolloutDue(detail.name, "gate", current.title, current.planned_end))
-        due += [RolloutDue(detail.name, "wave", w.name, None) for w in detail.waves
-                if w.status is WaveStatus.STRUGGLING]
-    due.sort(key=lambda item: (item.due is not None, item.due or today))
-    return due[:limit]
 
 
 def rollout_cohorts(session: Session, ref: str, now: datetime) -> list[Cohort]:
