@@ -124,7 +124,7 @@ class RolloutScreen(LiveAreaScreen):
         with VerticalScroll(id="rollout-detail"):
             yield Static(id="rollout-summary", markup=False)
             yield RolloutTimeline(id="rollout-timeline")
-            for part in ("gate", "version", "waves", "adoption", "changes"):
+            for part in ("gate", "version", "waves", "adoption", "kpis", "changes"):
                 yield Static(id=f"rollout-{part}", classes="rollout-part", markup=False)
 
     def on_mount(self) -> None:
@@ -208,6 +208,7 @@ class RolloutScreen(LiveAreaScreen):
                  "waves": describe.waves_text(view) if view.kind is not RolloutKind.UPGRADE
                  or view.waves else None,
                  "adoption": describe.adoption_text(view) if view.adoption else None,
+                 "kpis": describe.kpi_text(view),
                  "changes": describe.changes_text(view)}
         for part, content in parts.items():
             widget = self.query_one(f"#rollout-{part}", Static)

@@ -123,6 +123,30 @@ def adoption_text(view: RolloutDetail) -> RenderableType:
     return Group(heading(_("Adoption")), table)
 
 
+def _percent(share: float | None) -> str:
+    return "–" if share is None else f"{share:.0%}"
+
+
+def kpi_text(view: RolloutDetail) -> RenderableType | None:
+    """Tickets created and closed per team, completion and late rates (30 days)."""
+    rows = [kpis for kpis in view.kpis if not kpis.empty]
+    if not rows:
+        return None
+    table = Table(box=None, pad_edge=False)
+    table.add_column(_("Team"), overflow="ellipsis", max_width=18)
+    for column in (_("Created"), _("Closed"), _("Open"), _("Done"), _("Late")):
+        table.add_column(column, justify="right")
+    for kpis in rows:
+        late = kpis.late_share
+        table.add_row(kpis.team, str(kpis.created), str(kpis.closed), str(kpis.open),
+                      _percent(kpis.completion),
+                      Text(_percent(late), style="red" if late is not None and late > 0.5
+                           else ""))
+    return Group(heading(_("Tickets, last 30 days")), table, Text(
+        _("Done: closed of closed and open. Late: open longer than 30 days."),
+        style="dim"))
+
+
 def changes_text(view: RolloutDetail) -> RenderableType:
     lines = [heading(_("Change requests and risks"))]
     for change in view.changes:

@@ -9,7 +9,7 @@ snapshots. Screen and CLI show the same view models.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,6 +35,7 @@ from pmcockpit.core.rollout import (
     version_drift,
 )
 from pmcockpit.core.rollout.adoption import Cohort, month_of, monthly_cohorts, total
+from pmcockpit.core.rollout.kpis import TicketKpis
 from pmcockpit.core.rollout.versions import UpgradeStep
 from pmcockpit.storage.models import Account, Connection, Group, GroupMember, HealthCheck
 from pmcockpit.storage.models.rollout import (
@@ -50,6 +51,7 @@ from pmcockpit.storage.models.rollout import (
     TrainingSession,
     Wave,
 )
+from pmcockpit.storage.queries.rollout_kpis import team_kpis
 
 TREND_POINTS = 12
 """Snapshots shown in a team's sparkline."""
@@ -170,6 +172,8 @@ class RolloutDetail:
     training: tuple[TrainingView, ...]
     version: VersionView | None
     health: HealthVerdict
+    kpis: tuple[TicketKpis, ...] = ()
+    """Each synced team's ticket KPIs over the last 30 days up to the end of today."""
 
     @property
     def finished(self) -> bool:
@@ -243,7 +247,9 @@ def rollout_detail(session: Session, ref: str, today: date) -> RolloutDetail:
         tuple(TrainingView(t.team, t.held_on, t.invited, t.attended) for t in session.scalars(
             select(TrainingSession).where(TrainingSession.rollout_id == rollout.id)
             .order_by(TrainingSession.held_on))),
-        version, health)
+        version, health,
+        team_kpis(session, rollout.id, rollout.connection,
+                  datetime.combine(today + timedelta(days=1), time())))
 
 
 def _phases(session: Session, rollout_id: int) -> tuple[PhaseView, ...]:
