@@ -51,6 +51,7 @@ from pmcockpit.storage.models.rollout import (
     TrainingSession,
     Wave,
 )
+from pmcockpit.storage.queries.rollout_checklists import checklist_outcomes
 from pmcockpit.storage.queries.rollout_kpis import team_kpis
 
 TREND_POINTS = 12
@@ -223,7 +224,8 @@ def rollout_detail(session: Session, ref: str, today: date) -> RolloutDetail:
     facts = GateFacts(adoption=live_figures, waves=[w.status for w in waves],
                       rollback_plan=rollout.rollback_plan,
                       observed_version=version.observed if version else None,
-                      target_version=rollout.target_version)
+                      target_version=rollout.target_version,
+                      checklists=checklist_outcomes(session, rollout.id))
     gate = tuple(evaluate(current.gates, current.ticks, facts)) if current else ()
     milestones = tuple(MilestoneView(m.id, m.title, m.due, m.done_on) for m in session.scalars(
         select(Milestone).where(Milestone.rollout_id == rollout.id)
@@ -264,7 +266,7 @@ def _phases(session: Session, rollout_id: int) -> tuple[PhaseView, ...]:
         PhaseView(row.id, row.phase_id, row.title, row.guidance, row.planned_start,
                   row.planned_end, row.actual_start, row.actual_end, row.needs_rollback_plan,
                   tuple(GateSpec(g["id"], g["title"], g.get("guidance", ""), g.get("check"),
-                                 g.get("params", {})) for g in row.gates),
+                                 g.get("params", {}), g.get("checklist")) for g in row.gates),
                   ticks.get(row.id, {}))
         for row in rows)
 
