@@ -9,7 +9,6 @@ service in a worker, and a refusal is shown with its reason.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import ClassVar
 
@@ -22,14 +21,11 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from pmcockpit.core.i18n import _
-from pmcockpit.core.rollout import Decision, Level, RolloutKind, WaveStatus
+from pmcockpit.core.rollout import RolloutKind
 from pmcockpit.core.rollout.versions import VersionMove
-from pmcockpit.screens import rollout_forms as forms
-from pmcockpit.screens.base import Clock, LiveAreaScreen
-from pmcockpit.screens.rollout_form import RolloutForm
+from pmcockpit.screens.base import Clock
+from pmcockpit.screens.rollout_edit import RolloutEditing
 from pmcockpit.screens.rollout_report import RolloutReportScreen
-from pmcockpit.services import rollout as service
-from pmcockpit.services.rollout import RolloutRefused
 from pmcockpit.services.rollout_report import rollout_report
 from pmcockpit.services.sync import connection_names
 from pmcockpit.services.workspace import Workspace
@@ -42,18 +38,6 @@ from pmcockpit.widgets.empty_state import EmptyState
 from pmcockpit.widgets.rollout_timeline import RolloutTimeline
 
 NAME_WIDTH, PHASE_WIDTH, HEALTH_WIDTH, NEXT_WIDTH = 22, 16, 9, 24
-Change = Callable[[Workspace], str]
-"""Applies one change through the service and says what was done."""
-
-
-def _noting(change: Callable[[Workspace], object], note: str) -> Change:
-    def run(workspace: Workspace) -> str:
-        change(workspace)
-        return note
-
-    return run
-
-
 class RolloutsLoaded(Message):
     def __init__(self, views: list[RolloutDetail], connections: list[str], today: date,
                  moves: list[VersionMove]) -> None:
@@ -62,25 +46,13 @@ class RolloutsLoaded(Message):
         self.moves = moves
 
 
-class RolloutChanged(Message):
-    def __init__(self, note: str, select: str | None) -> None:
-        super().__init__()
-        self.note, self.select = note, select
-
-
-class RolloutChangeRefused(Message):
-    def __init__(self, reason: str) -> None:
-        super().__init__()
-        self.reason = reason
-
-
 class RolloutReportReady(Message):
     def __init__(self, name: str, markdown: str) -> None:
         super().__init__()
         self.name, self.markdown = name, markdown
 
 
-class RolloutScreen(LiveAreaScreen):
+class RolloutScreen(RolloutEditing):
     CSS_PATH = "rollout.tcss"
     AUTO_FOCUS = "#rollout-board"
 
@@ -105,6 +77,16 @@ class RolloutScreen(LiveAreaScreen):
                 tooltip=_("Write how to go back; a roll-out phase needs it")),
         Binding("v", "version", _("Enter version"), show=False, id="rollout.version",
                 tooltip=_("The version a tool runs when it does not report it (Redmine)")),
+        Binding("l", "checklist", _("Checklist"), show=False, id="rollout.checklist",
+                tooltip=_("Open the upgrade's pre- or post-upgrade checklist run")),
+        Binding("W", "add_wave", _("Add wave"), show=False, id="rollout.add_wave",
+                tooltip=_("A wave of teams going live together")),
+        Binding("T", "add_team", _("Add team"), show=False, id="rollout.add_team",
+                tooltip=_("A team joins a wave: a synced group or people counted by hand")),
+        Binding("R", "risk", _("Record risk"), show=False, id="rollout.risk",
+                tooltip=_("An open risk of the rollout, its impact and mitigation")),
+        Binding("S", "training", _("Record training"), show=False, id="rollout.training",
+                tooltip=_("A training session: team, date, invited and attended")),
     ]
 
     def __init__(self, workspace: Workspace, *, clock: Clock, title: str) -> None:
@@ -194,6 +176,16 @@ class RolloutScreen(LiveAreaScreen):
     def current_view(self) -> RolloutDetail | None:
         return self._views.get(self._highlighted() or "")
 
+    def copy_target(self) -> tuple[str, str] | None:
+        """An upgrade's target version (what goes into the package manager), else the
+        highlighted rollout's name (what `pmcockpit rollout` commands take)."""
+        view = self.current_view()
+        if view is None:
+            return None
+        if view.version is not None and view.version.target:
+            return _("target version"), view.version.target
+        return _("rollout name"), view.name
+
     @on(DataTable.RowHighlighted)
     def _show_detail(self) -> None:
         view = self.current_view()
@@ -215,129 +207,6 @@ class RolloutScreen(LiveAreaScreen):
             widget.display = content is not None
             if content is not None:
                 widget.update(content)
-
-    # --- changes ------------------------------------------------------------------
-
-    @work(thread=True, exit_on_error=False, group="rollout-change",
-          description=_("Saving the rollout"))
-    def apply(self, change: Change, select: str | None = None) -> None:
-        try:
-            note = change(self.workspace)
-        except (RolloutRefused, LookupError, ValueError) as error:
-            self.post_message(RolloutChangeRefused(str(error.args[0] if error.args else error)))
-            return
-        self.post_message(RolloutChanged(note, select))
-
-    @on(RolloutChanged)
-    def changed(self, message: RolloutChanged) -> None:
-        self.notify(message.note, title=_("Rollout"))
-        self._select = message.select
-        self.load()
-
-    @on(RolloutChangeRefused)
-    def refused(self, message: RolloutChangeRefused) -> None:
-        self.notify(message.reason, title=_("Refused"), severity="error", timeout=12)
-
-    def _ask(self, form: RolloutForm | None, empty: str, note: str,
-             then: Callable[[RolloutDetail, dict[str, str]], Callable[[Workspace], object]],
-             ) -> None:
-        """Show ``form`` for the highlighted rollout, then apply what ``then`` makes of it
-        and say ``note``."""
-        view = self.current_view()
-        if view is None or form is None:
-            self.notify(empty if view is not None else _("No rollout highlighted: press n."),
-                        severity="warning")
-            return
-        chosen = view
-
-        def answered(values: dict[str, str] | None) -> None:
-            if values is not None:
-                self.apply(_noting(then(chosen, values), note), chosen.name)
-
-        self.app.push_screen(form, answered)
-
-    def action_new(self) -> None:
-        def answered(values: dict[str, str] | None) -> None:
-            if values is None:
-                return
-            name, kind = values["name"].strip(), RolloutKind(values["kind"])
-            connection = None if values["connection"] == forms.NO_CONNECTION \
-                else values["connection"]
-            target = values["target"].strip() or None
-
-            def create(workspace: Workspace) -> str:
-                service.create_rollout(workspace, name, kind, self._today,
-                                       connection=connection, target_version=target)
-                return _("Started {name}.").format(name=name)
-
-            self.apply(create, name)
-
-        self.app.push_screen(forms.new_form(self._connections), answered)
-
-    def action_advance(self) -> None:
-        view = self.current_view()
-        if view is None:
-            return
-        today, name = self._today, view.name
-
-        def advance(workspace: Workspace) -> str:
-            moved = service.advance(workspace, name, today)
-            return _("Left {left}; now in {entered}.").format(
-                left=moved.left, entered=moved.entered) if moved.entered else \
-                _("Left {left}; every phase is done.").format(left=moved.left)
-
-        self.apply(advance, name)
-
-    def action_tick(self) -> None:
-        view = self.current_view()
-        self._ask(forms.tick_form(view) if view else None,
-                  _("The current gate has no manual item: the others are measured."),
-                  _("Ticked."),
-                  lambda v, values: lambda w: service.tick_gate(
-                      w, v.name, values["item"], values["evidence"]))
-
-    def action_milestone(self) -> None:
-        self._ask(forms.milestone_form(self._today), "", _("Milestone added."),
-                  lambda v, values: lambda w: service.add_milestone(
-                      w, v.name, values["title"], date.fromisoformat(values["due"].strip())))
-
-    def action_change(self) -> None:
-        self._ask(forms.change_form(), "", _("Change request recorded."),
-                  lambda v, values: lambda w: service.raise_change(
-                      w, v.name, values["title"], Level(values["impact"]),
-                      Level(values["priority"])))
-
-    def action_decide(self) -> None:
-        view = self.current_view()
-        self._ask(forms.decide_form(view) if view else None,
-                  _("No change request awaits a decision."),
-                  _("Decision recorded."),
-                  lambda v, values: lambda w: service.decide_change(
-                      w, v.name, int(values["change"]), Decision(values["decision"]),
-                      values["reason"]))
-
-    def action_wave(self) -> None:
-        view = self.current_view()
-        self._ask(forms.wave_form(view) if view else None, _("This rollout has no waves."),
-                  _("Wave marked."),
-                  lambda v, values: lambda w: service.set_wave_status(
-                      w, v.name, values["wave"], WaveStatus(values["status"]),
-                      go_live=date.fromisoformat(values["go_live"].strip())
-                      if values["go_live"].strip() else None))
-
-    def action_rollback(self) -> None:
-        view = self.current_view()
-        self._ask(forms.rollback_form(view) if view else None, "",
-                  _("Rollback plan saved."),
-                  lambda v, values: lambda w: service.set_rollback_plan(
-                      w, v.name, values["plan"]))
-
-    def action_version(self) -> None:
-        view = self.current_view()
-        self._ask(forms.version_form(view) if view else None, "",
-                  _("Version recorded."),
-                  lambda v, values: lambda w: service.set_version(
-                      w, v.name, values["version"]))
 
     def action_report(self) -> None:
         view = self.current_view()

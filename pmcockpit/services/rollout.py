@@ -218,8 +218,13 @@ def complete_milestone(workspace: Workspace, ref: str, milestone_id: int, on: da
 def add_wave(workspace: Workspace, ref: str, name: str, *, go_live: date | None = None,
              teams: tuple[tuple[str, str | None, int | None], ...] = ()) -> int:
     """A wave and its teams: (team name, synced group or None, people expected or None)."""
+    if not name.strip():
+        raise RolloutRefused(_("a wave needs a name"))
     with workspace.db.session() as session:
         rollout = find(session, ref)
+        if session.query(Wave).filter_by(rollout_id=rollout.id, name=name).first():
+            raise RolloutRefused(_("{name} has a wave {wave} already").format(
+                name=rollout.name, wave=name))
         position = session.query(Wave).filter_by(rollout_id=rollout.id).count()
         wave = Wave(rollout_id=rollout.id, position=position, name=name, go_live=go_live,
                     status=WaveStatus.NOT_STARTED.value)
@@ -285,8 +290,32 @@ def decide_change(workspace: Workspace, ref: str, change_id: int, decision: Deci
                decision=decision.value, reason=row.reason)
 
 
+def add_team(workspace: Workspace, ref: str, wave_name: str, team: str,
+             group: str | None = None, expected: int | None = None) -> None:
+    """A team joins a wave: measured from the synced group ``group`` (None: by hand)."""
+    if not team.strip():
+        raise RolloutRefused(_("a team needs a name"))
+    if expected is not None and expected < 0:
+        raise RolloutRefused(_("people expected cannot be negative"))
+    with workspace.db.session() as session:
+        rollout = find(session, ref)
+        wave = session.query(Wave).filter_by(rollout_id=rollout.id, name=wave_name).first()
+        if wave is None:
+            raise RolloutRefused(_("{name} has no wave {wave}").format(name=rollout.name,
+                                                                      wave=wave_name))
+        if session.query(Team).filter_by(rollout_id=rollout.id, name=team.strip()).first():
+            raise RolloutRefused(_("{name} has a team {team} already").format(
+                name=rollout.name, team=team.strip()))
+        session.add(Team(rollout_id=rollout.id, wave_id=wave.id, name=team.strip(),
+                         group_name=(group or "").strip() or None, expected=expected))
+        log_event(session, rollout, workspace.settings.operator, "team-added",
+                  wave=wave_name, team=team.strip(), group=group)
+
+
 def add_risk(workspace: Workspace, ref: str, title: str, impact: Level,
              mitigation: str = "") -> None:
+    if not title.strip():
+        raise RolloutRefused(_("a risk needs a title: what could go wrong"))
     with workspace.db.session() as session:
         rollout = find(session, ref)
         session.add(Risk(rollout_id=rollout.id, title=title, impact=impact.value,
@@ -296,6 +325,10 @@ def add_risk(workspace: Workspace, ref: str, title: str, impact: Level,
 
 def add_training(workspace: Workspace, ref: str, team: str, held_on: date, invited: int,
                  attended: int) -> None:
+    if not team.strip():
+        raise RolloutRefused(_("say which team was trained"))
+    if invited < 0 or attended < 0:
+        raise RolloutRefused(_("people invited and attending cannot be negative"))
     if attended > invited:
         raise RolloutRefused(_("more attended ({attended}) than were invited ({invited})")
                              .format(attended=attended, invited=invited))

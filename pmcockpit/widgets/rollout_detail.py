@@ -96,7 +96,10 @@ def waves_text(view: RolloutDetail) -> RenderableType:
                       wave.go_live.isoformat() if wave.go_live else "–",
                       wave.break_in_end.isoformat() if wave.break_in_end else "–",
                       ", ".join(wave.teams) or "–")
-    return Group(heading(_("Waves")), table)
+    trained = [Text(_("Training {day} {team}: {attended} of {invited} attended").format(
+        day=f"{t.held_on:%m-%d}", team=t.team, attended=t.attended, invited=t.invited),
+        style="dim") for t in view.training[-3:]]
+    return Group(heading(_("Waves")), table, *trained)
 
 
 def adoption_text(view: RolloutDetail) -> RenderableType:
