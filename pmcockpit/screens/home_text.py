@@ -158,10 +158,6 @@ def rollout_text(summary: HomeSummary) -> PanelText:
         lead = Content.assemble(lead, " · ", (ngettext(
             "{count} wave struggling", "{count} waves struggling", struggling)
             .format(count=struggling), "$text-error"))
-    if drifted:
-        lead = Content.assemble(lead, " · ", (ngettext(
-            "{count} version drift", "{count} version drifts", drifted)
-            .format(count=drifted), "$text-warning"))
     return lead, [_rollout_row(item, summary.now) for item in items]
 
 

@@ -37,7 +37,18 @@ from pmcockpit.widgets.checklist_items import cut
 from pmcockpit.widgets.empty_state import EmptyState
 from pmcockpit.widgets.rollout_timeline import RolloutTimeline
 
-NAME_WIDTH, PHASE_WIDTH, HEALTH_WIDTH, NEXT_WIDTH = 22, 16, 9, 24
+NAME_WIDTH, PHASE_WIDTH, HEALTH_WIDTH, NEXT_WIDTH = 22, 16, 9, 60
+"""The board's widest columns; narrower terminals shrink the name and milestone first."""
+
+
+def board_widths(width: int) -> tuple[int, int, int, int]:
+    """Name, phase, health and next-milestone columns for a screen ``width`` wide (each
+    column pads one cell either side; one more for the scroll bar)."""
+    rest = max(0, width - 9) - HEALTH_WIDTH
+    upcoming = min(NEXT_WIDTH, max(12, rest - NAME_WIDTH - PHASE_WIDTH))
+    left = rest - upcoming
+    name = max(10, min(NAME_WIDTH, left - PHASE_WIDTH))
+    return name, max(8, min(PHASE_WIDTH, left - name)), HEALTH_WIDTH, upcoming
 class RolloutsLoaded(Message):
     def __init__(self, views: list[RolloutDetail], connections: list[str], today: date,
                  moves: list[VersionMove]) -> None:
@@ -95,6 +106,7 @@ class RolloutScreen(RolloutEditing):
         self._connections: list[str] = []
         self._today = clock().date()
         self._select: str | None = None
+        self._widths = board_widths(80)
 
     def compose_body(self) -> ComposeResult:
         yield EmptyState(_("No rollouts tracked yet."),
@@ -110,12 +122,23 @@ class RolloutScreen(RolloutEditing):
                 yield Static(id=f"rollout-{part}", classes="rollout-part", markup=False)
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_column(_("Rollout"), width=NAME_WIDTH)
-        table.add_column(_("Phase"), width=PHASE_WIDTH)
-        table.add_column(_("Health"), width=HEALTH_WIDTH)
-        table.add_column(_("Next milestone"), width=NEXT_WIDTH)
+        self._widths = board_widths(self.app.size.width)
+        self._add_columns()
         self.query_one("#rollout-empty").display = False
+
+    def _add_columns(self) -> None:
+        table = self.query_one(DataTable)
+        titles = (_("Rollout"), _("Phase"), _("Health"), _("Next milestone"))
+        for title, width in zip(titles, self._widths, strict=True):
+            table.add_column(title, width=width)
+
+    def on_resize(self) -> None:
+        widths = board_widths(self.app.size.width)
+        if widths != self._widths:
+            self._widths = widths
+            self.query_one(DataTable).clear(columns=True)
+            self._add_columns()
+            self._fill_board(self._highlighted())
 
     def load(self) -> None:
         self.read_rollouts()
@@ -136,13 +159,7 @@ class RolloutScreen(RolloutEditing):
         self._views = {view.name: view for view in message.views}
         keep = self._select or self._highlighted()
         self._select = None
-        table = self.query_one(DataTable)
-        with self.app.batch_update():
-            table.clear()
-            for view in message.views:
-                table.add_row(*self._row(view), key=view.name)
-            if keep in self._views:
-                table.move_cursor(row=table.get_row_index(keep))
+        self._fill_board(keep)
         moves = self.query_one("#rollout-moves", Static)
         moves.display = bool(message.moves)
         moves.update(Text("\n").join(Text(_(
@@ -151,19 +168,29 @@ class RolloutScreen(RolloutEditing):
                  day=f"{m.at:%Y-%m-%d}"), style="bold red") for m in message.moves[:2]))
         empty = not message.views
         self.query_one("#rollout-empty").display = empty
-        table.display = not empty
+        self.query_one(DataTable).display = not empty
         self.query_one("#rollout-detail").display = not empty
         self._show_detail()
 
+    def _fill_board(self, keep: str | None) -> None:
+        table = self.query_one(DataTable)
+        with self.app.batch_update():
+            table.clear()
+            for view in self._views.values():
+                table.add_row(*self._row(view), key=view.name)
+            if keep in self._views:
+                table.move_cursor(row=table.get_row_index(keep))
+
     def _row(self, view: RolloutDetail) -> tuple[Text, Text, Text, Text]:
+        name_width, phase_width, _health, next_width = self._widths
         upcoming = next((m for m in view.milestones if m.done_on is None), None)
-        next_text = Text(cut(f"{upcoming.due:%m-%d} {upcoming.title}", NEXT_WIDTH)
+        next_text = Text(cut(f"{upcoming.due:%m-%d} {upcoming.title}", next_width)
                          if upcoming else "–", style="red" if upcoming and
                          upcoming.due < self._today else "")
         phase = view.current.title if view.current else _("done")
-        return (Text(cut(view.name, NAME_WIDTH), style="bold"),
+        return (Text(cut(view.name, name_width), style="bold"),
                 Text(cut(f"{min(view.phase_index + 1, len(view.phases))}/{len(view.phases)} "
-                         f"{phase}", PHASE_WIDTH)),
+                         f"{phase}", phase_width)),
                 describe.health_text(view), next_text)
 
     def _highlighted(self) -> str | None:

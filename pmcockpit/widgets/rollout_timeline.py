@@ -3,14 +3,15 @@
 Three lines: the phases as segments sized by their planned days (the current one
 highlighted, done ones marked), today's marker and the milestones (◆) under them,
 each inside the segment of its phase (today's in the current phase's, counted from
-the day that phase actually started, so a phase left early moves the marker), then
+the day that phase actually started, so a phase left early moves the marker and the
+milestones still ahead with it), then
 the first and last planned days. At 80 columns each phase keeps at least a few
 cells, its title cut to fit.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
@@ -51,6 +52,16 @@ def _column(phases: tuple[PhaseView, ...], widths: list[int], starts: list[int],
     return sum(widths) - 1
 
 
+def _shift(phases: tuple[PhaseView, ...], current: int) -> timedelta:
+    """How much earlier (negative) or later the current phase began than planned: the
+    days still ahead move with it."""
+    if current >= len(phases) or phases[current].actual_start is None:
+        return timedelta()
+    phase = phases[current]
+    assert phase.actual_start is not None
+    return phase.actual_start - phase.planned_start
+
+
 def _today_column(phases: tuple[PhaseView, ...], current: int, widths: list[int],
                   starts: list[int], today: date) -> int:
     """Today's cell: inside the current phase's segment, however early or late the phases
@@ -75,8 +86,10 @@ def timeline_text(phases: tuple[PhaseView, ...], current: int,
         bar.append(_label(phase.title, cells), style=style)
     starts = [sum(widths[:index]) for index in range(len(widths))]
     marks = [" "] * width
+    shift = _shift(phases, current)
     for milestone in milestones:
-        marks[_column(phases, widths, starts, milestone.due)] = "◆"
+        due = milestone.due
+        marks[_column(phases, widths, starts, due - shift if due >= today else due)] = "◆"
     marks[_today_column(phases, current, widths, starts, today)] = "▲"
     marker = Text("".join(marks), no_wrap=True, overflow="crop")
     marker.stylize("bold yellow")

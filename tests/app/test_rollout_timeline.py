@@ -37,6 +37,11 @@ def test_today_sits_in_the_current_phase_when_the_pilot_ended_early() -> None:
     assert segment_of(lines[0], column) == "Standardise"
     # One day into a four-week phase: at its start, not its middle.
     assert column - lines[0].index("│") <= 3
+    # A milestone two weeks ahead sits two weeks into the phase that began early.
+    ahead = MilestoneView(1, "Standard published", today + timedelta(days=14), None)
+    lines = timeline_text(plan(date(2026, 2, 9)), 1, (ahead,), today, WIDTH).plain.splitlines()
+    assert segment_of(lines[0], lines[1].index("◆")) == "Standardise"
+    assert lines[1].index("◆") > column
 
 
 def test_today_follows_the_planned_dates_when_on_plan() -> None:
