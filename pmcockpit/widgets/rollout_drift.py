@@ -10,14 +10,15 @@ from pmcockpit.core.i18n import _
 from pmcockpit.core.rollout import Drift, drift_label
 from pmcockpit.storage.queries.rollout_versions import VersionNote
 
-DRIFT_MARK = " ⚠"
+DRIFT_MARK = "⚠ "
 
 
 def version_cell(version: str, note: VersionNote | None) -> Text:
-    """The version the tool reported, marked when it drifted from its plan."""
+    """The version the tool reported, marked in front (a cut cell keeps the mark) when it
+    drifted from its plan."""
     cell = Text(version)
     if note is not None and note.drifted:
-        cell.append(DRIFT_MARK, style="bold yellow")
+        cell = Text.assemble((DRIFT_MARK, "bold yellow"), cell)
     return cell
 
 

@@ -43,7 +43,7 @@ async def test_a_move_without_a_plan_is_shown_on_home_and_connections(
         await pilot.press("6")
         await settle(pilot)
         version, detail = await _connection(app, pilot, "gitlab")
-        assert version == "17.5.1-ee ⚠"
+        assert version == "⚠ 17.5.1-ee"
         assert "Moved from 17.3.6 to 17.5.1-ee on 2025-03-08 without a planned upgrade" \
             in detail
         version, detail = await _connection(app, pilot, "redmine-prod")
@@ -59,6 +59,6 @@ async def test_an_upgrade_off_its_plan_is_shown_on_connections(
         await pilot.press("6")
         await settle(pilot)
         version, detail = await _connection(app, pilot, "gitlab")
-    assert version == "17.5.1-ee ⚠"
+    assert version == "⚠ 17.5.1-ee"
     assert "Upgrade GitLab 17.8: 17.3.6 → 17.8.2; runs 17.5.1-ee: drift: the tool moved " \
            "off the plan" in " ".join(detail.split())
