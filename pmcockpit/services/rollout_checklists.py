@@ -46,10 +46,10 @@ def upgrade_checklists(settings: Settings) -> dict[str, ChecklistTemplate]:
     return found
 
 
-def linked_checklists(workspace: Workspace, ref: str, today: datetime) -> list[str]:
+def linked_checklists(workspace: Workspace, ref: str, now: datetime) -> list[str]:
     """The checklists the rollout's gates link, the current phase's first."""
     with workspace.db.session() as session:
-        view = rollout_detail(session, ref, today.date())
+        view = rollout_detail(session, ref, now.date())
     current = view.current
     keys = [g.checklist for g in current.gates if g.checklist] if current else []
     for phase in view.phases:
@@ -71,7 +71,11 @@ def open_linked_checklist(workspace: Workspace, ref: str, key: str,
             key=key, known=", ".join(sorted(templates))))
     with workspace.db.session() as session:
         rollout = find(session, ref)
-        period = Period(now.date(), now.date(), now.date(), period_key(rollout.id))
+        view = rollout_detail(session, ref, now.date())
+        # Due when the phase whose gate links it is planned to end.
+        ends = [p.planned_end for p in view.phases if any(g.checklist == key for g in p.gates)]
+        due = max([now.date(), *ends[:1]])
+        period = Period(now.date(), due, due, period_key(rollout.id))
         stored = checklist_runs.find_run(session, key, period.key)
         if stored is None:
             stored = checklist_runs.create_run(
