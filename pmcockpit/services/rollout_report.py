@@ -56,7 +56,8 @@ def report_data(view: RolloutDetail, cohorts: Sequence[Cohort] = ()) -> dict[str
                      if a.figures else {"team": a.team, "wave": a.wave} for a in view.adoption],
         "ticket_kpis": [{"team": k.team, "created": k.created, "closed": k.closed,
                          "open": k.open, "late": k.late, "completion": k.completion,
-                         "late_share": k.late_share} for k in view.kpis],
+                         "late_share": k.late_share, "completion_trend": list(k.trend)}
+                        for k in view.kpis],
         "changes": [{"id": c.id, "title": c.title, "impact": c.impact.value,
                      "priority": c.priority.value, "decision": c.decision.value,
                      "decided_by": c.decided_by, "reason": c.reason} for c in view.changes],
@@ -150,12 +151,13 @@ def _adoption_table(view: RolloutDetail) -> list[str]:
 
 def _kpi_table(view: RolloutDetail) -> list[str]:
     rows = [f"| {k.team} | {k.created} | {k.closed} | {k.open} | "
-            f"{_share(k.completion)} | {_share(k.late_share)} |"
+            f"{_share(k.completion)} | {_share(k.late_share)} | {sparkline(k.trend)} |"
             for k in view.kpis if not k.empty]
     if not rows:
         return []
     return ["", f"## {_('Tickets, last 30 days')}", "",
-            _("| Team | Created | Closed | Open | Done | Late |"), "|---|---|---|---|---|---|",
+            _("| Team | Created | Closed | Open | Done | Late | Trend |"),
+            "|---|---|---|---|---|---|---|",
             *rows, "", _("Done: closed of closed and still open. Late: open longer than "
                          "30 days (the tools' due dates are not synced).")]
 

@@ -139,14 +139,16 @@ def kpi_text(view: RolloutDetail) -> RenderableType | None:
     table.add_column(_("Team"), overflow="ellipsis", max_width=18)
     for column in (_("Created"), _("Closed"), _("Open"), _("Done"), _("Late")):
         table.add_column(column, justify="right")
+    table.add_column(_("Trend"))
     for kpis in rows:
         late = kpis.late_share
         table.add_row(kpis.team, str(kpis.created), str(kpis.closed), str(kpis.open),
                       _percent(kpis.completion),
                       Text(_percent(late), style="red" if late is not None and late > 0.5
-                           else ""))
+                           else ""), Text(sparkline(kpis.trend, 8), style="cyan"))
     return Group(heading(_("Tickets, last 30 days")), table, Text(
-        _("Done: closed of closed and open. Late: open longer than 30 days."),
+        _("Done: closed of closed and open. Late: open longer than 30 days. "
+          "Trend: done at each sync."),
         style="dim"))
 
 

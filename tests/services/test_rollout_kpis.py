@@ -10,6 +10,7 @@ import pytest
 
 from pmcockpit.core.rollout import RolloutKind
 from pmcockpit.services import rollout as service
+from pmcockpit.services import rollout_adoption
 from pmcockpit.services.rollout_report import rollout_report
 from pmcockpit.services.sync import sync_connection
 from pmcockpit.sim.models import Issue
@@ -19,8 +20,10 @@ ROLLOUT = "Redmine for Finance"
 
 
 @pytest.fixture
-def sim(tmp_path: Path) -> Iterator[SimSetup]:
+def sim(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SimSetup]:
     setup = sim_setup(tmp_path)
+    # Snapshots are taken at the simulated time, as they would be each week.
+    monkeypatch.setattr(rollout_adoption, "utcnow", lambda: setup.clock.naive)
     yield setup
     setup.workspace.db.dispose()
 
@@ -72,7 +75,9 @@ async def test_ticket_kpis_follow_the_team_over_simulated_weeks(sim: SimSetup) -
     later = service.detail(ws, ROLLOUT, sim.clock.naive.date()).kpis[0]
     assert (later.created, later.closed, later.open, later.late) == (2, 2, 1, 0)
     assert later.completion == pytest.approx(2 / 3)
+    # Each sync kept the KPIs with the adoption snapshot: the trend survives an outage.
+    assert later.trend == pytest.approx((1 / 3, 2 / 3))
 
     markdown, data = rollout_report(ws, ROLLOUT, sim.clock.naive)
-    assert "| Finance | 2 | 2 | 1 | 67% | 0% |" in markdown
+    assert "| Finance | 2 | 2 | 1 | 67% | 0% | ▃▆ |" in markdown
     assert data["ticket_kpis"][0]["closed"] == 2

@@ -11,7 +11,7 @@ synced either, an open ticket is late when it has been open longer than the wind
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 KPI_WINDOW_DAYS = 30
 
@@ -27,6 +27,8 @@ class TicketKpis:
     """Tickets assigned to them still open."""
     late: int
     """Of the open ones, those open longer than the window."""
+    trend: tuple[float | None, ...] = field(default=())
+    """The completion rate at each of the latest syncs, oldest first."""
 
     @property
     def completion(self) -> float | None:

@@ -15,7 +15,10 @@ from sqlalchemy.orm import Session
 
 from pmcockpit.core.rollout.kpis import KPI_WINDOW_DAYS, TicketKpis
 from pmcockpit.storage.models import Account, Connection, Group, GroupMember, Ticket
-from pmcockpit.storage.models.rollout import Team
+from pmcockpit.storage.models.rollout import AdoptionSnapshot, Team
+
+TREND_POINTS = 12
+"""Snapshots in a team's completion trend."""
 
 
 def _members(group: str, connection: str | None) -> Subquery:
@@ -30,8 +33,9 @@ def _members(group: str, connection: str | None) -> Subquery:
     return query.subquery()
 
 
-def _counts(session: Session, group: str, connection: str | None,
-            now: datetime, days: int) -> tuple[int, int, int, int]:
+def ticket_counts(session: Session, group: str, connection: str | None, now: datetime,
+                  days: int = KPI_WINDOW_DAYS) -> tuple[int, int, int, int]:
+    """Created, closed, open and late tickets of ``group``'s members (the KPIs' rule)."""
     since = now - timedelta(days=days)
     members = _members(group, connection)
     created = session.scalar(select(func.count(Ticket.id)).join(members, and_(
@@ -56,6 +60,14 @@ def team_kpis(session: Session, rollout_id: int, connection: str | None, now: da
                                                    Team.group_name.is_not(None))
                                 .order_by(Team.id)):
         assert team.group_name is not None
-        rows.append(TicketKpis(team.name, *_counts(session, team.group_name, connection,
-                                                   now, days)))
+        trend = tuple(reversed([
+            TicketKpis(team.name, 0, closed, still, 0).completion
+            for closed, still in session.execute(
+                select(AdoptionSnapshot.tickets_closed, AdoptionSnapshot.tickets_open)
+                .where(AdoptionSnapshot.team_id == team.id,
+                       AdoptionSnapshot.tickets_closed.is_not(None))
+                .order_by(AdoptionSnapshot.taken_at.desc()).limit(TREND_POINTS))
+            if closed is not None and still is not None]))
+        rows.append(TicketKpis(team.name, *ticket_counts(session, team.group_name, connection,
+                                                         now, days), trend=trend))
     return tuple(rows)
