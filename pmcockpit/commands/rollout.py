@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from pmcockpit.commands.context import EXIT_FAILED, EXIT_USAGE, CliContext, pad, pass_cli
+from pmcockpit.core.checklist import StepState
 from pmcockpit.core.clock import utcnow
 from pmcockpit.core.i18n import _
 from pmcockpit.core.rollout import (
@@ -248,6 +249,54 @@ def wave(cli: CliContext, name: str, wave: str, teams: tuple[str, ...], status: 
             service.set_wave_status(workspace, name, wave, WaveStatus(status))
 
     _change(cli, as_json, apply, _("Wave {wave} saved.").format(wave=wave))
+
+
+@rollout.command(help=_("Add TEAM to WAVE, measured from the synced group --group (or counted "
+                        "by hand with --expected alone)."))
+@click.argument("name")
+@click.argument("wave")
+@click.argument("team")
+@click.option("--group", metavar="GROUP", help=_("The synced group (a roster department)."))
+@click.option("--expected", type=click.IntRange(min=0), help=_("People expected."))
+@_JSON
+@pass_cli
+def team(cli: CliContext, name: str, wave: str, team: str, group: str | None,
+         expected: int | None, as_json: bool) -> None:
+    from pmcockpit.services import rollout as service
+
+    _change(cli, as_json, lambda w: service.add_team(w, name, wave, team, group, expected),
+            _("Team {team} added.").format(team=team))
+
+
+@rollout.command(help=_("Open the upgrade's linked checklist KEY (pre-upgrade, post-upgrade), "
+                        "mark --done steps, and show its steps."))
+@click.argument("name")
+@click.argument("key")
+@click.option("--done", "done", multiple=True, metavar="STEP", help=_("A step to mark done."))
+@_JSON
+@pass_cli
+def checklist(cli: CliContext, name: str, key: str, done: tuple[str, ...],
+              as_json: bool) -> None:
+    from pmcockpit.services import checklist as checklists
+    from pmcockpit.services.rollout_checklists import open_linked_checklist
+
+    workspace = _workspace(cli)
+    with _outcomes():
+        detail = open_linked_checklist(workspace, name, key, utcnow())
+        for step in done:
+            try:
+                detail = checklists.mark_step(workspace, detail.id, step, StepState.DONE)
+            except (KeyError, ValueError) as error:
+                raise LookupError(str(error.args[0] if error.args else error)) from error
+    run = detail.stored.run
+    if as_json:
+        click.echo(json.dumps({"run": detail.id, "complete": run.complete, "steps": [
+            {"id": s.step_id, "title": s.title, "state": s.state.value} for s in run.steps]}))
+        return
+    click.echo(_("Checklist run {id} ({done} of {total} settled):").format(
+        id=detail.id, done=run.progress.done, total=run.progress.total))
+    for s in run.steps:
+        click.echo(f"  [{'x' if s.settled else ' '}] {pad(s.step_id, 20)} {s.title}")
 
 
 @rollout.command(help=_("Record an open risk of the rollout: TITLE, its impact and mitigation."))

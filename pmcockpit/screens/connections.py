@@ -9,7 +9,7 @@ table says how old it is.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import ClassVar
 
 from rich.text import Text
@@ -30,7 +30,10 @@ from pmcockpit.services.connection_offers import Offers, connection_offers
 from pmcockpit.services.connection_setup import overview, remove_connection
 from pmcockpit.services.health import check_health
 from pmcockpit.storage.queries.connections import ConnectionOverview, HealthFacts
+from pmcockpit.storage.queries.rollout_due import MOVES_DAYS
+from pmcockpit.storage.queries.rollout_versions import VersionNote, version_notes
 from pmcockpit.widgets.empty_state import EmptyState
+from pmcockpit.widgets.rollout_drift import drift_lines, version_cell
 
 DEMO_REFUSAL = _(
     "The demo's tools are simulated: it adds and removes no connection and touches no "
@@ -113,9 +116,11 @@ class ConnectionsScreen(LiveAreaScreen):
     ]
 
     class Loaded(Message):
-        def __init__(self, rows: list[ConnectionOverview]) -> None:
+        def __init__(self, rows: list[ConnectionOverview],
+                     versions: dict[str, VersionNote]) -> None:
             super().__init__()
             self.rows = rows
+            self.versions = versions
 
     class HealthChecked(Message):
         def __init__(self, name: str, facts: HealthFacts, offers: Offers | None) -> None:
@@ -133,6 +138,8 @@ class ConnectionsScreen(LiveAreaScreen):
     rows: dict[str, ConnectionOverview]
     offers: dict[str, Offers]
     """What each tested connection offers (asked of the tool by a test, t)."""
+    versions: dict[str, VersionNote]
+    """What the rollouts say of each connection's version: its upgrade, its drift."""
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="connections-lead")
@@ -144,6 +151,7 @@ class ConnectionsScreen(LiveAreaScreen):
     def on_mount(self) -> None:
         self.rows = {}
         self.offers = {}
+        self.versions = {}
         table = self.query_one(DataTable)
         table.add_column(_("Name"), key="name")
         # Styled cells are not measured by the table: their columns get a fixed width.
@@ -172,12 +180,15 @@ class ConnectionsScreen(LiveAreaScreen):
           description=N_("Reading the connections"))
     def read_connections(self) -> None:
         # The keyring may be slow (D-Bus) or locked: read here, never on the event loop.
-        self.post_message(self.Loaded(overview(self.workspace.db,
-                                               simulated=self.workspace.demo)))
+        rows = overview(self.workspace.db, simulated=self.workspace.demo)
+        with self.workspace.db.session() as session:
+            versions = version_notes(session, self.clock() - timedelta(days=MOVES_DAYS))
+        self.post_message(self.Loaded(rows, versions))
 
     @on(Loaded)
     def show_connections(self, message: Loaded) -> None:
         self.rows = {row.name: row for row in message.rows}
+        self.versions = message.versions
         if not self.rows:
             self.query_one(EmptyState).say(
                 _("No tool connected yet."),
@@ -203,7 +214,8 @@ class ConnectionsScreen(LiveAreaScreen):
                 # Text, not str: names, versions and URLs from the user or the tool are not markup.
                 table.add_row(
                     Text(row.name), health_cell(facts), synced, latency, admin_cell(facts),
-                    _token_word(row.token), row.kind, Text(version),
+                    _token_word(row.token), row.kind,
+                    version_cell(version, self.versions.get(row.name)),
                     tls_cell(facts, now), Text(row.url), key=row.name,
                 )
             if selected in self.rows:
@@ -241,7 +253,9 @@ class ConnectionsScreen(LiveAreaScreen):
         if name is None or name not in self.rows:
             detail.update("")
             return
-        detail.update(self._detail(self.rows[name], self.clock(), self.offers.get(name)))
+        detail.update(Content("\n").join([
+            self._detail(self.rows[name], self.clock(), self.offers.get(name)),
+            *drift_lines(self.versions.get(name))]))
 
     @staticmethod
     def _detail(row: ConnectionOverview, now: datetime, offers: Offers | None) -> Content:

@@ -22,7 +22,7 @@ from pmcockpit.widgets.checklist_items import due_label
 
 if TYPE_CHECKING:  # annotations only: the home screen paints before the database loads
     from pmcockpit.storage.queries.home import HomeSummary, ToolHealth
-    from pmcockpit.storage.queries.rollout import RolloutDue
+    from pmcockpit.storage.queries.rollout_due import RolloutDue
 
 PanelText = tuple[Content, list[Content]]
 
@@ -150,7 +150,8 @@ def rollout_text(summary: HomeSummary) -> PanelText:
         return _muted(_("Nothing due this week: no milestone, gate or struggling wave. "
                         "Press 5 for the rollouts.")), []
     struggling = sum(1 for item in items if item.what == "wave")
-    due = len(items) - struggling
+    drifted = sum(1 for item in items if item.what == "drift")
+    due = len(items) - struggling - drifted
     lead = Content(ngettext("{count} due this week", "{count} due this week", due)
                    .format(count=due))
     if struggling:
@@ -161,6 +162,13 @@ def rollout_text(summary: HomeSummary) -> PanelText:
 
 
 def _rollout_row(item: RolloutDue, now: datetime) -> Content:
+    if item.what == "drift":
+        said = _("{connection} runs {seen}, plan {planned}").format(
+            connection=item.title, seen=item.seen or "?", planned=item.planned) \
+            if item.planned else _("{connection} moved to {seen} without a plan").format(
+                connection=item.title, seen=item.seen or "?")
+        return Content.assemble(("⚠ ", "$warning"), said, (f"  {item.rollout}", "$text-muted")
+                                if item.rollout != item.title else "")
     if item.due is None:
         return Content.assemble(("✗ ", "$error"), (f"{item.title} ", "bold"),
                                 (_("struggling"), "$text-error"),

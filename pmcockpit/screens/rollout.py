@@ -9,7 +9,6 @@ service in a worker, and a refusal is shown with its reason.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import ClassVar
 
@@ -22,39 +21,34 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from pmcockpit.core.i18n import _
-from pmcockpit.core.rollout import Decision, Level, RolloutKind, WaveStatus
+from pmcockpit.core.rollout import RolloutKind
 from pmcockpit.core.rollout.versions import VersionMove
-from pmcockpit.screens import rollout_forms as forms
-from pmcockpit.screens.base import Clock, LiveAreaScreen
-from pmcockpit.screens.rollout_form import RolloutForm
+from pmcockpit.screens.base import Clock
+from pmcockpit.screens.rollout_edit import RolloutEditing
 from pmcockpit.screens.rollout_report import RolloutReportScreen
-from pmcockpit.services import rollout as service
-from pmcockpit.services.rollout import RolloutRefused
 from pmcockpit.services.rollout_report import rollout_report
 from pmcockpit.services.sync import connection_names
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage.queries.rollout import RolloutDetail, rollout_details
+from pmcockpit.storage.queries.rollout_due import MOVES_DAYS
 from pmcockpit.storage.queries.rollout_versions import unplanned_moves
 from pmcockpit.widgets import rollout_detail as describe
 from pmcockpit.widgets.checklist_items import cut
 from pmcockpit.widgets.empty_state import EmptyState
 from pmcockpit.widgets.rollout_timeline import RolloutTimeline
 
-MOVES_DAYS = 90
-"""Version moves without a plan are shown for this many days."""
-NAME_WIDTH, PHASE_WIDTH, HEALTH_WIDTH, NEXT_WIDTH = 22, 16, 9, 24
-Change = Callable[[Workspace], str]
-"""Applies one change through the service and says what was done."""
+NAME_WIDTH, PHASE_WIDTH, HEALTH_WIDTH, NEXT_WIDTH = 22, 16, 9, 60
+"""The board's widest columns; narrower terminals shrink the name and milestone first."""
 
 
-def _noting(change: Callable[[Workspace], object], note: str) -> Change:
-    def run(workspace: Workspace) -> str:
-        change(workspace)
-        return note
-
-    return run
-
-
+def board_widths(width: int) -> tuple[int, int, int, int]:
+    """Name, phase, health and next-milestone columns for a screen ``width`` wide (each
+    column pads one cell either side; one more for the scroll bar)."""
+    rest = max(0, width - 9) - HEALTH_WIDTH
+    upcoming = min(NEXT_WIDTH, max(12, rest - NAME_WIDTH - PHASE_WIDTH))
+    left = rest - upcoming
+    name = max(10, min(NAME_WIDTH, left - PHASE_WIDTH))
+    return name, max(8, min(PHASE_WIDTH, left - name)), HEALTH_WIDTH, upcoming
 class RolloutsLoaded(Message):
     def __init__(self, views: list[RolloutDetail], connections: list[str], today: date,
                  moves: list[VersionMove]) -> None:
@@ -63,25 +57,13 @@ class RolloutsLoaded(Message):
         self.moves = moves
 
 
-class RolloutChanged(Message):
-    def __init__(self, note: str, select: str | None) -> None:
-        super().__init__()
-        self.note, self.select = note, select
-
-
-class RolloutChangeRefused(Message):
-    def __init__(self, reason: str) -> None:
-        super().__init__()
-        self.reason = reason
-
-
 class RolloutReportReady(Message):
     def __init__(self, name: str, markdown: str) -> None:
         super().__init__()
         self.name, self.markdown = name, markdown
 
 
-class RolloutScreen(LiveAreaScreen):
+class RolloutScreen(RolloutEditing):
     CSS_PATH = "rollout.tcss"
     AUTO_FOCUS = "#rollout-board"
 
@@ -106,6 +88,16 @@ class RolloutScreen(LiveAreaScreen):
                 tooltip=_("Write how to go back; a roll-out phase needs it")),
         Binding("v", "version", _("Enter version"), show=False, id="rollout.version",
                 tooltip=_("The version a tool runs when it does not report it (Redmine)")),
+        Binding("l", "checklist", _("Checklist"), show=False, id="rollout.checklist",
+                tooltip=_("Open the upgrade's pre- or post-upgrade checklist run")),
+        Binding("W", "add_wave", _("Add wave"), show=False, id="rollout.add_wave",
+                tooltip=_("A wave of teams going live together")),
+        Binding("T", "add_team", _("Add team"), show=False, id="rollout.add_team",
+                tooltip=_("A team joins a wave: a synced group or people counted by hand")),
+        Binding("R", "risk", _("Record risk"), show=False, id="rollout.risk",
+                tooltip=_("An open risk of the rollout, its impact and mitigation")),
+        Binding("S", "training", _("Record training"), show=False, id="rollout.training",
+                tooltip=_("A training session: team, date, invited and attended")),
     ]
 
     def __init__(self, workspace: Workspace, *, clock: Clock, title: str) -> None:
@@ -114,6 +106,7 @@ class RolloutScreen(LiveAreaScreen):
         self._connections: list[str] = []
         self._today = clock().date()
         self._select: str | None = None
+        self._widths = board_widths(80)
 
     def compose_body(self) -> ComposeResult:
         yield EmptyState(_("No rollouts tracked yet."),
@@ -125,16 +118,27 @@ class RolloutScreen(LiveAreaScreen):
         with VerticalScroll(id="rollout-detail"):
             yield Static(id="rollout-summary", markup=False)
             yield RolloutTimeline(id="rollout-timeline")
-            for part in ("gate", "version", "waves", "adoption", "changes"):
+            for part in ("gate", "version", "waves", "adoption", "kpis", "changes"):
                 yield Static(id=f"rollout-{part}", classes="rollout-part", markup=False)
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_column(_("Rollout"), width=NAME_WIDTH)
-        table.add_column(_("Phase"), width=PHASE_WIDTH)
-        table.add_column(_("Health"), width=HEALTH_WIDTH)
-        table.add_column(_("Next milestone"), width=NEXT_WIDTH)
+        self._widths = board_widths(self.app.size.width)
+        self._add_columns()
         self.query_one("#rollout-empty").display = False
+
+    def _add_columns(self) -> None:
+        table = self.query_one(DataTable)
+        titles = (_("Rollout"), _("Phase"), _("Health"), _("Next milestone"))
+        for title, width in zip(titles, self._widths, strict=True):
+            table.add_column(title, width=width)
+
+    def on_resize(self) -> None:
+        widths = board_widths(self.app.size.width)
+        if widths != self._widths:
+            self._widths = widths
+            self.query_one(DataTable).clear(columns=True)
+            self._add_columns()
+            self._fill_board(self._highlighted())
 
     def load(self) -> None:
         self.read_rollouts()
@@ -155,13 +159,7 @@ class RolloutScreen(LiveAreaScreen):
         self._views = {view.name: view for view in message.views}
         keep = self._select or self._highlighted()
         self._select = None
-        table = self.query_one(DataTable)
-        with self.app.batch_update():
-            table.clear()
-            for view in message.views:
-                table.add_row(*self._row(view), key=view.name)
-            if keep in self._views:
-                table.move_cursor(row=table.get_row_index(keep))
+        self._fill_board(keep)
         moves = self.query_one("#rollout-moves", Static)
         moves.display = bool(message.moves)
         moves.update(Text("\n").join(Text(_(
@@ -170,19 +168,29 @@ class RolloutScreen(LiveAreaScreen):
                  day=f"{m.at:%Y-%m-%d}"), style="bold red") for m in message.moves[:2]))
         empty = not message.views
         self.query_one("#rollout-empty").display = empty
-        table.display = not empty
+        self.query_one(DataTable).display = not empty
         self.query_one("#rollout-detail").display = not empty
         self._show_detail()
 
+    def _fill_board(self, keep: str | None) -> None:
+        table = self.query_one(DataTable)
+        with self.app.batch_update():
+            table.clear()
+            for view in self._views.values():
+                table.add_row(*self._row(view), key=view.name)
+            if keep in self._views:
+                table.move_cursor(row=table.get_row_index(keep))
+
     def _row(self, view: RolloutDetail) -> tuple[Text, Text, Text, Text]:
+        name_width, phase_width, _health, next_width = self._widths
         upcoming = next((m for m in view.milestones if m.done_on is None), None)
-        next_text = Text(cut(f"{upcoming.due:%m-%d} {upcoming.title}", NEXT_WIDTH)
+        next_text = Text(cut(f"{upcoming.due:%m-%d} {upcoming.title}", next_width)
                          if upcoming else "–", style="red" if upcoming and
                          upcoming.due < self._today else "")
         phase = view.current.title if view.current else _("done")
-        return (Text(cut(view.name, NAME_WIDTH), style="bold"),
+        return (Text(cut(view.name, name_width), style="bold"),
                 Text(cut(f"{min(view.phase_index + 1, len(view.phases))}/{len(view.phases)} "
-                         f"{phase}", PHASE_WIDTH)),
+                         f"{phase}", phase_width)),
                 describe.health_text(view), next_text)
 
     def _highlighted(self) -> str | None:
@@ -194,6 +202,16 @@ class RolloutScreen(LiveAreaScreen):
 
     def current_view(self) -> RolloutDetail | None:
         return self._views.get(self._highlighted() or "")
+
+    def copy_target(self) -> tuple[str, str] | None:
+        """An upgrade's target version (what goes into the package manager), else the
+        highlighted rollout's name (what `pmcockpit rollout` commands take)."""
+        view = self.current_view()
+        if view is None:
+            return None
+        if view.version is not None and view.version.target:
+            return _("target version"), view.version.target
+        return _("rollout name"), view.name
 
     @on(DataTable.RowHighlighted)
     def _show_detail(self) -> None:
@@ -209,135 +227,13 @@ class RolloutScreen(LiveAreaScreen):
                  "waves": describe.waves_text(view) if view.kind is not RolloutKind.UPGRADE
                  or view.waves else None,
                  "adoption": describe.adoption_text(view) if view.adoption else None,
+                 "kpis": describe.kpi_text(view),
                  "changes": describe.changes_text(view)}
         for part, content in parts.items():
             widget = self.query_one(f"#rollout-{part}", Static)
             widget.display = content is not None
             if content is not None:
                 widget.update(content)
-
-    # --- changes ------------------------------------------------------------------
-
-    @work(thread=True, exit_on_error=False, group="rollout-change",
-          description=_("Saving the rollout"))
-    def apply(self, change: Change, select: str | None = None) -> None:
-        try:
-            note = change(self.workspace)
-        except (RolloutRefused, LookupError, ValueError) as error:
-            self.post_message(RolloutChangeRefused(str(error.args[0] if error.args else error)))
-            return
-        self.post_message(RolloutChanged(note, select))
-
-    @on(RolloutChanged)
-    def changed(self, message: RolloutChanged) -> None:
-        self.notify(message.note, title=_("Rollout"))
-        self._select = message.select
-        self.load()
-
-    @on(RolloutChangeRefused)
-    def refused(self, message: RolloutChangeRefused) -> None:
-        self.notify(message.reason, title=_("Refused"), severity="error", timeout=12)
-
-    def _ask(self, form: RolloutForm | None, empty: str, note: str,
-             then: Callable[[RolloutDetail, dict[str, str]], Callable[[Workspace], object]],
-             ) -> None:
-        """Show ``form`` for the highlighted rollout, then apply what ``then`` makes of it
-        and say ``note``."""
-        view = self.current_view()
-        if view is None or form is None:
-            self.notify(empty if view is not None else _("No rollout highlighted: press n."),
-                        severity="warning")
-            return
-        chosen = view
-
-        def answered(values: dict[str, str] | None) -> None:
-            if values is not None:
-                self.apply(_noting(then(chosen, values), note), chosen.name)
-
-        self.app.push_screen(form, answered)
-
-    def action_new(self) -> None:
-        def answered(values: dict[str, str] | None) -> None:
-            if values is None:
-                return
-            name, kind = values["name"].strip(), RolloutKind(values["kind"])
-            connection = None if values["connection"] == forms.NO_CONNECTION \
-                else values["connection"]
-            target = values["target"].strip() or None
-
-            def create(workspace: Workspace) -> str:
-                service.create_rollout(workspace, name, kind, self._today,
-                                       connection=connection, target_version=target)
-                return _("Started {name}.").format(name=name)
-
-            self.apply(create, name)
-
-        self.app.push_screen(forms.new_form(self._connections), answered)
-
-    def action_advance(self) -> None:
-        view = self.current_view()
-        if view is None:
-            return
-        today, name = self._today, view.name
-
-        def advance(workspace: Workspace) -> str:
-            moved = service.advance(workspace, name, today)
-            return _("Left {left}; now in {entered}.").format(
-                left=moved.left, entered=moved.entered) if moved.entered else \
-                _("Left {left}; every phase is done.").format(left=moved.left)
-
-        self.apply(advance, name)
-
-    def action_tick(self) -> None:
-        view = self.current_view()
-        self._ask(forms.tick_form(view) if view else None,
-                  _("The current gate has no manual item: the others are measured."),
-                  _("Ticked."),
-                  lambda v, values: lambda w: service.tick_gate(
-                      w, v.name, values["item"], values["evidence"]))
-
-    def action_milestone(self) -> None:
-        self._ask(forms.milestone_form(self._today), "", _("Milestone added."),
-                  lambda v, values: lambda w: service.add_milestone(
-                      w, v.name, values["title"], date.fromisoformat(values["due"].strip())))
-
-    def action_change(self) -> None:
-        self._ask(forms.change_form(), "", _("Change request recorded."),
-                  lambda v, values: lambda w: service.raise_change(
-                      w, v.name, values["title"], Level(values["impact"]),
-                      Level(values["priority"])))
-
-    def action_decide(self) -> None:
-        view = self.current_view()
-        self._ask(forms.decide_form(view) if view else None,
-                  _("No change request awaits a decision."),
-                  _("Decision recorded."),
-                  lambda v, values: lambda w: service.decide_change(
-                      w, v.name, int(values["change"]), Decision(values["decision"]),
-                      values["reason"]))
-
-    def action_wave(self) -> None:
-        view = self.current_view()
-        self._ask(forms.wave_form(view) if view else None, _("This rollout has no waves."),
-                  _("Wave marked."),
-                  lambda v, values: lambda w: service.set_wave_status(
-                      w, v.name, values["wave"], WaveStatus(values["status"]),
-                      go_live=date.fromisoformat(values["go_live"].strip())
-                      if values["go_live"].strip() else None))
-
-    def action_rollback(self) -> None:
-        view = self.current_view()
-        self._ask(forms.rollback_form(view) if view else None, "",
-                  _("Rollback plan saved."),
-                  lambda v, values: lambda w: service.set_rollback_plan(
-                      w, v.name, values["plan"]))
-
-    def action_version(self) -> None:
-        view = self.current_view()
-        self._ask(forms.version_form(view) if view else None, "",
-                  _("Version recorded."),
-                  lambda v, values: lambda w: service.set_version(
-                      w, v.name, values["version"]))
 
     def action_report(self) -> None:
         view = self.current_view()

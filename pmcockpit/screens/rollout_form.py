@@ -52,7 +52,9 @@ class RolloutForm(ModalScreen[dict[str, str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="rollout-form") as form:
             form.border_title = self.form_title
-            form.border_subtitle = _("Enter to save · Escape to cancel")
+            form.border_subtitle = _("Ctrl+S to save · Escape to cancel") \
+                if any(item.choices for item in self.fields) \
+                else _("Enter to save · Escape to cancel")
             for item in self.fields:
                 yield Label(item.label, classes="form-label", markup=False)
                 if item.choices:

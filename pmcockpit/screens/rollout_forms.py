@@ -99,3 +99,51 @@ def version_form(view: RolloutDetail) -> RolloutForm:
     return RolloutForm(_("Version the tool runs now"), [
         FormField("version", _("Version (read it off the tool's admin page)"), current or ""),
     ])
+
+
+def add_wave_form(today: date) -> RolloutForm:
+    return RolloutForm(_("Add a wave"), [
+        FormField("name", _("Wave"), placeholder=_("Wave 4")),
+        FormField("teams", _("Teams, by commas; each measured from the synced group of its "
+                             "name, or TEAM:GROUP"),
+                  placeholder=_("Finance, PMO:Project office")),
+        FormField("go_live", _("Planned go-live (YYYY-MM-DD, may stay empty)"),
+                  placeholder=(today + timedelta(weeks=4)).isoformat()),
+    ])
+
+
+def team_form(view: RolloutDetail) -> RolloutForm | None:
+    if not view.waves:
+        return None
+    return RolloutForm(_("Add a team to a wave"), [
+        FormField("wave", _("Wave"), choices=[(w.name, w.name) for w in view.waves]),
+        FormField("team", _("Team"), placeholder=_("Legal")),
+        FormField("group", _("Synced group (a roster department; empty: defined by hand)")),
+        FormField("expected", _("People expected (empty: the group's members)")),
+    ])
+
+
+def risk_form() -> RolloutForm:
+    return RolloutForm(_("Record a risk"), [
+        FormField("title", _("What could go wrong")),
+        FormField("impact", _("Impact"), Level.MEDIUM.value, _LEVELS),
+        FormField("mitigation", _("What is done about it")),
+    ])
+
+
+def training_form(view: RolloutDetail, today: date) -> RolloutForm:
+    teams = [name for wave in view.waves for name in wave.teams]
+    team = FormField("team", _("Team"), choices=[(name, name) for name in teams]) if teams \
+        else FormField("team", _("Team"))
+    return RolloutForm(_("Record a training session"), [
+        team,
+        FormField("held_on", _("Held on (YYYY-MM-DD)"), today.isoformat()),
+        FormField("invited", _("People invited")),
+        FormField("attended", _("People who attended")),
+    ])
+
+
+def checklist_form(keys: Sequence[str]) -> RolloutForm:
+    return RolloutForm(_("Open a linked checklist"), [
+        FormField("checklist", _("Checklist"), choices=[(key, key) for key in keys]),
+    ])

@@ -64,7 +64,7 @@ class Advanced:
     """None when the last phase was left: the rollout is done."""
 
 
-def _event(session: Session, rollout: Rollout, by: str, what: str, **detail: Any) -> None:
+def log_event(session: Session, rollout: Rollout, by: str, what: str, **detail: Any) -> None:
     session.add(RolloutEvent(rollout_id=rollout.id, at=utcnow(), by=by, what=what,
                              detail=detail))
 
@@ -102,11 +102,12 @@ def create_rollout(workspace: Workspace, name: str, kind: RolloutKind, start: da
                 rollout_id=rollout.id, position=position, phase_id=phase.id, title=phase.title,
                 guidance=phase.guidance, needs_rollback_plan=phase.needs_rollback_plan,
                 gates=[{"id": g.id, "title": g.title, "guidance": g.guidance, "check": g.check,
-                        "params": dict(g.params)} for g in phase.gates],
+                        "params": dict(g.params), "checklist": g.checklist}
+                       for g in phase.gates],
                 planned_start=begin, planned_end=end,
                 actual_start=start if position == 0 else None, actual_end=None))
             begin = end + timedelta(days=1)
-        _event(session, rollout, workspace.settings.operator, "created", kind=kind.value,
+        log_event(session, rollout, workspace.settings.operator, "created", kind=kind.value,
                plan=plan.key, connection=connection, target_version=target_version)
         return rollout.id
 
@@ -135,7 +136,7 @@ def advance(workspace: Workspace, ref: str, today: date) -> Advanced:
         if following is not None:
             session.get_one(RolloutPhase, following.id).actual_start = today
         rollout.phase_index += 1
-        _event(session, rollout, workspace.settings.operator, "advanced", left=current.phase_id,
+        log_event(session, rollout, workspace.settings.operator, "advanced", left=current.phase_id,
                entered=following.phase_id if following else None)
         return Advanced(current.title, following.title if following else None)
 
@@ -168,7 +169,7 @@ def tick_gate(workspace: Workspace, ref: str, item_id: str, evidence: str, *,
         tick.evidence = evidence.strip() or _("checklist run {id}").format(id=checklist_run_id)
         tick.checklist_run_id = checklist_run_id
         tick.by, tick.at = workspace.settings.operator, utcnow()
-        _event(session, find(session, ref), workspace.settings.operator, "gate-ticked",
+        log_event(session, find(session, ref), workspace.settings.operator, "gate-ticked",
                phase=current.phase_id, item=item_id, evidence=tick.evidence,
                checklist_run_id=checklist_run_id)
 
@@ -177,7 +178,7 @@ def set_rollback_plan(workspace: Workspace, ref: str, text: str) -> None:
     with workspace.db.session() as session:
         rollout = find(session, ref)
         rollout.rollback_plan = text.strip()
-        _event(session, rollout, workspace.settings.operator, "rollback-plan",
+        log_event(session, rollout, workspace.settings.operator, "rollback-plan",
                characters=len(rollout.rollback_plan))
 
 
@@ -186,7 +187,7 @@ def set_version(workspace: Workspace, ref: str, version: str) -> None:
     with workspace.db.session() as session:
         rollout = find(session, ref)
         rollout.manual_version = version.strip() or None
-        _event(session, rollout, workspace.settings.operator, "version-entered",
+        log_event(session, rollout, workspace.settings.operator, "version-entered",
                version=rollout.manual_version)
 
 
@@ -198,7 +199,7 @@ def add_milestone(workspace: Workspace, ref: str, title: str, due: date) -> int:
         row = Milestone(rollout_id=rollout.id, title=title.strip(), due=due)
         session.add(row)
         session.flush()
-        _event(session, rollout, workspace.settings.operator, "milestone-added", title=title,
+        log_event(session, rollout, workspace.settings.operator, "milestone-added", title=title,
                due=due.isoformat())
         return row.id
 
@@ -211,14 +212,19 @@ def complete_milestone(workspace: Workspace, ref: str, milestone_id: int, on: da
             raise RolloutRefused(_("{name} has no milestone {id}").format(name=rollout.name,
                                                                          id=milestone_id))
         row.done_on = on
-        _event(session, rollout, workspace.settings.operator, "milestone-done", title=row.title)
+        log_event(session, rollout, workspace.settings.operator, "milestone-done", title=row.title)
 
 
 def add_wave(workspace: Workspace, ref: str, name: str, *, go_live: date | None = None,
              teams: tuple[tuple[str, str | None, int | None], ...] = ()) -> int:
     """A wave and its teams: (team name, synced group or None, people expected or None)."""
+    if not name.strip():
+        raise RolloutRefused(_("a wave needs a name"))
     with workspace.db.session() as session:
         rollout = find(session, ref)
+        if session.query(Wave).filter_by(rollout_id=rollout.id, name=name).first():
+            raise RolloutRefused(_("{name} has a wave {wave} already").format(
+                name=rollout.name, wave=name))
         position = session.query(Wave).filter_by(rollout_id=rollout.id).count()
         wave = Wave(rollout_id=rollout.id, position=position, name=name, go_live=go_live,
                     status=WaveStatus.NOT_STARTED.value)
@@ -227,7 +233,7 @@ def add_wave(workspace: Workspace, ref: str, name: str, *, go_live: date | None 
         for team, group, expected in teams:
             session.add(Team(rollout_id=rollout.id, wave_id=wave.id, name=team,
                              group_name=group, expected=expected))
-        _event(session, rollout, workspace.settings.operator, "wave-added", wave=name,
+        log_event(session, rollout, workspace.settings.operator, "wave-added", wave=name,
                teams=[team for team, _group, _expected in teams])
         return wave.id
 
@@ -245,7 +251,7 @@ def set_wave_status(workspace: Workspace, ref: str, wave_name: str, status: Wave
         wave.status = status.value
         if go_live is not None or (status is WaveStatus.LIVE and wave.go_live is None):
             wave.go_live = go_live or utcnow().date()
-        _event(session, rollout, workspace.settings.operator, "wave-status", wave=wave_name,
+        log_event(session, rollout, workspace.settings.operator, "wave-status", wave=wave_name,
                before=before, after=status.value)
 
 
@@ -260,7 +266,7 @@ def raise_change(workspace: Workspace, ref: str, title: str, impact: Level,
                             raised_at=utcnow())
         session.add(row)
         session.flush()
-        _event(session, rollout, workspace.settings.operator, "change-raised", change=row.id,
+        log_event(session, rollout, workspace.settings.operator, "change-raised", change=row.id,
                title=row.title, impact=impact.value, priority=priority.value)
         return row.id
 
@@ -280,21 +286,49 @@ def decide_change(workspace: Workspace, ref: str, change_id: int, decision: Deci
                 name=rollout.name, id=change_id))
         row.decision, row.reason = decision.value, reason.strip()
         row.decided_by, row.decided_at = workspace.settings.operator, utcnow()
-        _event(session, rollout, workspace.settings.operator, "change-decided", change=row.id,
+        log_event(session, rollout, workspace.settings.operator, "change-decided", change=row.id,
                decision=decision.value, reason=row.reason)
+
+
+def add_team(workspace: Workspace, ref: str, wave_name: str, team: str,
+             group: str | None = None, expected: int | None = None) -> None:
+    """A team joins a wave: measured from the synced group ``group`` (None: by hand)."""
+    if not team.strip():
+        raise RolloutRefused(_("a team needs a name"))
+    if expected is not None and expected < 0:
+        raise RolloutRefused(_("people expected cannot be negative"))
+    with workspace.db.session() as session:
+        rollout = find(session, ref)
+        wave = session.query(Wave).filter_by(rollout_id=rollout.id, name=wave_name).first()
+        if wave is None:
+            raise RolloutRefused(_("{name} has no wave {wave}").format(name=rollout.name,
+                                                                      wave=wave_name))
+        if session.query(Team).filter_by(rollout_id=rollout.id, name=team.strip()).first():
+            raise RolloutRefused(_("{name} has a team {team} already").format(
+                name=rollout.name, team=team.strip()))
+        session.add(Team(rollout_id=rollout.id, wave_id=wave.id, name=team.strip(),
+                         group_name=(group or "").strip() or None, expected=expected))
+        log_event(session, rollout, workspace.settings.operator, "team-added",
+                  wave=wave_name, team=team.strip(), group=group)
 
 
 def add_risk(workspace: Workspace, ref: str, title: str, impact: Level,
              mitigation: str = "") -> None:
+    if not title.strip():
+        raise RolloutRefused(_("a risk needs a title: what could go wrong"))
     with workspace.db.session() as session:
         rollout = find(session, ref)
         session.add(Risk(rollout_id=rollout.id, title=title, impact=impact.value,
                          mitigation=mitigation))
-        _event(session, rollout, workspace.settings.operator, "risk-added", title=title)
+        log_event(session, rollout, workspace.settings.operator, "risk-added", title=title)
 
 
 def add_training(workspace: Workspace, ref: str, team: str, held_on: date, invited: int,
                  attended: int) -> None:
+    if not team.strip():
+        raise RolloutRefused(_("say which team was trained"))
+    if invited < 0 or attended < 0:
+        raise RolloutRefused(_("people invited and attending cannot be negative"))
     if attended > invited:
         raise RolloutRefused(_("more attended ({attended}) than were invited ({invited})")
                              .format(attended=attended, invited=invited))
@@ -302,5 +336,5 @@ def add_training(workspace: Workspace, ref: str, team: str, held_on: date, invit
         rollout = find(session, ref)
         session.add(TrainingSession(rollout_id=rollout.id, team=team, held_on=held_on,
                                     invited=invited, attended=attended))
-        _event(session, rollout, workspace.settings.operator, "training", team=team,
+        log_event(session, rollout, workspace.settings.operator, "training", team=team,
                held_on=held_on.isoformat(), attended=attended, invited=invited)

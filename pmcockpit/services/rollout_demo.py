@@ -3,7 +3,8 @@
 The adoption rollout is in its full-rollout phase: the pilot wave and wave 1 are
 live, wave 2 struggles, wave 3 has not started, and a change request awaits its
 decision. Twelve weekly adoption snapshots give the trend. The GitLab upgrade
-plans from 17.3.6 while the tool reports 17.5.1 (drift), with a rollback plan.
+plans from 17.3.6 while the tool reports 17.5.1 (drift), with a rollback plan; its
+pre-upgrade checklist is four steps in.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from datetime import date, datetime, timedelta
 
 from pmcockpit.core.rollout import Decision, Level, RolloutKind, WaveStatus
 from pmcockpit.services import rollout as service
+from pmcockpit.services.checklist import toggle_step
 from pmcockpit.services.rollout_adoption import record_adoption
+from pmcockpit.services.rollout_checklists import open_linked_checklist
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage.models.rollout import Rollout, RolloutPhase
 
@@ -85,6 +88,13 @@ def _history_until_full_rollout(workspace: Workspace, standardised: date,
         rollout.phase_index = 2
 
 
+def _pre_upgrade_checklist(workspace: Workspace, now: datetime) -> None:
+    """The pre-upgrade checklist opened, four of its six steps done: the gate shows it."""
+    run = open_linked_checklist(workspace, UPGRADE, "pre-upgrade", now)
+    for step in run.stored.run.steps[:4]:
+        toggle_step(workspace, run.id, step.step_id, now)
+
+
 def _upgrade(workspace: Workspace, today: date) -> None:
     start = today - timedelta(days=10)
     service.create_rollout(workspace, UPGRADE, RolloutKind.UPGRADE, start, connection="gitlab",
@@ -95,6 +105,6 @@ def _upgrade(workspace: Workspace, today: date) -> None:
         "Stop GitLab, restore the VM snapshot taken before the window and the 22:00 "
         "backup (gitlab-backup restore), reconfigure, check sign-in and a pipeline."))
     service.advance(workspace, UPGRADE, start + timedelta(days=9))
-    service.tick_gate(workspace, UPGRADE, "users-notified", "Mail to all-staff, 3 days ahead")
+    _pre_upgrade_checklist(workspace, datetime.combine(today, datetime.min.time()))
     service.add_milestone(workspace, UPGRADE, "Maintenance window Saturday 06:00",
                           start + timedelta(days=16))

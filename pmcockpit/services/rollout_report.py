@@ -54,6 +54,10 @@ def report_data(view: RolloutDetail, cohorts: Sequence[Cohort] = ()) -> dict[str
                       "accounts": a.figures.accounts, "active_7": a.figures.active_7,
                       "active_30": a.figures.active_30, "trend": list(a.trend)}
                      if a.figures else {"team": a.team, "wave": a.wave} for a in view.adoption],
+        "ticket_kpis": [{"team": k.team, "created": k.created, "closed": k.closed,
+                         "open": k.open, "late": k.late, "completion": k.completion,
+                         "late_share": k.late_share, "completion_trend": list(k.trend)}
+                        for k in view.kpis],
         "changes": [{"id": c.id, "title": c.title, "impact": c.impact.value,
                      "priority": c.priority.value, "decision": c.decision.value,
                      "decided_by": c.decided_by, "reason": c.reason} for c in view.changes],
@@ -63,7 +67,9 @@ def report_data(view: RolloutDetail, cohorts: Sequence[Cohort] = ()) -> dict[str
             "connection": version.connection, "observed": version.observed,
             "reported_by_tool": version.reported_by_tool, "planned": version.planned_current,
             "target": version.target, "drift": version.drift.value,
-            "path": [str(step) for step in version.path]},
+            "path": [{"series": str(step), "required_stop": step.required_stop,
+                      "at_least": step.at_least or None, "condition": step.condition}
+                     for step in version.path]},
         "training": [{"team": t.team, "held_on": _day(t.held_on), "invited": t.invited,
                       "attended": t.attended} for t in view.training],
         "cohorts": [{"month": c.month, "size": c.size, "active_share": list(c.shares)}
@@ -98,6 +104,7 @@ def report_markdown(view: RolloutDetail, now: datetime,
             end=_day(w.break_in_end) or "–", teams=", ".join(w.teams) or "–")
         for w in view.waves])
     lines += _adoption_table(view)
+    lines += _kpi_table(view)
     lines += _cohort_table(cohorts)
     lines += _section(_("Training"), [
         _("- {day} {team}: {attended} of {invited} attended").format(
@@ -120,7 +127,8 @@ def report_markdown(view: RolloutDetail, now: datetime,
             .format(connection=v.connection, observed=v.observed or "?",
                     planned=v.planned_current or "?", target=v.target or "?",
                     drift=drift_label(v.drift)),
-            *([_("- upgrade path: {path}").format(path=" → ".join(map(str, v.path)))]
+            *([_("- upgrade path: {path}").format(
+                path=" → ".join(step.describe() for step in v.path))]
               if v.path else []),
             _("- rollback plan: {plan}").format(plan=view.rollback_plan or _("not written"))])
     return "\n".join(lines) + "\n"
@@ -139,6 +147,23 @@ def _adoption_table(view: RolloutDetail) -> list[str]:
     return ["", f"## {_('Adoption')}", "",
             _("| Team | Wave | Expected | Accounts | Active 7 d | Active 30 d | Trend |"),
             "|---|---|---|---|---|---|---|", *rows]
+
+
+def _kpi_table(view: RolloutDetail) -> list[str]:
+    rows = [f"| {k.team} | {k.created} | {k.closed} | {k.open} | "
+            f"{_share(k.completion)} | {_share(k.late_share)} | {sparkline(k.trend)} |"
+            for k in view.kpis if not k.empty]
+    if not rows:
+        return []
+    return ["", f"## {_('Tickets, last 30 days')}", "",
+            _("| Team | Created | Closed | Open | Done | Late | Trend |"),
+            "|---|---|---|---|---|---|---|",
+            *rows, "", _("Done: closed of closed and still open. Late: open longer than "
+                         "30 days (the tools' due dates are not synced).")]
+
+
+def _share(share: float | None) -> str:
+    return "–" if share is None else f"{share:.0%}"
 
 
 def _cohort_table(cohorts: Sequence[Cohort], months: int = 6) -> list[str]:

@@ -96,7 +96,10 @@ def waves_text(view: RolloutDetail) -> RenderableType:
                       wave.go_live.isoformat() if wave.go_live else "–",
                       wave.break_in_end.isoformat() if wave.break_in_end else "–",
                       ", ".join(wave.teams) or "–")
-    return Group(heading(_("Waves")), table)
+    trained = [Text(_("Training {day} {team}: {attended} of {invited} attended").format(
+        day=f"{t.held_on:%m-%d}", team=t.team, attended=t.attended, invited=t.invited),
+        style="dim") for t in view.training[-3:]]
+    return Group(heading(_("Waves")), table, *trained)
 
 
 def adoption_text(view: RolloutDetail) -> RenderableType:
@@ -121,6 +124,32 @@ def adoption_text(view: RolloutDetail) -> RenderableType:
                       Text(f"{figures.active_30} ({share or 0:.0%})", style=style),
                       Text(sparkline(row.trend, 8), style="cyan"))
     return Group(heading(_("Adoption")), table)
+
+
+def _percent(share: float | None) -> str:
+    return "–" if share is None else f"{share:.0%}"
+
+
+def kpi_text(view: RolloutDetail) -> RenderableType | None:
+    """Tickets created and closed per team, completion and late rates (30 days)."""
+    rows = [kpis for kpis in view.kpis if not kpis.empty]
+    if not rows:
+        return None
+    table = Table(box=None, pad_edge=False)
+    table.add_column(_("Team"), overflow="ellipsis", max_width=18)
+    for column in (_("Created"), _("Closed"), _("Open"), _("Done"), _("Late")):
+        table.add_column(column, justify="right")
+    table.add_column(_("Trend"))
+    for kpis in rows:
+        late = kpis.late_share
+        table.add_row(kpis.team, str(kpis.created), str(kpis.closed), str(kpis.open),
+                      _percent(kpis.completion),
+                      Text(_percent(late), style="red" if late is not None and late > 0.5
+                           else ""), Text(sparkline(kpis.trend, 8), style="cyan"))
+    return Group(heading(_("Tickets, last 30 days")), table, Text(
+        _("Done: closed of closed and open. Late: open longer than 30 days. "
+          "Trend: done at each sync."),
+        style="dim"))
 
 
 def changes_text(view: RolloutDetail) -> RenderableType:
@@ -164,7 +193,8 @@ def version_text(view: RolloutDetail) -> RenderableType | None:
         stops = sum(1 for step in version.path if step.required_stop)
         lines.append(Text(ngettext("Upgrade path ({count} required stop): {path}",
                                    "Upgrade path ({count} required stops): {path}", stops)
-                          .format(count=stops, path=" → ".join(map(str, version.path)))))
+                          .format(count=stops, path=" → ".join(
+                              step.describe() for step in version.path))))
     plan = view.rollback_plan.strip()
     lines.append(Text(_("Rollback plan: {plan}").format(plan=plan) if plan else
                       _("Rollback plan: not written (b)"), style="" if plan else "red"))

@@ -2,13 +2,16 @@
 
 Three lines: the phases as segments sized by their planned days (the current one
 highlighted, done ones marked), today's marker and the milestones (◆) under them,
-then the first and last planned days. At 80 columns each phase keeps at least a
-few cells, its title cut to fit.
+each inside the segment of its phase (today's in the current phase's, counted from
+the day that phase actually started, so a phase left early moves the marker and the
+milestones still ahead with it), then
+the first and last planned days. At 80 columns each phase keeps at least a few
+cells, its title cut to fit.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
@@ -34,6 +37,44 @@ def _label(title: str, width: int) -> str:
     return text + "─" * max(0, width - 1 - cell_len(text)) + "│"
 
 
+def _within(start: date, end: date, day: date, cells: int) -> int:
+    """The cell of ``day`` in a segment of ``cells`` spanning ``start`` to ``end``."""
+    span = max(1, (end - start).days + 1)
+    return min(cells - 1, max(0, (day - start).days * cells // span))
+
+
+def _column(phases: tuple[PhaseView, ...], widths: list[int], starts: list[int],
+            day: date) -> int:
+    """A date's cell: inside the segment of the phase planned over it."""
+    for phase, cells, first in zip(phases, widths, starts, strict=True):
+        if day <= phase.planned_end:
+            return first + _within(phase.planned_start, phase.planned_end, day, cells)
+    return sum(widths) - 1
+
+
+def _shift(phases: tuple[PhaseView, ...], current: int) -> timedelta:
+    """How much earlier (negative) or later the current phase began than planned: the
+    days still ahead move with it."""
+    if current >= len(phases) or phases[current].actual_start is None:
+        return timedelta()
+    phase = phases[current]
+    assert phase.actual_start is not None
+    return phase.actual_start - phase.planned_start
+
+
+def _today_column(phases: tuple[PhaseView, ...], current: int, widths: list[int],
+                  starts: list[int], today: date) -> int:
+    """Today's cell: inside the current phase's segment, however early or late the phases
+    before it were left (counted from the day it actually started); past the end once
+    every phase is done."""
+    if current >= len(phases):
+        return sum(widths) - 1
+    phase = phases[current]
+    begun = phase.actual_start or phase.planned_start
+    length = phase.planned_end - phase.planned_start
+    return starts[current] + _within(begun, begun + length, today, widths[current])
+
+
 def timeline_text(phases: tuple[PhaseView, ...], current: int,
                   milestones: tuple[MilestoneView, ...], today: date, width: int) -> Text:
     if not phases or width < MIN_SEGMENT:
@@ -43,19 +84,16 @@ def timeline_text(phases: tuple[PhaseView, ...], current: int,
     for index, (phase, cells) in enumerate(zip(phases, widths, strict=True)):
         style = "bold reverse" if index == current else "green" if index < current else "dim"
         bar.append(_label(phase.title, cells), style=style)
-    start, end = phases[0].planned_start, phases[-1].planned_end
-    span = max(1, (end - start).days)
-
-    def column(day: date) -> int:
-        return min(width - 1, max(0, (day - start).days * (width - 1) // span))
-
+    starts = [sum(widths[:index]) for index in range(len(widths))]
     marks = [" "] * width
+    shift = _shift(phases, current)
     for milestone in milestones:
-        marks[column(milestone.due)] = "◆"
-    marks[column(today)] = "▲"
+        due = milestone.due
+        marks[_column(phases, widths, starts, due - shift if due >= today else due)] = "◆"
+    marks[_today_column(phases, current, widths, starts, today)] = "▲"
     marker = Text("".join(marks), no_wrap=True, overflow="crop")
     marker.stylize("bold yellow")
-    first, last = start.isoformat(), end.isoformat()
+    first, last = phases[0].planned_start.isoformat(), phases[-1].planned_end.isoformat()
     note = _("▲ today  ◆ milestone")
     middle = max(1, width - len(first) - len(last))
     footer = Text(first + (note if cell_len(note) + 2 <= middle else "").center(middle) + last,

@@ -1,5 +1,6 @@
 """The Rollout screen driven by keys at 80x24: an upgrade is created, its gate refuses,
-is ticked with evidence, the phase advances, the rollback-plan rule holds, the report shows."""
+is ticked with evidence, the phase advances, its pre-upgrade checklist is ticked, the
+rollback-plan rule holds, the report shows."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from textual.widgets import DataTable, Markdown, Static
 from pmcockpit.app import CockpitApp
 from pmcockpit.config import Settings
 from pmcockpit.core.rollout import Decision, WaveStatus
+from pmcockpit.screens.checklist_run import ChecklistRunScreen
 from pmcockpit.screens.rollout import RolloutScreen
 from pmcockpit.screens.rollout_form import RolloutForm
 from pmcockpit.screens.rollout_report import RolloutReportScreen
@@ -87,8 +89,20 @@ async def test_upgrade_rollout_through_gates_to_the_report(make_app: AppFactory,
         assert "Rollout: Left Plan; now in Test." in notifications(app)
         assert _board_phase(app) == "2/4 Test"
 
-        await _tick(pilot, "walked through a merge request")
-        await _tick(pilot, "mail sent")
+        await pilot.press("a")
+        await settle(pilot)
+        assert any("not met: Pre-upgrade checklist complete (the pre-upgrade checklist is not "
+                   "opened yet (l))" in note for note in notifications(app))
+        await _form(pilot, "l")
+        await pilot.press("ctrl+s")  # the Test phase's checklist comes first
+        await settle(pilot)
+        assert isinstance(app.screen, ChecklistRunScreen)
+        for _step in range(6):
+            await pilot.press("space")
+            await settle(pilot)
+            await pilot.press("down")
+        await pilot.press("escape")
+        await settle(pilot)
         await pilot.press("a")
         await settle(pilot)
         assert any("not met: Rollback plan written" in note for note in notifications(app))

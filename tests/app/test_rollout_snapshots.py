@@ -1,4 +1,5 @@
-"""Snapshots of the Rollout screen at 80x24 and 160x48, and the home panel, at a fixed time.
+"""Snapshots of the Rollout screen at 80x24, 60x20 and 160x48, and the home panel, at a
+fixed time.
 
 Update with ``pytest tests/app/test_rollout_snapshots.py --snapshot-update`` and look at
 every changed snapshot.
@@ -61,7 +62,16 @@ def test_rollout_upgrade_wide(snap_compare: SnapCompare, workspace: Workspace) -
                         run_before=after("5", "down"))
 
 
-async def test_home_panel_shows_what_is_due_this_week(workspace: Workspace) -> None:
+def test_rollout_small(snap_compare: SnapCompare, workspace: Workspace) -> None:
+    assert snap_compare(app_on(workspace), terminal_size=(60, 20), run_before=after("5"))
+
+
+def test_rollout_upgrade_small(snap_compare: SnapCompare, workspace: Workspace) -> None:
+    assert snap_compare(app_on(workspace), terminal_size=(60, 20),
+                        run_before=after("5", "down"))
+
+
+async def test_home_panel_shows_what_is_due_this_week_and_drift(workspace: Workspace) -> None:
     app = app_on(workspace)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -69,6 +79,7 @@ async def test_home_panel_shows_what_is_due_this_week(workspace: Workspace) -> N
     assert text.splitlines() == [
         "2 due this week · 1 wave struggling",
         "✗ Wave 2 struggling  Redmine for everyone",
+        "⚠ gitlab runs 17.5.1-ee, plan 17.3.6 → 17.8.2  GitLab 17.8",
         "○ 03-12 Wave 2 refresher  Redmine for everyone",
         "○ 03-15 Maintenance window  GitLab 17.8",
     ]

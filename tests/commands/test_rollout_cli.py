@@ -84,3 +84,27 @@ def test_unknown_rollout_is_a_usage_error(tmp_path: Path) -> None:
     result = run(tmp_path / "cli.db", "advance", "Nope")
     assert result.exit_code == 2
     assert "no rollout 'Nope'" in result.stderr
+
+
+def test_teams_and_the_linked_upgrade_checklist_from_the_cli(tmp_path: Path) -> None:
+    db = tmp_path / "cli.db"
+    assert run(db, "new", "Redmine 6", "--kind", "upgrade", "--target-version", "6.0.1",
+               "--start", "2025-03-03").exit_code == 0
+    no_wave = run(db, "team", "Redmine 6", "Wave 1", "Legal", "--group", "Legal")
+    assert no_wave.exit_code == 1 and "has no wave Wave 1" in no_wave.stderr
+    assert run(db, "wave", "Redmine 6", "Wave 1", "--team", "Finance").exit_code == 0
+    assert run(db, "team", "Redmine 6", "Wave 1", "Legal", "--expected", "4").exit_code == 0
+    twice = run(db, "team", "Redmine 6", "Wave 1", "Legal")
+    assert twice.exit_code == 1 and "has a team Legal already" in twice.stderr
+
+    opened = run(db, "checklist", "Redmine 6", "pre-upgrade", "--done", "release-notes",
+                 "--done", "backup-restorable", "--json")
+    assert opened.exit_code == 0, opened.output
+    shown = json.loads(opened.stdout)
+    assert [s["state"] for s in shown["steps"]][:3] == ["done", "done", "pending"]
+    again = run(db, "checklist", "Redmine 6", "pre-upgrade")
+    assert f"Checklist run {shown['run']} (2 of 6 settled):" in again.stdout
+    typo = run(db, "checklist", "Redmine 6", "pre-upgrade", "--done", "backups")
+    assert typo.exit_code == 2 and "no step 'backups'" in typo.stderr
+    unknown = run(db, "checklist", "Redmine 6", "nightly")
+    assert unknown.exit_code == 1 and "no upgrade checklist nightly" in unknown.stderr

@@ -33,6 +33,7 @@ from pmcockpit.core.rollout import (
     team_figures,
     version_drift,
 )
+from pmcockpit.core.rollout.versions import GITLAB_REQUIRED_STOPS
 
 NOW = datetime(2025, 3, 10, 9, 0)
 ADOPTION = GateSpec("pilot-adoption", "80% active", check="adoption",
@@ -98,9 +99,41 @@ def test_gitlab_upgrade_path_goes_through_the_required_stops() -> None:
     assert [str(step) for step in path] == [
         "16.7.z", "16.11.z", "17.1.z", "17.3.z", "17.5.z", "17.8.z"]
     assert path[-1].required_stop
-    short = gitlab_upgrade_path(v("17.5.1"), v("17.6.0"))
+    short = gitlab_upgrade_path(v("17.5.6"), v("17.6.0"))
     assert [(str(s), s.required_stop) for s in short] == [("17.6.z", False)]
     assert gitlab_upgrade_path(v("17.6.0"), v("17.5.0")) == []
+
+
+def test_gitlab_stops_match_the_documented_upgrade_path() -> None:
+    """doc/update/upgrade_paths.md: the required versions of GitLab 15, 16 and 17 with the
+    patch each names, the conditional ones, and 18.2, 18.5, 18.8, 18.11."""
+    documented = {
+        "15.0.5": None, "15.1.6": "multiple web nodes", "15.4.6": None, "15.11.13": None,
+        "16.0.10": "lots of users", "16.1.8": "NPM packages", "16.2.11": "pipeline variables",
+        "16.3.9": None, "16.7.10": None, "16.11.10": None,
+        "17.1.8": "ci_pipeline_messages", "17.3.7": None, "17.5.5": None, "17.8.7": None,
+        "17.11.7": None, "18.2.0": None, "18.5.0": None, "18.8.0": None, "18.11.0": None}
+    stops = {f"{s.major}.{s.minor}.{s.patch}": s.condition for s in GITLAB_REQUIRED_STOPS}
+    assert list(stops) == list(documented)
+    for version, condition in documented.items():
+        found = stops[version]
+        assert (found is None) if condition is None else (condition in str(found)), version
+
+
+def test_gitlab_path_from_15_to_18_names_patches_and_conditions() -> None:
+    path = gitlab_upgrade_path(v("15.2.1"), v("18.1.0"))
+    assert [str(step) for step in path] == [
+        "15.4.z", "15.11.z", "16.0.z", "16.1.z", "16.2.z", "16.3.z", "16.7.z", "16.11.z",
+        "17.1.z", "17.3.z", "17.5.z", "17.8.z", "17.11.z", "18.1.z"]
+    assert path[0].describe() == "15.4.z (≥ 15.4.6)"
+    assert path[2].describe().startswith("16.0.z? (≥ 16.0.10; only for instances with lots")
+    assert path[-1].describe() == "18.1.z" and not path[-1].required_stop
+    # On a stop's series below the patch the page names: its latest patch comes first.
+    behind = gitlab_upgrade_path(v("16.11.2"), v("17.3.0"))
+    assert [s.describe() for s in behind] == [
+        "16.11.z (≥ 16.11.10)", "17.1.z? (≥ 17.1.8; only for instances with large "
+        "ci_pipeline_messages tables)", "17.3.z (≥ 17.3.7)"]
+    assert [str(s) for s in gitlab_upgrade_path(v("16.11.10"), v("17.0.1"))] == ["17.0.z"]
 
 
 def test_gitlab_path_past_the_documented_list_uses_the_schedule() -> None:

@@ -4,18 +4,21 @@ version drift and the rollback-plan rule."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from pmcockpit.core.checklist import StepState
 from pmcockpit.core.rollout import Decision, Drift, Level, RolloutKind, WaveStatus
+from pmcockpit.services import checklist, rollout_adoption
 from pmcockpit.services import rollout as service
-from pmcockpit.services import rollout_adoption
 from pmcockpit.services.health import check_health
 from pmcockpit.services.rollout import RolloutRefused
+from pmcockpit.services.rollout_checklists import linked_checklists, open_linked_checklist
 from pmcockpit.services.rollout_report import rollout_report
 from pmcockpit.services.sync import sync_connection
+from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage import connections
 from pmcockpit.storage.connections import HealthFacts
 from pmcockpit.storage.models.rollout import AccountMonth
@@ -138,12 +141,13 @@ async def test_gitlab_upgrade_reads_its_version_shows_drift_and_path(sim: SimSet
     assert version is not None and version.reported_by_tool
     assert (version.planned_current, version.observed, version.drift) == (
         "17.5.1-ee", "17.5.1-ee", Drift.NONE)
-    assert [str(step) for step in version.path] == ["17.8.z"]
+    # 17.5.1 is below the 17.5.5 the documentation names: 17.5's latest patch comes first.
+    assert [str(step) for step in version.path] == ["17.5.z", "17.8.z"]
     service.create_rollout(ws, "GitLab 18", RolloutKind.UPGRADE, today, connection="gitlab",
                            current_version="17.3.2", target_version="18.1.0")
     moved = service.detail(ws, "GitLab 18", today).version
     assert moved is not None and moved.drift is Drift.OFF_PLAN
-    assert [str(step) for step in moved.path] == ["17.8.z", "17.11.z", "18.1.z"]
+    assert [str(step) for step in moved.path] == ["17.5.z", "17.8.z", "17.11.z", "18.1.z"]
 
 
 async def test_redmine_does_not_report_its_version_so_the_admin_enters_it(
@@ -160,6 +164,46 @@ async def test_redmine_does_not_report_its_version_so_the_admin_enters_it(
     assert version is not None and version.drift is Drift.NONE
 
 
+def _pass_checklist(ws: Workspace, ref: str, key: str, now: datetime) -> None:
+    run = open_linked_checklist(ws, ref, key, now)
+    for step in run.stored.run.steps:
+        checklist.toggle_step(ws, run.id, step.step_id, now)
+
+
+async def test_upgrade_gates_measure_their_linked_checklist_runs(sim: SimSetup) -> None:
+    ws, now = sim.workspace, sim.clock.naive
+    await check_health(ws, "gitlab")
+    service.create_rollout(ws, "Up", RolloutKind.UPGRADE, now.date(), connection="gitlab",
+                           target_version="17.8.0")
+    for item in ("backup", "compatible"):
+        service.tick_gate(ws, "Up", item, "noted")
+    service.advance(ws, "Up", now.date())
+    assert linked_checklists(ws, "Up", now) == ["pre-upgrade", "post-upgrade"]
+    gate = {g.spec.id: g for g in service.detail(ws, "Up", now.date()).gate}
+    assert not gate["pre-upgrade-checklist"].met
+    assert gate["pre-upgrade-checklist"].detail == \
+        "the pre-upgrade checklist is not opened yet (l)"
+
+    run = open_linked_checklist(ws, "Up", "pre-upgrade", now)
+    assert open_linked_checklist(ws, "Up", "pre-upgrade", now).id == run.id  # one per rollout
+    steps = [step.step_id for step in run.stored.run.steps]
+    assert steps[1] == "backup-restorable" and len(steps) == 6
+    for step in steps[:-1]:
+        checklist.toggle_step(ws, run.id, step, now)
+    checklist.mark_step(ws, run.id, steps[-1], StepState.FAILED, "mail server down", now)
+    gate = {g.spec.id: g for g in service.detail(ws, "Up", now.date()).gate}
+    assert not gate["pre-upgrade-checklist"].met
+    assert gate["pre-upgrade-checklist"].detail == (
+        f"checklist run {run.id}: 6 of 6 steps settled, 1 failed")
+    checklist.toggle_step(ws, run.id, steps[-1], now)  # failed -> done once mailed
+    gate = {g.spec.id: g for g in service.detail(ws, "Up", now.date()).gate}
+    assert gate["pre-upgrade-checklist"].met
+    markdown, _data = rollout_report(ws, "Up", now)
+    assert f"- [x] Pre-upgrade checklist complete: checklist run {run.id}: 6 of 6" in markdown
+    with pytest.raises(RolloutRefused, match="no upgrade checklist nightly"):
+        open_linked_checklist(ws, "Up", "nightly", now)
+
+
 async def test_roll_out_cannot_start_without_a_rollback_plan(sim: SimSetup) -> None:
     ws, today = sim.workspace, sim.clock.naive.date()
     await check_health(ws, "gitlab")
@@ -168,8 +212,7 @@ async def test_roll_out_cannot_start_without_a_rollback_plan(sim: SimSetup) -> N
     for item in ("backup", "compatible"):
         service.tick_gate(ws, "Up", item, "done, see run 12")
     assert service.advance(ws, "Up", today).entered == "Test"
-    for item in ("test-instance", "users-notified"):
-        service.tick_gate(ws, "Up", item, "done")
+    _pass_checklist(ws, "Up", "pre-upgrade", sim.clock.naive)
     with pytest.raises(RolloutRefused, match="rollback plan"):
         service.advance(ws, "Up", today)
     service.set_rollback_plan(ws, "Up", "Restore the VM snapshot taken at 22:00, then "

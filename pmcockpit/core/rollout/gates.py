@@ -2,8 +2,11 @@
 
 A gate item is manual (ticked by the administrator with evidence: a note or a
 checklist run) or automatic (``check``), measured from figures the caller hands
-in. A phase that ``needs_rollback_plan`` cannot start until the upgrade's written
-rollback plan is filled in: the gate refuses, with the reason.
+in. The ``checklist`` check links a checklist run (an upgrade's pre- or post-upgrade
+checklist): the item is met when that run is complete with no step failed, and its
+progress is the evidence shown. A phase that ``needs_rollback_plan`` cannot start
+until the upgrade's written rollback plan is filled in: the gate refuses, with the
+reason.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ CHECKS = {
     "waves-live": {},
     "rollback-plan": {},
     "version-reached": {},
+    "checklist": {},
 }
 """Automatic gate checks and their parameters' defaults."""
 MIN_ROLLBACK_PLAN = 20
@@ -36,6 +40,8 @@ class GateSpec:
     guidance: str = ""
     check: str | None = None
     params: Mapping[str, ParamValue] = field(default_factory=dict)
+    checklist: str | None = None
+    """The linked checklist template's key (``check = "checklist"``)."""
 
     @property
     def automatic(self) -> bool:
@@ -54,6 +60,21 @@ class GateTick:
 
 
 @dataclass(frozen=True, slots=True)
+class ChecklistOutcome:
+    """Where a linked checklist run stands."""
+
+    run_id: int
+    settled: int
+    total: int
+    failed: int
+    complete: bool
+
+    @property
+    def passed(self) -> bool:
+        return self.complete and not self.failed
+
+
+@dataclass(frozen=True, slots=True)
 class GateFacts:
     """The figures automatic checks are measured against."""
 
@@ -63,6 +84,8 @@ class GateFacts:
     rollback_plan: str = ""
     observed_version: str | None = None
     target_version: str | None = None
+    checklists: Mapping[str, ChecklistOutcome] = field(default_factory=dict)
+    """The rollout's linked checklist runs, by template key."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +132,18 @@ def _version_reached(facts: GateFacts) -> tuple[bool, str]:
         seen=facts.observed_version, target=facts.target_version)
 
 
+def _checklist(spec: GateSpec, facts: GateFacts) -> tuple[bool, str]:
+    outcome = facts.checklists.get(spec.checklist or "")
+    if outcome is None:
+        return False, _("the {checklist} checklist is not opened yet (l)").format(
+            checklist=spec.checklist)
+    shown = _("checklist run {id}: {settled} of {total} steps settled").format(
+        id=outcome.run_id, settled=outcome.settled, total=outcome.total)
+    if outcome.failed:
+        shown += _(", {count} failed").format(count=outcome.failed)
+    return outcome.passed, shown
+
+
 def measure(spec: GateSpec, facts: GateFacts) -> tuple[bool, str]:
     """An automatic item's result and what was measured."""
     if spec.check == "adoption":
@@ -120,6 +155,8 @@ def measure(spec: GateSpec, facts: GateFacts) -> tuple[bool, str]:
         return filled, _("rollback plan written") if filled else _("no rollback plan written")
     if spec.check == "version-reached":
         return _version_reached(facts)
+    if spec.check == "checklist":
+        return _checklist(spec, facts)
     return False, _("unknown check {check}").format(check=spec.check)
 
 

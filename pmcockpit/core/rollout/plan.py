@@ -40,7 +40,7 @@ from pmcockpit.core.rollout.model import RolloutKind
 
 TOP_KEYS = ("name", "kind", "description", "phases")
 PHASE_KEYS = ("id", "title", "weeks", "guidance", "needs_rollback_plan", "gates")
-GATE_KEYS = ("id", "title", "guidance", "check", "params")
+GATE_KEYS = ("id", "title", "guidance", "check", "params", "checklist")
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,13 +218,29 @@ class _Parser:
         elif check is not None:
             self.params(path, str(check), params, owner)
         guidance = self.text((*path, "guidance"), item.get("guidance"), "guidance")
+        checklist = self.linked(path, check, item.get("checklist"), owner)
         if len(self.problems) > before:
             return None
         given = params if isinstance(params, dict) else {}
         resolved: dict[str, ParamValue] = {**CHECKS.get(str(check), {}), **{
             name: value for name, value in given.items()
             if isinstance(value, str | int | float | bool)}}
-        return GateSpec(ident, title, guidance, str(check) if check else None, resolved)
+        return GateSpec(ident, title, guidance, str(check) if check else None, resolved,
+                        checklist)
+
+    def linked(self, path: Path, check: object, value: object, owner: str) -> str | None:
+        """The checklist a ``check = "checklist"`` item links, and only such an item."""
+        if check != "checklist":
+            if value is not None:
+                self.problem((*path, "checklist"), f'{owner}checklist goes with '
+                                                   f'check = "checklist"')
+            return None
+        if not isinstance(value, str) or not STEP_ID.match(value):
+            self.problem((*path, "checklist"), f'{owner}check = "checklist" needs the '
+                                               f'checklist\'s key, such as "pre-upgrade", '
+                                               f"not {describe_value(value)}")
+            return None
+        return value
 
     def params(self, path: Path, check: str, params: Mapping[str, object], owner: str) -> None:
         known = CHECKS[check]

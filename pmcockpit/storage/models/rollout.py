@@ -166,7 +166,8 @@ class RolloutEvent(Base):
 
 
 class AdoptionSnapshot(Base):
-    """One team's adoption figures at one sync, so trends survive tool outages."""
+    """One team's adoption figures and ticket KPIs at one sync, so trends survive tool
+    outages."""
 
     __tablename__ = "rollout_adoption"
     __table_args__ = (Index(None, "team_id", "taken_at"),)
@@ -178,6 +179,12 @@ class AdoptionSnapshot(Base):
     accounts: Mapped[int]
     active_7: Mapped[int]
     active_30: Mapped[int]
+    tickets_created: Mapped[int | None]
+    """The team's ticket KPIs at the snapshot (see :mod:`pmcockpit.core.rollout.kpis`);
+    None in snapshots taken before they were kept."""
+    tickets_closed: Mapped[int | None]
+    tickets_open: Mapped[int | None]
+    tickets_late: Mapped[int | None]
 
 
 class AccountMonth(Base):

@@ -18,7 +18,7 @@ from pmcockpit.storage.connections import HealthFacts, latest_health
 from pmcockpit.storage.models import Account, Connection
 from pmcockpit.storage.queries.permissions import AccountReview, review_summary
 from pmcockpit.storage.queries.queue import TicketRow, most_overdue, queue_counts
-from pmcockpit.storage.queries.rollout import RolloutDue, due_this_week
+from pmcockpit.storage.queries.rollout_due import RolloutDue, due_this_week
 
 HOME_LIST_LENGTH = 3
 """Rows per list on the home view: it must fit a 24-line terminal."""

@@ -9,7 +9,7 @@ snapshots. Screen and CLI show the same view models.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,6 +35,7 @@ from pmcockpit.core.rollout import (
     version_drift,
 )
 from pmcockpit.core.rollout.adoption import Cohort, month_of, monthly_cohorts, total
+from pmcockpit.core.rollout.kpis import TicketKpis
 from pmcockpit.core.rollout.versions import UpgradeStep
 from pmcockpit.storage.models import Account, Connection, Group, GroupMember, HealthCheck
 from pmcockpit.storage.models.rollout import (
@@ -50,6 +51,8 @@ from pmcockpit.storage.models.rollout import (
     TrainingSession,
     Wave,
 )
+from pmcockpit.storage.queries.rollout_checklists import checklist_outcomes
+from pmcockpit.storage.queries.rollout_kpis import team_kpis
 
 TREND_POINTS = 12
 """Snapshots shown in a team's sparkline."""
@@ -170,6 +173,8 @@ class RolloutDetail:
     training: tuple[TrainingView, ...]
     version: VersionView | None
     health: HealthVerdict
+    kpis: tuple[TicketKpis, ...] = ()
+    """Each synced team's ticket KPIs over the last 30 days up to the end of today."""
 
     @property
     def finished(self) -> bool:
@@ -212,14 +217,15 @@ def rollout_detail(session: Session, ref: str, today: date) -> RolloutDetail:
     changes = tuple(_change(row) for row in session.scalars(
         select(ChangeRequest).where(ChangeRequest.rollout_id == rollout.id)
         .order_by(ChangeRequest.raised_at, ChangeRequest.id)))
-    version = _version(session, rollout)
+    version = version_view(session, rollout)
     current = phases[rollout.phase_index] if rollout.phase_index < len(phases) else None
     live = {w.name for w in waves if w.status in (WaveStatus.LIVE, WaveStatus.STRUGGLING)}
     live_figures = [a.figures for a in adoption if a.wave in live and a.figures is not None]
     facts = GateFacts(adoption=live_figures, waves=[w.status for w in waves],
                       rollback_plan=rollout.rollback_plan,
                       observed_version=version.observed if version else None,
-                      target_version=rollout.target_version)
+                      target_version=rollout.target_version,
+                      checklists=checklist_outcomes(session, rollout.id))
     gate = tuple(evaluate(current.gates, current.ticks, facts)) if current else ()
     milestones = tuple(MilestoneView(m.id, m.title, m.due, m.done_on) for m in session.scalars(
         select(Milestone).where(Milestone.rollout_id == rollout.id)
@@ -243,7 +249,9 @@ def rollout_detail(session: Session, ref: str, today: date) -> RolloutDetail:
         tuple(TrainingView(t.team, t.held_on, t.invited, t.attended) for t in session.scalars(
             select(TrainingSession).where(TrainingSession.rollout_id == rollout.id)
             .order_by(TrainingSession.held_on))),
-        version, health)
+        version, health,
+        team_kpis(session, rollout.id, rollout.connection,
+                  datetime.combine(today + timedelta(days=1), time())))
 
 
 def _phases(session: Session, rollout_id: int) -> tuple[PhaseView, ...]:
@@ -258,7 +266,7 @@ def _phases(session: Session, rollout_id: int) -> tuple[PhaseView, ...]:
         PhaseView(row.id, row.phase_id, row.title, row.guidance, row.planned_start,
                   row.planned_end, row.actual_start, row.actual_end, row.needs_rollback_plan,
                   tuple(GateSpec(g["id"], g["title"], g.get("guidance", ""), g.get("check"),
-                                 g.get("params", {})) for g in row.gates),
+                                 g.get("params", {}), g.get("checklist")) for g in row.gates),
                   ticks.get(row.id, {}))
         for row in rows)
 
@@ -309,7 +317,7 @@ def reported_version(session: Session, connection: str) -> str | None:
         .order_by(HealthCheck.id.desc()).limit(1)).first()
 
 
-def _version(session: Session, rollout: Rollout) -> VersionView | None:
+def version_view(session: Session, rollout: Rollout) -> VersionView | None:
     if rollout.kind != RolloutKind.UPGRADE or rollout.connection is None:
         return None
     kind = session.scalars(select(Connection.kind).where(
@@ -325,35 +333,6 @@ def _version(session: Session, rollout: Rollout) -> VersionView | None:
                        rollout.current_version, rollout.target_version,
                        version_drift(rollout.current_version, observed,
                                      rollout.target_version), path)
-
-
-@dataclass(frozen=True, slots=True)
-class RolloutDue:
-    """A line of the home panel: a milestone or gate due this week, or a struggling wave."""
-
-    rollout: str
-    what: str
-    """"milestone", "gate" or "wave"."""
-    title: str
-    due: date | None
-
-
-def due_this_week(session: Session, today: date, limit: int) -> list[RolloutDue]:
-    """Milestones and phase ends (their gates) due in the next 7 days or overdue, and
-    struggling waves, soonest first."""
-    horizon = today + timedelta(days=7)
-    due: list[RolloutDue] = []
-    for detail in rollout_details(session, today):
-        due += [RolloutDue(detail.name, "milestone", m.title, m.due) for m in detail.milestones
-                if m.done_on is None and m.due <= horizon]
-        current = detail.current
-        if current is not None and current.planned_end <= horizon and \
-                any(not item.met for item in detail.gate):
-            due.append(RolloutDue(detail.name, "gate", current.title, current.planned_end))
-        due += [RolloutDue(detail.name, "wave", w.name, None) for w in detail.waves
-                if w.status is WaveStatus.STRUGGLING]
-    due.sort(key=lambda item: (item.due is not None, item.due or today))
-    return due[:limit]
 
 
 def rollout_cohorts(session: Session, ref: str, now: datetime) -> list[Cohort]:

@@ -2,7 +2,7 @@
 
 SQLite never enforced the length; PostgreSQL refuses the sign-off.
 
-Revision ID: 0008_pg
+Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-06 21:00:00
 """

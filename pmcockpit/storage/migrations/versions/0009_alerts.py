@@ -1,7 +1,7 @@
 """alerts: notifiers and what was sent
 
-Revision ID: 0008_zh
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-06 21:00:00
 """
 
