@@ -214,7 +214,7 @@ class Decided:
     login: str
     decision: Decision
     target: str | None
-    """For a downgrade: ``membership:ID`` or ``group:ID``."""
+    """For a downgrade: ``admin``, ``membership:ID`` or ``group:ID``."""
     justification: str
 
 
@@ -232,6 +232,9 @@ def to_action(decided: Decided, revoke_kind: ActionKind) -> Action | None:
         return Action(revoke_kind, decided.connection, decided.remote_id, decided.login,
                       reason=reason)
     what, _sep, target_id = (decided.target or "").partition(":")
+    if what == "admin":
+        return Action(ActionKind.REMOVE_ADMIN, decided.connection, decided.remote_id,
+                      decided.login, reason=reason)
     if what == "membership" and target_id:
         return Action(ActionKind.REMOVE_MEMBERSHIP, decided.connection, target_id,
                       _("{login} membership {id}").format(login=decided.login, id=target_id),
@@ -241,7 +244,7 @@ def to_action(decided: Decided, revoke_kind: ActionKind) -> Action | None:
                       _("{login} from group {id}").format(login=decided.login, id=target_id),
                       {"user_id": decided.remote_id}, reason)
     raise PlanError(_("{login} on {connection}: a downgrade names what to remove "
-                      "(membership:ID or group:ID)").format(
+                      "(admin, membership:ID or group:ID)").format(
                           login=decided.login, connection=decided.connection))
 
 

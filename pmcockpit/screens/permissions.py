@@ -69,13 +69,13 @@ class PermissionsScreen(ReviewActions, LiveAreaScreen):
         _key("x", "decide('revoke')", _("Revoke"), "revoke",
              _("Lock, block or deactivate the selected accounts, with a reason"), True),
         _key("w", "decide('downgrade')", _("Downgrade"), "downgrade",
-             _("Remove one project membership or group, with a reason")),
+             _("Remove admin rights, one project membership or a group, with a reason")),
         _key("a", "apply", _("Apply"), "apply",
              _("Preview, confirm and run the decisions in the tools"), True),
         _key("l", "sweep", _("Sweep leaver"), "sweep",
              _("Lock every open account of this person, in every tool"), True),
         _key("enter", "act", _("Act on an account"), "act",
-             _("Lock, unlock, or remove a membership or group of one account")),
+             _("Lock, unlock, remove admin rights, a membership or a group of one account")),
         _key("space", "select", _("Select"), "select", _("Select or unselect this person")),
         _key("asterisk", "select_all", _("Select all in filter"), "select_all",
              _("Select every person the filter shows, or clear the selection")),
@@ -208,7 +208,8 @@ class PermissionsScreen(ReviewActions, LiveAreaScreen):
             title = _("{name}, {department}").format(name=title,
                                                      department=message.lines[0].department)
         self.query_one(PersonDetail).show(
-            _("{title} <{person}>").format(title=title, person=message.person), message.lines)
+            _("{title} <{person}>").format(title=title, person=message.person), message.lines,
+            self.view.drift if self.view is not None else None)
 
     @on(AccountsToReviewLoaded)
     def show_accounts(self, message: AccountsToReviewLoaded) -> None:

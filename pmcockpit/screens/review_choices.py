@@ -1,5 +1,5 @@
 """What the review screen offers on a person's accounts: the single actions (lock,
-unlock, remove a membership or a group) and the downgrade targets."""
+unlock, remove admin rights, a membership or a group) and the downgrade targets."""
 
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ def downgrade_targets(lines: Sequence[AccountLine]) -> list[Target]:
     """Each membership and group of these accounts, as something a downgrade removes."""
     found = []
     for line in lines:
+        if line.is_admin:
+            found.append(Target(_("{tool} {login}: admin rights").format(
+                tool=line.connection, login=line.login), line.item_id, "admin"))
         for membership in line.access.get("memberships", []):
             roles = ", ".join(membership["roles"]) or "-"
             found.append(Target(_("{tool} {login}: project {project} ({roles})").format(
@@ -39,6 +42,10 @@ def single_actions(lines: Sequence[AccountLine]) -> list[tuple[str, Action]]:
         else:
             choices.append((_("Lock {where}").format(where=where),
                             Action(ActionKind.LOCK_USER, line.connection, line.remote_id,
+                                   line.login)))
+        if line.is_admin:
+            choices.append((_("Remove the admin rights of {where}").format(where=where),
+                            Action(ActionKind.REMOVE_ADMIN, line.connection, line.remote_id,
                                    line.login)))
         for membership in line.access.get("memberships", []):
             choices.append((

@@ -28,7 +28,7 @@ class Target:
     label: str
     item_id: int
     target: str
-    """``membership:ID`` or ``group:ID``."""
+    """``admin``, ``membership:ID`` or ``group:ID``."""
 
 
 @dataclass(frozen=True, slots=True)

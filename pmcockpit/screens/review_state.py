@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 from textual.message import Message
 
-from pmcockpit.core.i18n import _
+from pmcockpit.core.i18n import _, ngettext
 from pmcockpit.core.review import DECISION_LABELS, Decision, Drift
 from pmcockpit.core.risk import RULE_LABELS, Rule, Severity
 from pmcockpit.storage.queries.page import Page
@@ -37,19 +37,26 @@ class ReviewView:
     departments: tuple[str, ...]
 
     def lead(self) -> str:
-        lead = _("Review {id} of {when}: {decided}/{total} decided, "
-                 "{people} people shown").format(
+        lead = _("Review {id} of {when}: {decided}/{total} decided, {shown}").format(
             id=self.review.id, when=f"{self.review.started_at:%Y-%m-%d %H:%M}",
-            decided=self.decided,
-            total=self.to_decide, people=self.page.total)
+            decided=self.decided, total=self.to_decide,
+            shown=ngettext("{count} person shown", "{count} people shown",
+                           self.page.total).format(count=self.page.total))
         drift = self.drift
         if drift is not None and not drift.empty:
-            lead += _("; since review {previous}: {new} new accounts, {admins} new admins, "
-                      "+{added}/-{removed} access").format(
-                previous=self.review.previous_id, new=len(drift.new_accounts),
-                admins=len(drift.new_admins), added=len(drift.access_added),
-                removed=len(drift.access_removed))
+            lead += _("; since review {previous}: {changes}").format(
+                previous=self.review.previous_id, changes=drift_words(drift))
         return lead
+
+
+def drift_words(drift: Drift) -> str:
+    """"3 new accounts, 1 new admin, +4/-2 access": the drift in one phrase."""
+    new, admins = len(drift.new_accounts), len(drift.new_admins)
+    return ", ".join([
+        ngettext("{count} new account", "{count} new accounts", new).format(count=new),
+        ngettext("{count} new admin", "{count} new admins", admins).format(count=admins),
+        _("+{added}/-{removed} access").format(added=len(drift.access_added),
+                                               removed=len(drift.access_removed))])
 
 
 class ReviewLoaded(Message):

@@ -100,7 +100,7 @@ def decide(workspace: Workspace, item_ids: Sequence[int], decision: Decision,
     if not justification.strip():
         raise ValueError(_("a justification is required for every decision"))
     if decision is Decision.DOWNGRADE and not target:
-        raise ValueError(_("a downgrade names what to remove: membership:ID or group:ID"))
+        raise ValueError(_("a downgrade names what to remove: admin, membership:ID or group:ID"))
     with workspace.db.session() as session:
         return reviews.decide(session, list(item_ids), decision, target, justification.strip(),
                               workspace.settings.operator, utcnow())

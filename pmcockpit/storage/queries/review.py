@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, cast, func, or_, select
+from sqlalchemy import ColumnElement, String, and_, cast, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from pmcockpit.core.review import Drift, drift
@@ -69,6 +69,9 @@ class ReviewFilter:
     department: str = ""
     decision: str = ""
     """"" any; "undecided", "decided", or a decision ("keep", "revoke", "downgrade")."""
+    sort: str = "severity"
+    """One of :data:`SORTS`: each column's natural order (worst, A to Z, fewest decided...)."""
+    reverse: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,9 +110,29 @@ def _conditions(review_id: int, wanted: ReviewFilter) -> list[ColumnElement[bool
     return where
 
 
+SORTS = ("severity", "person", "decided", "findings", "tools")
+"""The people's columns one can sort by (the table's column keys)."""
+
+
+def _order(wanted: ReviewFilter) -> list[ColumnElement[Any]]:
+    worst = func.max(ReviewItem.severity)
+    name = func.min(ReviewItem.name)
+    # (what to sort on, whether its natural order is descending)
+    keys: dict[str, tuple[ColumnElement[Any], bool]] = {
+        "severity": (worst, True), "person": (name, False),
+        "decided": (func.count(ReviewItem.id) - func.count(ReviewItem.decision), True),
+        "findings": (func.count(ReviewItem.id).filter(ReviewItem.severity > 0), True),
+        "tools": (func.count(distinct(ReviewItem.connection)), True),
+    }
+    column, descending = keys.get(wanted.sort, keys["severity"])
+    key = column.desc() if descending != wanted.reverse else column.asc()
+    return [key, worst.desc(), name, ReviewItem.person]
+
+
 def people(session: Session, review_id: int, wanted: ReviewFilter, *, offset: int = 0,
            limit: int = 200) -> Page[PersonLine]:
-    """One line per person, most severe first; ``limit`` lines from ``offset`` and the total."""
+    """One line per person in the filter's order; ``limit`` lines from ``offset`` and the
+    total."""
     where = _conditions(review_id, wanted)
     worst = func.max(ReviewItem.severity)
     grouped = (select(ReviewItem.person, func.min(ReviewItem.name),
@@ -118,8 +141,7 @@ def people(session: Session, review_id: int, wanted: ReviewFilter, *, offset: in
                .where(*where).group_by(ReviewItem.person))
     total = session.scalar(select(func.count()).select_from(
         select(ReviewItem.person).where(*where).group_by(ReviewItem.person).subquery())) or 0
-    rows = session.execute(grouped.order_by(worst.desc(), func.min(ReviewItem.name),
-                                            ReviewItem.person).offset(offset).limit(limit)).all()
+    rows = session.execute(grouped.order_by(*_order(wanted)).offset(offset).limit(limit)).all()
     tools, rules = _tools_and_rules(session, review_id, [r[0] for r in rows])
     lines = [PersonLine(person, name, department or "", tools.get(person, ()),
                         severity, accounts, decided, rules.get(person, ()))
