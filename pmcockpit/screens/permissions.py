@@ -26,9 +26,13 @@ from pmcockpit.core.review import Decision
 from pmcockpit.core.risk import RULE_LABELS, Rule, Severity
 from pmcockpit.messages import AccountsToReviewLoaded
 from pmcockpit.screens.base import LiveAreaScreen
-from pmcockpit.screens.review_actions import ReviewActions
+from pmcockpit.screens.review_live import LiveActions
 from pmcockpit.screens.review_state import ReviewLoaded, ReviewView, filter_words, read_review
-from pmcockpit.storage.queries.permissions import accounts_to_review, count_accounts
+from pmcockpit.storage.queries.permissions import (
+    AccountReview,
+    accounts_to_review,
+    count_accounts,
+)
 from pmcockpit.storage.queries.review import AccountLine, ReviewFilter, accounts_of
 from pmcockpit.widgets.empty_state import EmptyState
 from pmcockpit.widgets.review_detail import PersonDetail
@@ -39,8 +43,8 @@ PAGE_SIZE = 300
 FILTER_DELAY = 0.15
 """Seconds of quiet typing before the filter runs: one query per pause, not per key."""
 
-_REVIEW_ACTIONS = frozenset({"filter", "decide", "apply", "sweep", "act", "select",
-                             "select_all", "cycle", "sign_off"})
+_REVIEW_ACTIONS = frozenset({"filter", "decide", "apply", "select", "select_all", "cycle",
+                             "sign_off", "sort"})
 _DECISION_STATES = ("", "undecided", "decided", "keep", "revoke", "downgrade")
 
 
@@ -56,7 +60,7 @@ def _key(key: str, action: str, description: str, binding_id: str, tooltip: str,
                    tooltip=tooltip)
 
 
-class PermissionsScreen(ReviewActions, LiveAreaScreen):
+class PermissionsScreen(LiveActions, LiveAreaScreen):
     CSS_PATH = "permissions.tcss"
     # Textual declares it on Screen as an instance variable: no ClassVar here.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (130, "-wide")]  # noqa: RUF012
@@ -74,6 +78,8 @@ class PermissionsScreen(ReviewActions, LiveAreaScreen):
              _("Preview, confirm and run the decisions in the tools"), True),
         _key("l", "sweep", _("Sweep leaver"), "sweep",
              _("Lock every open account of this person, in every tool"), True),
+        _key("L", "sweep_departed", _("Sweep all leavers"), "sweep_departed",
+             _("Lock every open account of everyone the roster says left")),
         _key("enter", "act", _("Act on an account"), "act",
              _("Lock, unlock, remove admin rights, a membership or a group of one account")),
         _key("space", "select", _("Select"), "select", _("Select or unselect this person")),
@@ -99,6 +105,7 @@ class PermissionsScreen(ReviewActions, LiveAreaScreen):
         self.wanted = ReviewFilter()
         self.selected: set[str] = set()
         self.person_lines: list[AccountLine] = []
+        self.live_rows: list[AccountReview] = []
         self.lines_person: str | None = None
         """Whose accounts ``person_lines`` are (the cursor may be ahead of the read)."""
         self._filter_timer: Timer | None = None
@@ -237,6 +244,7 @@ class PermissionsScreen(ReviewActions, LiveAreaScreen):
                         "press n to start one", total).format(count=page.total, total=total)
         self.query_one("#review-lead", Static).update(lead)
         table = self.query_one("#review-table", DataTable)
+        self.live_rows = list(page.rows)
         with self.app.batch_update():
             table.clear()
             for review in page.rows:
