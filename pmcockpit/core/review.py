@@ -128,19 +128,39 @@ def place(facts: AccountFacts, roster: Roster, links: Mapping[tuple[str, str], s
     return email or f"{facts.connection}:{facts.login}", None
 
 
+def _unknown() -> RiskFinding:
+    return RiskFinding(Rule.NO_ROSTER_MATCH, RULE_SEVERITY[Rule.NO_ROSTER_MATCH],
+                       _("Matches nobody on the HR roster: an external or unknown account; "
+                         "link it to a person or revoke it."))
+
+
 def _extra(facts: AccountFacts, staff: StaffEntry | None, roster: Roster,
            was_admin: bool | None) -> list[RiskFinding]:
     found = []
     person = facts.kind != AccountKind.SERVICE
     if roster and staff is None and person:
-        found.append(RiskFinding(Rule.NO_ROSTER_MATCH, RULE_SEVERITY[Rule.NO_ROSTER_MATCH],
-                                 _("Matches nobody on the HR roster: an external or unknown "
-                                   "account; link it to a person or revoke it.")))
+        found.append(_unknown())
     if facts.is_admin and was_admin is False:
         found.append(RiskFinding(Rule.ADMIN_GRANTED, RULE_SEVERITY[Rule.ADMIN_GRANTED],
                                  _("Administrator rights granted since the last review: "
                                    "confirm who asked for them.")))
     return found
+
+
+ROSTER_RULES = frozenset({Rule.DEPARTED_ACTIVE, Rule.DEPARTED_DEACTIVATED, Rule.NO_ROSTER_MATCH})
+"""The rules the roster alone decides: judged again when an account is linked to a person."""
+
+
+def roster_findings(staff: StaffEntry | None, *, status: str, now: datetime
+                    ) -> list[RiskFinding]:
+    """What the roster says of a (person's) account placed with ``staff``."""
+    if staff is None:
+        return [_unknown()]
+    found = assess_account(status=status, is_admin=False, kind="person", last_login_at=None,
+                           created_at=None, now=now, inactive_days=0,
+                           left_on=staff.left_on if staff.has_left else None,
+                           last_login_known=False)
+    return [f for f in found if f.rule in ROSTER_RULES]
 
 
 def judge(facts: AccountFacts, *, roster: Roster, links: Mapping[tuple[str, str], str],

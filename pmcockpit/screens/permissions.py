@@ -27,6 +27,7 @@ from pmcockpit.core.risk import RULE_LABELS, Rule, Severity
 from pmcockpit.messages import AccountsToReviewLoaded
 from pmcockpit.screens.base import LiveAreaScreen
 from pmcockpit.screens.review_live import LiveActions
+from pmcockpit.screens.review_roster import RosterActions
 from pmcockpit.screens.review_state import ReviewLoaded, ReviewView, filter_words, read_review
 from pmcockpit.storage.queries.permissions import (
     AccountReview,
@@ -60,7 +61,7 @@ def _key(key: str, action: str, description: str, binding_id: str, tooltip: str,
                    tooltip=tooltip)
 
 
-class PermissionsScreen(LiveActions, LiveAreaScreen):
+class PermissionsScreen(RosterActions, LiveActions, LiveAreaScreen):
     CSS_PATH = "permissions.tcss"
     # Textual declares it on Screen as an instance variable: no ClassVar here.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (130, "-wide")]  # noqa: RUF012
@@ -93,6 +94,13 @@ class PermissionsScreen(LiveActions, LiveAreaScreen):
              _("Show only one department")),
         _key("z", "cycle('decision')", _("Decision filter"), "decision",
              _("Undecided, decided, keep, revoke or downgrade")),
+        _key("S", "sort", _("Sort"), "sort",
+             _("Order the people by the next column (or click a column's header; again "
+               "reverses)")),
+        _key("i", "import_roster", _("Import roster"), "import_roster",
+             _("Import the HR roster from a CSV file or a Feishu connection")),
+        _key("e", "link", _("Link to person"), "link",
+             _("Say whose account this is: a person on the roster, or an e-mail address")),
         _key("n", "start", _("Start review"), "start",
              _("Freeze today's accounts into a new review")),
         _key("o", "sign_off", _("Sign off"), "sign_off",
@@ -342,6 +350,15 @@ class PermissionsScreen(LiveActions, LiveAreaScreen):
     def _say_selection(self) -> None:
         self.notify(ngettext("{count} person selected.", "{count} people selected.",
                              len(self.selected)).format(count=len(self.selected)))
+
+    def linkable(self) -> list[tuple[str, str]]:
+        if self.view is None:
+            row = self.live_row()
+            return [] if row is None else [(row.connection, row.login)]
+        person = self.query_one(PeopleTable).current_person()
+        if person is None or person != self.lines_person:
+            return []
+        return [(line.connection, line.login) for line in self.person_lines]
 
     def chosen_persons(self) -> list[str]:
         """The selection, or the person under the cursor."""

@@ -24,7 +24,7 @@ class LiveActions(ReviewActions):
 
     def live_row(self) -> AccountReview | None:
         table = self.query_one("#review-table", DataTable)
-        rows = getattr(self, "live_rows", [])
+        rows: list[AccountReview] = getattr(self, "live_rows", [])
         if not table.display or not 0 <= table.cursor_row < len(rows):
             return None
         return rows[table.cursor_row]

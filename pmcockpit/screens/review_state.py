@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 from textual.message import Message
 
-from pmcockpit.core.i18n import _, ngettext
+from pmcockpit.core.i18n import N_, _, ngettext
 from pmcockpit.core.review import DECISION_LABELS, Decision, Drift
 from pmcockpit.core.risk import RULE_LABELS, Rule, Severity
 from pmcockpit.storage.queries.page import Page
@@ -98,4 +98,13 @@ def filter_words(wanted: ReviewFilter) -> list[str]:
     elif wanted.decision:
         words.append(_("decision {decision}").format(
             decision=_(DECISION_LABELS[Decision(wanted.decision)])))
+    if wanted.sort != "severity" or wanted.reverse:
+        column = _(SORT_WORDS.get(wanted.sort, wanted.sort))
+        words.append(_("sorted by {column}, reversed").format(column=column) if wanted.reverse
+                     else _("sorted by {column}").format(column=column))
     return words
+
+
+SORT_WORDS = {"severity": N_("severity"), "person": N_("person"),
+              "decided": N_("most undecided"), "findings": N_("most findings"),
+              "tools": N_("most tools")}

@@ -88,7 +88,7 @@ def link(session: Session, connection: str, login: str, person: str) -> None:
         session.add(AccountLink(connection=connection, login=login, person=person.lower()))
     else:
         row.person = person.lower()
-    session.commit()
+    session.flush()  # the caller's transaction commits
 
 
 def exemptions(session: Session) -> dict[tuple[str, str], Exemption]:

@@ -262,3 +262,9 @@ def live_account(session: Session, connection: str, login: str) -> LiveAccount |
                        account.email, account.status, account.is_admin,
                        tuple((str(i), str(n)) for i, n in memberships),
                        tuple((str(i), str(n)) for i, n in groups))
+
+
+def feishu_connections(session: Session) -> list[str]:
+    """The connections that can serve as the HR roster (Feishu's directory)."""
+    return list(session.scalars(select(Connection.name).where(Connection.kind == "feishu")
+                                .order_by(Connection.name)))

@@ -126,7 +126,7 @@ def _order(wanted: ReviewFilter) -> list[ColumnElement[Any]]:
     }
     column, descending = keys.get(wanted.sort, keys["severity"])
     key = column.desc() if descending != wanted.reverse else column.asc()
-    return [key, worst.desc(), name, ReviewItem.person]
+    return [key, worst.desc(), name, ReviewItem.person.asc()]
 
 
 def people(session: Session, review_id: int, wanted: ReviewFilter, *, offset: int = 0,

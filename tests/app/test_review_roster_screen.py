@@ -1,0 +1,72 @@
+"""From the Permissions screen at 80x24: import the roster by typing a file's path (a bad
+one says why), link an account nobody could place to a person, and sort by a column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pmcockpit.app import CockpitApp
+from pmcockpit.core.clock import utcnow
+from pmcockpit.screens.permissions import PermissionsScreen
+from pmcockpit.screens.review_dialogs import TextDialog
+from pmcockpit.services.sync import sync_all
+from pmcockpit.storage import roster
+from pmcockpit.widgets.review_people import PeopleTable
+from tests.app.helpers import notifications, settle
+from tests.services.review_sim import review_sim
+
+SIZE = (80, 24)
+
+
+async def test_import_link_and_sort_from_the_screen(tmp_path: Path) -> None:
+    sim = await review_sim(tmp_path, scale=60)
+    sim.tools["redmine"].state.add_user(login="zz-ext", firstname="Zed", lastname="Ext",
+                                        mail="zz@elsewhere.example")
+    await sync_all(sim.workspace)
+    shill = next(p for p in sim.org.people if p.login == "shill")
+    app = CockpitApp(sim.workspace, clock=utcnow)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        assert isinstance(app.screen, TextDialog)
+        await pilot.press(*str(tmp_path / "missing.csv"), "enter")
+        await settle(pilot)
+        assert any("Roster not imported" in note for note in notifications(app))
+        await pilot.press("i")
+        await settle(pilot)
+        await pilot.press(*str(sim.roster_path), "enter")
+        await settle(pilot)
+        assert any("Roster imported" in note for note in notifications(app))
+        with sim.workspace.db.session() as session:
+            assert roster.latest_import(session) is not None
+
+        await pilot.press("n")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PermissionsScreen) and screen.view is not None
+        await pilot.press("slash", *"zz-ext", "enter")
+        await settle(pilot)
+        assert screen.query_one(PeopleTable).current_person() == "zz@elsewhere.example"
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, TextDialog)
+        await pilot.press(*"shill", "enter")
+        await settle(pilot)
+        assert any(f"Linked 1 account to {shill.email.lower()}" in note
+                   for note in notifications(app))
+        await pilot.press("escape")  # clear the filter
+        await settle(pilot)
+        await pilot.press("slash", *"shill", "enter")
+        await settle(pilot)
+        assert screen.query_one(PeopleTable).current_person() == shill.email.lower()
+        assert "zz-ext" in {line.login for line in screen.person_lines}
+
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("S")
+        await settle(pilot)
+        assert screen.wanted.sort == "person" and screen.view is not None
+        names = [line.name for line in screen.view.page.rows]
+        assert names == sorted(names)
