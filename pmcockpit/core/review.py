@@ -206,6 +206,19 @@ class Drift:
         return not (self.new_accounts or self.removed_accounts or self.new_admins
                     or self.access_added or self.access_removed)
 
+    def to_json(self) -> dict[str, list[list[str]]]:
+        return {name: [list(entry) for entry in getattr(self, name)] for name in _DRIFT_PARTS}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Sequence[Sequence[str]]]) -> Drift:
+        parts = {name: tuple(tuple(str(v) for v in entry) for entry in data.get(name, ()))
+                 for name in _DRIFT_PARTS}
+        return cls(**parts)  # type: ignore[arg-type]
+
+
+_DRIFT_PARTS = ("new_accounts", "removed_accounts", "new_admins", "access_added",
+                "access_removed")
+
 
 AccessMap = Mapping[tuple[str, str], tuple[bool, frozenset[str]]]
 """(connection, login) -> (is admin, the projects and groups it reaches)."""

@@ -5,7 +5,6 @@ people by a column (the header, or a key that steps through the columns)."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 from pathlib import Path
 
 from textual import on, work
@@ -32,6 +31,9 @@ class RosterActions(LiveAreaScreen):
     def read(self) -> object:
         raise NotImplementedError
 
+    def _refilter(self, **changes: object) -> None:
+        raise NotImplementedError
+
     def linkable(self) -> list[tuple[str, str]]:
         """The (connection, login) a link would cover: the person's or the row's."""
         raise NotImplementedError
@@ -41,8 +43,7 @@ class RosterActions(LiveAreaScreen):
     def action_sort(self) -> None:
         following = SORTS[(SORTS.index(self.wanted.sort) + 1) % len(SORTS)] \
             if self.wanted.sort in SORTS else SORTS[0]
-        self.wanted = replace(self.wanted, sort=following, reverse=False)
-        self.read()
+        self._refilter(sort=following, reverse=False)
 
     @on(DataTable.HeaderSelected, "#review-people")
     def header_clicked(self, event: DataTable.HeaderSelected) -> None:
@@ -50,8 +51,7 @@ class RosterActions(LiveAreaScreen):
         if column not in SORTS:
             return
         same = self.wanted.sort == column
-        self.wanted = replace(self.wanted, sort=column, reverse=same and not self.wanted.reverse)
-        self.read()
+        self._refilter(sort=column, reverse=same and not self.wanted.reverse)
 
     # --- roster import ------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ the filters."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session
 from textual.message import Message
@@ -20,6 +20,7 @@ from pmcockpit.storage.queries.review import (
     choices,
     drift_since_previous,
     get_review,
+    kept_drift,
     open_review,
     people,
     progress,
@@ -35,6 +36,8 @@ class ReviewView:
     drift: Drift | None
     tools: tuple[str, ...]
     departments: tuple[str, ...]
+    drift_known: bool = True
+    """False until the drift, read apart (it compares two whole snapshots), is in."""
 
     def lead(self) -> str:
         lead = _("Review {id} of {when}: {decided}/{total} decided, {shown}").format(
@@ -65,18 +68,38 @@ class ReviewLoaded(Message):
         self.view = view
 
 
-def read_review(session: Session, wanted: ReviewFilter, *, limit: int) -> ReviewView | None:
-    """The open review as the screen shows it; None when no review is open."""
+class DriftRead(Message):
+    def __init__(self, review_id: int, drift: Drift | None) -> None:
+        super().__init__()
+        self.review_id, self.drift = review_id, drift
+
+
+def read_review(session: Session, wanted: ReviewFilter, *, limit: int,
+                known: ReviewView | None = None, people_only: bool = False
+                ) -> ReviewView | None:
+    """The open review as the screen shows it; None when no review is open. What does
+    not change while a review is open (its tools, departments, drift) comes from
+    ``known`` when it is the same review; ``people_only`` reads just the people."""
     review_id = open_review(session)
     if review_id is None:
         return None
+    page = people(session, review_id, wanted, limit=limit)
+    if known is not None and known.review.id == review_id:
+        if people_only:
+            return replace(known, page=page)
+        decided, total = progress(session, review_id)
+        return replace(known, page=page, decided=decided, to_decide=total)
     review = get_review(session, review_id)
     assert review is not None
     decided, total = progress(session, review_id)
     tools, departments = choices(session, review_id)
-    return ReviewView(review, people(session, review_id, wanted, limit=limit), decided, total,
-                      drift_since_previous(session, review_id), tuple(tools),
-                      tuple(departments))
+    kept = kept_drift(session, review_id)
+    return ReviewView(review, page, decided, total, kept, tuple(tools), tuple(departments),
+                      drift_known=review.previous_id is None or kept is not None)
+
+
+def read_drift(session: Session, review_id: int) -> DriftRead:
+    return DriftRead(review_id, drift_since_previous(session, review_id))
 
 
 def filter_words(wanted: ReviewFilter) -> list[str]:

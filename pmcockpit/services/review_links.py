@@ -17,6 +17,7 @@ from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage import reviews, roster
 from pmcockpit.storage.models import ReviewItem
 from pmcockpit.storage.queries.review import open_review
+from pmcockpit.storage.review_people import refresh_people
 
 
 class NoSuchPerson(LookupError):
@@ -45,9 +46,10 @@ def link_accounts(workspace: Workspace, accounts: Sequence[tuple[str, str]], per
         review_id = open_review(session)
         if review_id is None:
             return key
-        items = session.scalars(select(ReviewItem).where(
+        items = list(session.scalars(select(ReviewItem).where(
             ReviewItem.review_id == review_id,
-            tuple_(ReviewItem.connection, ReviewItem.login).in_(list(accounts))))
+            tuple_(ReviewItem.connection, ReviewItem.login).in_(list(accounts)))))
+        moved = {item.person for item in items} | {key}
         for item in items:
             item.person = key
             if entry is None:
@@ -59,4 +61,6 @@ def link_accounts(workspace: Workspace, accounts: Sequence[tuple[str, str]], per
             item.findings, item.department = {"found": kept}, entry.department
             item.severity = 0 if item.exempt else max((int(f["severity"]) for f in kept),
                                                       default=0)
+        session.flush()
+        refresh_people(session, review_id, moved)
     return key

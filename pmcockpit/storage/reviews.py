@@ -13,7 +13,14 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from pmcockpit.core.review import AccountFacts, Decision, Exemption, Judged, Membership
+from pmcockpit.core.review import (
+    AccountFacts,
+    Decision,
+    Drift,
+    Exemption,
+    Judged,
+    Membership,
+)
 from pmcockpit.storage.models import (
     Account,
     AccountExemption,
@@ -28,6 +35,7 @@ from pmcockpit.storage.models import (
 )
 from pmcockpit.storage.models import Membership as MembershipRow
 from pmcockpit.storage.models import MembershipRole as RoleRow
+from pmcockpit.storage.review_people import persons_of, refresh_people
 
 
 class ReviewNotFound(LookupError):
@@ -152,6 +160,8 @@ def create_review(session: Session, *, judged: list[Judged], operator: str, scop
         f"{j.exempt.owner}: {j.exempt.reason}"
         + (f" (until {j.exempt.expires_on})" if j.exempt.expires_on else ""),
     ) for j in judged)
+    session.flush()
+    refresh_people(session, review.id)
     session.commit()
     return review.id
 
@@ -166,11 +176,15 @@ def get_review(session: Session, review_id: int) -> Review:
 def decide(session: Session, item_ids: list[int], decision: Decision, target: str | None,
            justification: str, operator: str, at: datetime) -> int:
     """Record a decision on items not yet applied; the number changed."""
+    persons = persons_of(session, item_ids)
     result = session.execute(
         update(ReviewItem).where(ReviewItem.id.in_(item_ids),
                                  ReviewItem.applied.is_distinct_from("succeeded"))
         .values(decision=decision.value, target=target, justification=justification,
                 decided_at=at, decided_by=operator, applied=None, applied_error=None))
+    review_id = session.scalar(select(ReviewItem.review_id).where(ReviewItem.id.in_(item_ids)))
+    if review_id is not None:
+        refresh_people(session, review_id, persons)
     session.commit()
     return int(getattr(result, "rowcount", 0) or 0)
 
@@ -187,3 +201,9 @@ def sign_off(session: Session, review_id: int, operator: str, head: str, at: dat
     review = get_review(session, review_id)
     review.signed_off_at, review.signed_off_by, review.audit_head = at, operator, head
     session.commit()
+
+
+def keep_drift(session: Session, review_id: int, drift: Drift | None) -> None:
+    """Keep what changed since the previous review with the review (read at every paint)."""
+    if drift is not None:
+        get_review(session, review_id).drift = drift.to_json()

@@ -14,6 +14,7 @@ from pmcockpit.storage.models.review import (
     AccountLink,
     Review,
     ReviewItem,
+    ReviewPerson,
     RosterImport,
     RosterPerson,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "Project",
     "Review",
     "ReviewItem",
+    "ReviewPerson",
     "Role",
     "RosterImport",
     "RosterPerson",
