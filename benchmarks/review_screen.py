@@ -25,8 +25,8 @@ from typing import Any
 from sqlalchemy import insert
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
-from textual.worker import WorkerCancelled
 from textual.widgets import DataTable
+from textual.worker import WorkerCancelled
 
 from pmcockpit.app import CockpitApp
 from pmcockpit.config import Settings

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -23,7 +22,6 @@ from textual.widgets import DataTable, Input, Static
 
 from pmcockpit.core.i18n import _, ngettext
 from pmcockpit.core.review import Decision, Drift
-from pmcockpit.core.risk import RULE_LABELS
 from pmcockpit.messages import AccountsToReviewLoaded
 from pmcockpit.screens.base import LiveAreaScreen
 from pmcockpit.screens.review_filters import PAGE_SIZE, ReviewFilters
@@ -44,8 +42,9 @@ from pmcockpit.storage.queries.permissions import (
 )
 from pmcockpit.storage.queries.review import AccountLine, ReviewFilter, accounts_of
 from pmcockpit.widgets.empty_state import EmptyState
+from pmcockpit.widgets.review_accounts import AccountsTable
 from pmcockpit.widgets.review_detail import PersonDetail
-from pmcockpit.widgets.review_people import PeopleTable, severity_cell
+from pmcockpit.widgets.review_people import PeopleTable
 
 _REVIEW_ACTIONS = frozenset({"filter", "decide", "apply", "select", "select_all", "cycle",
                              "sign_off", "sort"})
@@ -140,14 +139,11 @@ class PermissionsScreen(ReviewFilters, RosterActions, LiveActions, LiveAreaScree
         with Container(id="review-main"):
             yield PeopleTable(id="review-people")
             yield PersonDetail(id="review-detail")
-        yield DataTable(id="review-table", cursor_type="row", zebra_stripes=True)
+        yield AccountsTable(id="review-table")
         with Container(id="review-empty-holder", classes="empty-holder"):
             yield EmptyState(_("Reading the accounts…"), id="review-empty")
 
     def on_mount(self) -> None:
-        table = self.query_one("#review-table", DataTable)
-        table.add_column(_("Severity"), width=8)
-        table.add_columns(_("Account"), _("Tool"), _("Why"), _("Name"))
         self._show("empty")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -156,6 +152,8 @@ class PermissionsScreen(ReviewFilters, RosterActions, LiveActions, LiveAreaScree
             return self.view is None
         if action in _REVIEW_ACTIONS:
             return self.view is not None
+        if action in ("act", "sweep", "sweep_departed", "link"):
+            return self.part in ("review", "live")  # nothing to act on otherwise
         return True
 
     def _show(self, part: str) -> None:
@@ -307,14 +305,8 @@ class PermissionsScreen(ReviewFilters, RosterActions, LiveActions, LiveAreaScree
                         "{count:,} of {total:,} accounts to review; no review open: "
                         "press n to start one", total).format(count=page.total, total=total)
         self._say("#review-lead", lead)
-        table = self.query_one("#review-table", DataTable)
         self.live_rows = list(page.rows)
-        with self.app.batch_update():
-            table.clear()
-            for review in page.rows:
-                why = ", ".join(_(RULE_LABELS[finding.rule]) for finding in review.findings)
-                table.add_row(severity_cell(int(review.severity)), Text(review.login),
-                              Text(review.connection), why, Text(review.name))
+        self.query_one(AccountsTable).show(page.rows)
         self._show("live")
 
     # --- selection ----------------------------------------------------------------------
@@ -351,6 +343,16 @@ class PermissionsScreen(ReviewFilters, RosterActions, LiveActions, LiveAreaScree
     def _say_selection(self) -> None:
         self.notify(ngettext("{count} person selected.", "{count} people selected.",
                              len(self.selected)).format(count=len(self.selected)))
+
+    def copy_target(self) -> tuple[str, str] | None:
+        """The login of the account under the cursor (the person's first account)."""
+        if self.view is None:
+            row = self.live_row()
+            return None if row is None else (_("account login"), row.login)
+        person = self.query_one(PeopleTable).current_person()
+        if person is None or person != self.lines_person or not self.person_lines:
+            return None
+        return _("account login"), self.person_lines[0].login
 
     def linkable(self) -> list[tuple[str, str]]:
         if self.view is None:

@@ -89,3 +89,19 @@ async def test_sweeps_without_a_review(tmp_path: Path) -> None:
         assert {a.target_label for a in everyone.actions} <= left
         assert {a.connection for a in everyone.actions if a.target_label == "shill"} == {
             "gitlab", "jira", "redmine"}
+
+
+async def test_copy_target_is_the_account_login(tmp_path: Path) -> None:
+    sim = await review_sim(tmp_path, scale=20)
+    app = CockpitApp(sim.workspace, clock=utcnow)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        screen = _screen(app)
+        first = screen.live_rows[0]
+        assert screen.copy_target() == ("account login", first.login)
+        await pilot.press("n")
+        await settle(pilot)
+        assert screen.view is not None
+        target = screen.copy_target()
+        assert target is not None and target[1] == screen.person_lines[0].login
