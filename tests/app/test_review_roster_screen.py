@@ -9,6 +9,7 @@ from pmcockpit.app import CockpitApp
 from pmcockpit.core.clock import utcnow
 from pmcockpit.screens.permissions import PermissionsScreen
 from pmcockpit.screens.review_dialogs import TextDialog
+from pmcockpit.screens.review_filters import PAGE_SIZE
 from pmcockpit.services.sync import sync_all
 from pmcockpit.storage import roster
 from pmcockpit.widgets.review_people import PeopleTable
@@ -70,3 +71,22 @@ async def test_import_link_and_sort_from_the_screen(tmp_path: Path) -> None:
         assert screen.wanted.sort == "person" and screen.view is not None
         names = [line.name for line in screen.view.page.rows]
         assert names == sorted(names)
+
+
+async def test_people_are_read_a_page_at_a_time(tmp_path: Path) -> None:
+    sim = await review_sim(tmp_path, scale=60)
+    app = CockpitApp(sim.workspace, clock=utcnow)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PermissionsScreen) and screen.view is not None
+        people = screen.query_one(PeopleTable)
+        total = screen.view.page.total
+        assert total > PAGE_SIZE and people.row_count == PAGE_SIZE
+        await pilot.press("ctrl+end")  # the last line read: the next page comes in
+        await settle(pilot)
+        assert people.row_count == min(total, 2 * PAGE_SIZE)
+        assert people.cursor_row == PAGE_SIZE - 1  # the cursor stays where it was
