@@ -90,3 +90,29 @@ async def test_people_are_read_a_page_at_a_time(tmp_path: Path) -> None:
         await settle(pilot)
         assert people.row_count == min(total, 2 * PAGE_SIZE)
         assert people.cursor_row == PAGE_SIZE - 1  # the cursor stays where it was
+
+
+async def test_a_click_on_a_header_sorts_and_again_reverses(tmp_path: Path) -> None:
+    sim = await review_sim(tmp_path, scale=30)
+    app = CockpitApp(sim.workspace, clock=utcnow)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PermissionsScreen)
+        people = screen.query_one(PeopleTable)
+        # Columns with their padding: mark 3, severity 10, person 20, decided 9, tools 7.
+        await pilot.click(PeopleTable, offset=(45, 0))
+        await settle(pilot)
+        assert (screen.wanted.sort, screen.wanted.reverse) == ("tools", False)
+        counts = [len(line.tools) for line in people.lines]
+        assert counts == sorted(counts, reverse=True)
+        await pilot.click(PeopleTable, offset=(45, 0))
+        await settle(pilot)
+        assert (screen.wanted.sort, screen.wanted.reverse) == ("tools", True)
+        counts = [len(line.tools) for line in people.lines]
+        assert counts == sorted(counts)
+        assert "sorted by most tools, reversed" in str(
+            screen.query_one("#review-filters").render())
