@@ -185,7 +185,7 @@ class PermissionsScreen(ReviewFilters, RosterActions, LiveActions, LiveAreaScree
             view = read_review(session, self.wanted, limit=self.limit, known=self.view,
                                people_only=people_only)
             if view is not None:
-                self.post_message(ReviewLoaded(view))
+                self.post_message(ReviewLoaded(view, people_only))
                 return
             page = accounts_to_review(
                 session, self.clock(), inactive_days=self.workspace.settings.inactive_days,
@@ -206,8 +206,10 @@ class PermissionsScreen(ReviewFilters, RosterActions, LiveActions, LiveAreaScree
         people = self.query_one(PeopleTable)
         people.show(view.page.rows, self.selected)
         self._show("review")
-        self.generation += 1
+        if not message.people_only:
+            self.generation += 1  # decisions or links may have changed the accounts
         if not view.page.rows:
+            self.asked = (None, -1)  # the pane no longer shows anyone's accounts
             self.query_one(PersonDetail).show(_("Nobody matches the filter."), [])
         self.read_person(people.current_person())
 

@@ -63,9 +63,10 @@ def drift_words(drift: Drift) -> str:
 
 
 class ReviewLoaded(Message):
-    def __init__(self, view: ReviewView) -> None:
+    def __init__(self, view: ReviewView, people_only: bool = False) -> None:
         super().__init__()
-        self.view = view
+        self.view, self.people_only = view, people_only
+        """Only the people were read: the accounts already shown are still current."""
 
 
 class DriftRead(Message):

@@ -116,3 +116,25 @@ async def test_a_click_on_a_header_sorts_and_again_reverses(tmp_path: Path) -> N
         assert counts == sorted(counts)
         assert "sorted by most tools, reversed" in str(
             screen.query_one("#review-filters").render())
+
+
+async def test_a_filter_matching_nobody_then_someone_shows_their_accounts(
+        tmp_path: Path) -> None:
+    sim = await review_sim(tmp_path, scale=30)
+    app = CockpitApp(sim.workspace, clock=utcnow)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PermissionsScreen)
+        first = screen.query_one(PeopleTable).current_person()
+        assert first is not None
+        await pilot.press("slash", *"no-such-person-here", "enter")
+        await settle(pilot)
+        assert "Nobody matches" in str(screen.query_one("#review-detail-text").render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen.query_one(PeopleTable).current_person() == first
+        assert first in str(screen.query_one("#review-detail-text").render())
