@@ -10,7 +10,9 @@ app (see benchmarks/first_paint.py for how first paint is taken); ``pmcockpit --
 and ``sync --help`` against ``python -c pass`` (goal: absolute seconds); the
 simulator's reply time against its configured latency; a full sync against the raw
 httpx download of the same pages at the same concurrency, the re-sync against the full
-sync, and peak memory (benchmarks/sync_pair.py), at 1k accounts (``--quick``) and 10k.
+sync, and peak memory (benchmarks/sync_pair.py), at 1k accounts (``--quick``) and 10k;
+the Permissions screen's paint and filter with a review of 50k accounts (5k ``--quick``,
+benchmarks/review_screen.py).
 
 ``--write`` puts the table, the core count and the load into benchmarks/RESULTS.md.
 """
@@ -153,6 +155,26 @@ def sync(scale: int, env: dict[str, str], runs: int, folder: Path) -> list[Row]:
     ]
 
 
+def review_screen(env: dict[str, str], runs: int, accounts: int) -> list[Row]:
+    """The Permissions screen with an open review (benchmarks/review_screen.py): the paint
+    and the filter's p95, each against a bare DataTable of the same rows in the same run."""
+    found = []
+    for _ in range(runs):
+        done = subprocess.run([PY, "-m", "benchmarks.review_screen", "--json", "--accounts",
+                               str(accounts)], env=env, check=True, capture_output=True,
+                              text=True, timeout=1800)
+        found.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    label = f"{accounts:,} accounts in a review"
+    return [
+        row(f"Permissions paint, {label} (vs bare DataTable, same rows)",
+            [f["paint (key 3 to people) s"] for f in found],
+            [f["bare DataTable same rows s"] for f in found], 0.2, absolute=True),
+        row(f"Permissions filter keystroke p95, {label} (vs bare DataTable, same rows)",
+            [f["filter read+repaint p95 s"] for f in found],
+            [f["bare DataTable same rows p95 s"] for f in found], 0.05, absolute=True),
+    ]
+
+
 def _prepared_env(folder: Path) -> dict[str, str]:
     """An isolated config and a database at the newest schema, as after a first start."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PMCOCKPIT_")}
@@ -187,6 +209,7 @@ def main() -> None:
         rows = [*first_paint(env, runs), *cli_help(env, runs), *sim_reply(runs)]
         for scale in (1000,) if args.quick else (1000, 10000):
             rows += sync(scale, env, 1 if args.quick else 3, folder)
+        rows += review_screen(env, 1, 5000 if args.quick else 50000)
     text = table(rows)
     print(text)
     load = os.getloadavg()

@@ -156,8 +156,8 @@ def show(cli: CliContext, review_id: int, text: str, rule: str | None, severity:
 @click.option("--keep", "decision", flag_value=Decision.KEEP.value, help=_("Keep the access."))
 @click.option("--revoke", "decision", flag_value=Decision.REVOKE.value,
               help=_("Lock, block, deactivate or suspend the account."))
-@click.option("--downgrade", "target", default=None, metavar="membership:ID|group:ID",
-              help=_("Remove one membership or group."))
+@click.option("--downgrade", "target", default=None, metavar="admin|membership:ID|group:ID",
+              help=_("Remove the admin rights, one membership or one group."))
 @click.option("--rule", type=_RULES, default=None,
               help=_("Every account breaking this rule (instead of ACCOUNT...)."))
 @click.option("--reason", required=True, help=_("The justification (required)."))

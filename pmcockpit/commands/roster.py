@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,22 +23,35 @@ def roster() -> None:
 
 @roster.command("import", help=_(
     "Import a roster CSV (UTF-8, UTF-8 with BOM, or GB18030/GBK; English or Chinese "
-    "headers such as 姓名, 工号, 邮箱, 部门, 在职状态, 离职日期). Bad rows are reported "
-    "by line; the good ones are imported. The latest import is the one the rules use."))
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    "headers such as 姓名, 工号, 邮箱, 部门, 在职状态, 离职日期), or read it from a Feishu "
+    "connection's directory (--from-feishu). Bad rows are reported by line; the good ones "
+    "are imported. The latest import is the one the rules use."))
+@click.argument("file", required=False,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--from-feishu", "feishu", metavar="CONNECTION", default=None,
+              help=_("Read the roster from this Feishu connection instead of a file."))
 @click.option("--json", "as_json", is_flag=True, help=_("Print the result as JSON."))
 @pass_cli
-def import_file(cli: CliContext, file: Path, as_json: bool) -> None:
+def import_file(cli: CliContext, file: Path | None, feishu: str | None, as_json: bool) -> None:
+    from pmcockpit.services.actions import ConnectorError
+    from pmcockpit.services.feishu_roster import import_feishu_roster
     from pmcockpit.services.opener import real_workspace
     from pmcockpit.services.review import RosterError, import_roster
 
+    if (file is None) == (feishu is None):
+        raise click.UsageError(_("give a roster FILE or --from-feishu CONNECTION"))
     workspace = real_workspace(cli.settings, cli.open_db())
+    source = str(file) if file is not None else f"feishu:{feishu}"
     try:
-        done = import_roster(workspace, file)
-    except (RosterError, OSError) as error:
-        raise click.ClickException(_("{file}: {error}").format(file=file, error=error)) \
+        if file is not None:
+            done = import_roster(workspace, file)
+            facts, problems = done.facts, done.parsed.problems
+        else:
+            facts, parsed = asyncio.run(import_feishu_roster(workspace, str(feishu)))
+            problems = parsed.problems
+    except (RosterError, OSError, ConnectorError, LookupError) as error:
+        raise click.ClickException(_("{file}: {error}").format(file=source, error=error)) \
             from error
-    facts, problems = done.facts, done.parsed.problems
     if as_json:
         click.echo(json.dumps({
             "id": facts.id, "file": facts.filename, "sha256": facts.sha256,
@@ -56,6 +70,33 @@ def import_file(cli: CliContext, file: Path, as_json: bool) -> None:
         click.echo(ngettext("{count} row was left out: see above.",
                             "{count} rows were left out: see above.",
                             len(problems)).format(count=len(problems)))
+
+
+@roster.command(help=_("Say that accounts belong to a person (ACCOUNT: connection:login; "
+                       "PERSON: a roster login, e-mail or name, or an e-mail address). Kept "
+                       "for later reviews; the open review moves them to that person."))
+@click.argument("accounts", nargs=-1, required=True, metavar="ACCOUNT...")
+@click.option("--to", "person", required=True, help=_("Whose accounts these are."))
+@pass_cli
+def link(cli: CliContext, accounts: tuple[str, ...], person: str) -> None:
+    from pmcockpit.services.opener import real_workspace
+    from pmcockpit.services.review_links import NoSuchPerson, link_accounts
+
+    pairs = []
+    for account in accounts:
+        connection, sep, login = account.partition(":")
+        if not sep or not connection or not login:
+            raise click.UsageError(_("{account!r}: write an account as connection:login")
+                                   .format(account=account))
+        pairs.append((connection, login))
+    workspace = real_workspace(cli.settings, cli.open_db())
+    try:
+        key = link_accounts(workspace, pairs, person)
+    except NoSuchPerson as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(ngettext("Linked {count} account to {person}.",
+                        "Linked {count} accounts to {person}.", len(pairs)).format(
+                            count=len(pairs), person=key))
 
 
 @roster.command(help=_("Show the latest roster (the one the review rules use) and past "

@@ -44,6 +44,8 @@ GAPS = {
     Capability.COMMENT_TICKETS: DIRECTORY_ONLY,
     Capability.CHANGE_TICKETS: DIRECTORY_ONLY,
     Capability.MANAGE_GROUPS: _("pmcockpit does not move people between Feishu departments"),
+    Capability.MANAGE_ADMINS: _("Feishu's API cannot change who administers the tenant: use "
+                                "the admin console (Admin → Roles)"),
 }
 CAPABILITIES = frozenset(Capability) - set(GAPS)
 

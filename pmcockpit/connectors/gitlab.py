@@ -40,7 +40,7 @@ from pmcockpit.core.records import (
 TOKEN_HEADER = "PRIVATE-TOKEN"
 API_PATH = "/api/v4"
 ADMIN_ONLY = frozenset({Capability.KNOWS_LAST_LOGIN, Capability.LOCK_USERS,
-                        Capability.DEACTIVATE_USERS})
+                        Capability.DEACTIVATE_USERS, Capability.MANAGE_ADMINS})
 FORBIDDEN_ADVICE = _("the token's user lacks the rights for this (an administrator, or a "
                      "project or group Maintainer/Owner), or the token lacks the api scope")
 

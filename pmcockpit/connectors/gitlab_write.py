@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from pmcockpit.connectors.admin_rights import admin_change
 from pmcockpit.connectors.base import PlannedCall, Prepared
 from pmcockpit.connectors.errors import PermissionDenied, Rejected
 from pmcockpit.connectors.gitlab_parse import (
@@ -108,6 +109,8 @@ class GitLabWriter(DispatchingWriter):
         self.refusals = {}
         self.handlers = {
             **{kind: self._user_state for kind in USER_VERBS},
+            ActionKind.REMOVE_ADMIN: self._admin,
+            ActionKind.GRANT_ADMIN: self._admin,
             ActionKind.REMOVE_MEMBERSHIP: self._remove_membership,
             ActionKind.ADD_MEMBERSHIP: self._add_membership,
             ActionKind.SET_MEMBERSHIP_ROLES: self._set_level,
@@ -166,6 +169,14 @@ class GitLabWriter(DispatchingWriter):
                 note=note)
         call = PlannedCall("POST", f"/users/{user_id}/{verb}", None, note)
         return Prepared([call], {"state": state, "login": login})
+
+    async def _admin(self, action: Action) -> Prepared:
+        user_id = str(_int(action.target_id, "the user"))
+        user = await self.read.user(user_id)
+        return admin_change(
+            action, login=str(user.get("username", user_id)), is_admin=bool(user.get("is_admin")),
+            own_account=user_id == str((await self.read.me())["id"]), method="PUT",
+            path=f"/users/{user_id}", body={"admin": action.kind is ActionKind.GRANT_ADMIN})
 
     # -- memberships ---------------------------------------------------------------------
 

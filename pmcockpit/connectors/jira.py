@@ -52,8 +52,11 @@ from pmcockpit.core.records import (
 )
 
 WITHOUT_ADMIN_API = frozenset(Capability) - {
-    Capability.DEACTIVATE_USERS, Capability.LOCK_USERS, Capability.KNOWS_LAST_LOGIN}
+    Capability.DEACTIVATE_USERS, Capability.LOCK_USERS, Capability.KNOWS_LAST_LOGIN,
+    Capability.MANAGE_ADMINS}
 WITH_ADMIN_API = WITHOUT_ADMIN_API | {Capability.LOCK_USERS, Capability.KNOWS_LAST_LOGIN}
+ADMIN_BY_GROUP = _("Jira has no admin flag: administrators are the members of the admin "
+                   "groups; remove the account from that group instead")
 NO_LAST_ACTIVITY = _("Jira's REST API does not expose last activity; configure the "
                      "organisation admin API (admin_org_id + admin key) to see it")
 FORBIDDEN_ADVICE = _("the token's account lacks the permission (Administer Jira, or Browse "
@@ -127,6 +130,8 @@ class JiraConnector(LayeredConnector[JiraReader, JiraWriter]):
             return None
         if capability is Capability.DEACTIVATE_USERS:
             return NO_DEACTIVATION
+        if capability is Capability.MANAGE_ADMINS:
+            return ADMIN_BY_GROUP
         if self.org_id:  # configured, but the key did not come with it
             return _("the organisation admin API needs its API key: store it as the token "
                      "of {name}-admin").format(name=self.config.name)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from pmcockpit.connectors.admin_rights import admin_change
 from pmcockpit.connectors.base import PlannedCall, Prepared
 from pmcockpit.connectors.errors import Rejected
 from pmcockpit.connectors.layered import DispatchingWriter, as_id
@@ -62,6 +63,8 @@ class RedmineWriter(DispatchingWriter):
         self.handlers = {
             ActionKind.LOCK_USER: self._lock,
             ActionKind.UNLOCK_USER: self._unlock,
+            ActionKind.REMOVE_ADMIN: self._admin,
+            ActionKind.GRANT_ADMIN: self._admin,
             ActionKind.REMOVE_MEMBERSHIP: self._remove_membership,
             ActionKind.ADD_MEMBERSHIP: self._add_membership,
             ActionKind.SET_MEMBERSHIP_ROLES: self._set_membership_roles,
@@ -110,6 +113,15 @@ class RedmineWriter(DispatchingWriter):
                            note.format(login=login))
         before_status = ACCOUNT_STATUSES.get(current, AccountStatus.ACTIVE).value
         return Prepared([call], {"status": before_status, "login": login})
+
+    async def _admin(self, action: Action) -> Prepared:
+        user_id = str(_int(action.target_id, "the user"))
+        user = await self.read.user(user_id)
+        grant = action.kind is ActionKind.GRANT_ADMIN
+        return admin_change(
+            action, login=str(user.get("login", user_id)), is_admin=bool(user.get("admin")),
+            own_account=user_id == await self.read.current_account_id(), method="PUT",
+            path=f"/users/{user_id}.json", body={"user": {"admin": grant}})
 
     # -- memberships ---------------------------------------------------------------------
 

@@ -40,6 +40,8 @@ GAPS = {
     Capability.MANAGE_GROUPS: _("ZenTao's API cannot move people between departments"),
     Capability.CREATE_TICKETS: NO_CREATE,
     Capability.COMMENT_TICKETS: NO_COMMENT,
+    Capability.MANAGE_ADMINS: _("ZenTao's API cannot change a user's privileges: use Company → "
+                                "Privilege"),
 }
 CAPABILITIES = frozenset(Capability) - set(GAPS)
 FORBIDDEN_ADVICE = _("the account's permission group lacks the privilege for this call "

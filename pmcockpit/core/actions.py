@@ -30,6 +30,8 @@ class ActionKind(enum.StrEnum):
     SET_MEMBERSHIP_ROLES = "set-membership-roles"
     ADD_GROUP_MEMBER = "add-group-member"
     REMOVE_GROUP_MEMBER = "remove-group-member"
+    REMOVE_ADMIN = "remove-admin"
+    GRANT_ADMIN = "grant-admin"
     CREATE_TICKET = "create-ticket"
     ADD_COMMENT = "add-comment"
     SET_TICKET_STATUS = "set-ticket-status"
@@ -75,6 +77,12 @@ SPECS: Mapping[ActionKind, ActionSpec] = {
     ),
     ActionKind.REMOVE_GROUP_MEMBER: ActionSpec(
         _("Remove user from group"), Capability.MANAGE_GROUPS, True, "group", params=("user_id",)
+    ),
+    ActionKind.REMOVE_ADMIN: ActionSpec(
+        _("Remove admin rights"), Capability.MANAGE_ADMINS, True, "user"
+    ),
+    ActionKind.GRANT_ADMIN: ActionSpec(
+        _("Grant admin rights"), Capability.MANAGE_ADMINS, True, "user"
     ),
     ActionKind.CREATE_TICKET: ActionSpec(
         _("Create ticket"), Capability.CREATE_TICKETS, False, "project",
@@ -278,6 +286,8 @@ def inverse(action: Action, before: Mapping[str, Any]) -> Action | None:
         ActionKind.ACTIVATE_USER: ActionKind.DEACTIVATE_USER,
         ActionKind.ADD_GROUP_MEMBER: ActionKind.REMOVE_GROUP_MEMBER,
         ActionKind.REMOVE_GROUP_MEMBER: ActionKind.ADD_GROUP_MEMBER,
+        ActionKind.REMOVE_ADMIN: ActionKind.GRANT_ADMIN,
+        ActionKind.GRANT_ADMIN: ActionKind.REMOVE_ADMIN,
     }
     reason = f"undo: {action.reason}".strip()
     if action.kind in simple:

@@ -18,6 +18,8 @@ class Capability(enum.StrEnum):
     DEACTIVATE_USERS = "deactivate-users"
     MANAGE_MEMBERSHIPS = "manage-memberships"
     MANAGE_GROUPS = "manage-groups"
+    MANAGE_ADMINS = "manage-admins"
+    """Take a user's administrator rights away (and give them back, for undo)."""
     CREATE_TICKETS = "create-tickets"
     COMMENT_TICKETS = "comment-tickets"
     CHANGE_TICKETS = "change-tickets"

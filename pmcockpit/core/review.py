@@ -128,19 +128,39 @@ def place(facts: AccountFacts, roster: Roster, links: Mapping[tuple[str, str], s
     return email or f"{facts.connection}:{facts.login}", None
 
 
+def _unknown() -> RiskFinding:
+    return RiskFinding(Rule.NO_ROSTER_MATCH, RULE_SEVERITY[Rule.NO_ROSTER_MATCH],
+                       _("Matches nobody on the HR roster: an external or unknown account; "
+                         "link it to a person or revoke it."))
+
+
 def _extra(facts: AccountFacts, staff: StaffEntry | None, roster: Roster,
            was_admin: bool | None) -> list[RiskFinding]:
     found = []
     person = facts.kind != AccountKind.SERVICE
     if roster and staff is None and person:
-        found.append(RiskFinding(Rule.NO_ROSTER_MATCH, RULE_SEVERITY[Rule.NO_ROSTER_MATCH],
-                                 _("Matches nobody on the HR roster: an external or unknown "
-                                   "account; link it to a person or revoke it.")))
+        found.append(_unknown())
     if facts.is_admin and was_admin is False:
         found.append(RiskFinding(Rule.ADMIN_GRANTED, RULE_SEVERITY[Rule.ADMIN_GRANTED],
                                  _("Administrator rights granted since the last review: "
                                    "confirm who asked for them.")))
     return found
+
+
+ROSTER_RULES = frozenset({Rule.DEPARTED_ACTIVE, Rule.DEPARTED_DEACTIVATED, Rule.NO_ROSTER_MATCH})
+"""The rules the roster alone decides: judged again when an account is linked to a person."""
+
+
+def roster_findings(staff: StaffEntry | None, *, status: str, now: datetime
+                    ) -> list[RiskFinding]:
+    """What the roster says of a (person's) account placed with ``staff``."""
+    if staff is None:
+        return [_unknown()]
+    found = assess_account(status=status, is_admin=False, kind="person", last_login_at=None,
+                           created_at=None, now=now, inactive_days=0,
+                           left_on=staff.left_on if staff.has_left else None,
+                           last_login_known=False)
+    return [f for f in found if f.rule in ROSTER_RULES]
 
 
 def judge(facts: AccountFacts, *, roster: Roster, links: Mapping[tuple[str, str], str],
@@ -186,6 +206,19 @@ class Drift:
         return not (self.new_accounts or self.removed_accounts or self.new_admins
                     or self.access_added or self.access_removed)
 
+    def to_json(self) -> dict[str, list[list[str]]]:
+        return {name: [list(entry) for entry in getattr(self, name)] for name in _DRIFT_PARTS}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Sequence[Sequence[str]]]) -> Drift:
+        parts = {name: tuple(tuple(str(v) for v in entry) for entry in data.get(name, ()))
+                 for name in _DRIFT_PARTS}
+        return cls(**parts)  # type: ignore[arg-type]
+
+
+_DRIFT_PARTS = ("new_accounts", "removed_accounts", "new_admins", "access_added",
+                "access_removed")
+
 
 AccessMap = Mapping[tuple[str, str], tuple[bool, frozenset[str]]]
 """(connection, login) -> (is admin, the projects and groups it reaches)."""
@@ -214,7 +247,7 @@ class Decided:
     login: str
     decision: Decision
     target: str | None
-    """For a downgrade: ``membership:ID`` or ``group:ID``."""
+    """For a downgrade: ``admin``, ``membership:ID`` or ``group:ID``."""
     justification: str
 
 
@@ -232,6 +265,9 @@ def to_action(decided: Decided, revoke_kind: ActionKind) -> Action | None:
         return Action(revoke_kind, decided.connection, decided.remote_id, decided.login,
                       reason=reason)
     what, _sep, target_id = (decided.target or "").partition(":")
+    if what == "admin":
+        return Action(ActionKind.REMOVE_ADMIN, decided.connection, decided.remote_id,
+                      decided.login, reason=reason)
     if what == "membership" and target_id:
         return Action(ActionKind.REMOVE_MEMBERSHIP, decided.connection, target_id,
                       _("{login} membership {id}").format(login=decided.login, id=target_id),
@@ -241,7 +277,7 @@ def to_action(decided: Decided, revoke_kind: ActionKind) -> Action | None:
                       _("{login} from group {id}").format(login=decided.login, id=target_id),
                       {"user_id": decided.remote_id}, reason)
     raise PlanError(_("{login} on {connection}: a downgrade names what to remove "
-                      "(membership:ID or group:ID)").format(
+                      "(admin, membership:ID or group:ID)").format(
                           login=decided.login, connection=decided.connection))
 
 

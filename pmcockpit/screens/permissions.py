@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -22,26 +21,33 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
 from pmcockpit.core.i18n import _, ngettext
-from pmcockpit.core.review import Decision
-from pmcockpit.core.risk import RULE_LABELS, Rule, Severity
+from pmcockpit.core.review import Decision, Drift
 from pmcockpit.messages import AccountsToReviewLoaded
 from pmcockpit.screens.base import LiveAreaScreen
-from pmcockpit.screens.review_actions import ReviewActions
-from pmcockpit.screens.review_state import ReviewLoaded, ReviewView, filter_words, read_review
-from pmcockpit.storage.queries.permissions import accounts_to_review, count_accounts
+from pmcockpit.screens.review_filters import PAGE_SIZE, ReviewFilters
+from pmcockpit.screens.review_live import LiveActions
+from pmcockpit.screens.review_roster import RosterActions
+from pmcockpit.screens.review_state import (
+    DriftRead,
+    ReviewLoaded,
+    ReviewView,
+    filter_words,
+    read_drift,
+    read_review,
+)
+from pmcockpit.storage.queries.permissions import (
+    AccountReview,
+    accounts_to_review,
+    count_accounts,
+)
 from pmcockpit.storage.queries.review import AccountLine, ReviewFilter, accounts_of
 from pmcockpit.widgets.empty_state import EmptyState
+from pmcockpit.widgets.review_accounts import AccountsTable
 from pmcockpit.widgets.review_detail import PersonDetail
-from pmcockpit.widgets.review_people import PeopleTable, severity_cell
+from pmcockpit.widgets.review_people import PeopleTable
 
-PAGE_SIZE = 300
-"""Rows read at once: the table stays quick at tens of thousands of accounts."""
-FILTER_DELAY = 0.15
-"""Seconds of quiet typing before the filter runs: one query per pause, not per key."""
-
-_REVIEW_ACTIONS = frozenset({"filter", "decide", "apply", "sweep", "act", "select",
-                             "select_all", "cycle", "sign_off"})
-_DECISION_STATES = ("", "undecided", "decided", "keep", "revoke", "downgrade")
+_REVIEW_ACTIONS = frozenset({"filter", "decide", "apply", "select", "select_all", "cycle",
+                             "sign_off", "sort"})
 
 
 class PersonRead(Message):
@@ -56,7 +62,7 @@ def _key(key: str, action: str, description: str, binding_id: str, tooltip: str,
                    tooltip=tooltip)
 
 
-class PermissionsScreen(ReviewActions, LiveAreaScreen):
+class PermissionsScreen(ReviewFilters, RosterActions, LiveActions, LiveAreaScreen):
     CSS_PATH = "permissions.tcss"
     # Textual declares it on Screen as an instance variable: no ClassVar here.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (130, "-wide")]  # noqa: RUF012
@@ -69,13 +75,15 @@ class PermissionsScreen(ReviewActions, LiveAreaScreen):
         _key("x", "decide('revoke')", _("Revoke"), "revoke",
              _("Lock, block or deactivate the selected accounts, with a reason"), True),
         _key("w", "decide('downgrade')", _("Downgrade"), "downgrade",
-             _("Remove one project membership or group, with a reason")),
+             _("Remove admin rights, one project membership or a group, with a reason")),
         _key("a", "apply", _("Apply"), "apply",
              _("Preview, confirm and run the decisions in the tools"), True),
         _key("l", "sweep", _("Sweep leaver"), "sweep",
              _("Lock every open account of this person, in every tool"), True),
+        _key("L", "sweep_departed", _("Sweep all leavers"), "sweep_departed",
+             _("Lock every open account of everyone the roster says left")),
         _key("enter", "act", _("Act on an account"), "act",
-             _("Lock, unlock, or remove a membership or group of one account")),
+             _("Lock, unlock, remove admin rights, a membership or a group of one account")),
         _key("space", "select", _("Select"), "select", _("Select or unselect this person")),
         _key("asterisk", "select_all", _("Select all in filter"), "select_all",
              _("Select every person the filter shows, or clear the selection")),
@@ -87,6 +95,13 @@ class PermissionsScreen(ReviewActions, LiveAreaScreen):
              _("Show only one department")),
         _key("z", "cycle('decision')", _("Decision filter"), "decision",
              _("Undecided, decided, keep, revoke or downgrade")),
+        _key("S", "sort", _("Sort"), "sort",
+             _("Order the people by the next column (or click a column's header; again "
+               "reverses)")),
+        _key("i", "import_roster", _("Import roster"), "import_roster",
+             _("Import the HR roster from a CSV file or a Feishu connection")),
+        _key("e", "link", _("Link to person"), "link",
+             _("Say whose account this is: a person on the roster, or an e-mail address")),
         _key("n", "start", _("Start review"), "start",
              _("Freeze today's accounts into a new review")),
         _key("o", "sign_off", _("Sign off"), "sign_off",
@@ -99,9 +114,19 @@ class PermissionsScreen(ReviewActions, LiveAreaScreen):
         self.wanted = ReviewFilter()
         self.selected: set[str] = set()
         self.person_lines: list[AccountLine] = []
+        self.live_rows: list[AccountReview] = []
         self.lines_person: str | None = None
         """Whose accounts ``person_lines`` are (the cursor may be ahead of the read)."""
         self._filter_timer: Timer | None = None
+        self.limit = PAGE_SIZE
+        self.part = ""
+        """What the screen shows: "review", "live" or "empty"."""
+        self.said: dict[str, str] = {}
+        self.generation = 0
+        """Counts the reads shown: one person's accounts are read once per read."""
+        self.asked: tuple[str | None, int] = (None, -1)
+        self.drifts: dict[int, Drift | None] = {}
+        """Per review, the drift since the one before (read once: it compares snapshots)."""
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="review-lead")
@@ -114,14 +139,11 @@ class PermissionsScreen(ReviewActions, LiveAreaScreen):
         with Container(id="review-main"):
             yield PeopleTable(id="review-people")
             yield PersonDetail(id="review-detail")
-        yield DataTable(id="review-table", cursor_type="row", zebra_stripes=True)
+        yield AccountsTable(id="review-table")
         with Container(id="review-empty-holder", classes="empty-holder"):
             yield EmptyState(_("Reading the accounts…"), id="review-empty")
 
     def on_mount(self) -> None:
-        table = self.query_one("#review-table", DataTable)
-        table.add_column(_("Severity"), width=8)
-        table.add_columns(_("Account"), _("Tool"), _("Why"), _("Name"))
         self._show("empty")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -130,13 +152,18 @@ class PermissionsScreen(ReviewActions, LiveAreaScreen):
             return self.view is None
         if action in _REVIEW_ACTIONS:
             return self.view is not None
+        if action in ("act", "sweep", "sweep_departed", "link"):
+            return self.part in ("review", "live")  # nothing to act on otherwise
         return True
 
     def _show(self, part: str) -> None:
         """One of "review", "live" or "empty"."""
-        self.query_one("#review-lead").display = part != "empty"
         self.query_one("#review-filters").display = part == "review" and bool(
             filter_words(self.wanted))
+        if part == self.part:
+            return  # a repaint of the same part: the keys and focus stay as they are
+        self.part = part
+        self.query_one("#review-lead").display = part != "empty"
         self.query_one("#review-main").display = part == "review"
         self.query_one("#review-table").display = part == "live"
         self.query_one("#review-empty-holder").display = part == "empty"
@@ -153,11 +180,12 @@ class PermissionsScreen(ReviewActions, LiveAreaScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="permissions",
           description=_("Reading the review"))
-    def read(self) -> None:
+    def read(self, people_only: bool = False) -> None:
         with self.workspace.db.session() as session:
-            view = read_review(session, self.wanted, limit=PAGE_SIZE)
+            view = read_review(session, self.wanted, limit=self.limit, known=self.view,
+                               people_only=people_only)
             if view is not None:
-                self.post_message(ReviewLoaded(view))
+                self.post_message(ReviewLoaded(view, people_only))
                 return
             page = accounts_to_review(
                 session, self.clock(), inactive_days=self.workspace.settings.inactive_days,
@@ -167,20 +195,56 @@ class PermissionsScreen(ReviewActions, LiveAreaScreen):
 
     @on(ReviewLoaded)
     def show_review(self, message: ReviewLoaded) -> None:
-        self.view = view = message.view
-        self.query_one("#review-lead", Static).update(view.lead())
-        self.query_one("#review-filters", Static).update(
-            Content.styled(" · ".join(filter_words(self.wanted)), "$text-accent"))
+        view = message.view
+        if not view.drift_known and view.review.id in self.drifts:
+            view = replace(view, drift=self.drifts[view.review.id], drift_known=True)
+        elif not view.drift_known:
+            self.read_drift(view.review.id)
+        self.view = view
+        self._say("#review-lead", view.lead())
+        self._say("#review-filters", " · ".join(filter_words(self.wanted)))
         people = self.query_one(PeopleTable)
         people.show(view.page.rows, self.selected)
         self._show("review")
+        if not message.people_only:
+            self.generation += 1  # decisions or links may have changed the accounts
         if not view.page.rows:
+            self.asked = (None, -1)  # the pane no longer shows anyone's accounts
             self.query_one(PersonDetail).show(_("Nobody matches the filter."), [])
         self.read_person(people.current_person())
 
-    @on(DataTable.RowHighlighted, "#review-people")
-    def person_highlighted(self) -> None:
+    def _say(self, where: str, text: str) -> None:
+        """Update a line only when its text changed: each update lays the screen out."""
+        if self.said.get(where) != text:
+            self.said[where] = text
+            self.query_one(where, Static).update(
+                Content.styled(text, "$text-accent") if where == "#review-filters" else text)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="permissions-drift",
+          description=_("Comparing with the last review"))
+    def read_drift(self, review_id: int) -> None:
+        with self.workspace.db.session() as session:
+            self.post_message(read_drift(session, review_id))
+
+    @on(DriftRead)
+    def show_drift(self, message: DriftRead) -> None:
+        self.drifts[message.review_id] = message.drift
+        if self.view is None or self.view.review.id != message.review_id:
+            return
+        self.view = replace(self.view, drift=message.drift, drift_known=True)
+        self._say("#review-lead", self.view.lead())
+        self.generation += 1
         self.read_person(self.query_one(PeopleTable).current_person())
+
+    @on(DataTable.RowHighlighted, "#review-people")
+    def person_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        people = self.query_one(PeopleTable)
+        self.read_person(people.current_person())
+        shown = people.row_count
+        if (self.view is not None and event.cursor_row >= shown - 1
+                and shown < self.view.page.total and self.limit <= shown):
+            self.limit += PAGE_SIZE  # the cursor reached the last line read: read more
+            self.read(people_only=True)
 
     @on(DataTable.RowSelected, "#review-people")
     def person_chosen(self) -> None:
@@ -188,10 +252,17 @@ class PermissionsScreen(ReviewActions, LiveAreaScreen):
         # for the palette and help; this is what Enter does.
         self.action_act()
 
+    def read_person(self, person: str | None) -> None:
+        """Read the person's accounts, once per read of the review."""
+        if person is None or self.view is None or self.asked == (person, self.generation):
+            return
+        self.asked = (person, self.generation)
+        self.read_accounts(person)
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="permissions-person",
           description=_("Reading the person's accounts"))
-    def read_person(self, person: str | None) -> None:
-        if person is None or self.view is None:
+    def read_accounts(self, person: str) -> None:
+        if self.view is None:
             return
         with self.workspace.db.session() as session:
             lines = accounts_of(session, self.view.review.id, [person])
@@ -208,7 +279,8 @@ class PermissionsScreen(ReviewActions, LiveAreaScreen):
             title = _("{name}, {department}").format(name=title,
                                                      department=message.lines[0].department)
         self.query_one(PersonDetail).show(
-            _("{title} <{person}>").format(title=title, person=message.person), message.lines)
+            _("{title} <{person}>").format(title=title, person=message.person), message.lines,
+            self.view.drift if self.view is not None else None)
 
     @on(AccountsToReviewLoaded)
     def show_accounts(self, message: AccountsToReviewLoaded) -> None:
@@ -234,70 +306,10 @@ class PermissionsScreen(ReviewActions, LiveAreaScreen):
                         "press n to start one",
                         "{count:,} of {total:,} accounts to review; no review open: "
                         "press n to start one", total).format(count=page.total, total=total)
-        self.query_one("#review-lead", Static).update(lead)
-        table = self.query_one("#review-table", DataTable)
-        with self.app.batch_update():
-            table.clear()
-            for review in page.rows:
-                why = _(", ").join(_(RULE_LABELS[finding.rule]) for finding in review.findings)
-                table.add_row(severity_cell(int(review.severity)), Text(review.login),
-                              Text(review.connection), why, Text(review.name))
+        self._say("#review-lead", lead)
+        self.live_rows = list(page.rows)
+        self.query_one(AccountsTable).show(page.rows)
         self._show("live")
-
-    # --- filters ------------------------------------------------------------------------
-
-    def action_filter(self) -> None:
-        if self.view is None:
-            return
-        self.set_class(True, "-filtering")
-        box = self.query_one("#review-filter", Input)
-        box.can_focus = True
-        box.focus()
-
-    @on(Input.Changed, "#review-filter")
-    def filter_typed(self, event: Input.Changed) -> None:
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
-        text = event.value.strip()
-        self._filter_timer = self.set_timer(FILTER_DELAY, lambda: self._refilter(text=text))
-
-    @on(Input.Submitted, "#review-filter")
-    def filter_done(self, event: Input.Submitted) -> None:
-        # Enter filters at once (no wait for the pause) and goes back to the people.
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
-        self.query_one(PeopleTable).focus()
-        self._refilter(text=event.value.strip())
-
-    def key_escape(self) -> None:
-        if self.has_class("-filtering"):
-            self.set_class(False, "-filtering")
-            box = self.query_one("#review-filter", Input)
-            box.value = ""
-            box.can_focus = False
-            self.query_one(PeopleTable).focus()
-            self._refilter(text="")
-
-    def _refilter(self, **changes: object) -> None:
-        self.wanted = replace(self.wanted, **changes)  # type: ignore[arg-type]
-        self.read()
-
-    def action_cycle(self, what: str) -> None:
-        if self.view is None:
-            return
-        options: dict[str, list[object]] = {
-            "severity": [0, *[int(s) for s in Severity]],
-            "tool": ["", *self.view.tools],
-            "rule": ["", *[r.value for r in Rule]],
-            "department": ["", *self.view.departments],
-            "decision": list(_DECISION_STATES),
-        }
-        field = "min_severity" if what == "severity" else what
-        values = options[what]
-        current = getattr(self.wanted, field)
-        following = values[(values.index(current) + 1) % len(values)] \
-            if current in values else values[0]
-        self._refilter(**{field: following})
 
     # --- selection ----------------------------------------------------------------------
 
@@ -333,6 +345,25 @@ class PermissionsScreen(ReviewActions, LiveAreaScreen):
     def _say_selection(self) -> None:
         self.notify(ngettext("{count} person selected.", "{count} people selected.",
                              len(self.selected)).format(count=len(self.selected)))
+
+    def copy_target(self) -> tuple[str, str] | None:
+        """The login of the account under the cursor (the person's first account)."""
+        if self.view is None:
+            row = self.live_row()
+            return None if row is None else (_("account login"), row.login)
+        person = self.query_one(PeopleTable).current_person()
+        if person is None or person != self.lines_person or not self.person_lines:
+            return None
+        return _("account login"), self.person_lines[0].login
+
+    def linkable(self) -> list[tuple[str, str]]:
+        if self.view is None:
+            row = self.live_row()
+            return [] if row is None else [(row.connection, row.login)]
+        person = self.query_one(PeopleTable).current_person()
+        if person is None or person != self.lines_person:
+            return []
+        return [(line.connection, line.login) for line in self.person_lines]
 
     def chosen_persons(self) -> list[str]:
         """The selection, or the person under the cursor."""

@@ -24,7 +24,7 @@ from pmcockpit.screens.review_dialogs import (
 )
 from pmcockpit.screens.review_state import ReviewView
 from pmcockpit.services import review as reviews
-from pmcockpit.services.actions import ActionResult, ActionRunner
+from pmcockpit.services.actions import ActionResult, ActionRunner, ConnectorError
 from pmcockpit.storage.queries.review import (
     AccountLine,
     ReviewFilter,
@@ -174,8 +174,12 @@ class ReviewActions(LiveAreaScreen):
     @work(exclusive=True, exit_on_error=False, group="review-plan",
           description=_("Preparing the plan"))
     async def prepare_plan(self, review_id: int) -> None:
-        async with ActionRunner(self.workspace) as runner:
-            steps = await reviews.plan(runner, review_id)
+        try:
+            async with ActionRunner(self.workspace) as runner:
+                steps = await reviews.plan(runner, review_id)
+        except (ConnectorError, ValueError) as error:
+            self.notify(str(error), severity="error")
+            return
         if not steps:
             self.notify(_("Nothing to apply: no revoke or downgrade is waiting."))
             return
@@ -206,18 +210,22 @@ class ReviewActions(LiveAreaScreen):
 
     @work(exclusive=True, exit_on_error=False, group="review-plan",
           description=_("Preparing the leaver sweep"))
-    async def prepare_sweep(self, person: str) -> None:
+    async def prepare_sweep(self, person: str | None) -> None:
+        """One plan for every open account of ``person``, or of everyone who left (None)."""
         try:
             async with ActionRunner(self.workspace) as runner:
-                actions = await reviews.sweep_plan(runner, person, all_departed=False,
-                                                   reason="")
-        except reviews.UnknownPerson as error:
+                actions = await reviews.sweep_plan(runner, person,
+                                                   all_departed=person is None, reason="")
+        except (reviews.UnknownPerson, ConnectorError) as error:
             self.notify(str(error), severity="warning")
             return
         if not actions:
-            self.notify(_("Every account of {person} is locked already.").format(person=person))
+            self.notify(_("Everyone the roster says left is locked already.") if person is None
+                        else _("Every account of {person} is locked already.").format(
+                            person=person))
             return
-        title = _("Leaver sweep: {person}").format(person=person)
+        title = _("Leaver sweep: everyone who left") if person is None \
+            else _("Leaver sweep: {person}").format(person=person)
         self.app.push_screen(ActionDialog(self.workspace, actions, title=title))
 
     def action_act(self) -> None:

@@ -28,7 +28,7 @@ class Target:
     label: str
     item_id: int
     target: str
-    """``membership:ID`` or ``group:ID``."""
+    """``admin``, ``membership:ID`` or ``group:ID``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,5 +170,47 @@ class ActionPicker(ModalScreen[Action | None]):
     def picked(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.choices[event.option_index][1])
 
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TextDialog(ModalScreen[str | None]):
+    """One line of text (a file path, a person), with what it is for and a status line
+    the caller can use to say what is wrong without closing."""
+
+    CSS_PATH = "review_dialogs.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = _CLOSE
+
+    def __init__(self, title: str, question: str, *, placeholder: str, confirm: str,
+                 value: str = "") -> None:
+        super().__init__()
+        self.dialog_title, self.question = title, question
+        self.placeholder, self.confirm, self.value = placeholder, confirm, value
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="review-dialog") as box:
+            box.border_title = self.dialog_title
+            box.border_subtitle = _("Escape to cancel")
+            yield Static(self.question, classes="review-dialog-label")
+            yield Input(self.value, placeholder=self.placeholder, id="review-text")
+            yield Static(id="review-dialog-status")
+            with Horizontal(classes="review-dialog-buttons"):
+                yield Button(_("Cancel"), id="review-dialog-cancel")
+                yield Button(self.confirm, id="review-dialog-ok", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#review-text", Input).focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#review-dialog-ok")
+    def done(self) -> None:
+        text = self.query_one("#review-text", Input).value.strip()
+        if not text:
+            self.query_one("#review-dialog-status", Static).update(Content.styled(
+                _("Type something first, or Escape to cancel."), "$text-warning"))
+            return
+        self.dismiss(text)
+
+    @on(Button.Pressed, "#review-dialog-cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)

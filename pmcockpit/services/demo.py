@@ -160,6 +160,7 @@ async def _build_history(workspace: Workspace, org: Organisation,
     await asyncio.to_thread(_earlier_review, workspace, org, tools)
     await sync_all(workspace)  # the synced state shows what the actions changed
     await note_demo_pauses(workspace)
+    await _roster_from_feishu(workspace, tools)
     await asyncio.to_thread(review.start_review, workspace)  # today's, with drift to show
     # Built at full speed; from now on the tools answer at a network's pace.
     for tool in available_tools():
@@ -218,6 +219,14 @@ def _earlier_review(workspace: Workspace, org: Organisation,
                          if u.status == 1 and not u.admin and u.login != "admin"), None)
         if promoted is not None:
             promoted.admin = True
+
+
+async def _roster_from_feishu(workspace: Workspace, tools: Mapping[str, SimTool]) -> None:
+    """Today's roster is Feishu's directory: who resigned there is judged in every tool."""
+    if "feishu" in tools:
+        from pmcockpit.services.feishu_roster import import_feishu_roster
+
+        await import_feishu_roster(workspace, "feishu")
 
 
 def _account_ids(workspace: Workspace, connection: str, logins: list[str]) -> dict[str, str]:

@@ -81,10 +81,13 @@ def start_review(workspace: Workspace, *, connections: list[str] | None = None,
         judged = [judge(facts, roster=staff, links=links, exemptions=exempt,
                         previous_admin=before, now=now, thresholds=_thresholds(workspace))
                   for facts in reviews.inventory(session, connections)]
-        return reviews.create_review(
+        review_id = reviews.create_review(
             session, judged=judged, operator=workspace.settings.operator,
             scope=", ".join(connections) if connections else _("all connected tools"),
             roster_import_id=latest.id if latest else None, previous_id=previous_id, at=now)
+    with workspace.db.session() as session:
+        reviews.keep_drift(session, review_id, drift_since_previous(session, review_id))
+    return review_id
 
 
 def review_drift(workspace: Workspace, review_id: int) -> Drift | None:
@@ -100,7 +103,7 @@ def decide(workspace: Workspace, item_ids: Sequence[int], decision: Decision,
     if not justification.strip():
         raise ValueError(_("a justification is required for every decision"))
     if decision is Decision.DOWNGRADE and not target:
-        raise ValueError(_("a downgrade names what to remove: membership:ID or group:ID"))
+        raise ValueError(_("a downgrade names what to remove: admin, membership:ID or group:ID"))
     with workspace.db.session() as session:
         return reviews.decide(session, list(item_ids), decision, target, justification.strip(),
                               workspace.settings.operator, utcnow())

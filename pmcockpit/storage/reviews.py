@@ -14,7 +14,14 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from pmcockpit.core.i18n import _
-from pmcockpit.core.review import AccountFacts, Decision, Exemption, Judged, Membership
+from pmcockpit.core.review import (
+    AccountFacts,
+    Decision,
+    Drift,
+    Exemption,
+    Judged,
+    Membership,
+)
 from pmcockpit.storage.models import (
     Account,
     AccountExemption,
@@ -29,6 +36,7 @@ from pmcockpit.storage.models import (
 )
 from pmcockpit.storage.models import Membership as MembershipRow
 from pmcockpit.storage.models import MembershipRole as RoleRow
+from pmcockpit.storage.review_people import persons_of, refresh_people
 
 
 class ReviewNotFound(LookupError):
@@ -93,7 +101,7 @@ def link(session: Session, connection: str, login: str, person: str) -> None:
         session.add(AccountLink(connection=connection, login=login, person=person.lower()))
     else:
         row.person = person.lower()
-    session.commit()
+    session.flush()  # the caller's transaction commits
 
 
 def exemptions(session: Session) -> dict[tuple[str, str], Exemption]:
@@ -157,6 +165,8 @@ def create_review(session: Session, *, judged: list[Judged], operator: str, scop
         f"{j.exempt.owner}: {j.exempt.reason}"
         + (f" (until {j.exempt.expires_on})" if j.exempt.expires_on else ""),
     ) for j in judged)
+    session.flush()
+    refresh_people(session, review.id)
     session.commit()
     return review.id
 
@@ -188,11 +198,15 @@ def decide(session: Session, item_ids: list[int], decision: Decision, target: st
                     reviewer=item.decided_by,
                     at=item.decided_at.isoformat(sep=" ", timespec="minutes")
                     if item.decided_at else "?"))
+    persons = persons_of(session, item_ids)
     result = session.execute(
         update(ReviewItem).where(ReviewItem.id.in_(item_ids),
                                  ReviewItem.applied.is_distinct_from("succeeded"))
         .values(decision=decision.value, target=target, justification=justification,
                 decided_at=at, decided_by=operator, applied=None, applied_error=None))
+    review_id = session.scalar(select(ReviewItem.review_id).where(ReviewItem.id.in_(item_ids)))
+    if review_id is not None:
+        refresh_people(session, review_id, persons)
     session.commit()
     return int(getattr(result, "rowcount", 0) or 0)
 
@@ -209,3 +223,9 @@ def sign_off(session: Session, review_id: int, operator: str, head: str, at: dat
     review = get_review(session, review_id)
     review.signed_off_at, review.signed_off_by, review.audit_head = at, operator, head
     session.commit()
+
+
+def keep_drift(session: Session, review_id: int, drift: Drift | None) -> None:
+    """Keep what changed since the previous review with the review (read at every paint)."""
+    if drift is not None:
+        get_review(session, review_id).drift = drift.to_json()

@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from pmcockpit.core.i18n import _
-from pmcockpit.core.review import DECISION_LABELS, Decision
+from pmcockpit.core.review import DECISION_LABELS, Decision, Drift
 from pmcockpit.storage.queries.review import AccountLine
 from pmcockpit.widgets.review_people import SEVERITY_STYLE, severity_cell
 
@@ -45,7 +45,24 @@ def _decision(line: AccountLine) -> Content:
     return Content.styled(text, style)
 
 
-def account_block(line: AccountLine) -> Content:
+def account_drift(drift: Drift | None, line: AccountLine) -> list[str]:
+    """What changed on this account since the last review, one phrase each."""
+    if drift is None:
+        return []
+    key = (line.connection, line.login)
+    found = []
+    if key in drift.new_accounts:
+        found.append(_("new since the last review"))
+    if key in drift.new_admins and key not in drift.new_accounts:
+        found.append(_("made an administrator since the last review"))
+    found += [_("+ {what}").format(what=what) for *who, what in drift.access_added
+              if tuple(who) == key]
+    found += [_("- {what}").format(what=what) for *who, what in drift.access_removed
+              if tuple(who) == key]
+    return found
+
+
+def account_block(line: AccountLine, drift: Drift | None = None) -> Content:
     status = line.status + (_(", administrator") if line.is_admin else "")
     head = Content.assemble(
         Content.styled(f"{line.connection} ", "bold"), Content(line.login), "  ",
@@ -64,6 +81,10 @@ def account_block(line: AccountLine) -> Content:
         parts += ["\n", severity_cell(finding["severity"]), " ",
                   Content.styled(finding["message"], SEVERITY_STYLE.get(
                       finding["severity"], "$text-muted") if not line.exempt else "$text-muted")]
+    changes = account_drift(drift, line)
+    if changes:
+        parts += ["\n", Content.styled(_("since the last review: {changes}").format(
+            changes="; ".join(changes)), "$text-warning")]
     parts += ["\n", _decision(line)]
     return Content.assemble(*parts)
 
@@ -74,9 +95,10 @@ class PersonDetail(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(id="review-detail-text")
 
-    def show(self, title: str, lines: Sequence[AccountLine]) -> None:
+    def show(self, title: str, lines: Sequence[AccountLine], drift: Drift | None = None
+             ) -> None:
         blocks: list[Content | str] = [Content.styled(title, "bold")]
         for line in lines:
-            blocks += ["\n\n", account_block(line)]
+            blocks += ["\n\n", account_block(line, drift)]
         self.query_one("#review-detail-text", Static).update(Content.assemble(*blocks))
         self.scroll_home(animate=False)

@@ -15,6 +15,7 @@ from pmcockpit.storage.models.review import (
     AccountLink,
     Review,
     ReviewItem,
+    ReviewPerson,
     RosterImport,
     RosterPerson,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "Project",
     "Review",
     "ReviewItem",
+    "ReviewPerson",
     "Role",
     "RosterImport",
     "RosterPerson",

@@ -90,6 +90,8 @@ class Review(Base):
     signed_off_by: Mapped[str | None] = mapped_column(String(128))
     audit_head: Mapped[str | None] = mapped_column(Text)
     """The audit chain's head at sign-off."""
+    drift: Mapped[dict[str, Any] | None]
+    """What changed since ``previous_id``, worked out once when the review started."""
 
 
 class ReviewItem(Base):
@@ -131,3 +133,28 @@ class ReviewItem(Base):
     applied: Mapped[str | None] = mapped_column(String(16))
     applied_error: Mapped[str | None] = mapped_column(Text)
     audit_id: Mapped[int | None]
+
+
+class ReviewPerson(Base):
+    """One person's line in a review, summed from their items: what the people list
+    pages and sorts on without grouping every account of a large review again."""
+
+    __tablename__ = "review_person"
+    __table_args__ = (Index("ix_review_person_person", "review_id", "person", unique=True),
+                      Index("ix_review_person_severity", "review_id", "severity", "name"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"))
+    person: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(255))
+    department: Mapped[str] = mapped_column(String(255), default="")
+    severity: Mapped[int] = mapped_column(default=0)
+    accounts: Mapped[int] = mapped_column(default=0)
+    decided: Mapped[int] = mapped_column(default=0)
+    findings: Mapped[int] = mapped_column(default=0)
+    """Accounts with at least one finding."""
+    settled: Mapped[int] = mapped_column(default=0)
+    """Accounts with a finding and a decision."""
+    tools: Mapped[int] = mapped_column(default=0)
+    search: Mapped[str] = mapped_column(Text, default="")
+    """The person's key, names and logins, lower-cased, for the text filter."""

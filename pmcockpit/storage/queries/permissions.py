@@ -30,7 +30,14 @@ from pmcockpit.core.risk import (
     unused_before,
     worst,
 )
-from pmcockpit.storage.models import Account, Connection
+from pmcockpit.storage.models import (
+    Account,
+    Connection,
+    Group,
+    GroupMember,
+    Membership,
+    Project,
+)
 from pmcockpit.storage.queries.page import Page
 
 
@@ -214,3 +221,50 @@ def identities(session: Session, *, email: str | None = None) -> list[Identity]:
 
 def in_several_tools(people: Sequence[Identity]) -> list[Identity]:
     return [p for p in people if len(p.connections) > 1]
+
+
+# --- one account, for the single actions ------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LiveAccount:
+    """One synced account with what a single action can take away."""
+
+    connection: str
+    remote_id: str
+    login: str
+    name: str
+    email: str | None
+    status: str
+    is_admin: bool
+    memberships: tuple[tuple[str, str], ...]
+    """(membership id, project name)."""
+    groups: tuple[tuple[str, str], ...]
+    """(group id, group name)."""
+
+
+def live_account(session: Session, connection: str, login: str) -> LiveAccount | None:
+    """The account ``login`` of ``connection`` as last synced; None when there is none."""
+    found = session.execute(
+        select(Account, Connection.name).join(Connection, Connection.id == Account.connection_id)
+        .where(Connection.name == connection, Account.login == login)).first()
+    if found is None:
+        return None
+    account = found[0]
+    memberships = session.execute(
+        select(Membership.remote_id, Project.name)
+        .join(Project, Project.id == Membership.project_id)
+        .where(Membership.account_id == account.id).order_by(Project.name)).all()
+    groups = session.execute(
+        select(Group.remote_id, Group.name).join(GroupMember, GroupMember.group_id == Group.id)
+        .where(GroupMember.account_id == account.id).order_by(Group.name)).all()
+    return LiveAccount(connection, account.remote_id, account.login, account.name,
+                       account.email, account.status, account.is_admin,
+                       tuple((str(i), str(n)) for i, n in memberships),
+                       tuple((str(i), str(n)) for i, n in groups))
+
+
+def feishu_connections(session: Session) -> list[str]:
+    """The connections that can serve as the HR roster (Feishu's directory)."""
+    return list(session.scalars(select(Connection.name).where(Connection.kind == "feishu")
+                                .order_by(Connection.name)))

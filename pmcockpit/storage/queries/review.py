@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, cast, func, or_, select
+from sqlalchemy import ColumnElement, String, and_, cast, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from pmcockpit.core.review import Drift, drift
-from pmcockpit.storage.models import Review, ReviewItem, RosterPerson
+from pmcockpit.storage.models import Review, ReviewItem, ReviewPerson, RosterPerson
 from pmcockpit.storage.queries.page import Page
 
 
@@ -35,11 +35,11 @@ class ReviewRow:
 
 def _summary(session: Session, reviews: list[Review]) -> list[ReviewRow]:
     ids = [r.id for r in reviews]
-    counts = {rid: (n, f, d) for rid, n, f, d in session.execute(
-        select(ReviewItem.review_id, func.count(ReviewItem.id),
-               func.count(ReviewItem.id).filter(ReviewItem.severity > 0),
-               func.count(ReviewItem.decision))
-        .where(ReviewItem.review_id.in_(ids)).group_by(ReviewItem.review_id))}
+    line = ReviewPerson
+    counts = {rid: (int(n or 0), int(f or 0), int(d or 0)) for rid, n, f, d in session.execute(
+        select(line.review_id, func.sum(line.accounts), func.sum(line.findings),
+               func.sum(line.decided))
+        .where(line.review_id.in_(ids)).group_by(line.review_id))}
     return [ReviewRow(r.id, r.started_at, r.operator, r.scope, r.signed_off_at,
                       r.signed_off_by, r.audit_head, r.previous_id,
                       *counts.get(r.id, (0, 0, 0))) for r in reviews]
@@ -69,6 +69,9 @@ class ReviewFilter:
     department: str = ""
     decision: str = ""
     """"" any; "undecided", "decided", or a decision ("keep", "revoke", "downgrade")."""
+    sort: str = "severity"
+    """One of :data:`SORTS`: each column's natural order (worst, A to Z, fewest decided...)."""
+    reverse: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,9 +110,61 @@ def _conditions(review_id: int, wanted: ReviewFilter) -> list[ColumnElement[bool
     return where
 
 
+SORTS = ("severity", "person", "decided", "findings", "tools")
+"""The people's columns one can sort by (the table's column keys)."""
+
+
+def _order(wanted: ReviewFilter) -> list[ColumnElement[Any]]:
+    worst = func.max(ReviewItem.severity)
+    name = func.min(ReviewItem.name)
+    # (what to sort on, whether its natural order is descending)
+    keys: dict[str, tuple[ColumnElement[Any], bool]] = {
+        "severity": (worst, True), "person": (name, False),
+        "decided": (func.count(ReviewItem.id) - func.count(ReviewItem.decision), True),
+        "findings": (func.count(ReviewItem.id).filter(ReviewItem.severity > 0), True),
+        "tools": (func.count(distinct(ReviewItem.connection)), True),
+    }
+    column, descending = keys.get(wanted.sort, keys["severity"])
+    key = column.desc() if descending != wanted.reverse else column.asc()
+    return [key, worst.desc(), name, ReviewItem.person.asc()]
+
+
+def _by_person(wanted: ReviewFilter) -> bool:
+    """Whether the people's sums answer this filter (text, department and order only):
+    filters on the accounts themselves group them again."""
+    return not (wanted.min_severity or wanted.tool or wanted.rule or wanted.decision)
+
+
+def _summed(session: Session, review_id: int, wanted: ReviewFilter, offset: int,
+            limit: int) -> tuple[list[tuple[Any, ...]], int]:
+    line = ReviewPerson
+    where: list[ColumnElement[bool]] = [line.review_id == review_id]
+    if wanted.text:
+        where.append(line.search.like(f"%{wanted.text.lower()}%"))
+    if wanted.department:
+        where.append(line.department == wanted.department)
+    keys: dict[str, tuple[ColumnElement[Any], bool]] = {
+        "severity": (line.severity.expression, True), "person": (line.name.expression, False),
+        "decided": (line.accounts - line.decided, True),
+        "findings": (line.findings.expression, True), "tools": (line.tools.expression, True)}
+    column, descending = keys.get(wanted.sort, keys["severity"])
+    key = column.desc() if descending != wanted.reverse else column.asc()
+    rows = session.execute(
+        select(line.person, line.name, line.department, line.severity, line.accounts,
+               line.decided).where(*where)
+        .order_by(key, line.severity.desc(), line.name, line.person)
+        .offset(offset).limit(limit)).all()
+    total = session.scalar(select(func.count(line.id)).where(*where)) or 0
+    return [tuple(row) for row in rows], total
+
+
 def people(session: Session, review_id: int, wanted: ReviewFilter, *, offset: int = 0,
            limit: int = 200) -> Page[PersonLine]:
-    """One line per person, most severe first; ``limit`` lines from ``offset`` and the total."""
+    """One line per person in the filter's order; ``limit`` lines from ``offset`` and the
+    total."""
+    if _by_person(wanted):
+        rows, total = _summed(session, review_id, wanted, offset, limit)
+        return _lines(session, review_id, rows, total)
     where = _conditions(review_id, wanted)
     worst = func.max(ReviewItem.severity)
     grouped = (select(ReviewItem.person, func.min(ReviewItem.name),
@@ -118,8 +173,12 @@ def people(session: Session, review_id: int, wanted: ReviewFilter, *, offset: in
                .where(*where).group_by(ReviewItem.person))
     total = session.scalar(select(func.count()).select_from(
         select(ReviewItem.person).where(*where).group_by(ReviewItem.person).subquery())) or 0
-    rows = session.execute(grouped.order_by(worst.desc(), func.min(ReviewItem.name),
-                                            ReviewItem.person).offset(offset).limit(limit)).all()
+    found = session.execute(grouped.order_by(*_order(wanted)).offset(offset).limit(limit))
+    return _lines(session, review_id, [tuple(row) for row in found], total)
+
+
+def _lines(session: Session, review_id: int, rows: list[tuple[Any, ...]], total: int
+           ) -> Page[PersonLine]:
     tools, rules = _tools_and_rules(session, review_id, [r[0] for r in rows])
     lines = [PersonLine(person, name, department or "", tools.get(person, ()),
                         severity, accounts, decided, rules.get(person, ()))
@@ -146,9 +205,9 @@ def _tools_and_rules(session: Session, review_id: int, persons: list[str]
 def progress(session: Session, review_id: int) -> tuple[int, int]:
     """(accounts with findings decided, accounts with findings)."""
     decided, total = session.execute(
-        select(func.count(ReviewItem.decision), func.count(ReviewItem.id))
-        .where(ReviewItem.review_id == review_id, ReviewItem.severity > 0)).one()
-    return int(decided), int(total)
+        select(func.sum(ReviewPerson.settled), func.sum(ReviewPerson.findings))
+        .where(ReviewPerson.review_id == review_id)).one()
+    return int(decided or 0), int(total or 0)
 
 
 def choices(session: Session, review_id: int) -> tuple[list[str], list[str]]:
@@ -156,10 +215,10 @@ def choices(session: Session, review_id: int) -> tuple[list[str], list[str]]:
     tools = session.scalars(select(ReviewItem.connection).distinct()
                             .where(ReviewItem.review_id == review_id)
                             .order_by(ReviewItem.connection))
-    departments = session.scalars(select(ReviewItem.department).distinct()
-                                  .where(ReviewItem.review_id == review_id,
-                                         ReviewItem.department != "")
-                                  .order_by(ReviewItem.department))
+    departments = session.scalars(select(ReviewPerson.department).distinct()
+                                  .where(ReviewPerson.review_id == review_id,
+                                         ReviewPerson.department != "")
+                                  .order_by(ReviewPerson.department))
     return list(tools), list(departments)
 
 
@@ -258,8 +317,18 @@ def access_map(session: Session, review_id: int
 
 
 def drift_since_previous(session: Session, review_id: int) -> Drift | None:
-    """What changed since the review this one follows; None for a first review."""
-    previous = session.scalar(select(Review.previous_id).where(Review.id == review_id))
+    """What changed since the review this one follows; None for a first review. Kept
+    with the review when it started; worked out here for one kept before that."""
+    previous, kept = session.execute(select(Review.previous_id, Review.drift)
+                                     .where(Review.id == review_id)).one()
     if previous is None:
         return None
+    if kept is not None:
+        return Drift.from_json(kept)
     return drift(access_map(session, previous), access_map(session, review_id))
+
+
+def kept_drift(session: Session, review_id: int) -> Drift | None:
+    """The drift kept with the review when it started; None when none was kept."""
+    kept = session.scalar(select(Review.drift).where(Review.id == review_id))
+    return None if kept is None else Drift.from_json(kept)

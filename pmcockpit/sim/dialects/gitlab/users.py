@@ -176,3 +176,14 @@ def activate(call: Call, params: dict[str, str]) -> SimResponse:
     call.state.set_user_status(user, USER_ACTIVE)
     audit(call, user, "Activated user")
     return json_response(201, True)
+
+
+@router.route("PUT", "/users/{id:int}")
+def modify_user(call: Call, params: dict[str, str]) -> SimResponse:
+    """Modify a user: only the admin flag is modelled."""
+    call.require_admin()
+    user = find_user(call, params["id"])
+    admin = call.flag("admin")
+    if admin is not None:
+        user.admin = admin
+    return json_response(200, user_for_admin(call, user))
