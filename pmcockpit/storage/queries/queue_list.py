@@ -57,8 +57,9 @@ class QueueRow:
 
 
 def queue_rows(session: Session, now: datetime, policy: SlaPolicy, wanted: QueueFilter,
-               *, limit: int = 10_000) -> tuple[list[QueueRow], int]:
-    """(the rows, most urgent first, at most ``limit``; how many matched the filters).
+               *, limit: int = 10_000, offset: int = 0) -> tuple[list[QueueRow], int]:
+    """(the rows, most urgent first, at most ``limit`` from ``offset`` on; how many
+    matched the filters). Local requests come with the first page.
 
     SQL picks the ``limit`` tickets due first (by calendar hours, which orders them as
     business hours do, give or take pauses); their clocks are then counted exactly.
@@ -84,7 +85,7 @@ def queue_rows(session: Session, now: datetime, policy: SlaPolicy, wanted: Queue
                    & (assignee.remote_id == Ticket.assignee_remote_id)), wanted, assignee)
     total = session.scalar(counted) or 0
     found = list(session.execute(query.order_by(*_due_first(session, policy, first.c.at))
-                                 .limit(limit)))
+                                 .limit(limit).offset(offset)))
     pauses = _pauses(session, [row[0] for row in found])
     pending = _pending(session)
     rows = []
@@ -98,7 +99,7 @@ def queue_rows(session: Session, now: datetime, policy: SlaPolicy, wanted: Queue
         rows.append(QueueRow(ticket_id, shown, connection, subject, priority, status,
                              assignee_name or "", requester_name or "", created_at, clocks,
                              pending.get(shown, 0)))
-    local = _local_rows(session, now, policy, wanted)
+    local = _local_rows(session, now, policy, wanted) if not offset else []
     rows += local
     total += len(local)
     if wanted.sla:
