@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from pmcockpit.core.i18n import _
-from pmcockpit.core.sla_clock import Clock, ClockState, TicketClocks
+from pmcockpit.core.sla_clock import Clock, ClockState
 from pmcockpit.core.wording import span
 from pmcockpit.storage.queries.queue_list import QueueRow
 
@@ -54,18 +54,11 @@ def clock_cell(clock: Clock) -> Text:
     return Text(label[:CLOCK_WIDTH], style=_STYLE.get(clock.state, ""))
 
 
-def next_clock(clocks: TicketClocks) -> Clock:
-    """The clock to watch: the running one with the least time left (else the response)."""
-    running = [c for c in (clocks.response, clocks.resolution)
-               if c.left is not None and not c.stopped]
-    return min(running, key=lambda c: c.left or timedelta()) if running else clocks.response
-
-
 def key_cell(key: str, width: int) -> str:
     """A key in ``width`` cells, keeping its project and number: "ops/it-desk#4" becomes
     "it-desk#4", then "it-d…#4"; never a number without its project. Width 0: the key
     without its group, however long."""
-    if 0 < width and len(key) <= width:
+    if width > 0 and len(key) <= width:
         return key
     head, sep, tail = key.rpartition("#")
     if not sep:
@@ -144,7 +137,7 @@ class QueueTable(DataTable[Text]):
             if len(subject) > subject_width:
                 subject = subject[: subject_width - 1] + "…"
             clocks = ([clock_cell(row.clocks.response), clock_cell(row.clocks.resolution)]
-                      if both else [clock_cell(next_clock(row.clocks))])
+                      if both else [clock_cell(row.clocks.next)])
             # Text, not str: no markup parsing, and a "[" in a subject stays a "[".
             self.add_row(*clocks, Text(key_cell(row.key, key_width)),
                          Text(row.priority[:PRIORITY_WIDTH]), Text(span(now - row.created_at)),

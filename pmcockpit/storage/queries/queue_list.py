@@ -56,6 +56,33 @@ class QueueRow:
         return frozenset({self.clocks.response.state, self.clocks.resolution.state})
 
 
+@dataclass(frozen=True, slots=True)
+class QueueGlance:
+    """The queue at a glance (home): open tickets, how many have a running clock past its
+    time or near it, and the most urgent few of those."""
+
+    open_tickets: int
+    breached: int
+    at_risk: int
+    due: tuple[QueueRow, ...]
+
+
+GLANCE_ROWS = 2_000
+"""Tickets counted for the glance, due first: past this many breached, it says this many."""
+
+
+def queue_glance(session: Session, now: datetime, policy: SlaPolicy, *, limit: int
+                 ) -> QueueGlance:
+    """Both clocks, in the policy's hours (business or calendar), as the Queue screen."""
+    rows, total = queue_rows(session, now, policy, QueueFilter(), limit=GLANCE_ROWS)
+    running = [{c.state for c in (r.clocks.response, r.clocks.resolution) if not c.stopped}
+               for r in rows]
+    late = [r for r, states in zip(rows, running, strict=True) if ClockState.BREACHED in states]
+    soon = [r for r, states in zip(rows, running, strict=True)
+            if ClockState.AT_RISK in states and ClockState.BREACHED not in states]
+    return QueueGlance(total, len(late), len(soon), tuple((late + soon)[:limit]))
+
+
 def queue_rows(session: Session, now: datetime, policy: SlaPolicy, wanted: QueueFilter,
                *, limit: int = 10_000, offset: int = 0) -> tuple[list[QueueRow], int]:
     """(the rows, most urgent first, at most ``limit`` from ``offset`` on; how many
