@@ -10,6 +10,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.command import Provider
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -17,11 +18,13 @@ from textual.widgets import Footer, Header
 
 from pmcockpit.core.i18n import _
 from pmcockpit.core.sla_clock import TicketClocks
+from pmcockpit.screens.base import ScreenKeyCommands, key_commands
 from pmcockpit.screens.checklist_note import NoteDialog
-from pmcockpit.screens.queue_dialogs import CommentDialog
+from pmcockpit.screens.queue_dialogs import ChangePreviewDialog, CommentDialog
 from pmcockpit.services import tickets
 from pmcockpit.services.canned import load_replies
 from pmcockpit.services.outbox import Delivered, Delivery
+from pmcockpit.services.ticket_preview import ChangeKind, ChangePreview, preview_change
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage.queries.tickets import TicketDetail, TicketNotFound, ticket_detail
 from pmcockpit.widgets.queue_detail import TicketPane
@@ -33,6 +36,15 @@ class TicketLoaded(Message):
     def __init__(self, detail: TicketDetail | None) -> None:
         super().__init__()
         self.detail = detail
+
+
+class ChangePlanned(Message):
+    """The dry run of a change is back: show it, send on a yes."""
+
+    def __init__(self, preview: ChangePreview, make: Change) -> None:
+        super().__init__()
+        self.preview = preview
+        self.make = make
 
 
 class TicketChanged(Message):
@@ -57,8 +69,18 @@ def say(delivered: Delivered) -> tuple[str, SeverityLevel]:
     return _("{key}: {why}").format(key=delivered.ticket_key, why=delivered.message), "error"
 
 
+class TicketKeyCommands(ScreenKeyCommands):
+    """The ticket screen's keys in the palette ("rm#12: Comment")."""
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+        screen = self.screen
+        return key_commands(screen) if isinstance(screen, TicketScreen) else []
+
+
 class TicketScreen(Screen[None]):
     CSS_PATH = "queue.tcss"
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {
+        TicketKeyCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", _("Back"), id="ticket.back",
                 tooltip=_("Back to the queue")),
@@ -116,7 +138,7 @@ class TicketScreen(Screen[None]):
             self.change(lambda ws: tickets.comment(ws, self.key, text))
 
     def action_take(self) -> None:
-        self.change(lambda ws: tickets.assign(ws, self.key, "me"))
+        self.propose(ChangeKind.ASSIGN, "me", lambda ws: tickets.assign(ws, self.key, "me"))
 
     def action_assign(self) -> None:
         self.app.push_screen(NoteDialog(_("Assign {key}").format(key=self.key), _(
@@ -124,7 +146,8 @@ class TicketScreen(Screen[None]):
 
     def _assignee_typed(self, who: str | None) -> None:
         if who and who.strip():
-            self.change(lambda ws: tickets.assign(ws, self.key, who))
+            self.propose(ChangeKind.ASSIGN, who,
+                         lambda ws: tickets.assign(ws, self.key, who))
 
     def action_status(self) -> None:
         self.app.push_screen(NoteDialog(_("Status of {key}").format(key=self.key), _(
@@ -133,7 +156,8 @@ class TicketScreen(Screen[None]):
 
     def _status_typed(self, status: str | None) -> None:
         if status and status.strip():
-            self.change(lambda ws: tickets.set_status(ws, self.key, status))
+            self.propose(ChangeKind.STATUS, status,
+                         lambda ws: tickets.set_status(ws, self.key, status))
 
     def action_resolve(self) -> None:
         dialog = CommentDialog(_("Resolve {key}: the closing note").format(key=self.key),
@@ -143,7 +167,27 @@ class TicketScreen(Screen[None]):
 
     def _closing_note(self, note: str | None) -> None:
         if note:
-            self.change(lambda ws: tickets.resolve(ws, self.key, note))
+            self.propose(ChangeKind.RESOLVE, note,
+                         lambda ws: tickets.resolve(ws, self.key, note))
+
+    @work(exclusive=True, exit_on_error=False, group="ticket-preview",
+          description=_("Planning the change"))
+    async def propose(self, kind: ChangeKind, value: str, make: Change) -> None:
+        """Show what the change will do (a dry run); it is sent once confirmed."""
+        try:
+            preview = await preview_change(self.workspace, self.key, kind, value)
+        except tickets.TicketError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.post_message(ChangePlanned(preview, make))
+
+    @on(ChangePlanned)
+    def confirm(self, message: ChangePlanned) -> None:
+        def answered(send: bool | None) -> None:
+            if send:
+                self.change(message.make)
+
+        self.app.push_screen(ChangePreviewDialog(message.preview), answered)
 
     @work(exclusive=False, exit_on_error=False, group="ticket-change",
           description=_("Changing the ticket"))
