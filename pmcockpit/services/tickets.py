@@ -131,14 +131,14 @@ async def find_assignee(workspace: Workspace, ref: TicketRef, who: str) -> str |
             raise TicketError(_("cannot ask {tool} who you are ({error}): name your account "
                                 "instead of 'me'").format(tool=ref.connection,
                                                           error=error)) from None
-    found = await asyncio.to_thread(_account_id, workspace, ref.connection, who)
+    found = await asyncio.to_thread(account_id, workspace, ref.connection, who)
     if found is None:
         raise TicketError(_("{tool} has no account {who!r} (as of the last sync)").format(
             tool=ref.connection, who=who))
     return found
 
 
-def _account_id(workspace: Workspace, connection: str, who: str) -> str | None:
+def account_id(workspace: Workspace, connection: str, who: str) -> str | None:
     with workspace.db.session() as session:
         query = (select(Account.remote_id).join(Connection)
                  .where(Connection.name == connection)
