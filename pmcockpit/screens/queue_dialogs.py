@@ -132,8 +132,9 @@ class ChangePreviewDialog(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         preview = self.preview
         with Vertical(id="preview-dialog") as dialog:
-            dialog.border_title = _("{key} in {tool}: what will change").format(
-                key=preview.key, tool=preview.tool)
+            dialog.border_title = (_("{key} in {tool}: what will change").format(
+                key=preview.key, tool=preview.tool) if preview.tool else
+                _("{key}: what will change").format(key=preview.key))
             dialog.border_subtitle = _("ctrl+s to send · Escape to cancel")
             yield Static("\n".join(preview.lines), id="preview-lines", markup=False)
             if preview.problem:

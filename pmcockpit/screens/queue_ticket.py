@@ -20,11 +20,14 @@ from pmcockpit.core.i18n import _
 from pmcockpit.core.sla_clock import TicketClocks
 from pmcockpit.screens.base import ScreenKeyCommands, key_commands
 from pmcockpit.screens.checklist_note import NoteDialog
+from pmcockpit.screens.queue_access import GrantDialog, GrantRequest
 from pmcockpit.screens.queue_dialogs import ChangePreviewDialog, CommentDialog
 from pmcockpit.services import tickets
+from pmcockpit.services.access_request import Grant, grant_access
 from pmcockpit.services.canned import load_replies
 from pmcockpit.services.outbox import Delivered, Delivery
 from pmcockpit.services.ticket_preview import ChangeKind, ChangePreview, preview_change
+from pmcockpit.services.ticket_push import push_local
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage.queries.tickets import TicketDetail, TicketNotFound, ticket_detail
 from pmcockpit.widgets.queue_detail import TicketPane
@@ -94,6 +97,11 @@ class TicketScreen(Screen[None]):
                 tooltip=_("Change the ticket's status (or Jira transition)")),
         Binding("d", "resolve", _("Resolve"), id="ticket.resolve",
                 tooltip=_("Resolve the ticket with a closing note")),
+        Binding("g", "grant", _("Grant access"), id="ticket.grant",
+                tooltip=_("An access request: add a membership, a group, or unlock, "
+                          "audited, and tell the ticket")),
+        Binding("p", "push", _("Push to a tool"), show=False, id="ticket.push",
+                tooltip=_("Create this request (recorded here) in a tool, linked")),
     ]
 
     def __init__(self, workspace: Workspace, key: str, *, requester: str = "",
@@ -112,6 +120,9 @@ class TicketScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.read_ticket()
+
+    def copy_target(self) -> tuple[str, str] | None:
+        return _("ticket key"), self.key
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="ticket",
           description=_("Reading the ticket"))
@@ -169,6 +180,62 @@ class TicketScreen(Screen[None]):
         if note:
             self.propose(ChangeKind.RESOLVE, note,
                          lambda ws: tickets.resolve(ws, self.key, note))
+
+    def action_grant(self) -> None:
+        self.app.push_screen(GrantDialog(self.key, self.requester), self._grant_asked)
+
+    def _grant_asked(self, request: GrantRequest | None) -> None:
+        if request is None:
+            return
+        what = {Grant.MEMBERSHIP: _("membership of {user} in project {target}, roles "
+                                    "{roles}"),
+                Grant.GROUP: _("{user} added to group {target}"),
+                Grant.UNLOCK: _("the account of {user} unlocked")}[request.grant]
+        preview = ChangePreview(self.key, "", (
+            what.format(user=request.user, target=request.target, roles=request.roles),
+            _("then a comment on {key}: access granted by {admin}; audit #…").format(
+                key=self.key, admin=self.workspace.settings.operator)))
+
+        def answered(send: bool | None) -> None:
+            if send:
+                self.grant(request)
+
+        self.app.push_screen(ChangePreviewDialog(preview), answered)
+
+    @work(exit_on_error=False, group="ticket-change", description=_("Granting access"))
+    async def grant(self, request: GrantRequest) -> None:
+        try:
+            granted = await grant_access(self.workspace, self.key, request.grant,
+                                         user=request.user, target=request.target,
+                                         roles=request.roles)
+        except tickets.TicketError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.notify(_("{key}: access granted (audit #{audit})").format(
+            key=self.key, audit=granted.audit_id))
+        self.post_message(TicketChanged([granted.answer]))
+
+    def action_push(self) -> None:
+        self.app.push_screen(NoteDialog(_("Push {key} to a tool").format(key=self.key), _(
+            "The connection, and the project unless the connection's queue names one: "
+            "\"rm\" or \"rm 3\".")), self._push_typed)
+
+    def _push_typed(self, where: str | None) -> None:
+        if where and where.split():
+            tool, _sep, project = where.strip().partition(" ")
+            self.push(tool, project.strip())
+
+    @work(exit_on_error=False, group="ticket-change", description=_("Pushing the request"))
+    async def push(self, tool: str, project: str) -> None:
+        try:
+            pushed = await push_local(self.workspace, self.key, tool, project)
+        except tickets.TicketError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.notify(_("{local} is now {key} (audit #{audit})").format(
+            local=pushed.local_key, key=pushed.key, audit=pushed.audit_id))
+        self.key = self.sub_title = pushed.key
+        self.read_ticket()
 
     @work(exclusive=True, exit_on_error=False, group="ticket-preview",
           description=_("Planning the change"))
