@@ -47,11 +47,13 @@ class GrantDialog(ModalScreen[GrantRequest | None]):
             yield Select([(_("a membership in a project, with roles"), Grant.MEMBERSHIP),
                           (_("a place in a group"), Grant.GROUP),
                           (_("unlock the account"), Grant.UNLOCK)],
-                         value=Grant.MEMBERSHIP, allow_blank=False, id="grant-kind")
+                         value=Grant.MEMBERSHIP, allow_blank=False, id="grant-kind",
+                         compact=True)
             yield Input(self.requester, placeholder=_("Who: a login or account id"),
-                        id="grant-user")
-            yield Input(placeholder=_("Project or group id"), id="grant-target")
-            yield Input(placeholder=_("Role ids, e.g. 3,4 (membership)"), id="grant-roles")
+                        id="grant-user", compact=True)
+            yield Input(placeholder=_("Project or group id"), id="grant-target", compact=True)
+            yield Input(placeholder=_("Role ids, e.g. 3,4 (membership)"), id="grant-roles",
+                        compact=True)
             yield Static(_("Runs through the audited action path; the ticket is told."),
                          classes="hint")
 

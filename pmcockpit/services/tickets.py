@@ -139,10 +139,12 @@ async def find_assignee(workspace: Workspace, ref: TicketRef, who: str) -> str |
 
 
 def account_id(workspace: Workspace, connection: str, who: str) -> str | None:
+    """The account ``who`` names in ``connection``: its login, id, or display name."""
     with workspace.db.session() as session:
         query = (select(Account.remote_id).join(Connection)
                  .where(Connection.name == connection)
-                 .where((Account.login == who) | (Account.remote_id == who)))
+                 .where((Account.login == who) | (Account.remote_id == who)
+                        | (Account.name == who)))
         return session.scalars(query.limit(1)).first()
 
 
