@@ -12,7 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVarTuple
 
-from sqlalchemy import ColumnElement, Select, Subquery, case, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    ScalarSelect,
+    Select,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from pmcockpit.core.queue_filter import QueueFilter
@@ -93,25 +102,27 @@ def queue_rows(session: Session, now: datetime, policy: SlaPolicy, wanted: Queue
     """
     assignee = aliased(Account)
     requester = aliased(Account)
-    first = _first_responses(open_only=not wanted.include_closed)
+    first_response = _first_response_at()
     query: _Query = (
         select(Ticket.id, Ticket.key, Ticket.subject, Ticket.priority, Ticket.status,
                Ticket.is_closed, Ticket.created_at, Ticket.updated_at, Connection.name,
-               assignee.name, requester.name, first.c.at)
+               assignee.name, requester.name, first_response)
         .join(Connection, Connection.id == Ticket.connection_id)
-        .outerjoin(first, first.c.ticket_id == Ticket.id)
         .outerjoin(assignee, (assignee.connection_id == Ticket.connection_id)
                    & (assignee.remote_id == Ticket.assignee_remote_id))
         .outerjoin(requester, (requester.connection_id == Ticket.connection_id)
                    & (requester.remote_id == Ticket.author_remote_id))
     )
     query = _filtered(query, wanted, assignee)
-    counted = _filtered(
-        select(func.count(Ticket.id)).join(Connection, Connection.id == Ticket.connection_id)
-        .outerjoin(assignee, (assignee.connection_id == Ticket.connection_id)
-                   & (assignee.remote_id == Ticket.assignee_remote_id)), wanted, assignee)
+    counting = select(func.count(Ticket.id))
+    if wanted.tool:
+        counting = counting.join(Connection, Connection.id == Ticket.connection_id)
+    if wanted.assignee:  # the joins only when a filter needs them: a count per keystroke
+        counting = counting.outerjoin(assignee, (assignee.connection_id == Ticket.connection_id)
+                                      & (assignee.remote_id == Ticket.assignee_remote_id))
+    counted = _filtered(counting, wanted, assignee)
     total = session.scalar(counted) or 0
-    found = list(session.execute(query.order_by(*_due_first(session, policy, first.c.at))
+    found = list(session.execute(query.order_by(*_due_first(session, policy, first_response))
                                  .limit(limit).offset(offset)))
     pauses = _pauses(session, [row[0] for row in found])
     pending = _pending(session)
@@ -136,7 +147,7 @@ def queue_rows(session: Session, now: datetime, policy: SlaPolicy, wanted: Queue
     return rows, total
 
 
-def _due_first(session: Session, policy: SlaPolicy, first_at: ColumnElement[datetime | None]
+def _due_first(session: Session, policy: SlaPolicy, first_at: ScalarSelect[datetime]
                ) -> list[ColumnElement[Any] | InstrumentedAttribute[Any]]:
     """ORDER BY terms: the running clock's due day first (SQLite's julianday), oldest next."""
     if session.get_bind().dialect.name != "sqlite":
@@ -193,18 +204,13 @@ def _filtered(query: Select[*_Ts], wanted: QueueFilter, assignee: type[Account]
     return query
 
 
-def _first_responses(*, open_only: bool) -> Subquery:
-    """Per ticket (open ones only, or all), when someone other than its author first
-    commented."""
-    query = (
-        select(TicketComment.ticket_id, func.min(TicketComment.created_at).label("at"))
-        .join(Ticket, Ticket.id == TicketComment.ticket_id)
-        .where(TicketComment.author_remote_id.is_distinct_from(Ticket.author_remote_id))
-        .group_by(TicketComment.ticket_id)
-    )
-    if open_only:
-        query = query.where(Ticket.is_closed.is_(False))
-    return query.subquery("first_response")
+def _first_response_at() -> ScalarSelect[datetime]:
+    """When someone other than its author first commented on the ticket: looked up per
+    ticket that passes the filters (the comment index), not grouped over all comments."""
+    return (select(func.min(TicketComment.created_at))
+            .where(TicketComment.ticket_id == Ticket.id,
+                   TicketComment.author_remote_id.is_distinct_from(Ticket.author_remote_id))
+            .correlate(Ticket).scalar_subquery())
 
 
 def _pauses(session: Session, ticket_ids: list[int]) -> dict[int, list[Pause]]:
