@@ -113,9 +113,11 @@ class QueueScreen(LiveAreaScreen):
     """Rows read from the tools' tickets so far (local requests come on top)."""
     _reading_more = False
 
+    _metrics_due = False
+
     def load(self) -> None:
+        self._metrics_due = True  # read once the rows are shown: no GIL fight with the paint
         self.read_queue(self.wanted)
-        self.read_metrics()
 
     def _policy_or_say(self) -> SlaPolicy | None:
         try:
@@ -195,6 +197,9 @@ class QueueScreen(LiveAreaScreen):
         self._show_table(True)
         if not self.query_one("#queue-filter").display:
             table.focus()
+        if self._metrics_due:
+            self._metrics_due = False
+            self.call_after_refresh(self.read_metrics)
 
     def _first_page(self) -> int:
         return max(FIRST_PAGE, self.app.size.height * 3 // 2)
