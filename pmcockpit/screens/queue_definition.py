@@ -15,16 +15,17 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from pmcockpit.core.i18n import _
+from pmcockpit.core.i18n import N_, _
 from pmcockpit.core.queue_definition import KEYS, PREFIX
 from pmcockpit.storage.db import Database
 
+# Marked here, translated where shown: built at import, before a language is chosen.
 HINTS = {
-    "project": _("identifier or id (Redmine), path or id (GitLab)"),
-    "tracker": _("tracker id"), "query_id": _("saved query id"),
-    "jql": _("e.g. project = SUP AND resolution = Unresolved"),
-    "labels": _("comma-separated, all required"),
-    "resolve_status": _("the status Resolve moves a ticket to"),
+    "project": N_("identifier or id (Redmine), path or id (GitLab)"),
+    "tracker": N_("tracker id"), "query_id": N_("saved query id"),
+    "jql": N_("e.g. project = SUP AND resolution = Unresolved"),
+    "labels": N_("comma-separated, all required"),
+    "resolve_status": N_("the status Resolve moves a ticket to"),
 }
 
 
@@ -84,7 +85,8 @@ class QueueDefinitionDialog(ModalScreen[bool]):
                       "sees is in the queue."))
         for name in names:
             key = PREFIX + name
-            dialog.mount(Label(f"{key}  ({HINTS.get(name, '')})"))
+            hint = _(HINTS[name]) if name in HINTS else ""
+            dialog.mount(Label(f"{key}  ({hint})"))
             dialog.mount(Input(message.options.get(key, ""), id=f"definition-{name}",
                                compact=True))
         self.call_after_refresh(self.focus_next)
