@@ -20,6 +20,7 @@ from pmcockpit.config import Settings
 from pmcockpit.connectors.base import ConnectionConfig, Connector
 from pmcockpit.connectors.registry import open_connector
 from pmcockpit.core.clock import utcnow
+from pmcockpit.services.queue import sla_policy
 from pmcockpit.services.sync import sync_all
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.sim import SimTool
@@ -50,7 +51,7 @@ def measure(scale: int, folder: Path) -> dict[str, float]:
     started = time.perf_counter()
     with db.session() as session:
         home_summary(session, utcnow(), inactive_days=settings.inactive_days,
-                     sla_hours=settings.sla_hours)
+                     policy=sla_policy(settings))
     summary = time.perf_counter() - started
     db.dispose()
     return {"accounts": report.counts["accounts"], "first sync s": first,

@@ -49,7 +49,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "rollout": ("pmcockpit.commands.rollout:rollout",
                 N_("Rollouts of tools, upgrades and templates: phases, gates, waves, adoption.")),
     "ticket": ("pmcockpit.commands.ticket:ticket",
-               N_("The support queue's tickets: list, show, add, comment, assign, resolve.")),
+               N_("The support queue's tickets: list, show, add, push, comment, grant, resolve.")),
     "outbox": ("pmcockpit.commands.outbox:outbox",
                N_("Changes waiting for a tool that could not be reached.")),
     "alert": ("pmcockpit.commands.alert:alert",

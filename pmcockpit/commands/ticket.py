@@ -213,3 +213,59 @@ def resolve(cli: CliContext, key: str, note: str) -> None:
     from pmcockpit.services import tickets
 
     _change(cli, lambda ws: tickets.resolve(ws, key, note))
+
+
+@ticket.command(help=_("Push a request recorded here (local#N) to a tool: it becomes that "
+                       "tool's ticket, linked to the request."))
+@click.argument("key")
+@click.option("--to", "tool", required=True, help=_("The connection to create it in."))
+@click.option("--project", default="", help=_("The project (default: the connection's "
+                                                "queue.project)."))
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
+@pass_cli
+def push(cli: CliContext, key: str, tool: str, project: str, as_json: bool) -> None:
+    from pmcockpit.services import tickets
+    from pmcockpit.services.ticket_push import push_local
+
+    workspace = _workspace(cli)
+    try:
+        pushed = asyncio.run(push_local(workspace, key, tool, project))
+    except tickets.TicketError as error:
+        raise click.ClickException(str(error)) from error
+    if as_json:
+        click.echo(json.dumps({"local": pushed.local_key, "key": pushed.key,
+                               "audit_id": pushed.audit_id}))
+        return
+    click.echo(_("{local} is now {key} (audit #{audit}).").format(
+        local=pushed.local_key, key=pushed.key, audit=pushed.audit_id))
+
+
+@ticket.command(help=_("Grant what an access request asks for, through the audited path, "
+                       "and say so on the ticket."))
+@click.argument("key")
+@click.option("--user", required=True, help=_("Who gets access: a login or account id."))
+@click.option("--membership", "project", default="",
+              help=_("Add a membership in this project (id), with --roles."))
+@click.option("--roles", default="", help=_("Role ids for the membership, e.g. 3,4."))
+@click.option("--group", default="", help=_("Add the user to this group (id)."))
+@click.option("--unlock", is_flag=True, help=_("Unlock the user's account."))
+@click.option("--tool", default="", help=_("The connection (default: the ticket's)."))
+@pass_cli
+def grant(cli: CliContext, key: str, user: str, project: str, roles: str, group: str,
+          unlock: bool, tool: str) -> None:
+    from pmcockpit.services import tickets
+    from pmcockpit.services.access_request import Grant, grant_access
+
+    chosen = [g for g, on in ((Grant.MEMBERSHIP, project), (Grant.GROUP, group),
+                              (Grant.UNLOCK, unlock)) if on]
+    if len(chosen) != 1:
+        raise click.UsageError(_("give exactly one of --membership, --group, --unlock"))
+    workspace = _workspace(cli)
+    try:
+        granted = asyncio.run(grant_access(workspace, key, chosen[0], user=user,
+                                           target=project or group, roles=roles, tool=tool))
+    except tickets.TicketError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(_("{key}: access granted (audit #{audit}).").format(
+        key=granted.key, audit=granted.audit_id))
+    report_deliveries([granted.answer])

@@ -66,6 +66,14 @@ class TicketClocks:
     resolution: Clock
 
     @property
+    def next(self) -> Clock:
+        """The clock to watch: the running one with the least time left (else the
+        first-response clock)."""
+        running = [c for c in (self.response, self.resolution)
+                   if c.left is not None and not c.stopped]
+        return min(running, key=lambda c: c.left or timedelta()) if running else self.response
+
+    @property
     def urgency(self) -> tuple[int, timedelta]:
         """Sort key: breached first, then least time left, stopped and unlimited last."""
         lefts = [(c.left, c.state is ClockState.PAUSED)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -23,6 +23,21 @@ Clock = Callable[[], datetime]
 """Gives "now" as naive UTC; tests pass a fixed one so screens render the same every run."""
 
 
+def key_commands(screen: Screen[Any]) -> list[tuple[str, str, Callable[[], object]]]:
+    """(title, help, run) for every described key of ``screen`` itself, titled with its
+    sub-title ("Queue: Open")."""
+    commands: dict[str, tuple[str, str, Callable[[], object]]] = {}
+    for node, binding, enabled, _tooltip in screen.active_bindings.values():
+        # Our own bindings all carry an id; Textual's focus and copy keys do not.
+        if node is screen and enabled and binding.id and binding.description:
+            # Translators: a palette command, "Checklist: History".
+            title = _("{area}: {action}").format(area=screen.sub_title,
+                                                 action=binding.description)
+            run = partial(screen.run_action, binding.action)
+            commands.setdefault(binding.action, (title, binding.tooltip, run))
+    return list(commands.values())
+
+
 class ScreenKeyCommands(Provider):
     """"<Area>: <action>" for every key of the calling area screen, so the palette reaches them."""
 
@@ -30,16 +45,7 @@ class ScreenKeyCommands(Provider):
         screen = self.screen
         if not isinstance(screen, AreaScreen):
             return []
-        commands: dict[str, tuple[str, str, Callable[[], object]]] = {}
-        for node, binding, enabled, _tooltip in screen.active_bindings.values():
-            # Our own bindings all carry an id; Textual's focus and copy keys do not.
-            if node is screen and enabled and binding.id and binding.description:
-                # Translators: a palette command, "Checklist: History".
-                title = _("{area}: {action}").format(area=screen.sub_title,
-                                                     action=binding.description)
-                run = partial(screen.run_action, binding.action)
-                commands.setdefault(binding.action, (title, binding.tooltip, run))
-        return list(commands.values())
+        return key_commands(screen)
 
     async def discover(self) -> Hits:
         for title, help_text, run in self._commands():

@@ -26,6 +26,7 @@ from pmcockpit.core.wording import ago
 from pmcockpit.messages import SyncRequested
 from pmcockpit.screens.base import LiveAreaScreen
 from pmcockpit.screens.connection_dialogs import AddConnectionForm, ConfirmRemoval
+from pmcockpit.screens.queue_definition import QueueDefinitionDialog
 from pmcockpit.services.connection_offers import Offers, connection_offers
 from pmcockpit.services.connection_setup import overview, remove_connection
 from pmcockpit.services.health import check_health
@@ -113,6 +114,10 @@ class ConnectionsScreen(LiveAreaScreen):
         Binding("d", "remove", _("Remove"), id="connections.remove",
                 tooltip=_("Remove the selected connection, its synced data and token "
                           "(asks first)")),
+        Binding("u", "queue_definition", _("Queue"), show=False,
+                id="connections.queue_definition",
+                tooltip=_("What forms the selected tool's support queue: project, "
+                          "tracker, JQL, labels")),
     ]
 
     class Loaded(Message):
@@ -344,6 +349,14 @@ class ConnectionsScreen(LiveAreaScreen):
         if saved:
             self.notify(saved, title=_("Connection saved"), markup=False, timeout=8)
             self.load()
+
+    def action_queue_definition(self) -> None:
+        name = self._require_selection()
+        if name is not None:
+            self.app.push_screen(QueueDefinitionDialog(self.workspace.db, name),
+                                 lambda saved: self.notify(_(
+                                     "Saved: the next sync reads the queue of {name} "
+                                     "anew.").format(name=name)) if saved else None)
 
     def action_remove(self) -> None:
         if self.workspace.demo:

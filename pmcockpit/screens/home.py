@@ -36,12 +36,18 @@ class HomeScreen(LiveAreaScreen):
     def read_summary(self) -> None:
         # Imported here, in the worker: the frame paints before the database layer loads.
         from pmcockpit.services.checklist import checklists_due
+        from pmcockpit.services.queue import CalendarError, sla_policy
         from pmcockpit.storage.queries.home import home_summary
 
         now, settings = self.clock(), self.workspace.settings
+        try:
+            policy = sla_policy(settings)
+        except CalendarError:  # the Queue screen says what is wrong; count calendar hours
+            policy = sla_policy(replace(settings, sla_calendar={},
+                                        sla_business_hours=False))
         with self.workspace.db.session() as session:
             summary = home_summary(session, now, inactive_days=settings.inactive_days,
-                                   sla_hours=settings.sla_hours)
+                                   policy=policy)
         # The checklist counts in the administrator's local day; the clock gives UTC.
         due = checklists_due(self.workspace, to_local(now))
         self.post_message(HomeSummaryLoaded(replace(summary, checklist_runs=tuple(due))))

@@ -16,7 +16,7 @@ from textual.content import Content
 from pmcockpit.core.clock import to_local
 from pmcockpit.core.i18n import _, ngettext
 from pmcockpit.core.risk import RULE_LABELS, Severity
-from pmcockpit.core.sla import SlaState
+from pmcockpit.core.sla_clock import ClockState
 from pmcockpit.core.wording import ago, span
 from pmcockpit.widgets.checklist_items import due_label
 
@@ -97,8 +97,9 @@ def queue_text(summary: HomeSummary) -> PanelText:
         parts += [" · ", (_("all answered or in time"), "$text-success")]
     rows = []
     for ticket in summary.tickets_due:
-        late = ticket.sla.state == SlaState.BREACHED
-        remaining = ticket.sla.remaining
+        clock = ticket.clocks.next  # the one the Queue screen shows first
+        late = clock.state is ClockState.BREACHED
+        remaining = clock.left
         when = "" if remaining is None else (
             _("{span} late") if late else _("{span} left")).format(span=span(remaining))
         rows.append(Content.assemble(

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Input, Static
 
 from pmcockpit.core.i18n import _
 from pmcockpit.core.queue_filter import QueueFilter, describe_filter, parse_filter
+from pmcockpit.core.sla_policy import SlaPolicy
 from pmcockpit.screens.base import LiveAreaScreen
 from pmcockpit.screens.queue_dialogs import AddTicketDialog, NewRequest
 from pmcockpit.screens.queue_ticket import TicketLoaded, TicketScreen
@@ -32,8 +33,12 @@ from pmcockpit.widgets.empty_state import EmptyState
 from pmcockpit.widgets.queue_detail import TicketPane
 from pmcockpit.widgets.queue_table import QueueTable
 
-PAGE_SIZE = 500
-"""Rows shown at once: the table stays quick however long the queue grows."""
+FIRST_PAGE = 30
+"""Rows read for the first paint, at least: a screenful and a half (see _first_page), so
+the key paints at once; the rest come a page at a time as the cursor goes down."""
+PAGE_SIZE = 200
+"""Rows added when the cursor nears the end of those shown."""
+NEAR_END = 10
 DEBOUNCE = 0.15
 """Seconds of quiet in the filter before the queue is read again."""
 WIDE = 120
@@ -43,14 +48,22 @@ PANE_WIDTH = 60
 
 
 class QueueLoaded(Message):
-    def __init__(self, rows: list[QueueRow], total: int, metrics: QueueMetrics | None,
-                 problem: str | None = None, connections: int = 0) -> None:
+    def __init__(self, rows: list[QueueRow], total: int, *, problem: str | None = None,
+                 connections: int = 0, offset: int = 0,
+                 wanted: QueueFilter | None = None) -> None:
         super().__init__()
+        self.wanted = wanted
         self.connections = connections
         self.rows = rows
         self.total = total
-        self.metrics = metrics
         self.problem = problem
+        self.offset = offset
+
+
+class MetricsLoaded(Message):
+    def __init__(self, metrics: QueueMetrics) -> None:
+        super().__init__()
+        self.metrics = metrics
 
 
 class QueueScreen(LiveAreaScreen):
@@ -90,59 +103,120 @@ class QueueScreen(LiveAreaScreen):
         self.on_resize()
         self._show_table(False)
 
-    def on_resize(self) -> None:
-        self.query_one("#queue-pane").display = self.app.size.width >= WIDE
-
     def _show_table(self, shown: bool) -> None:
         self.query_one("#queue-main").display = shown
         self.query_one("#queue-empty-holder").display = not shown
 
     metrics: QueueMetrics | None = None
+    total = 0
+    _sql_rows = 0
+    """Rows read from the tools' tickets so far (local requests come on top)."""
+    _reading_more = False
+
+    _metrics_due = False
 
     def load(self) -> None:
-        self.read_queue(self.wanted, with_metrics=True)
+        self._metrics_due = True  # read once the rows are shown: no GIL fight with the paint
+        self.read_queue(self.wanted)
+
+    def _policy_or_say(self) -> SlaPolicy | None:
+        try:
+            return sla_policy(self.workspace.settings)
+        except CalendarError as error:
+            self.post_message(QueueLoaded([], 0, problem=str(error)))
+            return None
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue",
           description=_("Reading the queue"))
-    def read_queue(self, wanted: QueueFilter, *, with_metrics: bool) -> None:
-        """The rows; the header's figures too, except while the filter is typed."""
+    def read_queue(self, wanted: QueueFilter, offset: int = 0) -> None:
+        """A page of rows, from ``offset`` on."""
+        policy = self._policy_or_say()
+        if policy is None:
+            return
+        with self.workspace.db.session() as session:
+            rows, total = queue_rows(session, self.clock(), policy, wanted, offset=offset,
+                                     limit=PAGE_SIZE if offset else self._first_page())
+            connections = 0 if offset or total else count_connections(session)
+        self.post_message(QueueLoaded(rows, total, connections=connections, offset=offset,
+                                      wanted=wanted))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-metrics",
+          description=_("Counting the queue's figures"))
+    def read_metrics(self) -> None:
+        """The header's figures, read after the rows so they never hold up the paint."""
         try:
             policy = sla_policy(self.workspace.settings)
-        except CalendarError as error:
-            self.post_message(QueueLoaded([], 0, None, str(error)))
-            return
-        now = self.clock()
+        except CalendarError:
+            return  # read_queue says it
         with self.workspace.db.session() as session:
-            rows, total = queue_rows(session, now, policy, wanted, limit=PAGE_SIZE)
-            metrics = queue_metrics(session, now, policy) if with_metrics else self.metrics
-            connections = count_connections(session)
-        self.post_message(QueueLoaded(rows, total, metrics, connections=connections))
+            metrics = queue_metrics(session, self.clock(), policy)
+        self.post_message(MetricsLoaded(metrics))
+
+    @on(MetricsLoaded)
+    def show_metrics(self, message: MetricsLoaded) -> None:
+        self.metrics = message.metrics
+        self._show_lead()
+
+    def _show_lead(self) -> None:
+        short = self.app.size.width < WIDE
+        lead = self.metrics.headline(short=short) if self.metrics else ""
+        if self._filtered():
+            lead = _("{shown} of the queue match · {lead}").format(shown=self.total, lead=lead)
+        self.query_one("#queue-lead", Static).update(lead)
+
+    def _table_width(self) -> int:
+        width = self.app.size.width
+        return width - PANE_WIDTH if width >= WIDE else width
 
     @on(QueueLoaded)
     def show_queue(self, message: QueueLoaded) -> None:
+        table = self.query_one(QueueTable)
+        self._reading_more = False
+        if message.wanted is not None and message.wanted != self.wanted:
+            return  # read for a filter since changed
+        if message.offset:
+            self._sql_rows += sum(1 for row in message.rows if row.ticket_id > 0)
+            self.rows.update({row.key: row for row in message.rows})
+            table.extend(message.rows, self.clock())
+            return
         if message.problem:
             self.query_one(EmptyState).say(_("The service-level calendar cannot be used."),
                                            message.problem)
             self._show_table(False)
             return
-        metrics = self.metrics = message.metrics
-        if metrics is not None and not metrics.open_total and not self._filtered():
+        if not message.total and not self._filtered():
             self.query_one(EmptyState).say(*self._empty_words(message.connections))
             self._show_table(False)
             return
+        self.total = message.total
+        self._sql_rows = sum(1 for row in message.rows if row.ticket_id > 0)
         self.rows = {row.key: row for row in message.rows}
-        lead = metrics.headline() if metrics else ""
-        if self._filtered():
-            lead = _("{shown} of the queue match · {lead}").format(shown=message.total,
-                                                                  lead=lead)
-        self.query_one("#queue-lead", Static).update(lead)
-        table = self.query_one(QueueTable)
-        wide = self.app.size.width >= WIDE
+        self._show_lead()
         with self.app.batch_update():
-            table.show(message.rows, self.app.size.width - (PANE_WIDTH if wide else 0))
+            table.show(message.rows, self._table_width(), self.clock())
         self._show_table(True)
         if not self.query_one("#queue-filter").display:
             table.focus()
+        if self._metrics_due:
+            self._metrics_due = False
+            self.call_after_refresh(self.read_metrics)
+
+    def _first_page(self) -> int:
+        return max(FIRST_PAGE, self.app.size.height * 3 // 2)
+
+    def _more_to_read(self) -> bool:
+        return not self.wanted.sla and len(self.rows) < self.total
+
+    def on_resize(self) -> None:
+        self.query_one("#queue-pane").display = self.app.size.width >= WIDE
+        self._show_lead()
+        if self.rows:
+            self.query_one(QueueTable).relayout(self._table_width(), self.clock())
+
+    def copy_target(self) -> tuple[str, str] | None:
+        """The key of the ticket under the cursor, as the screen and the CLI name it."""
+        row = self._current()
+        return (_("ticket key"), row.key) if row is not None else None
 
     @staticmethod
     def _empty_words(connections: int) -> tuple[str, str]:
@@ -175,7 +249,7 @@ class QueueScreen(LiveAreaScreen):
 
     def _apply(self, wanted: QueueFilter) -> None:
         self.wanted = wanted
-        self.read_queue(wanted, with_metrics=False)
+        self.read_queue(wanted)
 
     def action_breached(self) -> None:
         sla = "" if self.wanted.sla == "breached" else "breached"
@@ -196,11 +270,7 @@ class QueueScreen(LiveAreaScreen):
         self._apply(QueueFilter())
 
     def _current(self) -> QueueRow | None:
-        table = self.query_one(QueueTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self.rows.get(key or "")
+        return self.rows.get(self.query_one(QueueTable).current() or "")
 
     def action_open_ticket(self) -> None:
         row = self._current()
@@ -213,7 +283,12 @@ class QueueScreen(LiveAreaScreen):
         self.action_open_ticket()
 
     @on(DataTable.RowHighlighted)
-    def row_highlighted(self) -> None:
+    def row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        table = self.query_one(QueueTable)
+        if (event.cursor_row >= table.row_count - NEAR_END and self._more_to_read()
+                and not self._reading_more):
+            self._reading_more = True
+            self.read_queue(self.wanted, self._sql_rows)
         row = self._current()
         if row is not None and self.size.width >= WIDE:
             self.read_pane(row.key)

@@ -1,5 +1,6 @@
-"""Dialogs of the queue: a comment (typed, or a canned reply filled in) and a request
-that came by phone or chat. They only collect text; the services act on it."""
+"""Dialogs of the queue: a comment (typed, or a canned reply filled in), a request that
+came by phone or chat, and the preview of a change. They only collect text and a yes;
+the services act on it."""
 
 from __future__ import annotations
 
@@ -9,13 +10,15 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from pmcockpit.core.i18n import _
 from pmcockpit.services.canned import CannedReply
+from pmcockpit.services.ticket_preview import ChangePreview
+from pmcockpit.widgets.action_items import preview_text
 
 
 class CommentDialog(ModalScreen[str | None]):
@@ -108,3 +111,40 @@ class AddTicketDialog(ModalScreen[NewRequest | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class ChangePreviewDialog(ModalScreen[bool]):
+    """A ticket change before it is sent: before and after, and the tool's calls.
+    Dismissed with True (ctrl+s: send) or False (Escape)."""
+
+    CSS_PATH = "queue_dialogs.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "send", _("Send"), id="queue_preview.send",
+                tooltip=_("Send the change (through the outbox, audited)")),
+        Binding("escape", "cancel", _("Cancel"), id="queue_preview.cancel",
+                tooltip=_("Close without changing anything")),
+    ]
+
+    def __init__(self, preview: ChangePreview) -> None:
+        super().__init__()
+        self.preview = preview
+
+    def compose(self) -> ComposeResult:
+        preview = self.preview
+        with Vertical(id="preview-dialog") as dialog:
+            dialog.border_title = (_("{key} in {tool}: what will change").format(
+                key=preview.key, tool=preview.tool) if preview.tool else
+                _("{key}: what will change").format(key=preview.key))
+            dialog.border_subtitle = _("ctrl+s to send · Escape to cancel")
+            yield Static("\n".join(preview.lines), id="preview-lines", markup=False)
+            if preview.problem:
+                yield Static(preview.problem, id="preview-problem", markup=False)
+            elif preview.previews:
+                with VerticalScroll(id="preview-calls"):
+                    yield Static(preview_text(preview.previews))
+
+    def action_send(self) -> None:
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

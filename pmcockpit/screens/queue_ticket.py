@@ -10,6 +10,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.command import Provider
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -17,11 +18,16 @@ from textual.widgets import Footer, Header
 
 from pmcockpit.core.i18n import _
 from pmcockpit.core.sla_clock import TicketClocks
+from pmcockpit.screens.base import ScreenKeyCommands, key_commands
 from pmcockpit.screens.checklist_note import NoteDialog
-from pmcockpit.screens.queue_dialogs import CommentDialog
+from pmcockpit.screens.queue_access import GrantDialog, GrantRequest
+from pmcockpit.screens.queue_dialogs import ChangePreviewDialog, CommentDialog
 from pmcockpit.services import tickets
+from pmcockpit.services.access_request import Grant, grant_access
 from pmcockpit.services.canned import load_replies
 from pmcockpit.services.outbox import Delivered, Delivery
+from pmcockpit.services.ticket_preview import ChangeKind, ChangePreview, preview_change
+from pmcockpit.services.ticket_push import push_local
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage.queries.tickets import TicketDetail, TicketNotFound, ticket_detail
 from pmcockpit.widgets.queue_detail import TicketPane
@@ -33,6 +39,15 @@ class TicketLoaded(Message):
     def __init__(self, detail: TicketDetail | None) -> None:
         super().__init__()
         self.detail = detail
+
+
+class ChangePlanned(Message):
+    """The dry run of a change is back: show it, send on a yes."""
+
+    def __init__(self, preview: ChangePreview, make: Change) -> None:
+        super().__init__()
+        self.preview = preview
+        self.make = make
 
 
 class TicketChanged(Message):
@@ -57,8 +72,18 @@ def say(delivered: Delivered) -> tuple[str, SeverityLevel]:
     return _("{key}: {why}").format(key=delivered.ticket_key, why=delivered.message), "error"
 
 
+class TicketKeyCommands(ScreenKeyCommands):
+    """The ticket screen's keys in the palette ("rm#12: Comment")."""
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+        screen = self.screen
+        return key_commands(screen) if isinstance(screen, TicketScreen) else []
+
+
 class TicketScreen(Screen[None]):
     CSS_PATH = "queue.tcss"
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {
+        TicketKeyCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", _("Back"), id="ticket.back",
                 tooltip=_("Back to the queue")),
@@ -72,6 +97,11 @@ class TicketScreen(Screen[None]):
                 tooltip=_("Change the ticket's status (or Jira transition)")),
         Binding("d", "resolve", _("Resolve"), id="ticket.resolve",
                 tooltip=_("Resolve the ticket with a closing note")),
+        Binding("g", "grant", _("Grant access"), id="ticket.grant",
+                tooltip=_("An access request: add a membership, a group, or unlock, "
+                          "audited, and tell the ticket")),
+        Binding("p", "push", _("Push to a tool"), show=False, id="ticket.push",
+                tooltip=_("Create this request (recorded here) in a tool, linked")),
     ]
 
     def __init__(self, workspace: Workspace, key: str, *, requester: str = "",
@@ -90,6 +120,9 @@ class TicketScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.read_ticket()
+
+    def copy_target(self) -> tuple[str, str] | None:
+        return _("ticket key"), self.key
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="ticket",
           description=_("Reading the ticket"))
@@ -116,7 +149,7 @@ class TicketScreen(Screen[None]):
             self.change(lambda ws: tickets.comment(ws, self.key, text))
 
     def action_take(self) -> None:
-        self.change(lambda ws: tickets.assign(ws, self.key, "me"))
+        self.propose(ChangeKind.ASSIGN, "me", lambda ws: tickets.assign(ws, self.key, "me"))
 
     def action_assign(self) -> None:
         self.app.push_screen(NoteDialog(_("Assign {key}").format(key=self.key), _(
@@ -124,7 +157,8 @@ class TicketScreen(Screen[None]):
 
     def _assignee_typed(self, who: str | None) -> None:
         if who and who.strip():
-            self.change(lambda ws: tickets.assign(ws, self.key, who))
+            self.propose(ChangeKind.ASSIGN, who,
+                         lambda ws: tickets.assign(ws, self.key, who))
 
     def action_status(self) -> None:
         self.app.push_screen(NoteDialog(_("Status of {key}").format(key=self.key), _(
@@ -133,7 +167,8 @@ class TicketScreen(Screen[None]):
 
     def _status_typed(self, status: str | None) -> None:
         if status and status.strip():
-            self.change(lambda ws: tickets.set_status(ws, self.key, status))
+            self.propose(ChangeKind.STATUS, status,
+                         lambda ws: tickets.set_status(ws, self.key, status))
 
     def action_resolve(self) -> None:
         dialog = CommentDialog(_("Resolve {key}: the closing note").format(key=self.key),
@@ -143,7 +178,83 @@ class TicketScreen(Screen[None]):
 
     def _closing_note(self, note: str | None) -> None:
         if note:
-            self.change(lambda ws: tickets.resolve(ws, self.key, note))
+            self.propose(ChangeKind.RESOLVE, note,
+                         lambda ws: tickets.resolve(ws, self.key, note))
+
+    def action_grant(self) -> None:
+        self.app.push_screen(GrantDialog(self.key, self.requester), self._grant_asked)
+
+    def _grant_asked(self, request: GrantRequest | None) -> None:
+        if request is None:
+            return
+        what = {Grant.MEMBERSHIP: _("membership of {user} in project {target}, roles "
+                                    "{roles}"),
+                Grant.GROUP: _("{user} added to group {target}"),
+                Grant.UNLOCK: _("the account of {user} unlocked")}[request.grant]
+        preview = ChangePreview(self.key, "", (
+            what.format(user=request.user, target=request.target, roles=request.roles),
+            _("then a comment on {key}: access granted by {admin}; audit #…").format(
+                key=self.key, admin=self.workspace.settings.operator)))
+
+        def answered(send: bool | None) -> None:
+            if send:
+                self.grant(request)
+
+        self.app.push_screen(ChangePreviewDialog(preview), answered)
+
+    @work(exit_on_error=False, group="ticket-change", description=_("Granting access"))
+    async def grant(self, request: GrantRequest) -> None:
+        try:
+            granted = await grant_access(self.workspace, self.key, request.grant,
+                                         user=request.user, target=request.target,
+                                         roles=request.roles)
+        except tickets.TicketError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.notify(_("{key}: access granted (audit #{audit})").format(
+            key=self.key, audit=granted.audit_id))
+        self.post_message(TicketChanged([granted.answer]))
+
+    def action_push(self) -> None:
+        self.app.push_screen(NoteDialog(_("Push {key} to a tool").format(key=self.key), _(
+            "The connection, and the project unless the connection's queue names one: "
+            "\"rm\" or \"rm 3\".")), self._push_typed)
+
+    def _push_typed(self, where: str | None) -> None:
+        if where and where.split():
+            tool, _sep, project = where.strip().partition(" ")
+            self.push(tool, project.strip())
+
+    @work(exit_on_error=False, group="ticket-change", description=_("Pushing the request"))
+    async def push(self, tool: str, project: str) -> None:
+        try:
+            pushed = await push_local(self.workspace, self.key, tool, project)
+        except tickets.TicketError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.notify(_("{local} is now {key} (audit #{audit})").format(
+            local=pushed.local_key, key=pushed.key, audit=pushed.audit_id))
+        self.key = self.sub_title = pushed.key
+        self.read_ticket()
+
+    @work(exclusive=True, exit_on_error=False, group="ticket-preview",
+          description=_("Planning the change"))
+    async def propose(self, kind: ChangeKind, value: str, make: Change) -> None:
+        """Show what the change will do (a dry run); it is sent once confirmed."""
+        try:
+            preview = await preview_change(self.workspace, self.key, kind, value)
+        except tickets.TicketError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.post_message(ChangePlanned(preview, make))
+
+    @on(ChangePlanned)
+    def confirm(self, message: ChangePlanned) -> None:
+        def answered(send: bool | None) -> None:
+            if send:
+                self.change(message.make)
+
+        self.app.push_screen(ChangePreviewDialog(message.preview), answered)
 
     @work(exclusive=False, exit_on_error=False, group="ticket-change",
           description=_("Changing the ticket"))

@@ -181,6 +181,25 @@ def remove_connection(db: Database, name: str, tokens: TokenStore | None = None)
     return None
 
 
+def queue_options(db: Database, name: str) -> tuple[str, dict[str, str]]:
+    """(kind, the ``queue.…`` options) of connection ``name``."""
+    with db.session() as session:
+        connection = connections.get(session, name)
+        return connection.kind, {k: str(v) for k, v in connection.options.items()
+                                 if k.startswith("queue.")}
+
+
+def set_queue_options(db: Database, name: str, values: dict[str, str]) -> None:
+    """Set several ``queue.…`` options at once: all of them, or none (SetupRefused)."""
+    kind, _current = queue_options(db, name)
+    for key, value in values.items():
+        problem = check_option(kind, key, value.strip())
+        if problem:
+            raise SetupRefused(problem, usage=True)
+    for key, value in values.items():
+        set_queue_option(db, name, key, value)
+
+
 def set_queue_option(db: Database, name: str, key: str, value: str) -> None:
     """Set (or, with an empty value, clear) one ``queue.…`` option of connection ``name``."""
     with db.session() as session:

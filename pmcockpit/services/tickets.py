@@ -17,7 +17,7 @@ from pmcockpit.core.clock import utcnow
 from pmcockpit.core.i18n import _
 from pmcockpit.services.outbox import Delivered, Delivery, submit
 from pmcockpit.services.workspace import Workspace
-from pmcockpit.storage.models import Account, Connection, LocalTicket
+from pmcockpit.storage.models import Account, Connection, LocalTicket, Ticket
 from pmcockpit.storage.queries.tickets import LOCAL, TicketNotFound, TicketRef, find_ticket
 
 __all__ = ["Delivered", "Delivery", "TicketError", "add_local", "assign", "comment",
@@ -25,6 +25,10 @@ __all__ = ["Delivered", "Delivery", "TicketError", "add_local", "assign", "comme
 
 RESOLVE_STATUS: Mapping[str, str] = {"redmine": "Closed", "jira": "Done", "gitlab": "closed"}
 """The status "resolve" moves a ticket to, per tool; ``queue.resolve_status`` overrides."""
+
+
+CLOSED_STATUSES = frozenset({"closed", "done", "resolved", "rejected", "cancelled"})
+"""Statuses that take a ticket out of the queue until the next sync says otherwise."""
 
 
 class TicketError(Exception):
@@ -56,17 +60,36 @@ async def comment(workspace: Workspace, key: str, text: str) -> Delivered:
 async def assign(workspace: Workspace, key: str, who: str) -> Delivered:
     """Assign to ``who``: "me", an account id, or a login synced from the tool."""
     ref = await asyncio.to_thread(ticket, workspace, key)
-    assignee = await _assignee(workspace, ref, who.strip())
-    return await submit(workspace, Action(ActionKind.ASSIGN_TICKET, ref.connection,
+    assignee = await find_assignee(workspace, ref, who.strip())
+    done = await submit(workspace, Action(ActionKind.ASSIGN_TICKET, ref.connection,
                                           ref.remote_id, ref.key,
                                           {"assignee_id": assignee}), ref.key)
+    if done.delivery is Delivery.SENT:
+        await asyncio.to_thread(_note_locally, workspace, ref, assignee_remote_id=assignee)
+    return done
 
 
 async def set_status(workspace: Workspace, key: str, status: str) -> Delivered:
     ref = await asyncio.to_thread(ticket, workspace, key)
-    return await submit(workspace, Action(ActionKind.SET_TICKET_STATUS, ref.connection,
+    done = await submit(workspace, Action(ActionKind.SET_TICKET_STATUS, ref.connection,
                                           ref.remote_id, ref.key,
                                           {"status": status.strip()}), ref.key)
+    if done.delivery is Delivery.SENT:
+        closed = status.strip().lower() in CLOSED_STATUSES or status.strip() == \
+            await asyncio.to_thread(resolve_status, workspace, ref)
+        await asyncio.to_thread(_note_locally, workspace, ref, status=status.strip(),
+                                is_closed=closed)
+    return done
+
+
+def _note_locally(workspace: Workspace, ref: TicketRef, **changes: object) -> None:
+    """What the tool just accepted, in the local copy too: the queue shows it at once
+    instead of after the next sync (which brings the tool's own word)."""
+    with workspace.db.session() as session:
+        row = session.get(Ticket, ref.ticket_id)
+        if row is not None:
+            for name, value in changes.items():
+                setattr(row, name, value)
 
 
 async def resolve(workspace: Workspace, key: str, note: str) -> list[Delivered]:
@@ -74,7 +97,7 @@ async def resolve(workspace: Workspace, key: str, note: str) -> list[Delivered]:
     ref = await asyncio.to_thread(ticket, workspace, key, in_tool=False)
     if ref.tool_kind == LOCAL:
         return [await asyncio.to_thread(_close_local, workspace, ref)]
-    status = await asyncio.to_thread(_resolve_status, workspace, ref)
+    status = await asyncio.to_thread(resolve_status, workspace, ref)
     done = [await comment(workspace, ref.key, note)] if note.strip() else []
     return [*done, await set_status(workspace, ref.key, status)]
 
@@ -86,7 +109,7 @@ def _close_local(workspace: Workspace, ref: TicketRef) -> Delivered:
     return Delivered(0, ref.key, Delivery.SENT, _("closed"))
 
 
-def _resolve_status(workspace: Workspace, ref: TicketRef) -> str:
+def resolve_status(workspace: Workspace, ref: TicketRef) -> str:
     with workspace.db.session() as session:
         options = session.scalar(select(Connection.options).where(
             Connection.name == ref.connection)) or {}
@@ -94,7 +117,7 @@ def _resolve_status(workspace: Workspace, ref: TicketRef) -> str:
                                                                          "Closed"))
 
 
-async def _assignee(workspace: Workspace, ref: TicketRef, who: str) -> str | None:
+async def find_assignee(workspace: Workspace, ref: TicketRef, who: str) -> str | None:
     if who in ("", "-", "nobody"):
         return None
     if who == "me":
@@ -108,18 +131,20 @@ async def _assignee(workspace: Workspace, ref: TicketRef, who: str) -> str | Non
             raise TicketError(_("cannot ask {tool} who you are ({error}): name your account "
                                 "instead of 'me'").format(tool=ref.connection,
                                                           error=error)) from None
-    found = await asyncio.to_thread(_account_id, workspace, ref.connection, who)
+    found = await asyncio.to_thread(account_id, workspace, ref.connection, who)
     if found is None:
         raise TicketError(_("{tool} has no account {who!r} (as of the last sync)").format(
             tool=ref.connection, who=who))
     return found
 
 
-def _account_id(workspace: Workspace, connection: str, who: str) -> str | None:
+def account_id(workspace: Workspace, connection: str, who: str) -> str | None:
+    """The account ``who`` names in ``connection``: its login, id, or display name."""
     with workspace.db.session() as session:
         query = (select(Account.remote_id).join(Connection)
                  .where(Connection.name == connection)
-                 .where((Account.login == who) | (Account.remote_id == who)))
+                 .where((Account.login == who) | (Account.remote_id == who)
+                        | (Account.name == who)))
         return session.scalars(query.limit(1)).first()
 
 

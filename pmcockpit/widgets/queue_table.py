@@ -1,8 +1,14 @@
-"""The queue as a table: the most urgent first, keys whole, the subject cut to fit."""
+"""The queue as a table: the most urgent first, keys with their project, the subject in
+all the width left.
+
+Wide, both clocks have a column; narrower than :data:`BOTH_CLOCKS`, one column shows
+the clock that runs out first (the detail shows both). The table holds a page of rows;
+:meth:`QueueTable.extend` adds the next one when the cursor nears the end.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from rich.text import Text
 from textual.widgets import DataTable
@@ -14,9 +20,16 @@ from pmcockpit.storage.queries.queue_list import QueueRow
 
 CLOCK_WIDTH = 11
 """Fits "✗ 119d late" and "‖ paused"."""
-KEY_WIDTH = 16
-FIXED_WIDTH = 2 * CLOCK_WIDTH + KEY_WIDTH + 6 + 12
-"""The columns before the subject, with the table's cell padding."""
+KEY_MIN, KEY_MAX = 6, 24
+PRIORITY_WIDTH = 6
+AGE_WIDTH = 4
+SUBJECT_MIN = 10
+SUBJECT_WANTED = 40
+"""Below this room for the subject, keys drop their group ("ops/desk#4": "desk#4")."""
+BOTH_CLOCKS = 100
+"""From this table width, the first-response and resolution clocks each get a column."""
+CHROME = 2
+"""The vertical scrollbar."""
 
 _STYLE = {ClockState.BREACHED: "bold red", ClockState.AT_RISK: "yellow",
           ClockState.PAUSED: "cyan", ClockState.MET: "green", ClockState.NO_SLA: "dim"}
@@ -41,34 +54,97 @@ def clock_cell(clock: Clock) -> Text:
     return Text(label[:CLOCK_WIDTH], style=_STYLE.get(clock.state, ""))
 
 
-def key_cell(key: str) -> Text:
-    """A long key keeps its project and its number: "operations/…desk#4"."""
-    if len(key) <= KEY_WIDTH:
-        return Text(key)
-    head, _sep, tail = key.rpartition("#")
-    keep = KEY_WIDTH - len(tail) - 2
-    return Text(f"{head[:max(keep, 3)]}…#{tail}" if tail else key[: KEY_WIDTH - 1] + "…")
+def key_cell(key: str, width: int) -> str:
+    """A key in ``width`` cells, keeping its project and number: "ops/it-desk#4" becomes
+    "it-desk#4", then "it-d…#4"; never a number without its project. Width 0: the key
+    without its group, however long."""
+    if width > 0 and len(key) <= width:
+        return key
+    head, sep, tail = key.rpartition("#")
+    if not sep:
+        head, sep, tail = key.rpartition("-")
+    if not sep:
+        return key[: width - 1] + "…"
+    project = head.rsplit("/", 1)[-1]
+    if width <= 0 or len(project) + len(sep) + len(tail) <= width:
+        return f"{project}{sep}{tail}"
+    keep = max(2, width - len(tail) - len(sep) - 1)
+    return f"{project[:keep]}…{sep}{tail}"
 
 
-class QueueTable(DataTable[Text | str]):
+class QueueTable(DataTable[Text]):
+    """Rows are keyed by the ticket's key; :meth:`show` lays the columns out anew."""
+
+    _rows_shown: list[QueueRow]
+    _layout: tuple[bool, int, int] = (True, KEY_MIN, SUBJECT_MIN)
+
     def on_mount(self) -> None:
         self.cursor_type = "row"
         self.zebra_stripes = True
-        self.add_column(_("Reply"), width=CLOCK_WIDTH, key="reply")
-        self.add_column(_("Resolve"), width=CLOCK_WIDTH, key="resolve")
-        self.add_column(_("Ticket"), width=KEY_WIDTH, key="key")
-        self.add_column(_("Pri."), width=6, key="priority")
-        self.add_column(_("Subject"), key="subject")
+        self._rows_shown = []
 
-    def show(self, rows: list[QueueRow], width: int) -> None:
-        """Fill the table ``width`` cells wide; the subject is cut to the room left (the
-        detail wraps it)."""
-        room = max(16, width - FIXED_WIDTH - 2)
-        self.clear()
+    def show(self, rows: list[QueueRow], width: int, now: datetime) -> None:
+        """Fill the table, ``width`` cells wide, with ``rows``."""
+        self._rows_shown = list(rows)
+        self._layout = self._plan(rows, width)
+        both, key_width, subject_width = self._layout
+        self.clear(columns=True)
+        if both:
+            self.add_column(_("Reply"), width=CLOCK_WIDTH, key="reply")
+            self.add_column(_("Resolve"), width=CLOCK_WIDTH, key="resolve")
+        else:
+            # Translators: the column of the clock that runs out first.
+            self.add_column(_("Due"), width=CLOCK_WIDTH, key="due")
+        self.add_column(_("Ticket"), width=key_width, key="key")
+        self.add_column(_("Pri."), width=PRIORITY_WIDTH, key="priority")
+        self.add_column(_("Age"), width=AGE_WIDTH, key="age")
+        self.add_column(_("Subject"), width=subject_width, key="subject")
+        self._add(rows, now)
+
+    def extend(self, rows: list[QueueRow], now: datetime) -> None:
+        """Add the next page below (columns as they are)."""
+        fresh = [row for row in rows if row.key not in self.rows]
+        self._rows_shown += fresh
+        self._add(fresh, now)
+
+    def relayout(self, width: int, now: datetime) -> None:
+        """The same rows at a new width, the cursor kept."""
+        if self._plan(self._rows_shown, width) == self._layout:
+            return
+        cursor = self.cursor_row
+        self.show(self._rows_shown, width, now)
+        self.move_cursor(row=cursor, animate=False)
+
+    @staticmethod
+    def _plan(rows: list[QueueRow], width: int) -> tuple[bool, int, int]:
+        """(both clocks, key width, subject width) for a table ``width`` cells wide."""
+        both = width >= BOTH_CLOCKS
+        columns = 6 if both else 5
+        fixed = (2 if both else 1) * CLOCK_WIDTH + PRIORITY_WIDTH + AGE_WIDTH
+        room = width - fixed - 2 * columns - CHROME
+        key_width = min(KEY_MAX, max([KEY_MIN, *(len(row.key) for row in rows)]))
+        if room - key_width < SUBJECT_WANTED:  # tight: keys without their group
+            key_width = min(key_width, max([KEY_MIN, *(len(key_cell(row.key, 0))
+                                                         for row in rows)]))
+        if room - key_width < SUBJECT_MIN:
+            key_width = max(KEY_MIN + 4, room - SUBJECT_MIN)
+        return both, key_width, max(SUBJECT_MIN, room - key_width)
+
+    def _add(self, rows: list[QueueRow], now: datetime) -> None:
+        both, key_width, subject_width = self._layout
         for row in rows:
             subject = ("⏳ " if row.pending else "") + row.subject
-            if len(subject) > room:
-                subject = subject[: room - 1] + "…"
-            self.add_row(clock_cell(row.clocks.response), clock_cell(row.clocks.resolution),
-                         key_cell(row.key), Text(row.priority[:6]), Text(subject),
-                         key=row.key)
+            if len(subject) > subject_width:
+                subject = subject[: subject_width - 1] + "…"
+            clocks = ([clock_cell(row.clocks.response), clock_cell(row.clocks.resolution)]
+                      if both else [clock_cell(row.clocks.next)])
+            # Text, not str: no markup parsing, and a "[" in a subject stays a "[".
+            self.add_row(*clocks, Text(key_cell(row.key, key_width)),
+                         Text(row.priority[:PRIORITY_WIDTH]), Text(span(now - row.created_at)),
+                         Text(subject), key=row.key)
+
+    def current(self) -> str | None:
+        """The key of the row under the cursor."""
+        if not self.row_count:
+            return None
+        return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value

@@ -10,8 +10,9 @@ import pytest
 from pmcockpit.app import CockpitApp
 from pmcockpit.core.clock import utcnow
 from pmcockpit.screens.queue import QueueScreen
-from pmcockpit.screens.queue_dialogs import CommentDialog
+from pmcockpit.screens.queue_dialogs import ChangePreviewDialog, CommentDialog
 from pmcockpit.screens.queue_ticket import TicketScreen
+from pmcockpit.storage.queries.tickets import ticket_detail
 from pmcockpit.widgets.queue_table import QueueTable
 from tests.app.helpers import notifications, settle
 from tests.services.checklist_sim import sim_setup
@@ -66,6 +67,15 @@ async def test_filter_to_breached_open_reply_with_a_canned_answer_and_resolve(
         assert isinstance(app.screen, CommentDialog)
         await pilot.press("enter", "ctrl+s")  # the canned reply as the closing note
         await settle(pilot)
+        preview = app.screen
+        assert isinstance(preview, ChangePreviewDialog)  # nothing sent yet
+        assert preview.preview.problem is None and preview.preview.previews
+        assert any("→ Closed" in line for line in preview.preview.lines)
         state = setup.tool.state
+        assert state.statuses[issue.status_id].name != "Closed"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
         assert state.statuses[issue.status_id].name == "Closed"
         assert any("done (audit #" in note for note in notifications(app))
+        with setup.workspace.db.session() as session:  # closed here too, before any sync
+            assert ticket_detail(session, first.key).is_closed

@@ -6,7 +6,6 @@ this module adds the connected tools and keeps every list short enough for 24 li
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,10 +13,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pmcockpit.core.risk import Rule
+from pmcockpit.core.sla_policy import SlaPolicy
 from pmcockpit.storage.connections import HealthFacts, latest_health
 from pmcockpit.storage.models import Account, Connection
 from pmcockpit.storage.queries.permissions import AccountReview, review_summary
-from pmcockpit.storage.queries.queue import TicketRow, most_overdue, queue_counts
+from pmcockpit.storage.queries.queue_list import QueueRow, queue_glance
 from pmcockpit.storage.queries.rollout_due import RolloutDue, due_this_week
 
 HOME_LIST_LENGTH = 3
@@ -64,11 +64,11 @@ class HomeSummary:
     """The most severe few."""
     open_tickets: int = 0
     sla_breached: int = 0
-    """Open tickets still waiting for a first response after it was due."""
+    """Open tickets with a running clock (first response or resolution) past its time."""
     sla_at_risk: int = 0
-    """Open tickets still waiting, with less than a quarter of their time left."""
-    tickets_due: tuple[TicketRow, ...] = ()
-    """The most overdue few of the waiting tickets."""
+    """Open tickets with a running clock near its time (and none past it)."""
+    tickets_due: tuple[QueueRow, ...] = ()
+    """The most urgent few of those, as the Queue screen shows them."""
     checklist_runs: tuple[ChecklistRunDue, ...] | None = None
     """None until the checklist service has added the runs due or overdue."""
     rollouts: tuple[RolloutDue, ...] = ()
@@ -76,12 +76,12 @@ class HomeSummary:
 
 
 def home_summary(
-    session: Session, now: datetime, *, inactive_days: int, sla_hours: Mapping[str, int],
+    session: Session, now: datetime, *, inactive_days: int, policy: SlaPolicy,
     list_length: int = HOME_LIST_LENGTH,
 ) -> HomeSummary:
     """Everything the home view shows but the checklist runs (a view service reads those)."""
     review = review_summary(session, now, inactive_days=inactive_days, limit=list_length)
-    queue = queue_counts(session, now, sla_hours=sla_hours)
+    queue = queue_glance(session, now, policy, limit=list_length)
     return HomeSummary(
         now=now,
         tools=tuple(tool_health(session)),
@@ -90,9 +90,9 @@ def home_summary(
         review_counts=review.review_counts,
         reviews=review.worst,
         open_tickets=queue.open_tickets,
-        sla_breached=queue.sla_breached,
-        sla_at_risk=queue.sla_at_risk,
-        tickets_due=tuple(most_overdue(session, now, sla_hours=sla_hours, limit=list_length)),
+        sla_breached=queue.breached,
+        sla_at_risk=queue.at_risk,
+        tickets_due=queue.due,
         rollouts=tuple(due_this_week(session, now.date(), list_length + 1)),
     )
 

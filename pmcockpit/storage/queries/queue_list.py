@@ -12,7 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVarTuple
 
-from sqlalchemy import ColumnElement, Select, Subquery, case, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    ScalarSelect,
+    Select,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from pmcockpit.core.queue_filter import QueueFilter
@@ -56,35 +65,65 @@ class QueueRow:
         return frozenset({self.clocks.response.state, self.clocks.resolution.state})
 
 
+@dataclass(frozen=True, slots=True)
+class QueueGlance:
+    """The queue at a glance (home): open tickets, how many have a running clock past its
+    time or near it, and the most urgent few of those."""
+
+    open_tickets: int
+    breached: int
+    at_risk: int
+    due: tuple[QueueRow, ...]
+
+
+GLANCE_ROWS = 2_000
+"""Tickets counted for the glance, due first: past this many breached, it says this many."""
+
+
+def queue_glance(session: Session, now: datetime, policy: SlaPolicy, *, limit: int
+                 ) -> QueueGlance:
+    """Both clocks, in the policy's hours (business or calendar), as the Queue screen."""
+    rows, total = queue_rows(session, now, policy, QueueFilter(), limit=GLANCE_ROWS)
+    running = [{c.state for c in (r.clocks.response, r.clocks.resolution) if not c.stopped}
+               for r in rows]
+    late = [r for r, states in zip(rows, running, strict=True) if ClockState.BREACHED in states]
+    soon = [r for r, states in zip(rows, running, strict=True)
+            if ClockState.AT_RISK in states and ClockState.BREACHED not in states]
+    return QueueGlance(total, len(late), len(soon), tuple((late + soon)[:limit]))
+
+
 def queue_rows(session: Session, now: datetime, policy: SlaPolicy, wanted: QueueFilter,
-               *, limit: int = 10_000) -> tuple[list[QueueRow], int]:
-    """(the rows, most urgent first, at most ``limit``; how many matched the filters).
+               *, limit: int = 10_000, offset: int = 0) -> tuple[list[QueueRow], int]:
+    """(the rows, most urgent first, at most ``limit`` from ``offset`` on; how many
+    matched the filters). Local requests come with the first page.
 
     SQL picks the ``limit`` tickets due first (by calendar hours, which orders them as
     business hours do, give or take pauses); their clocks are then counted exactly.
     """
     assignee = aliased(Account)
     requester = aliased(Account)
-    first = _first_responses(open_only=not wanted.include_closed)
+    first_response = _first_response_at()
     query: _Query = (
         select(Ticket.id, Ticket.key, Ticket.subject, Ticket.priority, Ticket.status,
                Ticket.is_closed, Ticket.created_at, Ticket.updated_at, Connection.name,
-               assignee.name, requester.name, first.c.at)
+               assignee.name, requester.name, first_response)
         .join(Connection, Connection.id == Ticket.connection_id)
-        .outerjoin(first, first.c.ticket_id == Ticket.id)
         .outerjoin(assignee, (assignee.connection_id == Ticket.connection_id)
                    & (assignee.remote_id == Ticket.assignee_remote_id))
         .outerjoin(requester, (requester.connection_id == Ticket.connection_id)
                    & (requester.remote_id == Ticket.author_remote_id))
     )
     query = _filtered(query, wanted, assignee)
-    counted = _filtered(
-        select(func.count(Ticket.id)).join(Connection, Connection.id == Ticket.connection_id)
-        .outerjoin(assignee, (assignee.connection_id == Ticket.connection_id)
-                   & (assignee.remote_id == Ticket.assignee_remote_id)), wanted, assignee)
+    counting = select(func.count(Ticket.id))
+    if wanted.tool:
+        counting = counting.join(Connection, Connection.id == Ticket.connection_id)
+    if wanted.assignee:  # the joins only when a filter needs them: a count per keystroke
+        counting = counting.outerjoin(assignee, (assignee.connection_id == Ticket.connection_id)
+                                      & (assignee.remote_id == Ticket.assignee_remote_id))
+    counted = _filtered(counting, wanted, assignee)
     total = session.scalar(counted) or 0
-    found = list(session.execute(query.order_by(*_due_first(session, policy, first.c.at))
-                                 .limit(limit)))
+    found = list(session.execute(query.order_by(*_due_first(session, policy, first_response))
+                                 .limit(limit).offset(offset)))
     pauses = _pauses(session, [row[0] for row in found])
     pending = _pending(session)
     rows = []
@@ -98,7 +137,7 @@ def queue_rows(session: Session, now: datetime, policy: SlaPolicy, wanted: Queue
         rows.append(QueueRow(ticket_id, shown, connection, subject, priority, status,
                              assignee_name or "", requester_name or "", created_at, clocks,
                              pending.get(shown, 0)))
-    local = _local_rows(session, now, policy, wanted)
+    local = _local_rows(session, now, policy, wanted) if not offset else []
     rows += local
     total += len(local)
     if wanted.sla:
@@ -108,7 +147,7 @@ def queue_rows(session: Session, now: datetime, policy: SlaPolicy, wanted: Queue
     return rows, total
 
 
-def _due_first(session: Session, policy: SlaPolicy, first_at: ColumnElement[datetime | None]
+def _due_first(session: Session, policy: SlaPolicy, first_at: ScalarSelect[datetime]
                ) -> list[ColumnElement[Any] | InstrumentedAttribute[Any]]:
     """ORDER BY terms: the running clock's due day first (SQLite's julianday), oldest next."""
     if session.get_bind().dialect.name != "sqlite":
@@ -165,18 +204,13 @@ def _filtered(query: Select[*_Ts], wanted: QueueFilter, assignee: type[Account]
     return query
 
 
-def _first_responses(*, open_only: bool) -> Subquery:
-    """Per ticket (open ones only, or all), when someone other than its author first
-    commented."""
-    query = (
-        select(TicketComment.ticket_id, func.min(TicketComment.created_at).label("at"))
-        .join(Ticket, Ticket.id == TicketComment.ticket_id)
-        .where(TicketComment.author_remote_id.is_distinct_from(Ticket.author_remote_id))
-        .group_by(TicketComment.ticket_id)
-    )
-    if open_only:
-        query = query.where(Ticket.is_closed.is_(False))
-    return query.subquery("first_response")
+def _first_response_at() -> ScalarSelect[datetime]:
+    """When someone other than its author first commented on the ticket: looked up per
+    ticket that passes the filters (the comment index), not grouped over all comments."""
+    return (select(func.min(TicketComment.created_at))
+            .where(TicketComment.ticket_id == Ticket.id,
+                   TicketComment.author_remote_id.is_distinct_from(Ticket.author_remote_id))
+            .correlate(Ticket).scalar_subquery())
 
 
 def _pauses(session: Session, ticket_ids: list[int]) -> dict[int, list[Pause]]:

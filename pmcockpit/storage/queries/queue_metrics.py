@@ -38,9 +38,11 @@ class Times:
         return cls(len(ordered), ordered[(len(ordered) - 1) // 2],
                    ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))])
 
-    def text(self) -> str:
+    def text(self, *, short: bool = False) -> str:
         if self.median is None or self.p90 is None:
             return "–"
+        if short:
+            return span(self.median)
         return _("{median} (p90 {p90})").format(median=span(self.median), p90=span(self.p90))
 
 
@@ -62,13 +64,18 @@ class QueueMetrics:
     outbox: int
     per_tool: tuple[ToolFigures, ...] = field(default=())
 
-    def headline(self) -> str:
+    def headline(self, *, short: bool = False) -> str:
+        """The figures on one line; ``short`` (80 columns) leaves out the 90th percentiles."""
         priorities = " ".join(f"{name[:1]}{count}" for name, count in self.open_by_priority)
-        line = _("{open} open ({priorities}) · {breached} breached this week · 1st reply "
-                 "{response} · resolved {resolution}").format(
+        # Translators: the short line at 80 columns; "7d" = in the last 7 days.
+        words = _("{open} open ({priorities}) · {breached} breached 7d · reply {response} · "
+                  "resolved {resolution}") if short else _(
+            "{open} open ({priorities}) · {breached} breached this week · 1st reply "
+            "{response} · resolved {resolution}")
+        line = words.format(
             open=self.open_total, priorities=priorities or "-",
-            breached=self.breached_week, response=self.response.text(),
-            resolution=self.resolution.text())
+            breached=self.breached_week, response=self.response.text(short=short),
+            resolution=self.resolution.text(short=short))
         if self.outbox:
             line += " · " + _("outbox {count}").format(count=self.outbox)
         return line
