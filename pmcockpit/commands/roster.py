@@ -58,6 +58,30 @@ def import_file(cli: CliContext, file: Path, as_json: bool) -> None:
                             len(problems)).format(count=len(problems)))
 
 
+@roster.command("feishu", help=_(
+    "Import the people of a Feishu connection as the roster: who resigned in Feishu has "
+    "left (dated today: Feishu does not say when), with department and employee number. "
+    "The latest import is the one the rules use."))
+@click.argument("connection")
+@pass_cli
+def import_feishu(cli: CliContext, connection: str) -> None:
+    import asyncio
+
+    from pmcockpit.services.actions import ConnectorError
+    from pmcockpit.services.feishu_roster import import_feishu_roster
+    from pmcockpit.services.opener import real_workspace
+
+    workspace = real_workspace(cli.settings, cli.open_db())
+    try:
+        facts = asyncio.run(import_feishu_roster(workspace, connection))
+    except ConnectorError as error:
+        raise click.ClickException(_("{name}: {error}").format(name=connection, error=error)) \
+            from error
+    click.echo(ngettext("Imported {count} person from {file}.",
+                        "Imported {count} people from {file}.",
+                        facts.imported).format(count=facts.imported, file=facts.filename))
+
+
 @roster.command(help=_("Show the latest roster (the one the review rules use) and past "
                        "imports."))
 @click.option("--left", is_flag=True, help=_("Only the people who left."))
