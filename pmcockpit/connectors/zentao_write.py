@@ -28,10 +28,9 @@ NO_RESTORE = _("ZenTao's API cannot restore a deleted account; restore it from t
 NO_COMMENT = _("ZenTao's API adds a comment only with an assignment or a status change")
 NO_CREATE = _("creating a ZenTao bug needs a build, a severity and a type pmcockpit does "
               "not ask for; create it in the web UI")
-NO_MEMBERS = _("ZenTao's API v1 reads a project's team (GET /projects/:id?fields=team) but has "
-               "no call to change it: PUT /projects/:id sets only the name, dates, access, "
-               "PM and whitelist, and /executions/:id/members only reads; manage the team in "
-               "the web UI (Project → Team)")
+NO_MEMBERS = _("ZenTao's API v1 has no call to change a project team (PUT /projects/:id sets "
+               "only name, dates, acl, PM and whitelist); manage it in the web UI "
+               "(Project → Team)")
 STATUS_WORDS = {"active": ("active", "激活", "activate", "open", "reopen"),
                 "resolved": ("resolved", "已解决", "resolve", "fixed"),
                 "closed": ("closed", "已关闭", "close")}

@@ -35,3 +35,22 @@ def test_roster_from_a_tool_that_is_not_feishu_is_refused(cli: Cli) -> None:
         refused = cli("roster", "feishu", "zt")
     assert refused.exit_code == 1
     assert "not a Feishu connection" in refused.output
+
+
+def test_act_list_offers_zentao_and_feishu_actions_and_names_the_gaps(cli: Cli) -> None:
+    zentao, feishu = SimTool("zentao", seed=7, scale=30), SimTool("feishu", seed=7, scale=30)
+    with serve(zentao) as zt, serve(feishu) as fs:
+        for name, tool, running in (("zt", zentao, zt), ("fs", feishu, fs)):
+            added = cli("connect", "add", name, "--kind", tool.dialect.name, "--url",
+                        running.url, *[w for k, v in tool.connector_options.items()
+                                       for w in ("--option", f"{k}={v}")],
+                        "--token-stdin", input=tool.token + "\n")
+            assert added.exit_code == 0, added.output
+        listed = cli("act", "--list")
+    assert listed.exit_code == 0, listed.output
+    assert "zt (zentao):" in listed.output and "fs (feishu):" in listed.output
+    zt_part, fs_part = (listed.output.split("zt (zentao):")[1].split("fs (feishu):")[0],
+                        listed.output.split("fs (feishu):")[1].split("zt (zentao):")[0])
+    assert "cannot lock an account" in zt_part
+    assert "PUT /projects/:id sets only" in zt_part  # adding or removing a team member
+    assert "not offered" in fs_part and "lock-user" in fs_part

@@ -111,7 +111,7 @@ async def test_the_connector_reads_teams_as_memberships() -> None:
     finally:
         await connector.aclose()
     assert Capability.HAS_ROLES in connector.capabilities()
-    assert "no call to change it" in (connector.unsupported_reason(
+    assert "no call to change a project team" in (connector.unsupported_reason(
         Capability.MANAGE_MEMBERSHIPS) or "")
     state, deleted = tool.state, zentao_facts(tool.state).deleted
     expected = {(str(p.id), str(user.id), role) for p in state.projects.values()
