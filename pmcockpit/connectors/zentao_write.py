@@ -5,7 +5,10 @@ ZenTao facts this relies on (easysoft/zentaopms ``api/v1/entries``): ``DELETE
 only in the web UI) and silently keeps an administrator's own account; v1 has no
 lock or unlock; a bug changes status only through ``/bugs/:id/resolve``, ``close`` and
 ``active`` (a bug is resolved before it is closed) and changes hands through
-``/bugs/:id/assign`` by account name; each of these answers the bug after.
+``/bugs/:id/assign`` by account name; each of these answers the bug after. Teams:
+``api/v1/config/routes.php`` routes no team-changing call (``project.php``'s ``put``
+posts only ``name,begin,end,acl,parent,desc,PM,whitelist``; ``executionmembers.php``
+has only ``get``), so memberships are read-only here.
 """
 
 from __future__ import annotations
@@ -25,8 +28,9 @@ NO_RESTORE = _("ZenTao's API cannot restore a deleted account; restore it from t
 NO_COMMENT = _("ZenTao's API adds a comment only with an assignment or a status change")
 NO_CREATE = _("creating a ZenTao bug needs a build, a severity and a type pmcockpit does "
               "not ask for; create it in the web UI")
-NO_MEMBERS = _("ZenTao's API reads project teams but cannot change them; manage the team "
-               "in the web UI (Project → Team)")
+NO_MEMBERS = _("ZenTao's API v1 has no call to change a project team (PUT /projects/:id sets "
+               "only name, dates, acl, PM and whitelist); manage it in the web UI "
+               "(Project → Team)")
 STATUS_WORDS = {"active": ("active", "激活", "activate", "open", "reopen"),
                 "resolved": ("resolved", "已解决", "resolve", "fixed"),
                 "closed": ("closed", "已关闭", "close")}

@@ -129,3 +129,18 @@ async def test_a_page_promising_more_without_a_token_is_refused(
 def test_capability_gaps_say_why(feishu: FeishuConnector) -> None:
     assert Capability.LOCK_USERS in feishu.capabilities()
     assert "directory" in (feishu.unsupported_reason(Capability.HAS_TICKETS) or "")
+
+
+async def test_the_token_is_renewed_before_it_expires(
+        sim: SimTool, feishu: FeishuConnector) -> None:
+    now = [1000.0]
+    feishu.api._clock = lambda: now[0]  # the connector's own clock, moved by hand
+    tokens = feishu_facts(sim.state).tokens
+    await feishu.current_account()
+    first = set(tokens)
+    now[0] += 7200 - 301  # still more than five minutes left: kept
+    await feishu.current_account()
+    assert set(tokens) == first
+    now[0] += 2  # under five minutes left: a new one, before Feishu would refuse the old
+    await feishu.current_account()
+    assert len(set(tokens) - first) == 1

@@ -73,3 +73,48 @@ def test_serve_makes_up_a_random_token(monkeypatch: pytest.MonkeyPatch) -> None:
     for _ in range(2):
         assert runner.invoke(sim_command.sim, ["serve", "--scale", "20"]).exit_code == 0
     assert len(set(tokens)) == 2 and all(len(t) == 40 for t in tokens)
+
+
+@pytest.mark.parametrize("dialect", ["zentao", "feishu"])
+def test_serve_prints_a_connect_line_that_works(
+        dialect: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``sim serve --dialect zentao|feishu`` prints a ``connect add`` line whose options,
+    with the printed token, sign in to the simulated tool."""
+    import asyncio
+    import shlex
+
+    from pmcockpit.connectors import registry
+    from pmcockpit.connectors.base import ConnectionConfig
+
+    served: list[SimTool] = []
+
+    def fake_serve_forever(tool: SimTool, host: str, port: int,
+                           on_ready: Callable[[str], None] | None = None,
+                           log: Callable[[str], None] | None = None) -> None:
+        served.append(tool)
+        assert on_ready is not None
+        on_ready(f"http://{host}:{port}")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sim_server, "serve_forever", fake_serve_forever)
+    result = CliRunner().invoke(sim_command.sim, [
+        "serve", "--dialect", dialect, "--port", "4567", "--scale", "30", "--token", "t0ken"])
+    assert result.exit_code == 0, result.output
+    line = next(text for text in result.output.splitlines() if "connect add" in text)
+    words = shlex.split(line.split(": ", 1)[1])
+    assert words[:7] == ["pmcockpit", "connect", "add", f"sim-{dialect}", "--kind", dialect,
+                         "--url"] and words[7] == "http://127.0.0.1:4567"
+    options = dict(words[i + 1].split("=", 1) for i, word in enumerate(words)
+                   if word == "--option")
+    (tool,) = served
+    connector = registry.open_connector(
+        ConnectionConfig(f"sim-{dialect}", dialect, tool.url, "t0ken", options),
+        transport=tool.transport())
+
+    async def sign_in() -> bool:
+        try:
+            return (await connector.current_account()).is_admin
+        finally:
+            await connector.aclose()
+
+    assert asyncio.run(sign_in()) is True

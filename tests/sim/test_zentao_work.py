@@ -4,6 +4,8 @@ docstring of pmcockpit/sim/dialects/zentao/work.py for the entries followed)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 
 from pmcockpit.connectors.base import ConnectionConfig
@@ -109,7 +111,7 @@ async def test_the_connector_reads_teams_as_memberships() -> None:
     finally:
         await connector.aclose()
     assert Capability.HAS_ROLES in connector.capabilities()
-    assert "cannot change them" in (connector.unsupported_reason(
+    assert "no call to change a project team" in (connector.unsupported_reason(
         Capability.MANAGE_MEMBERSHIPS) or "")
     state, deleted = tool.state, zentao_facts(tool.state).deleted
     expected = {(str(p.id), str(user.id), role) for p in state.projects.values()
@@ -118,3 +120,38 @@ async def test_the_connector_reads_teams_as_memberships() -> None:
     found = {(m.project_id, m.account_id, m.roles[0].role_id) for m in snapshot.memberships}
     assert found == expected and found
     assert {r.name for r in snapshot.roles if r.is_admin_like} <= {"项目经理"}
+
+
+async def test_a_team_change_is_refused_with_what_the_api_lacks(tmp_path: Path) -> None:
+    """api/v1 routes no team-changing call (config/routes.php; project.php's put takes
+    name, begin, end, acl, parent, desc, PM, whitelist): adding or removing a member is
+    refused on the audited path, naming that, and ZenTao is not called."""
+    from pmcockpit.core.actions import Action, ActionKind
+    from pmcockpit.services.actions import ActionRunner, Outcome
+    from pmcockpit.services.sync import sync_all
+    from pmcockpit.sim.dialects.zentao.work import team
+    from pmcockpit.storage import audit
+    from tests.services.tool_sim import tool_setup
+
+    setup = tool_setup(tmp_path, "zentao")
+    [report] = await sync_all(setup.workspace)
+    assert report.ok, report.error
+    state = setup.tool.state
+    project = state.projects[_staffed(setup.tool)]
+    member, _ = team(state, project)[0]
+    outsider = next(u for u in state.users.values()
+                    if u.id not in {m.id for m, _ in team(state, project)})
+    add = Action(ActionKind.ADD_MEMBERSHIP, "zentao", str(project.id), project.name,
+                 {"principal_id": str(outsider.id), "role_ids": ["研发"]}, reason="joins")
+    remove = Action(ActionKind.REMOVE_MEMBERSHIP, "zentao", f"{project.id}:{member.id}",
+                    member.login, reason="left")
+    before = [(u.id, role) for u, role in team(state, project)]
+    async with ActionRunner(setup.workspace) as runner:
+        results = await runner.run([add, remove], confirmed=True)
+    assert [r.outcome for r in results] == [Outcome.REFUSED, Outcome.REFUSED]
+    for result in results:
+        assert "PUT /projects/:id sets only" in (result.error or "")
+        assert "Project → Team" in (result.error or "")
+    assert [(u.id, role) for u, role in team(state, project)] == before
+    with setup.workspace.db.session() as session:
+        assert [e.status for e in audit.entries(session)].count("refused") == 2

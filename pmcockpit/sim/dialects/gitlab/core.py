@@ -238,7 +238,7 @@ def _by_id(state: ToolState, path: str) -> str | None:
 def _full_paths(state: ToolState, kind: str) -> dict[str, int]:
     facts = gitlab_facts(state)
     if kind == "group":
-        return {path: group_id for group_id, path in facts.group_paths.items()}
+        return {facts.full_path(group_id): group_id for group_id in facts.group_paths}
     return {project_path(facts, p): p.id for p in state.projects.values()}
 
 

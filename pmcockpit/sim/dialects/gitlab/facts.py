@@ -92,6 +92,12 @@ class GitLabFacts:
     two_factor: set[int] = field(default_factory=set)
     public_email: set[int] = field(default_factory=set)
     group_paths: dict[int, str] = field(default_factory=dict)
+    """A group's own path (its last segment); :meth:`full_path` adds its parents'."""
+    parents: dict[int, int] = field(default_factory=dict)
+    """Subgroup id -> its parent group's id (the seeded groups are top-level)."""
+    threads: dict[int, str] = field(default_factory=dict)
+    """Note id -> the discussion (thread) it belongs to; a note absent is its own,
+    individual discussion."""
     namespaces: dict[int, int] = field(default_factory=dict)
     """Project id -> the group it lives in; absent: the admin's personal namespace."""
     group_levels: dict[tuple[int, int], int] = field(default_factory=dict)
@@ -138,6 +144,18 @@ class GitLabFacts:
     def group_level(self, group_id: int, user_id: int) -> int:
         return self.group_levels.get((group_id, user_id),
                                      self.group_default.get(group_id, TEAM_GROUP_LEVEL))
+
+    def ancestors(self, group_id: int) -> list[int]:
+        """The group's parent, its parent's parent..., nearest first."""
+        found: list[int] = []
+        while (parent := self.parents.get(group_id)) is not None and parent not in found:
+            found.append(parent)
+            group_id = parent
+        return found
+
+    def full_path(self, group_id: int) -> str:
+        chain = [group_id, *self.ancestors(group_id)]
+        return "/".join(self.group_paths[g] for g in reversed(chain))
 
     def member_level(self, member: Member) -> int:
         """The access level of a membership's direct roles (the highest), 0 if none."""
@@ -226,5 +244,5 @@ def _derive_user(facts: GitLabFacts, user: User, today: date) -> None:
 
 def project_path(facts: GitLabFacts, project: Project) -> str:
     group_id = facts.namespaces.get(project.id)
-    namespace = facts.group_paths[group_id] if group_id is not None else ADMIN_LOGIN
+    namespace = facts.full_path(group_id) if group_id is not None else ADMIN_LOGIN
     return f"{namespace}/{project.identifier}"

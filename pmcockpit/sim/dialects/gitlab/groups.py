@@ -1,8 +1,12 @@
 """GitLab groups and their members.
 
-Groups are flat here (no subgroups: ``/subgroups`` is an empty list), so a group's
-``/members/all`` equals its ``/members``; ``/groups/:id/projects`` lists the projects
-in its namespace (and, with ``with_shared``, those shared with it).
+The seeded groups are top-level; ``POST /groups`` with ``parent_id`` makes a subgroup
+(by an administrator or a Maintainer of the parent, GitLab's default
+``subgroup_creation_level``), whose ``full_path`` is its parents' paths and its own.
+``/subgroups`` lists a group's children, ``/descendant_groups`` all groups below it,
+and ``/members/all`` adds the members inherited from the groups above (the nearest
+group's level counting); ``/groups/:id/projects`` lists the projects in its namespace
+(and, with ``with_shared``, those shared with it).
 
 Every member has an access level: a department's people are Reporters in its
 group, other groups' members Developers, until changed. A group's members reach
@@ -36,6 +40,9 @@ from pmcockpit.sim.http import SimResponse, empty_response, json_response
 from pmcockpit.sim.models import Group
 from pmcockpit.sim.state import ADMIN_LOGIN
 
+MAINTAINER = 40
+OWNER = 50
+
 
 def _created(call: Call) -> Any:
     admin = call.state.user_by_login(ADMIN_LOGIN)
@@ -43,15 +50,18 @@ def _created(call: Call) -> Any:
 
 
 def group_json(call: Call, group: Group) -> dict[str, Any]:
-    path = call.facts.group_paths[group.id]
+    path = call.facts.full_path(group.id)
+    names = [call.state.groups[g].name for g in reversed(call.facts.ancestors(group.id))]
     return {
         "id": group.id, "web_url": f"{call.base_url}/groups/{path}", "name": group.name,
-        "path": path, "description": "", "visibility": "internal",
+        "path": call.facts.group_paths[group.id], "description": "",
+        "visibility": "internal",
         "share_with_group_lock": False, "require_two_factor_authentication": False,
         "two_factor_grace_period": 48, "project_creation_level": "developer",
         "subgroup_creation_level": "maintainer", "lfs_enabled": True,
-        "request_access_enabled": True, "full_name": group.name, "full_path": path,
-        "created_at": iso(_created(call)), "parent_id": None, "avatar_url": None,
+        "request_access_enabled": True, "full_name": " / ".join([*names, group.name]),
+        "full_path": path, "created_at": iso(_created(call)),
+        "parent_id": call.facts.parents.get(group.id), "avatar_url": None,
     }
 
 
@@ -67,7 +77,9 @@ def list_groups(call: Call, _: dict[str, str]) -> SimResponse:
     groups = [g for g in call.state.groups.values()
               if everything or call.user.id in g.user_ids]
     search = str(call.arg("search") or "").lower()
-    groups = [g for g in groups if not search or search in g.name.lower()]
+    top_only = call.flag("top_level_only")
+    groups = [g for g in groups if (not search or search in g.name.lower())
+              and not (top_only and g.id in call.facts.parents)]
     groups.sort(key=lambda g: g.id if call.arg("order_by") == "id" else g.name.lower(),
                 reverse=call.arg("sort") == "desc")
     return paged(call, groups, lambda g: group_json(call, g))
@@ -78,11 +90,50 @@ def show_group(call: Call, params: dict[str, str]) -> SimResponse:
     return json_response(200, group_json(call, find_group(call, params["id"])))
 
 
+@router.route("POST", "/groups")
+def create_group(call: Call, _: dict[str, str]) -> SimResponse:
+    call.require("name", "path")
+    parent_id = call.number("parent_id")
+    if parent_id is not None:
+        parent = find_group(call, str(parent_id))
+        if not call.user.admin and (call.user.id not in parent.user_ids or call.facts.
+                                    group_level(parent.id, call.user.id) < MAINTAINER):
+            raise forbidden()
+    path = str(call.arg("path"))
+    siblings = [g for g, p in call.facts.group_paths.items()
+                if call.facts.parents.get(g) == parent_id and p.lower() == path.lower()]
+    if siblings:
+        raise message(400, {"path": ["has already been taken"]})
+    group = call.state.add_group(str(call.arg("name")))
+    call.facts.group_paths[group.id] = path
+    if parent_id is not None:
+        call.facts.parents[group.id] = parent_id
+    call.state.add_group_user(group.id, call.user.id)  # the creator owns it
+    call.facts.group_levels[(group.id, call.user.id)] = OWNER
+    call.facts.record(call.user, "Group", group.id, "Added group", path, call.state.clock())
+    return json_response(201, group_json(call, group))
+
+
+def _below(call: Call, group_id: int, *, deep: bool) -> list[Group]:
+    found = [g for g in call.state.groups.values()
+             if call.facts.parents.get(g.id) == group_id]
+    if deep:
+        found += [d for child in list(found) for d in _below(call, child.id, deep=True)]
+    return found
+
+
 @router.route("GET", "/groups/{id:int}/subgroups")
-@router.route("GET", "/groups/{id:int}/descendant_groups")
 def list_subgroups(call: Call, params: dict[str, str]) -> SimResponse:
-    find_group(call, params["id"])
-    return paged(call, [], lambda g: g)
+    group = find_group(call, params["id"])
+    found = sorted(_below(call, group.id, deep=False), key=lambda g: g.name.lower())
+    return paged(call, found, lambda g: group_json(call, g))
+
+
+@router.route("GET", "/groups/{id:int}/descendant_groups")
+def list_descendants(call: Call, params: dict[str, str]) -> SimResponse:
+    group = find_group(call, params["id"])
+    found = sorted(_below(call, group.id, deep=True), key=lambda g: g.name.lower())
+    return paged(call, found, lambda g: group_json(call, g))
 
 
 @router.route("GET", "/groups/{id:int}/projects")
@@ -101,14 +152,27 @@ def list_group_projects(call: Call, params: dict[str, str]) -> SimResponse:
 
 
 @router.route("GET", "/groups/{id:int}/members")
-@router.route("GET", "/groups/{id:int}/members/all")
 def list_members(call: Call, params: dict[str, str]) -> SimResponse:
     group = find_group(call, params["id"])
-    users = sorted((call.state.users[u] for u in group.user_ids if u in call.state.users),
+    return _members(call, {u: group.id for u in group.user_ids})
+
+
+@router.route("GET", "/groups/{id:int}/members/all")
+def list_all_members(call: Call, params: dict[str, str]) -> SimResponse:
+    """Direct and inherited members: for each person, the nearest group they are in."""
+    group = find_group(call, params["id"])
+    where: dict[int, int] = {}
+    for group_id in reversed([group.id, *call.facts.ancestors(group.id)]):
+        where.update({u: group_id for u in call.state.groups[group_id].user_ids})
+    return _members(call, where)
+
+
+def _members(call: Call, where: dict[int, int]) -> SimResponse:
+    users = sorted((call.state.users[u] for u in where if u in call.state.users),
                    key=lambda u: u.id)
     since = _created(call)
     return paged(call, users, lambda u: member_json(
-        call, u, call.facts.group_level(group.id, u.id), since))
+        call, u, call.facts.group_level(where[u.id], u.id), since))
 
 
 @router.route("GET", "/groups/{id:int}/members/{user_id:int}")

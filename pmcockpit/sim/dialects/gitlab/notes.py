@@ -5,8 +5,10 @@ note (``"system": true``); a label change is a label event
 (``/resource_label_events``), never a note. Every note
 has an author (the ghost user for someone without an account). An internal note
 (``internal``, formerly ``confidential``) is seen by members with Reporter access
-and up. The journals are flat, so each note is a discussion of its own
-(``individual_note``); replies to a thread are not simulated.
+and up. A note is a discussion of its own (``individual_note``) until it is replied
+to (``POST …/discussions/:discussion_id/notes``), which makes it a thread, as
+GitLab does since 11.9; a thread started with ``POST …/discussions`` is one from the
+start. A note in a thread has the type ``DiscussionNote``; a system note takes no reply.
 """
 
 from __future__ import annotations
@@ -16,7 +18,15 @@ from typing import Any
 
 from pmcockpit.sim.dialects.common import to_int
 from pmcockpit.sim.dialects.gitlab.access import find_project, is_archived, project_levels
-from pmcockpit.sim.dialects.gitlab.core import Call, author_basic, iso, not_found, paged, router
+from pmcockpit.sim.dialects.gitlab.core import (
+    Call,
+    author_basic,
+    iso,
+    message,
+    not_found,
+    paged,
+    router,
+)
 from pmcockpit.sim.dialects.gitlab.facts import LabelEvent
 from pmcockpit.sim.dialects.gitlab.issues import find_issue, labels
 from pmcockpit.sim.http import SimResponse, json_response
@@ -71,7 +81,8 @@ def notes_of(call: Call, project: Project, issue: Issue) -> list[dict[str, Any]]
                 "confidential": journal.private, "internal": journal.private,
                 "imported": False, "imported_from": "none"}
         if journal.notes:
-            notes.append({"id": journal.id, "type": None, "body": journal.notes,
+            kind = "DiscussionNote" if journal.id in call.facts.threads else None
+            notes.append({"id": journal.id, "type": kind, "body": journal.notes,
                           "system": False, **base})
         if journal.details:
             notes.append({"id": SYSTEM_NOTE_OFFSET + journal.id, "type": None,
@@ -121,32 +132,66 @@ def add_note(call: Call, params: dict[str, str]) -> SimResponse:
 # Discussions ----------------------------------------------------------------------------
 
 
-def _discussion(note: dict[str, Any]) -> dict[str, Any]:
-    identifier = hashlib.sha1(f"note-{note['id']}".encode(), usedforsecurity=False)
-    return {"id": identifier.hexdigest(), "individual_note": True, "notes": [note]}
+def _discussion_id(note_id: int) -> str:
+    return hashlib.sha1(f"note-{note_id}".encode(), usedforsecurity=False).hexdigest()
+
+
+def discussions_of(call: Call, project: Project, issue: Issue) -> list[dict[str, Any]]:
+    """The issue's discussions, oldest first: each thread with its notes in order, every
+    other note a discussion of its own."""
+    found: dict[str, dict[str, Any]] = {}
+    for note in sorted(notes_of(call, project, issue), key=lambda n: (n["created_at"],
+                                                                      n["id"])):
+        thread = call.facts.threads.get(note["id"])
+        entry = found.setdefault(thread or _discussion_id(note["id"]), {
+            "id": thread or _discussion_id(note["id"]), "individual_note": thread is None,
+            "notes": []})
+        entry["notes"].append(note)
+    return list(found.values())
+
+
+def _find_discussion(call: Call, project: Project, issue: Issue,
+                     wanted: str) -> dict[str, Any]:
+    found = next((d for d in discussions_of(call, project, issue) if d["id"] == wanted), None)
+    if found is None:
+        raise not_found()
+    return found
 
 
 @router.route("GET", "/projects/{id:int}/issues/{iid:int}/discussions")
 def list_discussions(call: Call, params: dict[str, str]) -> SimResponse:
     project, issue = find_issue(call, params["id"], params["iid"])
-    notes = sorted(notes_of(call, project, issue), key=lambda n: (n["created_at"], n["id"]))
-    return paged(call, [_discussion(n) for n in notes], lambda d: d)
+    return paged(call, discussions_of(call, project, issue), lambda d: d)
 
 
 @router.route("GET", "/projects/{id:int}/issues/{iid:int}/discussions/{discussion}")
 def show_discussion(call: Call, params: dict[str, str]) -> SimResponse:
     project, issue = find_issue(call, params["id"], params["iid"])
-    found = next((d for n in notes_of(call, project, issue)
-                  if (d := _discussion(n))["id"] == params["discussion"]), None)
-    if found is None:
-        raise not_found()
-    return json_response(200, found)
+    return json_response(200, _find_discussion(call, project, issue, params["discussion"]))
 
 
 @router.route("POST", "/projects/{id:int}/issues/{iid:int}/discussions")
 def start_discussion(call: Call, params: dict[str, str]) -> SimResponse:
     project, issue = find_issue(call, params["id"], params["iid"])
-    return json_response(201, _discussion(_add(call, project, issue)))
+    journal_id = _add(call, project, issue)["id"]
+    call.facts.threads[journal_id] = _discussion_id(journal_id)
+    return json_response(201, _find_discussion(call, project, issue,
+                                               _discussion_id(journal_id)))
+
+
+@router.route("POST", "/projects/{id:int}/issues/{iid:int}/discussions/{discussion}/notes")
+def reply(call: Call, params: dict[str, str]) -> SimResponse:
+    """A reply to a thread; replying to an individual note makes it a thread."""
+    project, issue = find_issue(call, params["id"], params["iid"])
+    discussion = _find_discussion(call, project, issue, params["discussion"])
+    first = discussion["notes"][0]
+    if first["system"]:
+        raise message(400, "400 Bad request - Note is not a discussion")
+    call.facts.threads[first["id"]] = discussion["id"]
+    journal_id = _add(call, project, issue)["id"]
+    call.facts.threads[journal_id] = discussion["id"]
+    return json_response(201, next(n for n in notes_of(call, project, issue)
+                                   if n["id"] == journal_id))
 
 
 # Labels ---------------------------------------------------------------------------------

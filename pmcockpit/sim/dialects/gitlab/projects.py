@@ -43,10 +43,11 @@ def namespace_json(call: Call, project: Project) -> dict[str, Any]:
                 "kind": "user", "full_path": ADMIN_LOGIN, "parent_id": None,
                 "avatar_url": None, "web_url": f"{call.base_url}/{ADMIN_LOGIN}"}
     group = call.state.groups[group_id]
-    path = call.facts.group_paths[group_id]
-    return {"id": group.id, "name": group.name, "path": path, "kind": "group",
-            "full_path": path, "parent_id": None, "avatar_url": None,
-            "web_url": f"{call.base_url}/groups/{path}"}
+    full_path = call.facts.full_path(group_id)
+    return {"id": group.id, "name": group.name, "path": call.facts.group_paths[group_id],
+            "kind": "group", "full_path": full_path,
+            "parent_id": call.facts.parents.get(group_id), "avatar_url": None,
+            "web_url": f"{call.base_url}/groups/{full_path}"}
 
 
 def project_json(call: Call, project: Project) -> dict[str, Any]:
@@ -70,7 +71,7 @@ def project_json(call: Call, project: Project) -> dict[str, Any]:
         "issues_enabled": True, "open_issues_count": open_issues, "creator_id": 1,
         "shared_with_groups": [
             {"group_id": group.id, "group_name": group.name,
-             "group_full_path": facts.group_paths[group.id], "group_access_level": level,
+             "group_full_path": facts.full_path(group.id), "group_access_level": level,
              "expires_at": None} for group, level in shares(state, facts, project)],
         "request_access_enabled": True,
     }
