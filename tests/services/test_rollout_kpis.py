@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from pmcockpit.core.rollout import RolloutKind
 from pmcockpit.services import rollout as service
@@ -14,6 +15,7 @@ from pmcockpit.services import rollout_adoption
 from pmcockpit.services.rollout_report import rollout_report
 from pmcockpit.services.sync import sync_connection
 from pmcockpit.sim.models import Issue
+from pmcockpit.storage.models.rollout import AdoptionSnapshot
 from tests.services.rollout_sim import SimSetup, sim_setup
 
 ROLLOUT = "Redmine for Finance"
@@ -81,3 +83,24 @@ async def test_ticket_kpis_follow_the_team_over_simulated_weeks(sim: SimSetup) -
     markdown, data = rollout_report(ws, ROLLOUT, sim.clock.naive)
     assert "| Finance | 2 | 2 | 1 | 67% | 0% | ▃▆ |" in markdown
     assert data["ticket_kpis"][0]["closed"] == 2
+
+
+async def test_a_rollout_of_every_tool_stores_the_counts_the_screen_shows(
+        sim: SimSetup) -> None:
+    """Not tied to one tool: the snapshot a sync stores counts the team's tickets in
+    every tool, as the screen does, not only in the tool just synced."""
+    ws, today = sim.workspace, sim.clock.naive.date()
+    service.create_rollout(ws, "Everyone", RolloutKind.ADOPTION, today)
+    service.add_wave(ws, "Everyone", "Pilot", teams=(("Finance", "Finance", None),))
+    _stage(sim)
+    assert (await sync_connection(ws, "redmine")).ok
+    assert (await sync_connection(ws, "gitlab")).ok
+    shown = service.detail(ws, "Everyone", today).kpis[0]
+    with ws.db.session() as session:
+        latest = session.scalars(select(AdoptionSnapshot).order_by(
+            AdoptionSnapshot.id.desc()).limit(1)).one()
+        stored = (latest.tickets_created, latest.tickets_closed, latest.tickets_open,
+                  latest.tickets_late)
+    assert stored == (shown.created, shown.closed, shown.open, shown.late)
+    # The last sync was GitLab's, yet Redmine's staged tickets are in the stored counts.
+    assert stored[0] >= 2 and stored[2] >= 2
