@@ -128,7 +128,7 @@ def team_form(view: RolloutDetail, groups: Sequence[str]) -> RolloutForm | None:
         FormField("wave", _("Wave"), choices=[(w.name, w.name) for w in view.waves]),
         FormField("team", _("Team"), placeholder=_("Legal")),
         *([picked] if picked else []), typed,
-        FormField("expected", _("People expected (empty: the group's members)")),
+        FormField("expected", _("People expected (empty: the roster's headcount, else members)")),
     ])
 
 
