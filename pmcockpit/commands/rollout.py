@@ -88,11 +88,12 @@ def rollout() -> None:
 @click.option("--start", type=click.DateTime(["%Y-%m-%d"]), help=_("First day (default today)."))
 @click.option("--break-in-months", type=int, default=6, show_default=True,
               help=_("How long each team's break-in after go-live lasts."))
+@click.option("--owner", metavar="WHO", help=_("Who answers for it (default: the operator)."))
 @_JSON
 @pass_cli
 def new(cli: CliContext, name: str, kind: str, connection: str | None,
         target_version: str | None, current_version: str | None, plan_key: str | None,
-        start: Any, break_in_months: int, as_json: bool) -> None:
+        start: Any, break_in_months: int, owner: str | None, as_json: bool) -> None:
     from pmcockpit.services import rollout as service
     from pmcockpit.services.rollout_report import report_data
 
@@ -101,7 +102,8 @@ def new(cli: CliContext, name: str, kind: str, connection: str | None,
         rollout_id = service.create_rollout(
             workspace, name, RolloutKind(kind), start.date() if start else _today(),
             plan_key=plan_key, connection=connection, current_version=current_version,
-            target_version=target_version, break_in_months=break_in_months)
+            target_version=target_version, break_in_months=break_in_months,
+            owner=owner.strip() if owner and owner.strip() else None)
         view = service.detail(workspace, name, _today())
     _done(as_json, {"id": rollout_id, **report_data(view)},
           _("Started {name} ({kind}), now in {phase}.").format(

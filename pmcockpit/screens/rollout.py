@@ -31,6 +31,7 @@ from pmcockpit.services.sync import connection_names
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage.queries.rollout import RolloutDetail, rollout_details
 from pmcockpit.storage.queries.rollout_due import MOVES_DAYS
+from pmcockpit.storage.queries.rollout_groups import group_choices
 from pmcockpit.storage.queries.rollout_versions import unplanned_moves
 from pmcockpit.widgets import rollout_detail as describe
 from pmcockpit.widgets.checklist_items import cut
@@ -51,10 +52,10 @@ def board_widths(width: int) -> tuple[int, int, int, int]:
     return name, max(8, min(PHASE_WIDTH, left - name)), HEALTH_WIDTH, upcoming
 class RolloutsLoaded(Message):
     def __init__(self, views: list[RolloutDetail], connections: list[str], today: date,
-                 moves: list[VersionMove]) -> None:
+                 moves: list[VersionMove], groups: list[str]) -> None:
         super().__init__()
         self.views, self.connections, self.today = views, connections, today
-        self.moves = moves
+        self.moves, self.groups = moves, groups
 
 
 class RolloutReportReady(Message):
@@ -104,6 +105,7 @@ class RolloutScreen(RolloutEditing):
         super().__init__(workspace, clock=clock, title=title)
         self._views: dict[str, RolloutDetail] = {}
         self._connections: list[str] = []
+        self._groups: list[str] = []
         self._today = clock().date()
         self._select: str | None = None
         self._widths = board_widths(80)
@@ -150,12 +152,14 @@ class RolloutScreen(RolloutEditing):
         with self.workspace.db.session() as session:
             views = rollout_details(session, today)
             moves = unplanned_moves(session, self.clock() - timedelta(days=MOVES_DAYS))
+            groups = group_choices(session)
         names = connection_names(self.workspace)
-        self.post_message(RolloutsLoaded(views, names, today, moves))
+        self.post_message(RolloutsLoaded(views, names, today, moves, groups))
 
     @on(RolloutsLoaded)
     def show_rollouts(self, message: RolloutsLoaded) -> None:
         self._today, self._connections = message.today, message.connections
+        self._groups = message.groups
         self._views = {view.name: view for view in message.views}
         keep = self._select or self._highlighted()
         self._select = None

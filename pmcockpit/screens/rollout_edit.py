@@ -61,6 +61,7 @@ class RolloutEditing(LiveAreaScreen):
 
     _today: date
     _connections: list[str]
+    _groups: list[str]
     _select: str | None
 
     def current_view(self) -> RolloutDetail | None:
@@ -197,11 +198,11 @@ class RolloutEditing(LiveAreaScreen):
 
     def action_add_team(self) -> None:
         view = self.current_view()
-        self._ask(forms.team_form(view) if view else None,
+        self._ask(forms.team_form(view, self._groups) if view else None,
                   _("Add a wave first (W): a team joins a wave."), _("Team added."),
                   lambda v, values: lambda w: service.add_team(
                       w, v.name, values["wave"], values["team"],
-                      values["group"].strip() or None,
+                      forms.chosen_group(values),
                       entry.count(values["expected"], _("People expected"))))
 
     def action_risk(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
 from pmcockpit.core.i18n import _
@@ -20,6 +20,7 @@ from pmcockpit.screens.rollout_form import FormField, RolloutForm
 from pmcockpit.storage.queries.rollout import RolloutDetail
 
 NO_CONNECTION = "-"
+NO_GROUP = "-"
 _LEVELS = [(level_label(level), level.value) for level in Level]
 
 
@@ -112,15 +113,30 @@ def add_wave_form(today: date) -> RolloutForm:
     ])
 
 
-def team_form(view: RolloutDetail) -> RolloutForm | None:
+def team_form(view: RolloutDetail, groups: Sequence[str]) -> RolloutForm | None:
+    """The group is picked from the synced groups and roster departments, or typed
+    (a group not synced yet); neither: the team is defined by hand."""
     if not view.waves:
         return None
+    picked = FormField("group", _("Synced group or roster department"), choices=[
+        (_("none: typed below, or defined by hand"), NO_GROUP),
+        *((name, name) for name in groups)]) if groups else None
+    typed = FormField("group_typed", _("Or type a group (wins over the pick)") if picked
+                      else _("Synced group (a roster department; empty: defined by hand)"),
+                      placeholder=_("Legal"))
     return RolloutForm(_("Add a team to a wave"), [
         FormField("wave", _("Wave"), choices=[(w.name, w.name) for w in view.waves]),
         FormField("team", _("Team"), placeholder=_("Legal")),
-        FormField("group", _("Synced group (a roster department; empty: defined by hand)")),
-        FormField("expected", _("People expected (empty: the group's members)")),
+        *([picked] if picked else []), typed,
+        FormField("expected", _("People expected (empty: the roster's headcount, else members)")),
     ])
+
+
+def chosen_group(values: Mapping[str, str]) -> str | None:
+    """The team form's group: the typed one, else the picked one, else none."""
+    typed = values.get("group_typed", "").strip()
+    picked = values.get("group", NO_GROUP)
+    return typed or (None if picked == NO_GROUP else picked)
 
 
 def risk_form() -> RolloutForm:

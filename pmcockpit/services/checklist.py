@@ -46,6 +46,7 @@ from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage import checklist_runs
 from pmcockpit.storage.checklist_runs import StepEvidence, StoredRun
 from pmcockpit.storage.queries.home import ChecklistRunDue
+from pmcockpit.storage.queries.rollout_checklists import latest_linked_run, open_linked_runs
 
 _ORDER = {DueState.OVERDUE: 0, DueState.DUE: 1, DueState.UPCOMING: 2, DueState.DONE: 3,
           DueState.MISSED: 4}
@@ -126,11 +127,19 @@ def due_overview(workspace: Workspace, now: datetime | None = None,
                 run = stored.run
                 progress, state = run.progress, run_due_state(run, now)
                 period, due_at = run.period, run.period.due_at(run.due_time)
-            attention = state is DueState.OVERDUE or (
-                state is DueState.DUE and period.due <= now.date())
             items.append(DueItem(template, period, state, progress, due_at,
-                                 stored.id if stored else None, attention))
+                                 stored.id if stored else None, _attention(state, period, now)))
+        newest = {s.run.template_key: s for s in open_linked_runs(session, templates.linked)}
+        for stored in newest.values():  # a rollout's upgrade checklist, opened on demand
+            run, state = stored.run, run_due_state(stored.run, now)
+            items.append(DueItem(templates.linked[run.template_key], run.period, state,
+                                 run.progress, run.period.due_at(run.due_time), stored.id,
+                                 _attention(state, run.period, now)))
     return sorted(items, key=lambda item: (_ORDER[item.state], item.due_at))
+
+
+def _attention(state: DueState, period: Period, now: datetime) -> bool:
+    return state is DueState.OVERDUE or (state is DueState.DUE and period.due <= now.date())
 
 
 def checklists_due(workspace: Workspace, now: datetime | None = None) -> list[ChecklistRunDue]:
@@ -148,9 +157,16 @@ def open_current_run(workspace: Workspace, template_key: str,
     :class:`~pmcockpit.services.templates.BrokenTemplate`.
     """
     now = now or local_now()
-    template = load_templates(workspace.settings).get(template_key)
+    templates = load_templates(workspace.settings)
+    template = templates.get(template_key)
     period = template.recurrence.period_for(now.date())
     with workspace.db.session() as session:
+        if template_key in templates.linked:  # one run per rollout, opened from the rollout
+            linked = latest_linked_run(session, template_key)
+            if linked is None:
+                raise ValueError(_("{name} is opened for an upgrade from the Rollout screen "
+                                   "(l)").format(name=template.name))
+            return RunDetail(linked, template)
         stored = checklist_runs.find_run(session, template.key, period.key)
         if stored is None:
             stored = checklist_runs.create_run(
@@ -212,7 +228,7 @@ def _change(workspace: Workspace, run_id: int, step_id: str, change: Callable[[R
 
 def _detail(workspace: Workspace, stored: StoredRun) -> RunDetail:
     templates = load_templates(workspace.settings)
-    return RunDetail(stored, templates.templates.get(stored.run.template_key))
+    return RunDetail(stored, templates.find(stored.run.template_key))
 
 
 def _template_step(template: ChecklistTemplate | None, step: RunStep) -> TemplateStep | None:

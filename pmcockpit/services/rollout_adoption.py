@@ -1,9 +1,11 @@
 """Adoption snapshots, taken after each successful sync so trends survive outages.
 
 For every rollout team drawn from a synced group of the connection just synced,
-the team's figures (people expected, accounts, active in the last 7 and 30
-days, and its ticket KPIs) are stored with the time; each account's month of last activity is kept
-too, which over the syncs gives the monthly cohorts (from the first rollout on).
+the team's figures (people expected: as set, else the roster department's headcount,
+else the accounts found; accounts, active in the last 7 and 30
+days, and its ticket KPIs counted as the screen counts them) are stored with the time;
+each account's month of last activity is kept too, which over the syncs gives the
+monthly cohorts (from the first rollout on).
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage import connections
 from pmcockpit.storage.models import Account, Group, GroupMember
 from pmcockpit.storage.models.rollout import AccountMonth, AdoptionSnapshot, Rollout, Team
-from pmcockpit.storage.queries.rollout_kpis import ticket_counts
+from pmcockpit.storage.queries.rollout_groups import roster_headcount
+from pmcockpit.storage.queries.rollout_kpis import team_ticket_counts
 
 
 def record_adoption(workspace: Workspace, connection: str, now: datetime | None = None) -> int:
@@ -61,9 +64,10 @@ def _record_teams(session: Session, connection: str, connection_id: int,
             select(Account.created_at, Account.last_login_at)
             .join(GroupMember, GroupMember.account_id == Account.id)
             .where(GroupMember.group_id == group_id))]
-        figures = team_figures(team.name, team.expected, accounts, now)
-        created, closed, still, late = ticket_counts(session, team.group_name or "",
-                                                     connection, now)
+        expected = team.expected if team.expected is not None else roster_headcount(
+            session, team.group_name or "")
+        figures = team_figures(team.name, expected, accounts, now)
+        created, closed, still, late = team_ticket_counts(session, team, now)
         session.add(AdoptionSnapshot(team_id=team.id, taken_at=now, expected=figures.expected,
                                      accounts=figures.accounts, active_7=figures.active_7,
                                      active_30=figures.active_30, tickets_created=created,

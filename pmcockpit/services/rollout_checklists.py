@@ -1,49 +1,29 @@
 """An upgrade's linked checklists: the pre-upgrade checklist and the post-upgrade
-verification, opened once per rollout from the checklist engine's templates.
+verification, opened once per rollout.
 
 The built-in templates are in ``pmcockpit/templates/upgrades``; a file of the same
 name in the ``upgrade-checklists`` folder beside the administrator's phase plans
-replaces one. A run is created the first time it is opened, with the rollout in its
-period key, and is then an ordinary checklist run: ticked on the Checklist run
-screen, its result measured by the gate item that links it.
+replaces one. :func:`~pmcockpit.services.templates.load_templates` finds both, so a
+run shows its guidance and measures its automatic checks like any other. A run is
+created the first time it is opened, with the rollout in its period key, and is then
+an ordinary checklist run (also listed on the Checklist screen while unfinished),
+its result measured by the gate item that links it.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from importlib import resources
 
-from pmcockpit.config import Settings
-from pmcockpit.core.checklist import ChecklistTemplate, TemplateError
 from pmcockpit.core.checklist.recurrence import Period
 from pmcockpit.core.checklist.runs import start_run
-from pmcockpit.core.checklist.template import parse_template
 from pmcockpit.core.i18n import _
 from pmcockpit.services.checklist import RunDetail
 from pmcockpit.services.rollout import RolloutRefused, log_event
-from pmcockpit.services.rollout_plans import plan_dir
+from pmcockpit.services.templates import load_templates
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage import checklist_runs
 from pmcockpit.storage.queries.rollout import find, rollout_detail
 from pmcockpit.storage.queries.rollout_checklists import period_key
-
-FOLDER = "upgrade-checklists"
-
-
-def upgrade_checklists(settings: Settings) -> dict[str, ChecklistTemplate]:
-    """The upgrade checklist templates by key; raises TemplateError for a broken file of
-    the administrator's (theirs decides, even broken)."""
-    found: dict[str, ChecklistTemplate] = {}
-    for item in (resources.files("pmcockpit.templates") / "upgrades").iterdir():
-        if item.name.endswith(".toml"):
-            key = item.name.removesuffix(".toml")
-            found[key] = parse_template(item.read_text(encoding="utf-8"),
-                                        f"built-in/upgrades/{item.name}", key=key)
-    custom = plan_dir(settings) / FOLDER
-    for path in sorted(custom.glob("*.toml")) if custom.is_dir() else []:
-        found[path.stem] = parse_template(path.read_text(encoding="utf-8"), str(path),
-                                          key=path.stem)
-    return found
 
 
 def linked_checklists(workspace: Workspace, ref: str, now: datetime) -> list[str]:
@@ -60,15 +40,14 @@ def linked_checklists(workspace: Workspace, ref: str, now: datetime) -> list[str
 def open_linked_checklist(workspace: Workspace, ref: str, key: str,
                           now: datetime) -> RunDetail:
     """The rollout's run of checklist ``key``, created when first opened."""
-    try:
-        templates = upgrade_checklists(workspace.settings)
-    except TemplateError as error:
-        raise RolloutRefused(_("the upgrade checklists cannot be read: {problems}").format(
-            problems="; ".join(str(p) for p in error.problems))) from error
-    template = templates.get(key)
+    templates = load_templates(workspace.settings)
+    template = templates.linked.get(key)
     if template is None:
+        if key in templates.problems:
+            raise RolloutRefused(_("the upgrade checklist {key} cannot be used: {problems}").format(
+                key=key, problems="; ".join(str(p) for p in templates.problems[key])))
         raise RolloutRefused(_("no upgrade checklist {key}; known: {known}").format(
-            key=key, known=", ".join(sorted(templates))))
+            key=key, known=", ".join(sorted(templates.linked))))
     with workspace.db.session() as session:
         rollout = find(session, ref)
         view = rollout_detail(session, ref, now.date())

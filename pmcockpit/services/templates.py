@@ -27,6 +27,8 @@ from pmcockpit.core.checklist import (
 from pmcockpit.core.i18n import _, current_locale
 
 BUILT_IN = "built-in"
+LINKED_FOLDER = "upgrade-checklists"
+LINKED_FOLDER_BUILT_IN = "upgrades"
 _KIND_ORDER = {kind: index for index, kind in enumerate(RecurrenceKind)}
 
 
@@ -58,14 +60,22 @@ class TemplateSet:
     """Templates left out because of mistakes, by key (or by folder for an unreadable one)."""
     origins: Mapping[str, str] = field(default_factory=dict)
     """Where each template came from: :data:`BUILT_IN` or the file's path."""
+    linked: Mapping[str, ChecklistTemplate] = field(default_factory=dict)
+    """Templates run on demand, not on a schedule: the upgrade checklists a rollout opens
+    (one run per rollout). Not in :attr:`templates`, so they are never due by the calendar."""
 
     def get(self, key: str) -> ChecklistTemplate:
         """The template ``key``; raises :class:`UnknownTemplate` or :class:`BrokenTemplate`."""
-        if key in self.templates:
-            return self.templates[key]
+        found = self.find(key)
+        if found is not None:
+            return found
         if key in self.problems:
             raise BrokenTemplate(key, self.problems[key])
-        raise UnknownTemplate(key, sorted([*self.templates, *self.problems]))
+        raise UnknownTemplate(key, sorted([*self.templates, *self.linked, *self.problems]))
+
+    def find(self, key: str) -> ChecklistTemplate | None:
+        """The usable template ``key``, scheduled or linked; None when unknown or broken."""
+        return self.templates.get(key) or self.linked.get(key)
 
     @property
     def all_problems(self) -> list[TemplateProblem]:
@@ -133,7 +143,40 @@ def load_templates(settings: Settings) -> TemplateSet:
         except TemplateError as error:
             problems[path.stem] = tuple(error.problems)
     ordered = sorted(found.values(), key=lambda t: (_KIND_ORDER[t.recurrence.kind], t.name))
-    return TemplateSet({t.key: t for t in ordered}, problems, origins)
+    linked = _linked_templates(settings, problems, origins)
+    return TemplateSet({t.key: t for t in ordered if t.key not in linked}, problems, origins,
+                       linked)
+
+
+def linked_dir(settings: Settings) -> Path:
+    """The administrator's upgrade checklists, beside their rollout phase plans."""
+    return settings.checklist_dir.parent / "rollouts" / LINKED_FOLDER
+
+
+def _linked_templates(settings: Settings, problems: dict[str, tuple[TemplateProblem, ...]],
+                      origins: dict[str, str]) -> dict[str, ChecklistTemplate]:
+    """The upgrade checklists: built-in ones overridden and extended by the administrator's
+    ``rollouts/upgrade-checklists`` folder (theirs decides, even broken)."""
+    found: dict[str, ChecklistTemplate] = {}
+    folder = resources.files("pmcockpit.templates") / LINKED_FOLDER_BUILT_IN
+    for item in sorted(folder.iterdir(), key=lambda item: item.name):
+        if item.name.endswith(".toml"):
+            key = item.name.removesuffix(".toml")
+            found[key] = parse_template(item.read_text(encoding="utf-8"),
+                                        f"{BUILT_IN}/{LINKED_FOLDER_BUILT_IN}/{item.name}",
+                                        key=key)
+            origins[key] = BUILT_IN
+    files, folder_problem = _custom_files(linked_dir(settings))
+    if folder_problem is not None:
+        problems[str(linked_dir(settings))] = (folder_problem,)
+    for path in files:
+        found.pop(path.stem, None)
+        origins[path.stem] = str(path)
+        try:
+            found[path.stem] = read_template(path)
+        except TemplateError as error:
+            problems[path.stem] = tuple(error.problems)
+    return found
 
 
 def demo_daily_inspection(backup_dir: Path, smtp_host: str, smtp_port: int) -> str:

@@ -19,9 +19,10 @@ def run(db: Path, *args: str) -> Result:
 def test_rollout_commands_end_to_end(tmp_path: Path) -> None:
     db = tmp_path / "cli.db"
     made = run(db, "new", "Template v2", "--kind", "template", "--start", "2025-03-03",
-               "--break-in-months", "3", "--json")
+               "--break-in-months", "3", "--owner", "Li Na", "--json")
     assert made.exit_code == 0, made.output
     assert json.loads(made.stdout)["phase"] == "test"
+    assert json.loads(made.stdout)["owner"] == "Li Na"
 
     refused = run(db, "advance", "Template v2")
     assert refused.exit_code == 1

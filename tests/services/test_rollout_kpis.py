@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from pmcockpit.core.rollout import RolloutKind
 from pmcockpit.services import rollout as service
@@ -14,6 +15,8 @@ from pmcockpit.services import rollout_adoption
 from pmcockpit.services.rollout_report import rollout_report
 from pmcockpit.services.sync import sync_connection
 from pmcockpit.sim.models import Issue
+from pmcockpit.storage.models import RosterImport, RosterPerson
+from pmcockpit.storage.models.rollout import AdoptionSnapshot, Team
 from tests.services.rollout_sim import SimSetup, sim_setup
 
 ROLLOUT = "Redmine for Finance"
@@ -81,3 +84,50 @@ async def test_ticket_kpis_follow_the_team_over_simulated_weeks(sim: SimSetup) -
     markdown, data = rollout_report(ws, ROLLOUT, sim.clock.naive)
     assert "| Finance | 2 | 2 | 1 | 67% | 0% | ▃▆ |" in markdown
     assert data["ticket_kpis"][0]["closed"] == 2
+
+
+async def test_a_rollout_of_every_tool_stores_the_counts_the_screen_shows(
+        sim: SimSetup) -> None:
+    """Not tied to one tool: the snapshot a sync stores counts the team's tickets in
+    every tool, as the screen does, not only in the tool just synced."""
+    ws, today = sim.workspace, sim.clock.naive.date()
+    service.create_rollout(ws, "Everyone", RolloutKind.ADOPTION, today)
+    service.add_wave(ws, "Everyone", "Pilot", teams=(("Finance", "Finance", None),))
+    _stage(sim)
+    assert (await sync_connection(ws, "redmine")).ok
+    assert (await sync_connection(ws, "gitlab")).ok
+    shown = service.detail(ws, "Everyone", today).kpis[0]
+    with ws.db.session() as session:
+        latest = session.scalars(select(AdoptionSnapshot).order_by(
+            AdoptionSnapshot.id.desc()).limit(1)).one()
+        stored = (latest.tickets_created, latest.tickets_closed, latest.tickets_open,
+                  latest.tickets_late)
+    assert stored == (shown.created, shown.closed, shown.open, shown.late)
+    # The last sync was GitLab's, yet Redmine's staged tickets are in the stored counts.
+    assert stored[0] >= 2 and stored[2] >= 2
+
+
+async def test_people_expected_come_from_the_roster_department(sim: SimSetup) -> None:
+    """A team without a set number expects the roster department's people still employed
+    (not those who left, not an older import's); without a roster, its accounts."""
+    ws, today = sim.workspace, sim.clock.naive.date()
+    service.create_rollout(ws, "Roster", RolloutKind.ADOPTION, today, connection="redmine")
+    service.add_wave(ws, "Roster", "Pilot", teams=(("Finance", "Finance", None),
+                                                   ("PMO", "PMO", 4)))
+    with ws.db.session() as session:
+        imports = [RosterImport(operator="admin", filename=f"hr{n}.csv", sha256=str(n) * 64,
+                                encoding="utf-8", imported=1, rejected=0) for n in (1, 2)]
+        session.add_all(imports)
+        session.flush()
+        people = [(imports[0].id, "Finance", "active")] * 3 + [
+            (imports[1].id, "Finance", "active")] * 7 + [(imports[1].id, "Finance", "left"),
+                                                         (imports[1].id, "PMO", "active")]
+        session.add_all(RosterPerson(import_id=import_id, email="", login=f"p{n}", name="P",
+                                     department=department, status=status, left_on=None)
+                        for n, (import_id, department, status) in enumerate(people))
+    assert (await sync_connection(ws, "redmine")).ok
+    with ws.db.session() as session:
+        expected = dict(session.execute(
+            select(Team.name, AdoptionSnapshot.expected)
+            .join(Team, Team.id == AdoptionSnapshot.team_id)).all())
+    assert expected == {"Finance": 7, "PMO": 4}  # PMO's number was set by hand

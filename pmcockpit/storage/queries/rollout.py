@@ -250,8 +250,7 @@ def rollout_detail(session: Session, ref: str, today: date) -> RolloutDetail:
             select(TrainingSession).where(TrainingSession.rollout_id == rollout.id)
             .order_by(TrainingSession.held_on))),
         version, health,
-        team_kpis(session, rollout.id, rollout.connection,
-                  datetime.combine(today + timedelta(days=1), time())))
+        team_kpis(session, rollout.id, datetime.combine(today + timedelta(days=1), time())))
 
 
 def _phases(session: Session, rollout_id: int) -> tuple[PhaseView, ...]:

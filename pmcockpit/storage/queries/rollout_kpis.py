@@ -1,7 +1,8 @@
 """Each rollout team's ticket KPIs, counted from the synced tickets of its members.
 
 A team drawn from a synced group is measured on the tickets of that group's members
-in the same tool (the rollout's connection, when it has one); a team defined by hand
+in the rollout's tool, or in every tool for a rollout not tied to one (the same count
+for the screen and for the snapshot each sync stores); a team defined by hand
 has no members to count. The rule of each figure is in
 :mod:`pmcockpit.core.rollout.kpis`.
 """
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from pmcockpit.core.rollout.kpis import KPI_WINDOW_DAYS, TicketKpis
 from pmcockpit.storage.models import Account, Connection, Group, GroupMember, Ticket
-from pmcockpit.storage.models.rollout import AdoptionSnapshot, Team
+from pmcockpit.storage.models.rollout import AdoptionSnapshot, Rollout, Team
 
 TREND_POINTS = 12
 """Snapshots in a team's completion trend."""
@@ -52,7 +53,16 @@ def ticket_counts(session: Session, group: str, connection: str | None, now: dat
     return created, row[0] or 0, row[1] or 0, row[2] or 0
 
 
-def team_kpis(session: Session, rollout_id: int, connection: str | None, now: datetime,
+def team_ticket_counts(session: Session, team: Team, now: datetime,
+                       days: int = KPI_WINDOW_DAYS) -> tuple[int, int, int, int]:
+    """A team's created, closed, open and late tickets: the one count behind both the
+    snapshot a sync stores and the figures the screen shows. Counted in the rollout's
+    tool, or across every tool when the rollout is not tied to one."""
+    connection = session.scalar(select(Rollout.connection).where(Rollout.id == team.rollout_id))
+    return ticket_counts(session, team.group_name or "", connection, now, days)
+
+
+def team_kpis(session: Session, rollout_id: int, now: datetime,
               days: int = KPI_WINDOW_DAYS) -> tuple[TicketKpis, ...]:
     """The KPIs of every team of the rollout drawn from a synced group, in team order."""
     rows = []
@@ -68,6 +78,6 @@ def team_kpis(session: Session, rollout_id: int, connection: str | None, now: da
                        AdoptionSnapshot.tickets_closed.is_not(None))
                 .order_by(AdoptionSnapshot.taken_at.desc()).limit(TREND_POINTS))
             if closed is not None and still is not None]))
-        rows.append(TicketKpis(team.name, *ticket_counts(session, team.group_name, connection,
-                                                         now, days), trend=trend))
+        rows.append(TicketKpis(team.name, *team_ticket_counts(session, team, now, days),
+                               trend=trend))
     return tuple(rows)
