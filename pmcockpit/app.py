@@ -38,6 +38,7 @@ allow_cjk_breaks()  # Chinese wraps between characters (see widgets.line_breaks)
 
 if TYPE_CHECKING:  # loaded after the first paint, by the workers that need them
     from pmcockpit.config import Settings
+    from pmcockpit.services.alerts import Delivery as AlertDelivery
     from pmcockpit.services.outbox import Delivered
     from pmcockpit.services.sync import SyncReport
     from pmcockpit.services.workspace import ConnectorOpener, Workspace
@@ -169,6 +170,14 @@ class CockpitApp(App[None]):
                                  "Outbox: {count} waiting changes sent.", sent).format(
                 count=sent))
 
+    def _tell_alerts(self, deliveries: list[AlertDelivery]) -> None:
+        """Alerts the sync raised: a line when sent, an error when a receiver failed."""
+        for d in deliveries:
+            self.notify(_("Alert sent to {notifier}").format(notifier=d.notifier) if d.ok else
+                        _("Alert NOT sent to {notifier}: {error}").format(
+                            notifier=d.notifier, error=d.error),
+                        severity="information" if d.ok else "error", markup=False)
+
     @work(thread=True, exit_on_error=False, group=OPENING_MODE, description=_("Opening"))
     def _open_workspace(self, opening: Opening) -> Workspace:
         return opening.open()
@@ -259,6 +268,9 @@ class CockpitApp(App[None]):
 
             self._tell_outbox(await after_sync(self.workspace, synced))
         self.post_message(SyncFinished(reports))
+        from pmcockpit.services.alert_triggers import after_sync as alert_after_sync
+
+        self._tell_alerts(await alert_after_sync(self.workspace, reports))
 
     @on(SyncProgressed)
     def show_sync_progress(self, message: SyncProgressed) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 import platformdirs
 
+from pmcockpit.core.alerts import NOTIFIER_KINDS, NOTIFIER_OPTIONS
 from pmcockpit.core.i18n import LANGUAGES, _, choose_language, locale_name
 
 ENV_PREFIX = "PMCOCKPIT_"
@@ -90,6 +91,10 @@ class Settings:
     """``en`` or ``zh-CN``; unset: ``PMCOCKPIT_LANG``, then ``LC_ALL``/``LANG``."""
     alert_reminder_hours: float = 24.0
     """An alert about a problem that has not changed is sent again after this many hours."""
+    alerts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Notifiers declared in the file, ``[alerts.NAME]``: ``kind`` and, for e-mail, ``to``,
+    ``smtp_host``, ``smtp_port``, ``sender``, ``username``. Their webhook URL and secrets
+    stay in the keyring (``pmcockpit alert add NAME ...`` puts them there)."""
 
     @property
     def checklist_dir(self) -> Path:
@@ -103,7 +108,8 @@ _ENV_FIELDS = {"db": str, "operator": str, "read_only": bool, "theme": str, "ina
 _FILE_FIELDS: dict[str, type] = {**_ENV_FIELDS, "templates_dir": str, "keymap": dict,
                                  "sla_hours": dict, "sla_resolution_hours": dict,
                                  "sla_business_hours": bool, "sla_calendar": dict,
-                                 "pause_statuses": dict, "language": str}
+                                 "pause_statuses": dict, "language": str,
+                                 "alerts": dict}
 """Every setting the config file may hold, with its type."""
 
 
@@ -162,6 +168,8 @@ def _file_values(path: Path) -> dict[str, Any]:
                 path=path, name=repr(name), known=", ".join(_FILE_FIELDS)))
         values[name] = _coerce(name, value, _FILE_FIELDS[name], str(path))
         _check_entries(path, name, value)
+    if "alerts" in values:
+        _check_alerts(path, values["alerts"])
     return values
 
 
@@ -191,6 +199,26 @@ def _check_entries(path: Path, name: str, table: Any) -> None:
         if not isinstance(item, entry_type) or isinstance(item, bool):
             raise ConfigError(_("{path}: {name}.{key} must be {type}, not {value}").format(
                 path=path, name=name, key=key, type=entry_type.__name__, value=repr(item)))
+
+
+def _check_alerts(path: Path, table: dict[str, Any]) -> None:
+    """``[alerts.NAME]`` tables: a known kind, known options, and never a secret."""
+    for name, notifier in table.items():
+        if not isinstance(notifier, dict):
+            raise ConfigError(_("{path}: alerts.{name} must be a table ([alerts.{name}])")
+                              .format(path=path, name=name))
+        for key in notifier:
+            if key not in NOTIFIER_OPTIONS:
+                raise ConfigError(_(
+                    "{path}: alerts.{name}.{key} is not a notifier setting (known: {known}); "
+                    "webhook URLs and secrets go to the keyring: pmcockpit alert add {name} "
+                    "--url URL --secret-stdin").format(path=path, name=name, key=key,
+                                                       known=", ".join(NOTIFIER_OPTIONS)))
+        if notifier.get("kind") not in NOTIFIER_KINDS:
+            raise ConfigError(_("{path}: alerts.{name}.kind must be one of {kinds}, not "
+                                "{value}").format(path=path, name=name,
+                                                  kinds=", ".join(NOTIFIER_KINDS),
+                                                  value=repr(notifier.get("kind"))))
 
 
 def _check_language(language: str | None) -> None:

@@ -97,12 +97,15 @@ def add(cli: CliContext, name: str, kind: str, url: str, secret_stdin: bool,
 @click.argument("name")
 @pass_cli
 def remove(cli: CliContext, name: str) -> None:
-    from pmcockpit.services.alerts import UnknownNotifier, remove_notifier
+    from pmcockpit.services.alerts import AlertSetupError, UnknownNotifier, remove_notifier
 
     try:
         remove_notifier(_workspace(cli), name)
     except UnknownNotifier as error:
         click.echo(_("Error: no notifier called {name}").format(name=name), err=True)
+        raise SystemExit(EXIT_USAGE) from error
+    except AlertSetupError as error:
+        click.echo(_("Error: {error}").format(error=error), err=True)
         raise SystemExit(EXIT_USAGE) from error
     click.echo(_("Notifier {name} removed.").format(name=name))
 
@@ -131,15 +134,17 @@ def test(cli: CliContext, name: str) -> None:
 @click.option("--limit", default=20, show_default=True, help=_("How many alerts to show."))
 @pass_cli
 def list_alerts(cli: CliContext, limit: int) -> None:
-    from pmcockpit.services.alerts import list_notifiers, sent_history
+    from pmcockpit.services.alerts import declared, list_notifiers, sent_history
 
     workspace = _workspace(cli)
     notifiers = list_notifiers(workspace)
+    in_file = {n.name for n in declared(workspace)}
     if not notifiers:
         click.echo(_("No notifier yet: add one with `pmcockpit alert add NAME --kind ...`."))
     for notifier in notifiers:
         to = ", ".join(notifier.options.get("to", []))
-        click.echo(f"{pad(notifier.name, 20)} {pad(notifier.kind, 9)} {to}".rstrip())
+        where = _("(config file)") if notifier.name in in_file else ""
+        click.echo(f"{pad(notifier.name, 20)} {pad(notifier.kind, 9)} {to} {where}".rstrip())
     rows = sent_history(workspace, limit)
     if rows:
         click.echo("")

@@ -32,6 +32,8 @@ if TYPE_CHECKING:  # the services load when a command runs, not for --help
 @pass_cli
 def sync(cli: CliContext, names: tuple[str, ...], as_json: bool, quiet: bool,
          accept_drop: bool) -> None:
+    from pmcockpit.commands.alert import echo_deliveries
+    from pmcockpit.services import alert_triggers
     from pmcockpit.services.opener import real_workspace
     from pmcockpit.services.queue import after_sync
     from pmcockpit.services.sync import sync_all
@@ -49,6 +51,7 @@ def sync(cli: CliContext, names: tuple[str, ...], as_json: bool, quiet: bool,
                                    accept_drop=accept_drop))
     synced = [r.connection for r in reports if r.ok]
     sent = asyncio.run(after_sync(workspace, synced)) if synced else []
+    echo_deliveries(asyncio.run(alert_triggers.after_sync(workspace, reports)))
     if as_json:
         click.echo(json.dumps([r.as_dict() for r in reports], indent=2))
     else:

@@ -37,9 +37,10 @@ from typing import Any
 
 import httpx
 
+from pmcockpit.core.alerts import NOTIFIER_KINDS
 from pmcockpit.core.i18n import _
 
-KINDS = ("feishu", "dingtalk", "slack", "webhook", "email")
+KINDS = NOTIFIER_KINDS
 TIMEOUT_S = 10.0
 ATTEMPTS = 3
 

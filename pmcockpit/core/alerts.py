@@ -14,6 +14,10 @@ from datetime import datetime, timedelta
 
 from pmcockpit.core.i18n import _, format_moment, ngettext
 
+NOTIFIER_KINDS = ("feishu", "dingtalk", "slack", "webhook", "email")
+"""Where alerts can go."""
+NOTIFIER_OPTIONS = ("kind", "to", "smtp_host", "smtp_port", "sender", "username")
+"""What a notifier declared in the config file (``[alerts.NAME]``) may say: no secret."""
 RESOLVED = "resolved"
 """The state recorded when a problem is gone: its next sighting is news again."""
 

@@ -6,7 +6,9 @@ passing run closes it. :func:`sweep` (``pmcockpit alert check``, for cron) looks
 what the database knows: a tool down or refusing its token at its last health check,
 a departed employee's account still active after the last sync, a ticket past its
 first-response service level, an outbox item stuck. Each problem is one alert with
-what, where, since when and the command or key that deals with it.
+what, where, since when and the command or key that deals with it. :func:`after_sync`
+runs the same sweep after every sync (the cockpit's and ``pmcockpit sync``), so the
+standing problems reach the team without cron.
 """
 
 from __future__ import annotations
@@ -31,7 +33,10 @@ from pmcockpit.storage.models import Connection, HealthCheck, OutboxItem
 from pmcockpit.storage.queries.queue import most_overdue
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from pmcockpit.services.checklist import AutomatedReport
+    from pmcockpit.services.sync import SyncReport
 
 STUCK_AFTER = timedelta(hours=1)
 """An outbox item waiting longer than this is stuck."""
@@ -177,3 +182,15 @@ async def sweep(workspace: Workspace, now: datetime | None = None) -> list[alert
     for family in FAMILIES:
         await asyncio.to_thread(alerts.resolve, workspace, family, present, now)
     return await alerts.dispatch(workspace, found, now=now)
+
+
+async def after_sync(workspace: Workspace, reports: Sequence[SyncReport],
+                     now: datetime | None = None) -> list[alerts.Delivery]:
+    """After a sync, when a notifier is set up: the synced tools' health measured (a failed
+    sync says down or token refused, a good one clears it), then :func:`sweep`."""
+    from pmcockpit.services.health import check_health
+
+    if not reports or not await asyncio.to_thread(alerts.list_notifiers, workspace):
+        return []
+    await asyncio.gather(*(check_health(workspace, r.connection) for r in reports))
+    return await sweep(workspace, now)

@@ -8,6 +8,10 @@ SMTP password live in the keyring under ``alert-<NAME>`` and ``alert-<NAME>-secr
 (a new problem, a changed one, or one whose reminder interval has passed) and records
 every alert sent or tried: that record is what groups the repeats. Sending never
 raises: a receiver that fails is retried, then reported in the returned deliveries.
+
+Notifiers come from two places, merged by name: ``pmcockpit alert add`` (kept in the
+database) and the config file's ``[alerts.NAME]`` tables, which win on a clash. Either
+way the secrets are in the keyring: ``alert add`` for a declared name stores only them.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import asyncio
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
 
 from pmcockpit.connectors import notify
 from pmcockpit.connectors.errors import ConnectorError
@@ -86,19 +92,37 @@ def _check(spec: NotifierSpec) -> None:
                               .format(kind=spec.kind))
 
 
+def declared(workspace: Workspace) -> list[Notifier]:
+    """The notifiers of the config file's ``[alerts.NAME]`` tables (checked at load)."""
+    return [Notifier(name, str(table["kind"]), {k: v for k, v in table.items() if k != "kind"})
+            for name, table in sorted(workspace.settings.alerts.items())]
+
+
+def _notifiers(workspace: Workspace, session: Session) -> list[Notifier]:
+    from_file = declared(workspace)
+    names = {n.name for n in from_file}
+    return sorted([*from_file, *(n for n in store.notifiers(session) if n.name not in names)],
+                  key=lambda n: n.name)
+
+
 def add_notifier(workspace: Workspace, spec: NotifierSpec, tokens: TokenStore | None = None
                  ) -> None:
-    """Keep the notifier: its secrets in the keyring first, then its row."""
-    _check(spec)
+    """Keep the notifier: its secrets in the keyring first, then its row (none when the
+    config file declares it: only its secrets are kept)."""
     tokens = tokens or TokenStore()
+    in_file = next((n for n in declared(workspace) if n.name == spec.name), None)
+    if in_file is not None:
+        _check(replace(spec, kind=in_file.kind, to=tuple(in_file.options.get("to", ())) or
+                       spec.to, smtp_host=str(in_file.options.get("smtp_host", "")) or
+                       spec.smtp_host))
+        _keep_secrets(tokens, spec)
+        return
+    _check(spec)
     with workspace.db.session() as session:
         if any(n.name == spec.name for n in store.notifiers(session)):
             raise NotifierExists(_("there is already a notifier called {name}; remove it "
                                    "first").format(name=spec.name))
-    if spec.url:
-        tokens.set(url_entry(spec.name), spec.url)
-    if spec.secret:
-        tokens.set(secret_entry(spec.name), spec.secret)
+    _keep_secrets(tokens, spec)
     options: dict[str, object] = {}
     if spec.kind == "email":
         options = {"to": list(spec.to), "smtp_host": spec.smtp_host,
@@ -108,8 +132,19 @@ def add_notifier(workspace: Workspace, spec: NotifierSpec, tokens: TokenStore | 
         store.add_notifier(session, spec.name, spec.kind, options)
 
 
+def _keep_secrets(tokens: TokenStore, spec: NotifierSpec) -> None:
+    if spec.url:
+        tokens.set(url_entry(spec.name), spec.url)
+    if spec.secret:
+        tokens.set(secret_entry(spec.name), spec.secret)
+
+
 def remove_notifier(workspace: Workspace, name: str, tokens: TokenStore | None = None) -> None:
-    """Raises :class:`UnknownNotifier`; the keyring entries go with it."""
+    """Raises :class:`UnknownNotifier`, or :class:`AlertSetupError` for a notifier the
+    config file declares; the keyring entries go with it."""
+    if any(n.name == name for n in declared(workspace)):
+        raise AlertSetupError(_("{name} is declared in the config file: remove its "
+                                "[alerts.{name}] table there").format(name=name))
     with workspace.db.session() as session:
         store.remove_notifier(session, name)
     tokens = tokens or TokenStore()
@@ -119,7 +154,7 @@ def remove_notifier(workspace: Workspace, name: str, tokens: TokenStore | None =
 
 def list_notifiers(workspace: Workspace) -> list[Notifier]:
     with workspace.db.session() as session:
-        return store.notifiers(session)
+        return _notifiers(workspace, session)
 
 
 def sent_history(workspace: Workspace, limit: int = 20) -> list[SentRow]:
@@ -168,7 +203,7 @@ def _due(workspace: Workspace, alerts: list[Alert], now: datetime
     reminder = timedelta(hours=workspace.settings.alert_reminder_hours)
     plan = []
     with workspace.db.session() as session:
-        for notifier in store.notifiers(session):
+        for notifier in _notifiers(workspace, session):
             due = []
             for alert in alerts:
                 last = store.last_sent(session, notifier.name, alert.key)
@@ -221,8 +256,10 @@ def resolve(workspace: Workspace, prefix: str, present: set[str],
 async def send_test(workspace: Workspace, name: str, tokens: TokenStore | None = None,
                     *, attempts: int = notify.ATTEMPTS, backoff_s: float = 1.0) -> notify.Sent:
     """A test message to ``name`` (raises :class:`UnknownNotifier`); not recorded."""
-    with workspace.db.session() as session:
-        notifier = store.notifier(session, name)
+    notifier = next((n for n in declared(workspace) if n.name == name), None)
+    if notifier is None:
+        with workspace.db.session() as session:
+            notifier = store.notifier(session, name)
     alert = Alert("test", "test", _("A test message from pmcockpit"),
                   _("notifier {name}").format(name=name), utcnow(),
                   _("nothing: alerts will arrive here"))

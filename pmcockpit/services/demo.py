@@ -25,6 +25,7 @@ from pmcockpit.core.actions import Action, ActionKind
 from pmcockpit.core.checklist import StepState
 from pmcockpit.core.checklist import runs as rules
 from pmcockpit.core.clock import to_local, utcnow
+from pmcockpit.core.i18n import N_, _, current_locale
 from pmcockpit.core.records import AccountKind
 from pmcockpit.core.review import Exemption
 from pmcockpit.services import review
@@ -38,6 +39,7 @@ from pmcockpit.services.templates import demo_daily_inspection, load_templates
 from pmcockpit.services.workspace import ConnectorOpener, Workspace
 from pmcockpit.sim import SimTool, build_org, write_roster
 from pmcockpit.sim.dialects import KNOWN as SIM_DIALECTS
+from pmcockpit.sim.localise import department_name, localise_org
 from pmcockpit.sim.org import Organisation
 from pmcockpit.sim.smtp import SmtpGreeter
 from pmcockpit.storage import checklist_runs, connections
@@ -94,7 +96,8 @@ def open_demo(
     """A demo workspace on ``db``: connections added, synced, with history, and the daily
     inspection due today (a few past runs, one missed) whose checks find a fresh backup
     file and a mail server; ``now`` is naive UTC."""
-    org = build_org(seed=seed, scale=scale, now=now)
+    language = current_locale()  # the organisation speaks the cockpit's language
+    org = localise_org(build_org(seed=seed, scale=scale, now=now), language)
     tools = {t.connection: SimTool(t.kind, org=org) for t in available_tools()}
     with _demo_checklists() as checklist_dir:
         workspace = Workspace(
@@ -109,7 +112,8 @@ def open_demo(
                                 {"label": tool.label, **dict(tool.options)})
         asyncio.run(_build_history(workspace, org, tools))
         seed_demo_history(workspace, None if now is None else to_local(now))
-        seed_demo_rollouts(workspace, now or utcnow())
+        seed_demo_rollouts(workspace, now or utcnow(),
+                           lambda team: department_name(team, language))
         yield workspace
 
 
@@ -129,7 +133,7 @@ def _demo_checklists() -> Iterator[Path]:
         yield checklists
 
 
-WAITING_NOTE = "Could you send a screenshot of the error? I will look again once I have it."
+WAITING_NOTE = N_("Could you send a screenshot of the error? I will look again once I have it.")
 
 
 def ask_a_requester(tools: Mapping[str, SimTool]) -> None:
@@ -143,7 +147,7 @@ def ask_a_requester(tools: Mapping[str, SimTool]) -> None:
     admin = [u.id for u in state.users.values() if u.login == "admin"]
     if waiting and feedback and admin:
         issue = max(waiting, key=lambda i: i.created_on)
-        state.update_issue(issue, admin[0], WAITING_NOTE, {"status_id": feedback[0]})
+        state.update_issue(issue, admin[0], _(WAITING_NOTE), {"status_id": feedback[0]})
 
 
 async def _build_history(workspace: Workspace, org: Organisation,
@@ -180,7 +184,7 @@ def _record_health_history(workspace: Workspace, days: int = 30) -> None:
                 connections.record_health(session, name, HealthFacts(
                     reachable=not down, authenticated=not down, is_admin=not down,
                     latency_ms=None if down else round(rng.uniform(40, 180), 1),
-                    error="connection refused (simulated outage)" if down else None,
+                    error=_("connection refused (simulated outage)") if down else None,
                     checked_at=at,
                 ))
 
@@ -194,7 +198,8 @@ async def _past_actions(workspace: Workspace, org: Organisation) -> None:
                                   [p.login for p in departed])
     actions = [
         Action(ActionKind.LOCK_USER, "redmine", ids[p.login], p.login,
-               reason=f"left the company on {p.left_on:%Y-%m-%d} (HR roster)")
+               reason=_("left the company on {day} (HR roster)").format(
+                   day=f"{p.left_on:%Y-%m-%d}"))
         for p in departed if p.login in ids
     ]
     async with ActionRunner(workspace) as runner:
@@ -210,7 +215,7 @@ def _earlier_review(workspace: Workspace, org: Organisation,
     for bot in (p for p in org.people if p.kind == AccountKind.SERVICE):
         for tool in sorted(bot.tools & set(tools)):
             review.exempt(workspace, tool, bot.login, Exemption(
-                "ops-team", "integration account (token only)", None))
+                "ops-team", _("integration account (token only)"), None))
     earlier = review.start_review(workspace, now=utcnow() - timedelta(days=30))
     review.sign_off(workspace, earlier, now=utcnow() - timedelta(days=28))
     if "redmine" in tools:
@@ -265,9 +270,9 @@ def seed_demo_history(workspace: Workspace, now: datetime | None = None, days: i
                 failed = back == days - 1 and manual and step.id == manual[0]
                 run = rules.mark_step(
                     run, step.id, StepState.FAILED if failed else StepState.DONE, at,
-                    note="It did not work at first: opened a ticket with IT, fixed by 11:00."
+                    note=_("It did not work at first: opened a ticket with IT, fixed by 11:00.")
                     if failed else "" if not step.automated else
-                    "Checked by hand in the tool's admin pages.")
+                    _("Checked by hand in the tool's admin pages."))
             checklist_runs.create_run(session, run, template_name=template.name,
                                       recurrence=template.recurrence.kind,
                                       operator=workspace.settings.operator)

@@ -13,13 +13,14 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
+from pmcockpit.core.i18n import N_, _
 from pmcockpit.core.ticket_keys import display_key
 from pmcockpit.services import tickets
 from pmcockpit.services.queue import note_pauses
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage.models import Connection, Ticket
 
-OUTBOX_NOTE = "Thanks, we are on it: the CI integration token is being renewed."
+OUTBOX_NOTE = N_("Thanks, we are on it: the CI integration token is being renewed.")
 
 
 def _open_key(workspace: Workspace, connection: str) -> str | None:
@@ -40,7 +41,7 @@ async def seed_demo_queue(workspace: Workspace, *, down_tool: str | None,
     if down:
         set_down(True)
         try:
-            await tickets.comment(workspace, down, OUTBOX_NOTE)
+            await tickets.comment(workspace, down, _(OUTBOX_NOTE))
         finally:
             set_down(False)
 

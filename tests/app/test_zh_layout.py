@@ -25,7 +25,14 @@ def test_every_area_in_chinese_matches_its_snapshot() -> None:
     done = _run(["-m", "pytest", "tests/app/test_zh_snapshots.py", "-q", "-p",
                  "no:cacheprovider", "-o", "addopts="], language="zh_CN")
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
-    assert "8 passed" in done.stdout
+    assert "9 passed" in done.stdout
+
+
+def test_the_demo_in_chinese_walks_every_area_with_no_english_left() -> None:
+    done = _run(["-m", "pytest", "tests/app/test_zh_demo_walk.py", "-q", "-p",
+                 "no:cacheprovider", "-o", "addopts="], language="zh_CN")
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert "1 passed" in done.stdout
 
 
 def test_the_help_is_in_chinese_with_lang_or_the_environment() -> None:

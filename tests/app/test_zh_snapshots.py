@@ -11,8 +11,14 @@ from collections.abc import Callable
 
 import pytest
 
+from pmcockpit.config import Settings
+from pmcockpit.services.demo import sim_opener
+from pmcockpit.services.workspace import Workspace
+from pmcockpit.sim import SimTool
 from pmcockpit.storage.db import Database
 from tests.app.conftest import AppFactory
+from tests.app.data import FIXED_NOW
+from tests.app.test_action_dialog import DialogHost, active_users
 from tests.app.test_snapshots import after
 
 SnapCompare = Callable[..., bool]
@@ -36,3 +42,15 @@ def test_area(snap_compare: SnapCompare, filled_db: Database, make_app: AppFacto
 
 def test_help(snap_compare: SnapCompare, db: Database, make_app: AppFactory) -> None:
     assert snap_compare(make_app(db), run_before=after("question_mark"))
+
+
+def test_action_dialog(snap_compare: SnapCompare, db: Database, settings: Settings) -> None:
+    """The bulk preview (dry run) of locking two accounts, in Chinese."""
+    redmine = SimTool("redmine", seed=7, scale=40, now=FIXED_NOW)
+    app = DialogHost(Workspace(settings, db, sim_opener({"redmine": redmine})),
+                     active_users(redmine, 2))
+
+    async def wait_for_preview(pilot: object) -> None:
+        await app.workers.wait_for_complete()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=wait_for_preview)
