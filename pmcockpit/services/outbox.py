@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import os
+import socket
 from dataclasses import dataclass
-
-from sqlalchemy import select, text
+from datetime import timedelta
 
 from pmcockpit.connectors.errors import ConnectorError, ServerError, Unreachable
 from pmcockpit.core.actions import Action
@@ -25,7 +26,11 @@ from pmcockpit.services.reconcile import reconcile
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage import outbox as store
 from pmcockpit.storage.audit import INTENT, outcome_of
-from pmcockpit.storage.models import AuditEntry, OutboxItem
+from pmcockpit.storage.models import AuditEntry
+
+LEASE = timedelta(minutes=10)
+"""How long a claim keeps other processes off an item: longer than any call may take.
+A process that dies mid-call leaves its items to the others once it runs out."""
 
 
 class Delivery(enum.StrEnum):
@@ -106,6 +111,8 @@ def _settle(workspace: Workspace, item: store.QueuedItem, delivered: Delivered) 
 
 async def _deliver(workspace: Workspace, runner: ActionRunner, item: store.QueuedItem
                    ) -> Delivered:
+    if item.held_by_other(holder(workspace), utcnow()):
+        return _held(item)
     if item.state == "sending":
         earlier = await asyncio.to_thread(_earlier_try, workspace, item)
         if earlier is not None:
@@ -119,8 +126,7 @@ async def _deliver(workspace: Workspace, runner: ActionRunner, item: store.Queue
         return _settle(workspace, item, Delivered(item.id, item.ticket_key, Delivery.FAILED,
                                                   str(error)))
     if not await asyncio.to_thread(claim, workspace, item):
-        return Delivered(item.id, item.ticket_key, Delivery.QUEUED,
-                         _("being sent by another pmcockpit on this database"))
+        return _held(item)
     [result] = await runner.run([Action.from_json(item.action)], confirmed=True)
     if result.ok:
         return _settle(workspace, item, Delivered(item.id, item.ticket_key, Delivery.SENT,
@@ -128,12 +134,19 @@ async def _deliver(workspace: Workspace, runner: ActionRunner, item: store.Queue
     if result.audit_id is not None and await asyncio.to_thread(
             _is_intent, workspace, result.audit_id):
         # No answer to the call itself: stays "sending"; the next run reads it back.
+        await asyncio.to_thread(_release, workspace, item)
         return Delivered(item.id, item.ticket_key, Delivery.QUEUED, result.error or "")
     if await _unreachable_now(runner, item.connection):
         return _settle(workspace, item, Delivered(
             item.id, item.ticket_key, Delivery.QUEUED, result.error or ""))
     return _settle(workspace, item, Delivered(item.id, item.ticket_key, Delivery.FAILED,
                                               result.error or _("failed"), result.audit_id))
+
+
+def _held(item: store.QueuedItem) -> Delivered:
+    return Delivered(item.id, item.ticket_key, Delivery.QUEUED,
+                     _("being sent by another pmcockpit on this database ({holder})").format(
+                         holder=item.claimed_by or _("another process")))
 
 
 def _queued(item: store.QueuedItem, error: Exception) -> Delivered:
@@ -154,21 +167,23 @@ async def _unreachable_now(runner: ActionRunner, connection: str) -> bool:
     return False
 
 
+def holder(workspace: Workspace) -> str:
+    """Who claims in this process: the operator, the host and the process id."""
+    return f"{workspace.settings.operator}@{socket.gethostname()}:{os.getpid()}"
+
+
 def claim(workspace: Workspace, item: store.QueuedItem) -> bool:
-    """Take ``item`` for this process (mark it sending) if it is still as it was read;
-    False when another process (another operator online) took it first. PostgreSQL:
-    ``SELECT ... FOR UPDATE SKIP LOCKED``; SQLite: its write lock, taken first."""
+    """Take ``item`` for this process (mark it sending, leased for :data:`LEASE`) if it
+    is still as it was read; False when another process (another operator online) took
+    it first or holds it still."""
     with workspace.db.session() as session:
-        if session.get_bind().dialect.name == "sqlite":
-            session.execute(text("UPDATE outbox_item SET id = id WHERE 0"))
-        taken = session.scalar(select(OutboxItem.id).where(
-            OutboxItem.id == item.id, OutboxItem.state == item.state,
-            OutboxItem.audit_id.is_not_distinct_from(item.audit_id),
-        ).with_for_update(skip_locked=True))
-        if taken is None:
-            return False
-        store.mark_sending(session, item.id)
-        return True
+        return store.take(session, item, holder=holder(workspace), now=utcnow(),
+                          lease=LEASE)
+
+
+def _release(workspace: Workspace, item: store.QueuedItem) -> None:
+    with workspace.db.session() as session:
+        store.release(session, item.id)
 
 
 def _is_intent(workspace: Workspace, audit_id: int) -> bool:

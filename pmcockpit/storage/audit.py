@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Select, func, select, text
 from sqlalchemy.orm import Session, aliased
 
 from pmcockpit.core.clock import utcnow
@@ -202,12 +202,17 @@ def _highest_issued_id(session: Session) -> int | None:
     return None
 
 
-def in_doubt(session: Session) -> list[AuditEntry]:
-    """Intents with no outcome: the process stopped between them. Oldest first."""
+def in_doubt_query() -> Select[AuditEntry]:
+    """Intents with no outcome, oldest first (a query, for callers to narrow)."""
     outcome = aliased(AuditEntry)
     has_outcome = select(outcome.id).where(outcome.intent_id == AuditEntry.id).exists()
-    return list(session.scalars(select(AuditEntry).where(
-        AuditEntry.status == INTENT, ~has_outcome).order_by(AuditEntry.id)))
+    return select(AuditEntry).where(AuditEntry.status == INTENT, ~has_outcome) \
+        .order_by(AuditEntry.id)
+
+
+def in_doubt(session: Session) -> list[AuditEntry]:
+    """Intents with no outcome: the process stopped between them. Oldest first."""
+    return list(session.scalars(in_doubt_query()))
 
 
 def outcome_of(session: Session, intent_id: int) -> AuditEntry | None:
