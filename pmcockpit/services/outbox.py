@@ -12,25 +12,19 @@ from __future__ import annotations
 
 import asyncio
 import enum
-import os
-import socket
 from dataclasses import dataclass
-from datetime import timedelta
 
 from pmcockpit.connectors.errors import ConnectorError, ServerError, Unreachable
 from pmcockpit.core.actions import Action
 from pmcockpit.core.clock import utcnow
 from pmcockpit.core.i18n import _
 from pmcockpit.services.actions import ActionRunner, kill_point
+from pmcockpit.services.outbox_lease import LEASE, free_abandoned, holder
 from pmcockpit.services.reconcile import reconcile
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage import outbox as store
 from pmcockpit.storage.audit import INTENT, outcome_of
 from pmcockpit.storage.models import AuditEntry
-
-LEASE = timedelta(minutes=10)
-"""How long a claim keeps other processes off an item: longer than any call may take.
-A process that dies mid-call leaves its items to the others once it runs out."""
 
 
 class Delivery(enum.StrEnum):
@@ -74,6 +68,7 @@ async def submit(workspace: Workspace, action: Action, ticket_key: str) -> Deliv
 async def send_pending(workspace: Workspace, *, connection: str | None = None
                        ) -> list[Delivered]:
     """Send every waiting item (of ``connection``, or all), oldest first, each once."""
+    await asyncio.to_thread(free_abandoned, workspace)  # a pmcockpit killed mid-send
     items = await asyncio.to_thread(_waiting, workspace, connection)
     if not items:
         return []
@@ -165,11 +160,6 @@ async def _unreachable_now(runner: ActionRunner, connection: str) -> bool:
     except (ConnectorError, LookupError):
         return False
     return False
-
-
-def holder(workspace: Workspace) -> str:
-    """Who claims in this process: the operator, the host and the process id."""
-    return f"{workspace.settings.operator}@{socket.gethostname()}:{os.getpid()}"
 
 
 def claim(workspace: Workspace, item: store.QueuedItem) -> bool:

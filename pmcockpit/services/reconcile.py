@@ -18,6 +18,7 @@ from pmcockpit.core.actions import Action, inverse
 from pmcockpit.core.clock import utcnow
 from pmcockpit.core.i18n import _
 from pmcockpit.services.actions import ActionRunner
+from pmcockpit.services.outbox_lease import free_abandoned
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage import outbox as outbox_store
 from pmcockpit.storage.models import AuditEntry
@@ -45,6 +46,7 @@ class Reconciled:
 
 
 def _doubtful(workspace: Workspace) -> list[tuple[int, dict[str, Any], str]]:
+    free_abandoned(workspace)
     with workspace.db.session() as session:
         # Not those another process is sending from the outbox right now (leased).
         return [(e.id, dict(e.detail), e.action)

@@ -126,3 +126,21 @@ def last_try(session: Session, item: QueuedItem) -> tuple[int | None, str | None
             outcome = outcome_of(session, entry.id)
             return entry.id, outcome.status if outcome else None
     return None, None
+
+
+def live_holders(session: Session, now: datetime) -> list[str]:
+    """Who holds a lease that has not run out."""
+    return [name for name in session.scalars(select(OutboxItem.claimed_by).distinct()
+                                             .where(OutboxItem.claimed_until > now))
+            if name is not None]
+
+
+def release_held_by(session: Session, holders: list[str]) -> int:
+    """End every lease of ``holders`` (processes known to be gone)."""
+    if not holders:
+        return 0
+    items = list(session.scalars(select(OutboxItem).where(
+        OutboxItem.claimed_by.in_(holders))))
+    for item in items:
+        item.claimed_by, item.claimed_until = None, None
+    return len(items)
