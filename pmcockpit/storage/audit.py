@@ -6,7 +6,9 @@ entries breaks the chain, and someone who can write the database but does not ho
 the key cannot recompute it. Entries written before the key existed carry a plain
 sha256 ("legacy, unkeyed") and may only come first. The head (count and last hash) is
 also kept outside the database (:mod:`pmcockpit.storage.audit_head`), so cutting the
-newest entries shows even when the AUTOINCREMENT counter is reset.
+newest entries shows even when the AUTOINCREMENT counter is reset. Inside the database a
+signed head row is written in each append's own transaction: a failed append (whose id
+PostgreSQL's sequence never gives back) is no deletion, cutting the newest entries is.
 
 An action is written twice: its *intent* (status ``intent``, with the state captured
 before) before any remote call, and its outcome after, linked by ``intent_id``. An
@@ -155,8 +157,8 @@ def _advance_head(session: Session, entry: AuditEntry, key: ChainKey) -> None:
     head.mac = key.sign(_head_message(head.count, head.last_id, head.last_hash))
 
 
-def _head_problems(session: Session, key: ChainKey, count: int, last_id: int,
-                   last_hash: str) -> list[ChainProblem]:
+def _head_problems(session: Session, key: ChainKey, last_id: int, last_hash: str
+                   ) -> list[ChainProblem]:
     """What the head row (written by the last committed append) says is missing."""
     head = session.get(AuditChainHead, HEAD_ROW)
     if head is None:
@@ -218,7 +220,7 @@ def walk(session: Session, key: ChainKey) -> ChainWalk:
                 "entry {id} was edited after it was written, or written without this "
                 "installation's key").format(id=entry.id)))
         previous, last_id = entry.entry_hash, entry.id
-    at_end = _head_problems(session, key, count, last_id, previous)
+    at_end = _head_problems(session, key, last_id, previous)
     problems += at_end
     highest = _highest_issued_id(session)
     if not at_end and highest is not None and highest > last_id:
