@@ -14,18 +14,17 @@ import asyncio
 import enum
 from dataclasses import dataclass
 
-from sqlalchemy import select, text
-
 from pmcockpit.connectors.errors import ConnectorError, ServerError, Unreachable
 from pmcockpit.core.actions import Action
 from pmcockpit.core.clock import utcnow
 from pmcockpit.core.i18n import _
 from pmcockpit.services.actions import ActionRunner, kill_point
+from pmcockpit.services.outbox_lease import LEASE, free_abandoned, holder
 from pmcockpit.services.reconcile import reconcile
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage import outbox as store
 from pmcockpit.storage.audit import INTENT, outcome_of
-from pmcockpit.storage.models import AuditEntry, OutboxItem
+from pmcockpit.storage.models import AuditEntry
 
 
 class Delivery(enum.StrEnum):
@@ -69,6 +68,7 @@ async def submit(workspace: Workspace, action: Action, ticket_key: str) -> Deliv
 async def send_pending(workspace: Workspace, *, connection: str | None = None
                        ) -> list[Delivered]:
     """Send every waiting item (of ``connection``, or all), oldest first, each once."""
+    await asyncio.to_thread(free_abandoned, workspace)  # a pmcockpit killed mid-send
     items = await asyncio.to_thread(_waiting, workspace, connection)
     if not items:
         return []
@@ -106,6 +106,8 @@ def _settle(workspace: Workspace, item: store.QueuedItem, delivered: Delivered) 
 
 async def _deliver(workspace: Workspace, runner: ActionRunner, item: store.QueuedItem
                    ) -> Delivered:
+    if item.held_by_other(holder(workspace), utcnow()):
+        return _held(item)
     if item.state == "sending":
         earlier = await asyncio.to_thread(_earlier_try, workspace, item)
         if earlier is not None:
@@ -119,8 +121,7 @@ async def _deliver(workspace: Workspace, runner: ActionRunner, item: store.Queue
         return _settle(workspace, item, Delivered(item.id, item.ticket_key, Delivery.FAILED,
                                                   str(error)))
     if not await asyncio.to_thread(claim, workspace, item):
-        return Delivered(item.id, item.ticket_key, Delivery.QUEUED,
-                         _("being sent by another pmcockpit on this database"))
+        return _held(item)
     [result] = await runner.run([Action.from_json(item.action)], confirmed=True)
     if result.ok:
         return _settle(workspace, item, Delivered(item.id, item.ticket_key, Delivery.SENT,
@@ -128,12 +129,19 @@ async def _deliver(workspace: Workspace, runner: ActionRunner, item: store.Queue
     if result.audit_id is not None and await asyncio.to_thread(
             _is_intent, workspace, result.audit_id):
         # No answer to the call itself: stays "sending"; the next run reads it back.
+        await asyncio.to_thread(_release, workspace, item)
         return Delivered(item.id, item.ticket_key, Delivery.QUEUED, result.error or "")
     if await _unreachable_now(runner, item.connection):
         return _settle(workspace, item, Delivered(
             item.id, item.ticket_key, Delivery.QUEUED, result.error or ""))
     return _settle(workspace, item, Delivered(item.id, item.ticket_key, Delivery.FAILED,
                                               result.error or _("failed"), result.audit_id))
+
+
+def _held(item: store.QueuedItem) -> Delivered:
+    return Delivered(item.id, item.ticket_key, Delivery.QUEUED,
+                     _("being sent by another pmcockpit on this database ({holder})").format(
+                         holder=item.claimed_by or _("another process")))
 
 
 def _queued(item: store.QueuedItem, error: Exception) -> Delivered:
@@ -155,20 +163,17 @@ async def _unreachable_now(runner: ActionRunner, connection: str) -> bool:
 
 
 def claim(workspace: Workspace, item: store.QueuedItem) -> bool:
-    """Take ``item`` for this process (mark it sending) if it is still as it was read;
-    False when another process (another operator online) took it first. PostgreSQL:
-    ``SELECT ... FOR UPDATE SKIP LOCKED``; SQLite: its write lock, taken first."""
+    """Take ``item`` for this process (mark it sending, leased for :data:`LEASE`) if it
+    is still as it was read; False when another process (another operator online) took
+    it first or holds it still."""
     with workspace.db.session() as session:
-        if session.get_bind().dialect.name == "sqlite":
-            session.execute(text("UPDATE outbox_item SET id = id WHERE 0"))
-        taken = session.scalar(select(OutboxItem.id).where(
-            OutboxItem.id == item.id, OutboxItem.state == item.state,
-            OutboxItem.audit_id.is_not_distinct_from(item.audit_id),
-        ).with_for_update(skip_locked=True))
-        if taken is None:
-            return False
-        store.mark_sending(session, item.id)
-        return True
+        return store.take(session, item, holder=holder(workspace), now=utcnow(),
+                          lease=LEASE)
+
+
+def _release(workspace: Workspace, item: store.QueuedItem) -> None:
+    with workspace.db.session() as session:
+        store.release(session, item.id)
 
 
 def _is_intent(workspace: Workspace, audit_id: int) -> bool:

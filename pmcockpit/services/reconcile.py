@@ -15,10 +15,12 @@ from typing import Any
 
 from pmcockpit.connectors.errors import ConnectorError, NotFound, Rejected
 from pmcockpit.core.actions import Action, inverse
+from pmcockpit.core.clock import utcnow
 from pmcockpit.core.i18n import _
 from pmcockpit.services.actions import ActionRunner
+from pmcockpit.services.outbox_lease import free_abandoned
 from pmcockpit.services.workspace import Workspace
-from pmcockpit.storage import audit
+from pmcockpit.storage import outbox as outbox_store
 from pmcockpit.storage.models import AuditEntry
 
 CHANGED = "succeeded"
@@ -44,8 +46,11 @@ class Reconciled:
 
 
 def _doubtful(workspace: Workspace) -> list[tuple[int, dict[str, Any], str]]:
+    free_abandoned(workspace)
     with workspace.db.session() as session:
-        return [(e.id, dict(e.detail), e.action) for e in audit.in_doubt(session)]
+        # Not those another process is sending from the outbox right now (leased).
+        return [(e.id, dict(e.detail), e.action)
+                for e in outbox_store.in_doubt_unleased(session, utcnow())]
 
 
 async def reconcile(workspace: Workspace) -> list[Reconciled]:

@@ -6,7 +6,9 @@ entries breaks the chain, and someone who can write the database but does not ho
 the key cannot recompute it. Entries written before the key existed carry a plain
 sha256 ("legacy, unkeyed") and may only come first. The head (count and last hash) is
 also kept outside the database (:mod:`pmcockpit.storage.audit_head`), so cutting the
-newest entries shows even when the AUTOINCREMENT counter is reset.
+newest entries shows even when the AUTOINCREMENT counter is reset. Inside the database a
+signed head row is written in each append's own transaction: a failed append (whose id
+PostgreSQL's sequence never gives back) is no deletion, cutting the newest entries is.
 
 An action is written twice: its *intent* (status ``intent``, with the state captured
 before) before any remote call, and its outcome after, linked by ``intent_id``. An
@@ -23,12 +25,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Select, func, select, text
 from sqlalchemy.orm import Session, aliased
 
 from pmcockpit.core.clock import utcnow
 from pmcockpit.core.i18n import _
-from pmcockpit.storage.models import AuditEntry
+from pmcockpit.storage.models import AuditChainHead, AuditEntry
 
 GENESIS = "0" * 64
 KEYED = "hmac-sha256"
@@ -130,8 +132,51 @@ def append(session: Session, record: AuditRecord, key: ChainKey, *,
     session.add(entry)
     session.flush()  # the id is part of what is signed
     entry.entry_hash = _entry_hash(entry, key)
+    _advance_head(session, entry, key)
     session.flush()
     return entry
+
+
+HEAD_ROW = 1
+
+
+def _head_message(count: int, last_id: int, last_hash: str) -> str:
+    return f"pmcockpit-audit-chain-head/1:{count}:{last_id}:{last_hash}"
+
+
+def _advance_head(session: Session, entry: AuditEntry, key: ChainKey) -> None:
+    """Move the head row to ``entry``, in the append's transaction (under its lock)."""
+    head = session.get(AuditChainHead, HEAD_ROW)
+    if head is None:  # a log older than the head row: count what is there
+        count = int(session.scalar(select(func.count()).select_from(AuditEntry)) or 0)
+        head = AuditChainHead(id=HEAD_ROW, count=count, last_id=0, last_hash="", mac="")
+        session.add(head)
+    else:
+        head.count += 1
+    head.last_id, head.last_hash = entry.id, entry.entry_hash
+    head.mac = key.sign(_head_message(head.count, head.last_id, head.last_hash))
+
+
+def _head_problems(session: Session, key: ChainKey, last_id: int, last_hash: str
+                   ) -> list[ChainProblem]:
+    """What the head row (written by the last committed append) says is missing."""
+    head = session.get(AuditChainHead, HEAD_ROW)
+    if head is None:
+        return []
+    if not hmac.compare_digest(key.sign(_head_message(head.count, head.last_id,
+                                                      head.last_hash)), head.mac):
+        return [ChainProblem(None, _(
+            "the chain's end recorded in the database was edited, or written without "
+            "this installation's key"))]
+    if head.last_id > last_id:  # (one deleted in the middle breaks the chain itself)
+        return [ChainProblem(None, _(
+            "entries after {last} (up to {highest}) were deleted").format(
+                last=last_id, highest=head.last_id))]
+    if head.last_id == last_id and head.last_hash != last_hash:
+        return [ChainProblem(head.last_id, _(
+            "entry {id} is not the one last appended: it was replaced").format(
+                id=head.last_id))]
+    return []
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,8 +220,10 @@ def walk(session: Session, key: ChainKey) -> ChainWalk:
                 "entry {id} was edited after it was written, or written without this "
                 "installation's key").format(id=entry.id)))
         previous, last_id = entry.entry_hash, entry.id
+    at_end = _head_problems(session, key, last_id, previous)
+    problems += at_end
     highest = _highest_issued_id(session)
-    if highest is not None and highest > last_id:
+    if not at_end and highest is not None and highest > last_id:
         problems.append(ChainProblem(None, _(
             "entries after {last} (up to {highest}) were deleted").format(
                 last=last_id, highest=highest)))
@@ -184,30 +231,29 @@ def walk(session: Session, key: ChainKey) -> ChainWalk:
 
 
 def _highest_issued_id(session: Session) -> int | None:
-    """The highest id the database ever gave an entry (SQLite's AUTOINCREMENT counter,
-    PostgreSQL's sequence); None when it cannot say."""
+    """The highest id SQLite ever gave an entry (its AUTOINCREMENT counter, rolled back
+    with a failed append); None elsewhere. PostgreSQL's sequence is not rolled back, so a
+    failed append would read as a deletion there: the head row (above) checks it."""
     dialect = session.bind.dialect.name if session.bind is not None else ""
-    if dialect == "sqlite":
-        value = session.execute(
-            text("SELECT seq FROM sqlite_sequence WHERE name = 'audit_entry'")
-        ).scalar()
-        return int(value) if value is not None else None
-    if dialect == "postgresql":
-        sequence = session.execute(
-            text("SELECT pg_get_serial_sequence('audit_entry', 'id')")).scalar()
-        if sequence is None:
-            return None
-        row = session.execute(text(f"SELECT last_value, is_called FROM {sequence}")).one()
-        return int(row[0]) if row[1] else None
-    return None
+    if dialect != "sqlite":
+        return None
+    value = session.execute(
+        text("SELECT seq FROM sqlite_sequence WHERE name = 'audit_entry'")
+    ).scalar()
+    return int(value) if value is not None else None
+
+
+def in_doubt_query() -> Select[AuditEntry]:
+    """Intents with no outcome, oldest first (a query, for callers to narrow)."""
+    outcome = aliased(AuditEntry)
+    has_outcome = select(outcome.id).where(outcome.intent_id == AuditEntry.id).exists()
+    return select(AuditEntry).where(AuditEntry.status == INTENT, ~has_outcome) \
+        .order_by(AuditEntry.id)
 
 
 def in_doubt(session: Session) -> list[AuditEntry]:
     """Intents with no outcome: the process stopped between them. Oldest first."""
-    outcome = aliased(AuditEntry)
-    has_outcome = select(outcome.id).where(outcome.intent_id == AuditEntry.id).exists()
-    return list(session.scalars(select(AuditEntry).where(
-        AuditEntry.status == INTENT, ~has_outcome).order_by(AuditEntry.id)))
+    return list(session.scalars(in_doubt_query()))
 
 
 def outcome_of(session: Session, intent_id: int) -> AuditEntry | None:

@@ -15,7 +15,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,13 @@ def _free_port() -> int:
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[str]:
     """``pmcockpit serve --demo`` on a free loopback port; its URL."""
+    with serving(tmp_path) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serving(tmp_path: Path) -> Iterator[str]:
+    """``pmcockpit serve --demo`` on a free loopback port, its files in ``tmp_path``."""
     home = tmp_path / "home"
     home.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PMCOCKPIT_")}
@@ -92,18 +99,24 @@ class Tab:
 
     def wait_for(self, text: str) -> float:
         """Seconds from opening the page until ``text`` is on the terminal."""
+        self.wait_until(lambda: text in self.text(), f"{text!r} shown")
+        return time.monotonic() - self.started
+
+    def wait_for_gone(self, text: str) -> None:
+        self.wait_until(lambda: text not in self.text(), f"{text!r} gone")
+
+    def wait_until(self, condition: Callable[[], bool], what: str) -> None:
+        """Wait, frame by frame from the server, until ``condition`` holds."""
         from playwright.sync_api import TimeoutError as Timeout
 
         deadline = time.monotonic() + READY
-        while text not in self.text():
+        while not condition():
             left = deadline - time.monotonic()
             try:
                 assert left > 0
                 self.socket.wait_for_event("framereceived", timeout=left * 1000)
             except (AssertionError, Timeout):
-                raise AssertionError(f"{text!r} never shown; the screen:\n{self.text()}"
-                                     ) from None
-        return time.monotonic() - self.started
+                raise AssertionError(f"never {what}; the screen:\n{self.text()}") from None
 
 
 def test_the_demo_in_chromium_reaches_permissions(served: str, tmp_path: Path) -> None:

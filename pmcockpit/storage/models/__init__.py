@@ -6,7 +6,7 @@ screen's own tables arrive with that screen as a new module here and a migration
 """
 
 from pmcockpit.storage.models.alert import AlertNotifier, AlertSent
-from pmcockpit.storage.models.audit import AuditEntry
+from pmcockpit.storage.models.audit import AuditChainHead, AuditEntry
 from pmcockpit.storage.models.base import NAMING_CONVENTION, Base
 from pmcockpit.storage.models.checklist import ChecklistRun, ChecklistStep
 from pmcockpit.storage.models.queue import LocalTicket, OutboxItem, TicketPause
@@ -41,6 +41,7 @@ __all__ = [
     "AccountLink",
     "AlertNotifier",
     "AlertSent",
+    "AuditChainHead",
     "AuditEntry",
     "Base",
     "ChecklistRun",

@@ -44,3 +44,20 @@ class AuditEntry(Base):
     """How ``entry_hash`` is made: keyed (hmac-sha256) or, for older entries, sha256."""
     prev_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class AuditChainHead(Base):
+    """The chain's end as the last append left it, written in the append's transaction.
+
+    One row. A failed append rolls it back with the entry (unlike PostgreSQL's id
+    sequence), so a gap in the ids is not taken for a deletion; cutting the newest
+    entries leaves it ahead of the log. ``mac`` signs it with the chain key.
+    """
+
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    count: Mapped[int]
+    last_id: Mapped[int]
+    last_hash: Mapped[str] = mapped_column(String(64))
+    mac: Mapped[str] = mapped_column(String(64))

@@ -38,6 +38,10 @@ class OutboxItem(Base):
     audit_id: Mapped[int | None]
     """The audit entry of the last try (its intent while sending, its outcome once sent)."""
     sent_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    """The process sending it (operator@host:pid) while its lease lasts."""
+    claimed_until: Mapped[datetime | None]
+    """Until when no other process may send or read it back (its holder may have died)."""
 
 
 class TicketPause(Base):
