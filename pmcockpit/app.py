@@ -9,9 +9,10 @@ command away.
 from __future__ import annotations
 
 import asyncio
+import signal
 import tempfile
 from collections.abc import Iterable
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -20,46 +21,45 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from pmcockpit.core.clock import utcnow
-from pmcockpit.core.i18n import N_, _, ngettext
-from pmcockpit.messages import SyncFinished, SyncProgressed, SyncRequested
+from pmcockpit.core.i18n import N_, _
+from pmcockpit.messages import HomeSummaryLoaded
 from pmcockpit.screens.areas import AREAS, HOME, Area
-from pmcockpit.screens.base import AreaScreen, Clock, LiveAreaScreen
+from pmcockpit.screens.base import AreaScreen, Clock
 from pmcockpit.screens.commands import GoCommands, HelpCommands
 from pmcockpit.screens.help import HelpScreen, keys_of
 from pmcockpit.screens.opening import Opening, OpeningScreen
+from pmcockpit.screens.sync_app import SYNC_GROUP, TITLE, SyncingApp
+from pmcockpit.screens.write_mode import WriteModeDialog
+from pmcockpit.widgets.area_tabs import area_counts
 from pmcockpit.widgets.summary_panel import SummaryPanel
+from pmcockpit.widgets.write_badge import write_badge
 
 if TYPE_CHECKING:  # loaded after the first paint, by the workers that need them
+    from datetime import datetime
+
     from pmcockpit.config import Settings
-    from pmcockpit.services.outbox import Delivered
-    from pmcockpit.services.sync import SyncReport
     from pmcockpit.services.workspace import ConnectorOpener, Workspace
     from pmcockpit.storage.db import Database
 
-TITLE = "pmcockpit"
 DEMO_TITLE = _("pmcockpit DEMO (simulated, nothing real touched)")
 """Short enough to keep the area's name beside it in an 80-column header."""
-DEMO_SHORT_TITLE = _("pmcockpit DEMO")
-"""The demo's title while a sync's progress shares the header."""
 
-SYNC_GROUP = "sync"
 OPENING_MODE = "opening"
 
-AREA_KEYS = Binding.Group(_("Areas"), compact=True)
-"""The footer shows the area keys as one "1234567 Areas" group: at 80 columns it then
-keeps room for each screen's own keys. Help and the palette name every area."""
 
 
 def _area_binding(area: Area) -> Binding:
+    # Off the footer: the tab line under the header names each area with its key.
     return Binding(area.key, f"go({area.mode!r})", area.title, id=area.binding_id,
-                   tooltip=area.purpose, group=AREA_KEYS)
+                   tooltip=area.purpose, show=False)
 
 
-class CockpitApp(App[None]):
+class CockpitApp(SyncingApp):
     """The administrator's cockpit over one :class:`Workspace`."""
 
     CSS_PATH = "app.tcss"
@@ -70,6 +70,11 @@ class CockpitApp(App[None]):
         *(_area_binding(area) for area in AREAS),
         Binding("s", "sync_all", _("Sync all"), id="app.sync",
                 tooltip=_("Pull every connected tool's state now; progress in the header")),
+        Binding("y", "copy", _("Copy"), id="app.copy",
+                tooltip=_("Copy the selected row's key to your clipboard, over SSH too")),
+        Binding("w", "write_mode", _("Write mode"), show=False, id="app.write_mode",
+                tooltip=_("Arm write mode for a while in a read-only installation, with a "
+                          "reason kept in the audit log; w again drops back")),
         Binding("question_mark", "help", _("Help"), id="app.help",
                 tooltip=_("Every key of this screen")),
         Binding("q", "quit", _("Quit"), id="app.quit", tooltip=_("Leave the cockpit")),
@@ -80,6 +85,9 @@ class CockpitApp(App[None]):
         Binding("ctrl+p", "command_palette", _("Commands"), show=False, priority=True,
                 id="app.command_palette", tooltip=_("Search every command")),
     ]
+
+    area_counts: reactive[dict[str, int]] = reactive(dict, always_update=True)
+    """What waits in each area (overdue runs, accounts to review, ...), for the tab line."""
 
     def __init__(self, workspace: Workspace | Opening, *, clock: Clock = utcnow) -> None:
         """On an open ``workspace``; or on an :class:`Opening`: the first frame paints at
@@ -101,8 +109,10 @@ class CockpitApp(App[None]):
         for area in AREAS:
             self.add_mode(area.mode, partial(self._build_area, area))
         if workspace.demo:
-            self.title = DEMO_TITLE
             self.add_class("-demo")
+        self._badge = ""
+        self._armed = False
+        self._restore_title()
         settings = workspace.settings
         self._unknown_theme: str | None = None
         if settings.theme in self.available_themes:
@@ -135,6 +145,14 @@ class CockpitApp(App[None]):
             self._tell_notes()
         else:  # after the first frame is on the terminal, not competing with it
             self.call_after_refresh(self._open_workspace, self._opening)
+        self._tick_write_mode()
+        self.set_interval(1, self._tick_write_mode)
+        # A lost SSH session (the terminal hangs up) ends the app cleanly.
+        with suppress(NotImplementedError, RuntimeError, AttributeError):  # no SIGHUP here
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._hung_up)
+
+    def _hung_up(self) -> None:
+        self.exit(return_code=129)
 
     def _tell_notes(self) -> None:
         for note in self.workspace.notes:
@@ -156,16 +174,6 @@ class CockpitApp(App[None]):
         if not self.workspace.demo:  # the demo's outbox item waits for the user's sync
             self._tell_outbox(await send_pending(self.workspace))
 
-    def _tell_outbox(self, done: list[Delivered]) -> None:
-        """What the outbox sent once its tools answered again (nothing said when empty)."""
-        from pmcockpit.services.outbox import Delivery
-
-        sent = sum(1 for d in done if d.delivery is Delivery.SENT)
-        if sent:
-            self.notify(ngettext("Outbox: {count} waiting change sent.",
-                                 "Outbox: {count} waiting changes sent.", sent).format(
-                count=sent))
-
     @work(thread=True, exit_on_error=False, group=OPENING_MODE, description=_("Opening"))
     def _open_workspace(self, opening: Opening) -> Workspace:
         return opening.open()
@@ -186,8 +194,64 @@ class CockpitApp(App[None]):
     async def _show_home(self) -> None:
         await self.switch_mode(HOME)
         await self.remove_mode(OPENING_MODE)
+        self._tick_write_mode()
         self._tell_notes()
         self.opened.set()
+
+    # --- copy, write mode -------------------------------------------------------------------
+
+    def action_copy(self) -> None:
+        screen = self.screen
+        target = screen.copy_target() if isinstance(screen, AreaScreen) else None
+        if target is None:
+            self.notify(_("Nothing to copy here: select a row first."), severity="warning")
+            return
+        what, text = target
+        self.copy_to_clipboard(text)
+        self.notify(_("Copied {what}: {text}").format(what=what, text=text), markup=False)
+
+    def action_write_mode(self) -> None:
+        if not self.ready:
+            return
+        if not self.workspace.settings.read_only:
+            self.notify(_("Write mode is always on here. Set read_only = true in the config "
+                          "(pmcockpit config path) to make read-only the default."))
+        elif not self.workspace.read_only:
+            self.disarm_write_mode()
+        else:
+            self.push_screen(WriteModeDialog(self.workspace), self._write_mode_armed)
+
+    def _write_mode_armed(self, until: datetime | None) -> None:
+        if until is not None:
+            self.notify(_("Write mode armed; it drops back to read-only by itself. "
+                          "w ends it now."), title=_("Write mode"))
+            self._tick_write_mode()
+
+    @work(thread=True, exit_on_error=False, group="write-mode",
+          description=N_("Ending write mode"))
+    def disarm_write_mode(self) -> None:
+        from pmcockpit.services.write_mode import disarm
+
+        disarm(self.workspace)
+        self.call_from_thread(self._tick_write_mode)
+
+    def _tick_write_mode(self) -> None:
+        """The header's READ-ONLY / WRITE 29m left, and the drop back when time is up."""
+        if not self.ready:
+            return
+        armed = self.workspace.settings.read_only and not self.workspace.read_only
+        if self._armed and not armed:
+            self.notify(_("Write mode ended: read-only again."), title=_("Write mode"))
+        self._armed = armed
+        badge = write_badge(self.workspace)
+        if badge != self._badge:
+            self._badge = badge
+            if not self.sync_running():
+                self._restore_title()
+
+    @on(HomeSummaryLoaded)
+    def count_areas(self, message: HomeSummaryLoaded) -> None:
+        self.area_counts = area_counts(message.summary)
 
     def action_go(self, mode: str) -> None:
         if self.ready:
@@ -216,90 +280,14 @@ class CockpitApp(App[None]):
             if command.title != "Keys":
                 yield command
 
-    # --- sync -----------------------------------------------------------------------------
-
-    def action_sync_all(self) -> None:
-        self.start_sync(None)
-
-    @on(SyncRequested)
-    def sync_requested(self, message: SyncRequested) -> None:
-        self.start_sync(message.names)
-
-    def start_sync(self, names: list[str] | None) -> None:
-        """Sync ``names`` (all when None), one sync at a time."""
-        if not self.ready:
-            return
-        if any(w.group == SYNC_GROUP and not w.is_finished for w in self.workers):
-            self.notify(_("A sync is already running: its progress is in the header."),
-                        severity="warning")
-            return
-        self.sync_tools(names)
-
-    @work(exit_on_error=False, group=SYNC_GROUP, description=N_("Syncing the tools"))
-    async def sync_tools(self, names: list[str] | None) -> None:
-        # Async: the connectors are; sync_all does its database work in threads.
-        from pmcockpit.services.sync import connection_names, sync_all
-
-        if names is None:
-            names = await asyncio.to_thread(connection_names, self.workspace)
-        positions = {name: place for place, name in enumerate(names, 1)}
-
-        def progress(name: str, what: str) -> None:
-            self.post_message(SyncProgressed(name, what, positions.get(name, 0), len(names)))
-
-        if names:
-            progress(names[0], _("connecting"))
-        reports = await sync_all(self.workspace, names, progress=progress)
-        synced = [r.connection for r in reports if r.ok]
-        if synced:
-            from pmcockpit.services.queue import after_sync
-
-            self._tell_outbox(await after_sync(self.workspace, synced))
-        self.post_message(SyncFinished(reports))
-
-    @on(SyncProgressed)
-    def show_sync_progress(self, message: SyncProgressed) -> None:
-        short = DEMO_SHORT_TITLE if self.workspace.demo else TITLE
-        self.title = _("{title} · syncing {connection} {position}/{total}: {step}…").format(
-            title=short, connection=message.connection, position=message.position,
-            total=message.total, step=message.what)
-
-    @on(SyncFinished)
-    def sync_finished(self, message: SyncFinished) -> None:
-        self._restore_title()
-        self._tell_sync_outcome(message.reports)
-        # Only the visible area reloads now; the others read again when shown.
-        for screen in reversed(self.screen_stack):
-            if isinstance(screen, LiveAreaScreen):
-                screen.load()
-                break
-
-    def _tell_sync_outcome(self, reports: list[SyncReport]) -> None:
-        if not reports:
-            self.notify(_("No tools to sync: add one on the Connections screen (key 6)."),
-                        severity="warning")
-            return
-        failed = [report for report in reports if not report.ok]
-        for report in failed:
-            self.notify(
-                _("{error}\nThe cockpit keeps showing the state of the last good sync.").format(
-                    error=report.error),
-                title=_("Sync of {connection} failed").format(connection=report.connection),
-                severity="error", timeout=12, markup=False)
-        done = [_("{connection} in {seconds:.1f}s").format(connection=r.connection,
-                                                          seconds=r.seconds)
-                for r in reports if r.ok]
-        if len(done) == 1:
-            self.notify(done[0], title=_("Synced"), markup=False)
-        elif done:
-            title = ngettext("Synced {done} of {total} tool", "Synced {done} of {total} tools",
-                             len(reports)) if failed else \
-                ngettext("Synced {done} tool", "Synced {done} tools", len(done))
-            self.notify(", ".join(done), title=title.format(done=len(done), total=len(reports)),
-                        markup=False)
-
     def _restore_title(self) -> None:
-        self.title = DEMO_TITLE if self.workspace.demo else TITLE
+        base = DEMO_TITLE if self._demo else TITLE
+        self.title = f"{base} · {self._badge}" if self._badge else base
+
+    @property
+    def _demo(self) -> bool:
+        return self.workspace.demo if self.ready else self._opening is not None and \
+            self._opening.demo
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """An unexpected sync failure (a bug, not a tool being down) still ends the sync;
