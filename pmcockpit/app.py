@@ -202,7 +202,8 @@ class CockpitApp(SyncingApp):
 
     def action_copy(self) -> None:
         screen = self.screen
-        target = screen.copy_target() if isinstance(screen, AreaScreen) else None
+        copy_target = getattr(screen, "copy_target", None)  # area screens and their pushes
+        target: tuple[str, str] | None = copy_target() if callable(copy_target) else None
         if target is None:
             self.notify(_("Nothing to copy here: select a row first."), severity="warning")
             return

@@ -195,6 +195,10 @@ class AuditScreen(LiveAreaScreen):
         row_key, _column = table.coordinate_to_cell_key(table.cursor_coordinate)
         return int(row_key.value) if row_key.value else None
 
+    def copy_target(self) -> tuple[str, str] | None:
+        entry_id = self.selected_id()
+        return None if entry_id is None else (_("audit id"), str(entry_id))
+
     @on(DataTable.RowHighlighted)
     def _show_detail(self) -> None:
         table = self.query_one(DataTable)

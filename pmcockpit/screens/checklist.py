@@ -121,6 +121,11 @@ class ChecklistScreen(LiveAreaScreen):
         if item is not None:
             about.update(about_template(item, self._now))
 
+    def copy_target(self) -> tuple[str, str] | None:
+        """The checklist's key, as ``pmcockpit checklist`` commands take it."""
+        key = self._highlighted_key()
+        return None if key is None else (_("checklist key"), key)
+
     def _highlighted_key(self) -> str | None:
         table = self.query_one(DataTable)
         if not table.row_count:

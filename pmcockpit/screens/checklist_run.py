@@ -207,6 +207,17 @@ class ChecklistRunScreen(LiveAreaScreen):
                                                              local_now(self.clock))
         self.query_one("#run-detail", Static).update(text)
 
+    def copy_target(self) -> tuple[str, str] | None:
+        """The step's evidence (what its check found) or note, else its title."""
+        step = self._highlighted_step()
+        if step is None:
+            return None
+        if step.result is not None:
+            return _("evidence"), f"{step.result.value}: {step.result.message}"
+        if step.note.strip():
+            return _("note"), step.note
+        return _("step"), step.title
+
     def _highlighted_step(self) -> RunStep | None:
         table = self.query_one(DataTable)
         if not table.row_count:

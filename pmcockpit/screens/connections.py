@@ -220,6 +220,13 @@ class ConnectionsScreen(LiveAreaScreen):
                 count=down), "$text-error"))
         self.query_one("#connections-lead", Static).update(lead)
 
+    def copy_target(self) -> tuple[str, str] | None:
+        """The selected tool's URL."""
+        name = self.selected_name()
+        if name is None or name not in self.rows:
+            return None
+        return _("URL of {name}").format(name=name), self.rows[name].url
+
     def selected_name(self) -> str | None:
         table = self.query_one(DataTable)
         if not table.row_count:

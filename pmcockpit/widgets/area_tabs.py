@@ -76,6 +76,8 @@ class AreaTabs(Widget):
                          "(overdue runs, accounts to review, tickets past due, tools failing)")
 
     def on_mount(self) -> None:
+        if not self.current:  # a screen pushed on an area (a run, a history): that area
+            self.current = getattr(self.app, "current_mode", "") or ""
         if hasattr(self.app, "area_counts"):
             self.watch(self.app, "area_counts", self.show_counts)
 
