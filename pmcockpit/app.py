@@ -40,7 +40,7 @@ from pmcockpit.widgets.summary_panel import SummaryPanel
 from pmcockpit.widgets.write_badge import write_badge
 
 if TYPE_CHECKING:  # loaded after the first paint, by the workers that need them
-    from datetime import datetime
+    from datetime import datetime, timedelta
 
     from pmcockpit.config import Settings
     from pmcockpit.services.workspace import ConnectorOpener, Workspace
@@ -318,9 +318,11 @@ def _run(app: CockpitApp) -> None:
         raise SystemExit(app.return_code)
 
 
-def run_cockpit(settings: Settings, *, clock: Clock = utcnow) -> None:
+def run_cockpit(settings: Settings, *, clock: Clock = utcnow,
+                write_for: tuple[timedelta, str] | None = None) -> None:
     """Open the cockpit on the user's database: the frame paints at once, the database
-    opens behind it; a database it cannot use ends with a message and exit 1."""
+    opens behind it; a database it cannot use ends with a message and exit 1.
+    ``write_for`` (how long, why) arms write mode at once, recorded in the audit log."""
     with ExitStack() as stack:
         def open_workspace() -> Workspace:
             from pmcockpit.services.workspace import Workspace
@@ -328,13 +330,18 @@ def run_cockpit(settings: Settings, *, clock: Clock = utcnow) -> None:
 
             db = open_database(settings.db)
             stack.callback(db.dispose)
-            return Workspace(settings, db, _real_connector_opener(db))
+            workspace = Workspace(settings, db, _real_connector_opener(db))
+            if write_for is not None:
+                from pmcockpit.services.write_mode import arm
+
+                arm(workspace, *write_for)
+            return workspace
 
         _run(CockpitApp(Opening(settings, open_workspace, _("Opening the database…")),
                         clock=clock))
 
 
-def run_demo(settings: Settings, *, seed: int, scale: int) -> None:
+def run_demo(settings: Settings, *, seed: int, scale: int, read_only: bool = False) -> None:
     """Open the cockpit on a throwaway database connected to a simulated organisation.
 
     The user's database and keyring are never touched: the settings point at the
@@ -352,7 +359,11 @@ def run_demo(settings: Settings, *, seed: int, scale: int) -> None:
 
             db = open_database(url)
             stack.callback(db.dispose)
-            return stack.enter_context(open_demo(db, demo_settings, seed=seed, scale=scale))
+            workspace = stack.enter_context(open_demo(db, demo_settings, seed=seed,
+                                                      scale=scale))
+            if read_only:  # built with writes (its history), then shown read-only
+                workspace.settings = replace(workspace.settings, read_only=True)
+            return workspace
 
         _run(CockpitApp(Opening(demo_settings, open_workspace,
                                 _("Building the simulated organisation…"), demo=True)))

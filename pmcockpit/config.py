@@ -34,6 +34,18 @@ def config_path() -> Path:
     return Path(override) if override else config_dir() / "config.toml"
 
 
+def database_url(value: str, base: Path | None = None) -> str:
+    """A database setting as a URL: a URL as given (``sqlite:///…``, ``postgresql://…``), a
+    plain path as the SQLite file there (``~`` expanded, relative to ``base`` or the
+    current folder)."""
+    if "://" in value:
+        return value
+    path = Path(value).expanduser()
+    if not path.is_absolute():
+        path = (base or Path.cwd()) / path
+    return f"sqlite:///{path.resolve()}"
+
+
 def _default_operator() -> str:
     try:
         return getpass.getuser()
@@ -44,7 +56,8 @@ def _default_operator() -> str:
 @dataclass(frozen=True)
 class Settings:
     db: str | None = None
-    """SQLAlchemy URL of the database; default: SQLite in the user data directory."""
+    """SQLAlchemy URL of the database (a plain path in the file or ``--db`` becomes the
+    SQLite file there); default: SQLite in the user data directory."""
     operator: str = field(default_factory=_default_operator)
     """Who is acting, as recorded in the audit log."""
     read_only: bool = False
@@ -157,6 +170,8 @@ def _file_values(path: Path) -> dict[str, Any]:
                 path=path, name=repr(name), known=", ".join(_FILE_FIELDS)))
         values[name] = _coerce(name, value, _FILE_FIELDS[name], str(path))
         _check_entries(path, name, value)
+    if values.get("db"):  # a path in the file is read from the file's folder
+        values["db"] = database_url(values["db"], path.parent)
     return values
 
 
@@ -172,6 +187,8 @@ def load_settings(
             # Translators: where a setting came from, as in "environment: X must be int".
             values[name] = _coerce(env_name, environ[env_name], expected, _("environment"))
     values.update({k: v for k, v in overrides.items() if v is not None})
+    if values.get("db"):
+        values["db"] = database_url(values["db"])
     _check_ranges(values)
     return replace(Settings(), **values)
 

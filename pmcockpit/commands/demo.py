@@ -14,8 +14,12 @@ from pmcockpit.core.i18n import _
 @click.option("--seed", default=7, show_default=True,
               help=_("Seed of the simulated organisation."))
 @click.option("--scale", default=150, show_default=True, help=_("Number of simulated people."))
+@click.option("--read-only", "read_only", is_flag=True,
+              help=_("Show the demo read-only, as a cautious installation runs: w arms write "
+                     "mode for a while."))
 @pass_cli
-def demo(cli: CliContext, seed: int, scale: int) -> None:
+def demo(cli: CliContext, seed: int, scale: int, read_only: bool) -> None:
     from pmcockpit.app import run_demo
 
-    run_demo(cli.settings, seed=seed, scale=scale)
+    run_demo(cli.settings, seed=seed, scale=scale,
+             read_only=read_only or cli.settings.read_only)

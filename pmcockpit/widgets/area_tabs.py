@@ -33,26 +33,36 @@ class Tab:
 
 
 def _label(tab: Tab, level: int, count: int | None) -> str:
-    name = (tab.title, tab.short, tab.short[:1])[level]
-    label = f"{tab.key} {name}" if level < 2 else f"{tab.key}{name}"
-    if count and level < 2:
-        label += f" ({count})" if level == 0 else f"·{count}"
-    return label
+    """Level 0: the title; 1: the short name; 2: the initial, no count."""
+    if level >= 2:
+        return f"{tab.key}{tab.short[:1]}"
+    label = f"{tab.key} {tab.title if level == 0 else tab.short}"
+    return f"{label} ({count})" if count else label
+
+
+def _width(labels: Sequence[str], separator: str, current: str) -> int:
+    return sum(cell_len(label) for label in labels) + \
+        cell_len(separator) * (len(labels) - 1) + (2 if current else 0)
 
 
 def fit(tabs: Sequence[Tab], width: int, counts: Mapping[str, int],
-        current: str) -> list[tuple[Tab, str]]:
-    """Each tab's label at the widest level that fits ``width`` cells (brackets around
-    the current one included)."""
-    for level, with_counts in ((0, True), (1, True), (1, False), (2, False)):
-        shown = counts if with_counts else {}
-        labels = [(tab, _label(tab, level, shown.get(tab.mode))) for tab in tabs]
-        separator = SEPARATOR if level < 2 else " "
-        total = sum(cell_len(label) for _tab, label in labels) + \
-            cell_len(separator) * (len(labels) - 1) + (2 if current else 0)
-        if total <= width:
-            return labels
-    return labels
+        current: str) -> tuple[list[tuple[Tab, str]], str]:
+    """Each tab's label and the separator: the longest names shortened first until the
+    line fits ``width`` cells (brackets around the current one included); then with one
+    space between; then without counts; then initials."""
+    for shown, separator in ((counts, SEPARATOR), (counts, " "), ({}, SEPARATOR), ({}, " ")):
+        levels = [0] * len(tabs)
+        while True:
+            labels = [_label(tab, level, shown.get(tab.mode))
+                      for tab, level in zip(tabs, levels, strict=True)]
+            if _width(labels, separator, current) <= width:
+                return list(zip(tabs, labels, strict=True)), separator
+            longer = [(cell_len(label), place) for place, label in enumerate(labels)
+                      if levels[place] == 0 and tabs[place].short != tabs[place].title]
+            if not longer:
+                break
+            levels[max(longer)[1]] = 1
+    return [(tab, _label(tab, 2, None)) for tab in tabs], " "
 
 
 class AreaTabs(Widget):
@@ -86,8 +96,7 @@ class AreaTabs(Widget):
         self.refresh()
 
     def render(self) -> Content:
-        labels = fit(self.tabs, self.size.width, self.counts, self.current)
-        separator = SEPARATOR if any(" " in label for _tab, label in labels) else " "
+        labels, separator = fit(self.tabs, self.size.width, self.counts, self.current)
         parts: list[Content] = []
         for tab, label in labels:
             action = f"@click=app.go({tab.mode!r})"
