@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
+from pmcockpit.core.checklist.runs import done_words
 from pmcockpit.core.i18n import N_, _
 from pmcockpit.messages import HistoryLoaded
 from pmcockpit.screens.base import Clock, LiveAreaScreen
@@ -95,6 +96,10 @@ class ChecklistHistoryScreen(LiveAreaScreen):
                 run = entry.outcome.run
                 if run is None:
                     completed = Text(_("no run"), style="dim")
+                elif run.completed_at is not None and run.failures:
+                    completed = Text(_("{moment}, {done}").format(
+                        moment=moment_label(run.completed_at, now),
+                        done=done_words(run.failures)), style="bold")
                 elif run.completed_at is not None:
                     completed = Text(moment_label(run.completed_at, now))
                 else:

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import partial
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from pmcockpit.core.checklist import (
     ChecklistTemplate,
@@ -36,13 +39,14 @@ from pmcockpit.core.checklist import (
     run_due_state,
 )
 from pmcockpit.core.checklist import runs as rules
-from pmcockpit.core.clock import to_utc
+from pmcockpit.core.clock import to_local, to_utc
 from pmcockpit.core.i18n import _
 from pmcockpit.services.checks import CheckMeasurer
 from pmcockpit.services.templates import TemplateSet, load_templates
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage import checklist_runs
 from pmcockpit.storage.checklist_runs import StepEvidence, StoredRun
+from pmcockpit.storage.models import ChecklistRun, Connection
 from pmcockpit.storage.queries.home import ChecklistRunDue
 
 _ORDER = {DueState.OVERDUE: 0, DueState.DUE: 1, DueState.UPCOMING: 2, DueState.DONE: 3,
@@ -98,6 +102,10 @@ class DueItem:
     """None until the run is first opened."""
     needs_attention: bool
     """Overdue, or due today: what the home view counts and the screen lists first."""
+    failures: int = 0
+    """Failed steps of its run: a run done with failures is not clean."""
+    done_today: bool = False
+    """Its run was completed today (a run done with failures stays on the home view)."""
 
     @property
     def overdue(self) -> bool:
@@ -113,29 +121,53 @@ def due_overview(workspace: Workspace, now: datetime | None = None,
     templates = templates or load_templates(workspace.settings)
     items = []
     with workspace.db.session() as session:
+        installed = installed_on(session) or now.date()
         for template in templates.templates.values():
             period = template.recurrence.period_for(now.date())
             stored = checklist_runs.find_run(session, template.key, period.key)
+            failures, done_today = 0, False
             if stored is None:
+                due_time = template.due_time
+                if period.start <= installed and \
+                        checklist_runs.first_period_start(session, template.key) is None:
+                    # Never run, and installed during this period: due by its end, not
+                    # overdue from before the installation existed.
+                    period, due_time = replace(period, due=max(period.due, period.end)), None
                 progress = Progress(0, len(template.steps))
-                state = due_state(period, now, False, template.due_time)
-                due_at = period.due_at(template.due_time)
+                state = due_state(period, now, False, due_time)
+                due_at = period.due_at(due_time)
             else:
                 run = stored.run
                 progress, state = run.progress, run_due_state(run, now)
                 period, due_at = run.period, run.period.due_at(run.due_time)
+                failures = run.failures
+                done_today = run.completed_at is not None and \
+                    run.completed_at.date() == now.date()
             attention = state is DueState.OVERDUE or (
                 state is DueState.DUE and period.due <= now.date())
             items.append(DueItem(template, period, state, progress, due_at,
-                                 stored.id if stored else None, attention))
+                                 stored.id if stored else None, attention, failures,
+                                 done_today))
     return sorted(items, key=lambda item: (_ORDER[item.state], item.due_at))
 
 
 def checklists_due(workspace: Workspace, now: datetime | None = None) -> list[ChecklistRunDue]:
     """For the home view: runs overdue or due today. ``due_at`` is naive UTC, like the
     database and :class:`~pmcockpit.storage.queries.home.HomeSummary`'s ``now``."""
-    return [ChecklistRunDue(item.template.name, to_utc(item.due_at), item.overdue)
-            for item in due_overview(workspace, now) if item.needs_attention]
+    return [ChecklistRunDue(item.template.name, to_utc(item.due_at), item.overdue,
+                            item.failures if item.state is DueState.DONE else 0)
+            for item in due_overview(workspace, now)
+            if item.needs_attention or (item.done_today and item.failures)]
+
+
+def installed_on(session: Session) -> date | None:
+    """The installation's first day, as far as the database tells: its first connection
+    or its first checklist run (None on a fresh database: today, then)."""
+    first = [session.scalar(select(func.min(Connection.created_at))),
+             session.scalar(select(func.min(ChecklistRun.period_start)))]
+    days = [to_local(day).date() if isinstance(day, datetime) else day
+            for day in first if day is not None]
+    return min(days) if days else None
 
 
 def open_current_run(workspace: Workspace, template_key: str,

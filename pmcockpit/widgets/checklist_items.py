@@ -26,6 +26,7 @@ from pmcockpit.core.checklist import (
     TemplateProblem,
     Timeliness,
 )
+from pmcockpit.core.checklist.runs import done_words
 from pmcockpit.core.clock import to_local
 from pmcockpit.core.i18n import N_, _, ngettext
 from pmcockpit.core.wording import check_status_word, on_time_rate, span, step_state_word
@@ -122,6 +123,8 @@ def due_cell(item: DueItem, now: datetime) -> Content:
     if item.state is DueState.OVERDUE:
         return Content.styled(_overdue(now - item.due_at), "bold $text-error")
     if item.state is DueState.DONE:
+        if item.failures:
+            return Content.styled(f"⚠ {done_words(item.failures)}", "bold $text-warning")
         return Content.styled(_("✓ done"), "$text-success")
     if item.state is DueState.MISSED:
         return Content.styled(_("✗ missed"), "$text-error")
@@ -229,7 +232,11 @@ def run_lead(detail: RunDetail, now: datetime) -> Content:
         Content(_("{progress} done").format(progress=run.progress)),
     ]
     state = detail.due_state(now)
-    if run.complete and run.completed_at is not None:
+    if run.complete and run.completed_at is not None and run.failures:
+        parts.append(Content.styled(_("⚠ {done} {moment}").format(
+            done=done_words(run.failures), moment=moment_label(run.completed_at, now)),
+            "bold $text-warning"))
+    elif run.complete and run.completed_at is not None:
         parts.append(Content.styled(_("✓ complete {moment}").format(
             moment=moment_label(run.completed_at, now)), "$text-success"))
     elif state is DueState.OVERDUE:
