@@ -76,3 +76,36 @@ def test_undoing_an_undo_does_not_stack_its_reason() -> None:
     assert undo is not None and undo.reason == "undo: left the company"
     again = inverse(undo, {})
     assert again is not None and again.reason == "undo: left the company"
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+def test_connect_add_says_nothing_answers_before_asking_for_the_token() -> None:
+    url = f"http://127.0.0.1:{_closed_port()}"
+    result = CliRunner().invoke(main, ["connect", "add", "rm", "--kind", "redmine", "--url",
+                                       url], prog_name="pmcockpit")
+    assert result.exit_code == 1, result.output
+    assert f"nothing answers at {url}" in result.output
+    assert "API token" not in result.output and "Traceback" not in result.output
+
+
+def test_connect_add_without_a_terminal_suggests_token_stdin() -> None:
+    result = CliRunner().invoke(main, ["connect", "add", "rm", "--kind", "redmine", "--url",
+                                       "http://127.0.0.1:1", "--no-test"], input="",
+                                prog_name="pmcockpit")
+    assert result.exit_code == 2, result.output
+    assert "--token-stdin" in result.output and "Aborted" not in result.output
+
+
+def test_act_usage_errors_are_short() -> None:
+    result = _invoke(["act", "rm", "frobnicate", "x"])
+    assert result.exit_code == 2
+    assert "no action 'frobnicate': `pmcockpit act --list`" in result.output
+    assert "lock-user" not in result.output and len(result.output.splitlines()) <= 4

@@ -28,8 +28,9 @@ if TYPE_CHECKING:  # annotations only: the home screen paints before the databas
 PanelText = tuple[Content, list[Content]]
 
 CONNECT_FIRST = _(
-    "No tool connected yet. Add one with "
-    "`pmcockpit connect add NAME --kind redmine --url URL`, or try `pmcockpit demo`."
+    "No tool connected yet. Press 6 (Tools), then a to add one; or from a shell, "
+    "`pmcockpit connect add NAME --kind redmine --url URL`. To look around first: "
+    "`pmcockpit demo`."
 )
 
 _SEVERITY_MARK = {

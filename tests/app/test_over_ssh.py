@@ -160,3 +160,13 @@ async def test_a_hang_up_ends_the_app(make_app: AppFactory, db: Database) -> Non
                 break
             await pilot.pause(0.01)
     assert app.return_code == 129
+
+
+async def test_the_empty_home_view_names_the_in_app_way_to_connect(
+        make_app: AppFactory, db: Database) -> None:
+    from tests.app.helpers import panel_text
+
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "Press 6 (Tools), then a to add one" in panel_text(app, "panel-tools")
