@@ -94,6 +94,10 @@ class Settings:
     """Seconds one try of a request to a tool may take (connecting and reading)."""
     request_deadline: float = 30.0
     """Seconds one request may take in all, every retry included."""
+    backup_path: str | None = None
+    """The folder (or file) the backup job writes: the daily inspection checks its age."""
+    mail_host: str | None = None
+    """The mail relay the tools send through: the daily inspection checks it answers."""
     max_account_drop: float = 0.3
     """Largest share of a connection's accounts one sync may remove; more is refused
     unless forced (``pmcockpit sync --accept-drop``): it is more often a fault than
@@ -106,7 +110,7 @@ class Settings:
 
 _ENV_FIELDS = {"db": str, "operator": str, "read_only": bool, "theme": str, "inactive_days": int,
                "never_logged_in_days": int, "request_timeout": float, "request_deadline": float,
-               "max_account_drop": float}
+               "max_account_drop": float, "backup_path": str, "mail_host": str}
 """Settings a PMCOCKPIT_<NAME> variable can override, with their types."""
 _FILE_FIELDS: dict[str, type] = {**_ENV_FIELDS, "templates_dir": str, "keymap": dict,
                                  "sla_hours": dict, "sla_resolution_hours": dict,

@@ -55,3 +55,25 @@ def test_a_run_done_with_a_failure_says_so_in_the_list_and_on_home(tmp_path: Pat
     # The next day it has left the home view.
     tomorrow = service.checklists_due(ws, later + timedelta(days=1))
     assert not any(d.failures for d in tomorrow)
+
+
+async def test_the_built_in_targets_come_from_config(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from pmcockpit.core.checklist import CheckStatus
+    from pmcockpit.core.clock import utcnow
+    from pmcockpit.services.checks import CheckMeasurer
+
+    setup = sim_setup(tmp_path, with_connection=False)
+    measurer = CheckMeasurer(setup.workspace, utcnow())
+    unset = await measurer.measure("recent-file", {"path": "config:backup_path",
+                                                   "max_age_hours": 26})
+    assert (unset.status, unset.value) == (CheckStatus.WARN, "not configured")
+    assert unset.message.startswith("not configured: set backup_path in the config")
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    (backups / "db.sql.gz").write_bytes(b"backup")
+    setup.workspace.settings = replace(setup.workspace.settings, backup_path=str(backups))
+    found = await CheckMeasurer(setup.workspace, utcnow()).measure(
+        "recent-file", {"path": "config:backup_path", "max_age_hours": 26})
+    assert found.status is CheckStatus.PASS and str(backups) in found.message
