@@ -36,6 +36,7 @@ from pmcockpit.widgets.checklist_items import (
     problems_title,
 )
 from pmcockpit.widgets.columns import ColumnSpec, size_columns
+from pmcockpit.widgets.row_table import RowTable
 
 STATE_WIDTH = 14
 """Fits "✗ OVERDUE 23h"."""
@@ -67,7 +68,7 @@ class ChecklistScreen(LiveAreaScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(_("Reading the checklists…"), id="checklist-lead")
-        yield DataTable(id="checklist-table", cursor_type="row")
+        yield RowTable(id="checklist-table", cursor_type="row")
         yield Static(id="checklist-about")
         # Focusable (tab) so a long list of problems can be scrolled by keys.
         with VerticalScroll(id="checklist-problems"):

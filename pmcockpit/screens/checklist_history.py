@@ -30,6 +30,7 @@ from pmcockpit.widgets.checklist_items import (
     rate_text,
     timeliness_cell,
 )
+from pmcockpit.widgets.row_table import RowTable
 
 PERIOD_WIDTH = 15
 OUTCOME_WIDTH = 9
@@ -56,7 +57,7 @@ class ChecklistHistoryScreen(LiveAreaScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(_("Reading the history…"), id="history-rate")
-        yield DataTable(id="history-table", cursor_type="row")
+        yield RowTable(id="history-table", cursor_type="row")
         with VerticalScroll(id="history-detail-box", can_focus=False):
             yield Static(id="history-detail")
 

@@ -40,7 +40,7 @@ Clock = Callable[[], datetime]
 # The labels are marked with N_ and translated where shown: these tables are built at
 # import, before a language may have been chosen.
 _STEP_MARK: dict[StepState, tuple[str, str]] = {
-    StepState.PENDING: (N_("○ to do"), "$text-muted"),
+    StepState.PENDING: (N_("○ to do"), "bold"),  # what most needs seeing: never muted
     StepState.DONE: (N_("✓ done"), "$text-success"),
     StepState.PASSED: (N_("✓ passed"), "$text-success"),
     StepState.WARNED: (N_("! warned"), "$text-warning"),
@@ -196,7 +196,7 @@ def step_cell(step: RunStep) -> Content:
 
 
 def step_kind(step: RunStep) -> Content:
-    return Content.styled(_("auto") if step.automated else _("hand"), "$text-muted")
+    return Content(_("auto") if step.automated else _("hand"))
 
 
 def check_cell(result: CheckResult | None) -> Content:
@@ -307,7 +307,12 @@ def checks_idle_text(detail: RunDetail) -> Content:
     if not count:
         return Content.styled(
             _("No automated checks in this checklist: every step is by hand."), "$text-muted")
-    return Content.styled(ngettext("{count} automated check: press r to run them.",
+    if any(step.result is not None for step in detail.run.steps):  # reopened: evidence kept
+        return Content.styled(ngettext("{count} automated check, its evidence below: r runs "
+                                       "it again.", "{count} automated checks, their evidence "
+                                       "below: r runs them again.", count).format(count=count),
+                              "$text-muted")
+    return Content.styled(ngettext("{count} automated check: press r to run it.",
                                    "{count} automated checks: press r to run them.",
                                    count).format(count=count), "$text-muted")
 
