@@ -33,7 +33,7 @@ from pmcockpit.screens.base import AreaScreen, Clock
 from pmcockpit.screens.commands import GoCommands, HelpCommands
 from pmcockpit.screens.help import HelpScreen, keys_of
 from pmcockpit.screens.opening import Opening, OpeningScreen
-from pmcockpit.screens.sync_app import SYNC_GROUP, TITLE, SyncingApp
+from pmcockpit.screens.sync_app import DEMO_SHORT_TITLE, SYNC_GROUP, TITLE, SyncingApp
 from pmcockpit.screens.write_mode import WriteModeDialog
 from pmcockpit.widgets.area_tabs import area_counts
 from pmcockpit.widgets.summary_panel import SummaryPanel
@@ -281,8 +281,15 @@ class CockpitApp(SyncingApp):
             if command.title != "Keys":
                 yield command
 
+    def on_resize(self) -> None:
+        if not self.sync_running():
+            self._restore_title()
+
     def _restore_title(self) -> None:
-        base = DEMO_TITLE if self._demo else TITLE
+        # Narrow: the short demo title keeps the screen's name in view.
+        long_title = DEMO_TITLE if self.size.width >= 80 or not self.size.width else \
+            DEMO_SHORT_TITLE
+        base = long_title if self._demo else TITLE
         self.title = f"{base} · {self._badge}" if self._badge else base
 
     @property

@@ -10,6 +10,7 @@ table says how old it is.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
@@ -30,6 +31,7 @@ from pmcockpit.services.connection_offers import Offers, connection_offers
 from pmcockpit.services.connection_setup import overview, remove_connection
 from pmcockpit.services.health import check_health
 from pmcockpit.storage.queries.connections import ConnectionOverview, HealthFacts
+from pmcockpit.widgets.columns import Cells, ColumnSpec, fill_table, fit_columns, widest
 from pmcockpit.widgets.empty_state import EmptyState
 
 DEMO_REFUSAL = _(
@@ -137,19 +139,38 @@ class ConnectionsScreen(LiveAreaScreen):
     def on_mount(self) -> None:
         self.rows = {}
         self.offers = {}
-        table = self.query_one(DataTable)
-        table.add_column(_("Name"), key="name")
-        # Styled cells are not measured by the table: their columns get a fixed width.
-        table.add_column(_("Health"), key="health", width=13)
-        table.add_column(_("Synced"), key="synced")
-        table.add_column(_("Latency"), key="latency")
-        table.add_column(_("Admin"), key="admin", width=5)
-        table.add_column(_("Token"), key="token")
-        table.add_column(_("Kind"), key="kind")
-        table.add_column(_("Version"), key="version")
-        table.add_column(_("TLS expires"), key="tls", width=11)
-        table.add_column(_("URL"), key="url")
+        self._cells: list[tuple[str, Cells]] = []
+        self._size_columns()
         self._show_table(False)
+
+    def on_resize(self) -> None:
+        self._size_columns()
+
+    def _size_columns(self) -> None:
+        """Name, health, last sync and URL stay; version, kind, TLS, admin, latency and
+        token give way, in that order (the detail below shows them all)."""
+        labels = {"name": _("Name"), "health": _("Health"), "synced": _("Synced"),
+                  "latency": _("Latency"), "admin": _("Admin"), "token": _("Token"),
+                  "kind": _("Kind"), "version": _("Version"), "tls": _("TLS expires"),
+                  "url": _("URL")}
+        longest = partial(widest, self._cells)
+
+        # Styled cells are not measured by the table: every column gets a width here.
+        specs = [ColumnSpec("name", longest("name", 4), minimum=6),
+                 ColumnSpec("health", 13), ColumnSpec("synced", longest("synced", 6)),
+                 ColumnSpec("url", longest("url", 3), minimum=12, grow=True, maximum=60),
+                 ColumnSpec("token", longest("token", 5), minimum=5, optional=True),
+                 ColumnSpec("latency", longest("latency", 7), optional=True),
+                 ColumnSpec("admin", 5, optional=True), ColumnSpec("tls", 11, optional=True),
+                 ColumnSpec("kind", longest("kind", 4), optional=True),
+                 ColumnSpec("version", longest("version", 7), optional=True)]
+        table = self.query_one(DataTable)
+        widths = fit_columns(specs, self.size.width - 1, table.cell_padding)
+        selected = self.selected_name() if table.row_count else None
+        with self.app.batch_update():
+            fill_table(table, labels, widths, self._cells)
+            if selected is not None and selected in {key for key, _c in self._cells}:
+                table.move_cursor(row=table.get_row_index(selected))
 
     def _show_table(self, shown: bool) -> None:
         for selector in ("#connections-lead", "#connections-table", "#connection-detail"):
@@ -179,28 +200,24 @@ class ConnectionsScreen(LiveAreaScreen):
             )
             self._show_table(False)
             return
-        table = self.query_one(DataTable)
-        selected = self.selected_name()
         now = self.clock()
-        with self.app.batch_update():
-            table.clear()
-            for row in message.rows:
-                facts = row.health
-                latency = "—"
-                if facts and facts.latency_ms is not None:
-                    latency = _("{ms:.0f} ms").format(ms=facts.latency_ms)
-                version = (facts.version if facts else None) or "—"
-                synced = ago(row.last_sync_at, now) if row.last_sync_at else _("never")
-                if row.last_sync_error:
-                    synced = _("✗ {age}").format(age=synced)
-                # Text, not str: names, versions and URLs from the user or the tool are not markup.
-                table.add_row(
-                    Text(row.name), health_cell(facts), synced, latency, admin_cell(facts),
-                    row.token, row.kind, Text(version),
-                    tls_cell(facts, now), Text(row.url), key=row.name,
-                )
-            if selected in self.rows:
-                table.move_cursor(row=table.get_row_index(selected))
+        self._cells = []
+        for row in message.rows:
+            facts = row.health
+            latency = "—"
+            if facts and facts.latency_ms is not None:
+                latency = _("{ms:.0f} ms").format(ms=facts.latency_ms)
+            version = (facts.version if facts else None) or "—"
+            synced = ago(row.last_sync_at, now) if row.last_sync_at else _("never")
+            if row.last_sync_error:
+                synced = _("✗ {age}").format(age=synced)
+            # Text, not str: names, versions and URLs from the user or the tool are not markup.
+            self._cells.append((row.name, {
+                "name": Text(row.name), "health": health_cell(facts), "synced": synced,
+                "latency": latency, "admin": admin_cell(facts), "token": row.token,
+                "kind": row.kind, "version": Text(version), "tls": tls_cell(facts, now),
+                "url": Text(row.url)}))
+        self._size_columns()
         self._show_lead()
         self._show_table(True)
         self._show_detail()

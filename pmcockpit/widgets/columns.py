@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rich.cells import cell_len
+from rich.text import Text
+from textual.content import Content
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey
 
@@ -103,3 +106,35 @@ def size_columns(table: DataTable[object], specs: Sequence[ColumnSpec],
         table._require_update_dimensions = True
         table.refresh(layout=True)
     return widths
+
+
+Cells = dict[str, object]
+"""One row's cells by column key (text, Content or Text)."""
+
+
+def cell_width(cell: object) -> int:
+    """The cells a table cell's text takes (str, rich Text or Textual Content)."""
+    if isinstance(cell, Content):
+        return cell.cell_length
+    if isinstance(cell, Text):
+        return cell.cell_len
+    return cell_len(str(cell))
+
+
+def widest(rows: Sequence[tuple[str, Cells]], key: str, floor: int) -> int:
+    """The widest cell of column ``key``, at least ``floor``."""
+    return max([floor, *(cell_width(cells.get(key, "")) for _row, cells in rows)])
+
+
+def fill_table(table: DataTable[object], labels: dict[str, str], widths: dict[str, int],
+               rows: Sequence[tuple[str, Cells]]) -> None:
+    """Clear ``table`` and add the columns that have a width (in ``labels``' order, at
+    that width) and each (key, cells) row: what a screen does when a column is left out
+    or comes back."""
+    table.clear(columns=True)
+    for key, label in labels.items():
+        if widths.get(key, 1):
+            table.add_column(label, key=key, width=widths.get(key))
+    shown = shown_columns(table)
+    for row_key, cells in rows:
+        table.add_row(*(cells.get(key, "") for key in shown), key=row_key)
