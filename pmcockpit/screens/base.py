@@ -92,6 +92,10 @@ class AreaScreen(Screen[None]):
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError
 
+    def on_resize(self) -> None:
+        # Below 80 columns the screen's own keys need the room: ctrl+p stays, unnamed.
+        self.query_one(Footer).show_command_palette = self.size.width >= 80
+
     def copy_target(self) -> tuple[str, str] | None:
         """What ``y`` copies here: (what it is, the text), e.g. (_("ticket key"),
         "PROJ-12"); None when nothing is selected. Area screens override it."""

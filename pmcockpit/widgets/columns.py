@@ -38,9 +38,9 @@ class ColumnSpec:
 def fit_columns(specs: Sequence[ColumnSpec], available: int,
                 padding: int = 1) -> dict[str, int]:
     """The width of each column so that all fit ``available`` cells when they can: the
-    least important optional columns are left out (0) while even the minimums do not
-    fit; then the least important column shrinks first, each down to its minimum;
-    spare cells go to the growing columns, shared evenly."""
+    least important optional columns are left out (0) while the others (the growing
+    ones at their minimum) do not fit; then the least important column shrinks first,
+    each down to its minimum; spare cells go to the growing columns, shared evenly."""
     kept = list(specs)
     widths = {spec.key: 0 for spec in specs}
 
@@ -48,8 +48,13 @@ def fit_columns(specs: Sequence[ColumnSpec], available: int,
         return sum((spec.minimum or spec.width) if floor else spec.width
                    for spec in columns) + 2 * padding * len(columns)
 
+    def wanted(columns: Sequence[ColumnSpec]) -> int:
+        """Every column at its width but the growing ones, at their minimum."""
+        return sum((spec.minimum or spec.width) if spec.grow else spec.width
+                   for spec in columns) + 2 * padding * len(columns)
+
     for spec in reversed(specs):
-        if need(kept, floor=True) <= available:
+        if wanted(kept) <= available:
             break
         if spec.optional:
             kept.remove(spec)

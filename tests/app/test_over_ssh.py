@@ -170,3 +170,15 @@ async def test_the_empty_home_view_names_the_in_app_way_to_connect(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert "Press 6 (Tools), then a to add one" in panel_text(app, "panel-tools")
+
+
+def test_columns_by_priority_leave_out_the_least_important_first() -> None:
+    from pmcockpit.widgets.columns import ColumnSpec, fit_columns
+
+    specs = [ColumnSpec("key", 8), ColumnSpec("subject", 50, minimum=12, grow=True),
+             ColumnSpec("age", 6, minimum=4), ColumnSpec("who", 10, optional=True)]
+    wide = fit_columns(specs, 120)
+    assert wide == {"key": 8, "subject": 88, "age": 6, "who": 10}
+    narrow = fit_columns(specs, 40)
+    assert narrow["who"] == 0 and narrow["key"] == 8
+    assert sum(narrow.values()) + 2 * 3 <= 40 and narrow["subject"] >= 12
