@@ -286,9 +286,9 @@ class CockpitApp(SyncingApp):
             self._restore_title()
 
     def _restore_title(self) -> None:
-        # Narrow: the short demo title keeps the screen's name in view.
-        long_title = DEMO_TITLE if self.size.width >= 80 or not self.size.width else \
-            DEMO_SHORT_TITLE
+        # Narrow, or with READ-ONLY / WRITE beside it: the short demo title.
+        roomy = (self.size.width >= 80 or not self.size.width) and not self._badge
+        long_title = DEMO_TITLE if roomy else DEMO_SHORT_TITLE
         base = long_title if self._demo else TITLE
         self.title = f"{base} · {self._badge}" if self._badge else base
 
