@@ -254,6 +254,16 @@ class CockpitApp(SyncingApp):
     def count_areas(self, message: HomeSummaryLoaded) -> None:
         self.area_counts = area_counts(message.summary)
 
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Textual's screenshot, into the current folder when there is no Downloads one
+        (a server over SSH has none)."""
+        if path is None:
+            import platformdirs
+
+            downloads = Path(platformdirs.user_downloads_dir())
+            path = str(downloads if downloads.is_dir() else Path.cwd())
+        super().action_screenshot(filename, path)
+
     def action_go(self, mode: str) -> None:
         if self.ready:
             self.switch_mode(mode)

@@ -8,6 +8,7 @@ import signal
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -182,3 +183,21 @@ def test_columns_by_priority_leave_out_the_least_important_first() -> None:
     narrow = fit_columns(specs, 40)
     assert narrow["who"] == 0 and narrow["key"] == 8
     assert sum(narrow.values()) + 2 * 3 <= 40 and narrow["subject"] >= 12
+
+
+async def test_a_screenshot_without_a_downloads_folder_lands_here(
+        make_app: AppFactory, db: Database, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import platformdirs
+
+    monkeypatch.setattr(platformdirs, "user_downloads_dir", lambda: str(tmp_path / "none"))
+    monkeypatch.chdir(tmp_path)
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.action_screenshot("shot.svg")
+        for _ in range(200):
+            if (tmp_path / "shot.svg").exists():
+                break
+            await pilot.pause(0.02)
+    assert (tmp_path / "shot.svg").read_text(encoding="utf-8").startswith("<svg")
