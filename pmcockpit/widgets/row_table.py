@@ -13,6 +13,9 @@ from pmcockpit.core.i18n import _
 
 class RowTable(DataTable[object]):
     BINDINGS: ClassVar[list[BindingType]] = [
+        # The table's own Enter, described: help then names it (it opens the row).
+        Binding("enter", "select_cursor", _("Open"), show=False, id="table.open",
+                tooltip=_("Open the highlighted row")),
         Binding("home", "first_row", _("First row"), show=False, id="table.first",
                 tooltip=_("Move to the first row")),
         Binding("end", "last_row", _("Last row"), show=False, id="table.last",

@@ -201,3 +201,22 @@ async def test_a_screenshot_without_a_downloads_folder_lands_here(
                 break
             await pilot.pause(0.02)
     assert (tmp_path / "shot.svg").read_text(encoding="utf-8").startswith("<svg")
+
+
+async def test_checklist_help_names_enter_and_home_end_move(
+        make_app: AppFactory, filled_db: Database) -> None:
+    from pmcockpit.screens.help import keys_of
+    from pmcockpit.widgets.row_table import RowTable
+
+    app = make_app(filled_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        described = {row.keys: row.description for row in keys_of(app.screen)}
+        assert any(text.startswith("Open") for text in described.values()), described
+        table = app.screen.query_one(RowTable)
+        await pilot.press("end")
+        assert table.cursor_row == table.row_count - 1
+        await pilot.press("home")
+        assert table.cursor_row == 0
