@@ -286,6 +286,11 @@ class CockpitApp(SyncingApp):
         yield SystemCommand(_("Tools: Sync all"),
                             _("Pull every connected tool's state now (key s)"),
                             self.action_sync_all)
+        yield SystemCommand(_("Copy the selected key"),
+                            _("To your clipboard, over SSH too (key y)"), self.action_copy)
+        yield SystemCommand(_("Write mode: arm or end"),
+                            _("Write for a while in a read-only installation, audited (key w)"),
+                            self.action_write_mode)
         # Our help screen replaces Textual's key panel ("Keys").
         for command in super().get_system_commands(screen):
             if command.title != "Keys":

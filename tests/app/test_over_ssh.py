@@ -220,3 +220,14 @@ async def test_checklist_help_names_enter_and_home_end_move(
         assert table.cursor_row == table.row_count - 1
         await pilot.press("home")
         assert table.cursor_row == 0
+
+
+async def test_write_mode_is_in_the_palette(make_app: AppFactory, db: Database,
+                                            settings: Settings) -> None:
+    from tests.app.helpers import open_palette_and_run
+
+    app = make_app(db, app_settings=replace(settings, read_only=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_palette_and_run(pilot, "Write mode")
+        assert isinstance(app.screen, WriteModeDialog)
