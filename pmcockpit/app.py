@@ -1,17 +1,17 @@
 """The cockpit: a Textual app with one mode per area (Home, Checklist, Permissions, ...).
 
-``run_cockpit`` opens it on the user's database; ``run_demo`` on a throwaway
-database connected to simulated tools. The areas come from
-:data:`pmcockpit.screens.areas.AREAS`; each is one key away and one palette
-command away.
+``run_cockpit`` opens it on the user's database; ``run_demo`` on a throwaway database
+connected to simulated tools. The areas come from :data:`pmcockpit.screens.areas.AREAS`;
+each is one key away and one palette command away.
 """
 
 from __future__ import annotations
 
 import asyncio
+import signal
 import tempfile
 from collections.abc import Iterable
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -20,50 +20,48 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from pmcockpit.core.clock import utcnow
-from pmcockpit.core.i18n import N_, _, ngettext
-from pmcockpit.messages import SyncFinished, SyncProgressed, SyncRequested
+from pmcockpit.core.i18n import N_, _
+from pmcockpit.messages import HomeSummaryLoaded
 from pmcockpit.screens.areas import AREAS, HOME, Area
-from pmcockpit.screens.base import AreaScreen, Clock, LiveAreaScreen
+from pmcockpit.screens.base import AreaScreen, Clock
 from pmcockpit.screens.commands import GoCommands, HelpCommands
 from pmcockpit.screens.help import HelpScreen, keys_of
 from pmcockpit.screens.opening import Opening, OpeningScreen
+from pmcockpit.screens.sync_app import DEMO_SHORT_TITLE, SYNC_GROUP, TITLE, SyncingApp
+from pmcockpit.screens.write_mode import WriteModeDialog
+from pmcockpit.widgets.area_tabs import area_counts
 from pmcockpit.widgets.line_breaks import allow_cjk_breaks
 from pmcockpit.widgets.summary_panel import SummaryPanel
+from pmcockpit.widgets.write_badge import write_badge
 
 allow_cjk_breaks()  # Chinese wraps between characters (see widgets.line_breaks)
 
 if TYPE_CHECKING:  # loaded after the first paint, by the workers that need them
+    from datetime import datetime, timedelta
+
     from pmcockpit.config import Settings
-    from pmcockpit.services.alerts import Delivery as AlertDelivery
-    from pmcockpit.services.outbox import Delivered
-    from pmcockpit.services.sync import SyncReport
     from pmcockpit.services.workspace import ConnectorOpener, Workspace
     from pmcockpit.storage.db import Database
 
-TITLE = "pmcockpit"
 DEMO_TITLE = _("pmcockpit DEMO (simulated, nothing real touched)")
 """Short enough to keep the area's name beside it in an 80-column header."""
-DEMO_SHORT_TITLE = _("pmcockpit DEMO")
-"""The demo's title while a sync's progress shares the header."""
 
-SYNC_GROUP = "sync"
 OPENING_MODE = "opening"
 
-AREA_KEYS = Binding.Group(_("Areas"), compact=True)
-"""The footer shows the area keys as one "1234567 Areas" group: at 80 columns it then
-keeps room for each screen's own keys. Help and the palette name every area."""
 
 
 def _area_binding(area: Area) -> Binding:
+    # Off the footer: the tab line under the header names each area with its key.
     return Binding(area.key, f"go({area.mode!r})", area.title, id=area.binding_id,
-                   tooltip=area.purpose, group=AREA_KEYS)
+                   tooltip=area.purpose, show=False)
 
 
-class CockpitApp(App[None]):
+class CockpitApp(SyncingApp):
     """The administrator's cockpit over one :class:`Workspace`."""
 
     CSS_PATH = "app.tcss"
@@ -74,6 +72,11 @@ class CockpitApp(App[None]):
         *(_area_binding(area) for area in AREAS),
         Binding("s", "sync_all", _("Sync all"), id="app.sync",
                 tooltip=_("Pull every connected tool's state now; progress in the header")),
+        Binding("y", "copy", _("Copy"), id="app.copy",
+                tooltip=_("Copy the selected row's key to your clipboard, over SSH too")),
+        Binding("w", "write_mode", _("Write mode"), show=False, id="app.write_mode",
+                tooltip=_("Arm write mode for a while in a read-only installation, with a "
+                          "reason kept in the audit log; w again drops back")),
         Binding("question_mark", "help", _("Help"), id="app.help",
                 tooltip=_("Every key of this screen")),
         Binding("q", "quit", _("Quit"), id="app.quit", tooltip=_("Leave the cockpit")),
@@ -84,6 +87,9 @@ class CockpitApp(App[None]):
         Binding("ctrl+p", "command_palette", _("Commands"), show=False, priority=True,
                 id="app.command_palette", tooltip=_("Search every command")),
     ]
+
+    area_counts: reactive[dict[str, int]] = reactive(dict, always_update=True)
+    """What waits in each area (overdue runs, accounts to review, ...), for the tab line."""
 
     def __init__(self, workspace: Workspace | Opening, *, clock: Clock = utcnow) -> None:
         """On an open ``workspace``; or on an :class:`Opening`: the first frame paints at
@@ -105,8 +111,10 @@ class CockpitApp(App[None]):
         for area in AREAS:
             self.add_mode(area.mode, partial(self._build_area, area))
         if workspace.demo:
-            self.title = DEMO_TITLE
             self.add_class("-demo")
+        self._badge = ""
+        self._armed = False
+        self._restore_title()
         settings = workspace.settings
         self._unknown_theme: str | None = None
         if settings.theme in self.available_themes:
@@ -139,6 +147,14 @@ class CockpitApp(App[None]):
             self._tell_notes()
         else:  # after the first frame is on the terminal, not competing with it
             self.call_after_refresh(self._open_workspace, self._opening)
+        self._tick_write_mode()
+        self.set_interval(1, self._tick_write_mode)
+        # A lost SSH session (the terminal hangs up) ends the app cleanly.
+        with suppress(NotImplementedError, RuntimeError, AttributeError):  # no SIGHUP here
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._hung_up)
+
+    def _hung_up(self) -> None:
+        self.exit(return_code=129)
 
     def _tell_notes(self) -> None:
         for note in self.workspace.notes:
@@ -160,24 +176,6 @@ class CockpitApp(App[None]):
         if not self.workspace.demo:  # the demo's outbox item waits for the user's sync
             self._tell_outbox(await send_pending(self.workspace))
 
-    def _tell_outbox(self, done: list[Delivered]) -> None:
-        """What the outbox sent once its tools answered again (nothing said when empty)."""
-        from pmcockpit.services.outbox import Delivery
-
-        sent = sum(1 for d in done if d.delivery is Delivery.SENT)
-        if sent:
-            self.notify(ngettext("Outbox: {count} waiting change sent.",
-                                 "Outbox: {count} waiting changes sent.", sent).format(
-                count=sent))
-
-    def _tell_alerts(self, deliveries: list[AlertDelivery]) -> None:
-        """Alerts the sync raised: a line when sent, an error when a receiver failed."""
-        for d in deliveries:
-            self.notify(_("Alert sent to {notifier}").format(notifier=d.notifier) if d.ok else
-                        _("Alert NOT sent to {notifier}: {error}").format(
-                            notifier=d.notifier, error=d.error),
-                        severity="information" if d.ok else "error", markup=False)
-
     @work(thread=True, exit_on_error=False, group=OPENING_MODE, description=_("Opening"))
     def _open_workspace(self, opening: Opening) -> Workspace:
         return opening.open()
@@ -198,8 +196,75 @@ class CockpitApp(App[None]):
     async def _show_home(self) -> None:
         await self.switch_mode(HOME)
         await self.remove_mode(OPENING_MODE)
+        self._tick_write_mode()
         self._tell_notes()
         self.opened.set()
+
+    # --- copy, write mode -------------------------------------------------------------------
+
+    def action_copy(self) -> None:
+        screen = self.screen
+        copy_target = getattr(screen, "copy_target", None)  # area screens and their pushes
+        target: tuple[str, str] | None = copy_target() if callable(copy_target) else None
+        if target is None:
+            self.notify(_("Nothing to copy here: select a row first."), severity="warning")
+            return
+        what, text = target
+        self.copy_to_clipboard(text)
+        self.notify(_("Copied {what}: {text}").format(what=what, text=text), markup=False)
+
+    def action_write_mode(self) -> None:
+        if not self.ready:
+            return
+        if not self.workspace.settings.read_only:
+            self.notify(_("Write mode is always on here. Set read_only = true in the config "
+                          "(pmcockpit config path) to make read-only the default."))
+        elif not self.workspace.read_only:
+            self.disarm_write_mode()
+        else:
+            self.push_screen(WriteModeDialog(self.workspace), self._write_mode_armed)
+
+    def _write_mode_armed(self, until: datetime | None) -> None:
+        if until is not None:
+            self.notify(_("Write mode armed; it drops back to read-only by itself. "
+                          "w ends it now."), title=_("Write mode"))
+            self._tick_write_mode()
+
+    @work(thread=True, exit_on_error=False, group="write-mode",
+          description=N_("Ending write mode"))
+    def disarm_write_mode(self) -> None:
+        from pmcockpit.services.write_mode import disarm
+
+        disarm(self.workspace)
+        self.call_from_thread(self._tick_write_mode)
+
+    def _tick_write_mode(self) -> None:
+        """The header's READ-ONLY / WRITE 29m left, and the drop back when time is up."""
+        if not self.ready:
+            return
+        armed = self.workspace.settings.read_only and not self.workspace.read_only
+        if self._armed and not armed:
+            self.notify(_("Write mode ended: read-only again."), title=_("Write mode"))
+        self._armed = armed
+        badge = write_badge(self.workspace)
+        if badge != self._badge:
+            self._badge = badge
+            if not self.sync_running():
+                self._restore_title()
+
+    @on(HomeSummaryLoaded)
+    def count_areas(self, message: HomeSummaryLoaded) -> None:
+        self.area_counts = area_counts(message.summary)
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Textual's screenshot, into the current folder when there is no Downloads one
+        (a server over SSH has none)."""
+        if path is None:
+            import platformdirs
+
+            downloads = Path(platformdirs.user_downloads_dir())
+            path = str(downloads if downloads.is_dir() else Path.cwd())
+        super().action_screenshot(filename, path)
 
     def action_go(self, mode: str) -> None:
         if self.ready:
@@ -223,98 +288,31 @@ class CockpitApp(App[None]):
         yield SystemCommand(_("Tools: Sync all"),
                             _("Pull every connected tool's state now (key s)"),
                             self.action_sync_all)
+        yield SystemCommand(_("Copy the selected key"),
+                            _("To your clipboard, over SSH too (key y)"), self.action_copy)
+        yield SystemCommand(_("Write mode: arm or end"),
+                            _("Write for a while in a read-only installation, audited (key w)"),
+                            self.action_write_mode)
         # Our help screen replaces Textual's key panel ("Keys").
         for command in super().get_system_commands(screen):
             if command.title != "Keys":
                 yield command
 
-    # --- sync -----------------------------------------------------------------------------
-
-    def action_sync_all(self) -> None:
-        self.start_sync(None)
-
-    @on(SyncRequested)
-    def sync_requested(self, message: SyncRequested) -> None:
-        self.start_sync(message.names)
-
-    def start_sync(self, names: list[str] | None) -> None:
-        """Sync ``names`` (all when None), one sync at a time."""
-        if not self.ready:
-            return
-        if any(w.group == SYNC_GROUP and not w.is_finished for w in self.workers):
-            self.notify(_("A sync is already running: its progress is in the header."),
-                        severity="warning")
-            return
-        self.sync_tools(names)
-
-    @work(exit_on_error=False, group=SYNC_GROUP, description=N_("Syncing the tools"))
-    async def sync_tools(self, names: list[str] | None) -> None:
-        # Async: the connectors are; sync_all does its database work in threads.
-        from pmcockpit.services.sync import connection_names, sync_all
-
-        if names is None:
-            names = await asyncio.to_thread(connection_names, self.workspace)
-        positions = {name: place for place, name in enumerate(names, 1)}
-
-        def progress(name: str, what: str) -> None:
-            self.post_message(SyncProgressed(name, what, positions.get(name, 0), len(names)))
-
-        if names:
-            progress(names[0], _("connecting"))
-        reports = await sync_all(self.workspace, names, progress=progress)
-        synced = [r.connection for r in reports if r.ok]
-        if synced:
-            from pmcockpit.services.queue import after_sync
-
-            self._tell_outbox(await after_sync(self.workspace, synced))
-        self.post_message(SyncFinished(reports))
-        from pmcockpit.services.alert_triggers import after_sync as alert_after_sync
-
-        self._tell_alerts(await alert_after_sync(self.workspace, reports))
-
-    @on(SyncProgressed)
-    def show_sync_progress(self, message: SyncProgressed) -> None:
-        short = DEMO_SHORT_TITLE if self.workspace.demo else TITLE
-        self.title = _("{title} · syncing {connection} {position}/{total}: {step}…").format(
-            title=short, connection=message.connection, position=message.position,
-            total=message.total, step=message.what)
-
-    @on(SyncFinished)
-    def sync_finished(self, message: SyncFinished) -> None:
-        self._restore_title()
-        self._tell_sync_outcome(message.reports)
-        # Only the visible area reloads now; the others read again when shown.
-        for screen in reversed(self.screen_stack):
-            if isinstance(screen, LiveAreaScreen):
-                screen.load()
-                break
-
-    def _tell_sync_outcome(self, reports: list[SyncReport]) -> None:
-        if not reports:
-            self.notify(_("No tools to sync: add one on the Connections screen (key 6)."),
-                        severity="warning")
-            return
-        failed = [report for report in reports if not report.ok]
-        for report in failed:
-            self.notify(
-                _("{error}\nThe cockpit keeps showing the state of the last good sync.").format(
-                    error=report.error),
-                title=_("Sync of {connection} failed").format(connection=report.connection),
-                severity="error", timeout=12, markup=False)
-        done = [_("{connection} in {seconds:.1f}s").format(connection=r.connection,
-                                                          seconds=r.seconds)
-                for r in reports if r.ok]
-        if len(done) == 1:
-            self.notify(done[0], title=_("Synced"), markup=False)
-        elif done:
-            title = ngettext("Synced {done} of {total} tool", "Synced {done} of {total} tools",
-                             len(reports)) if failed else \
-                ngettext("Synced {done} tool", "Synced {done} tools", len(done))
-            self.notify(", ".join(done), title=title.format(done=len(done), total=len(reports)),
-                        markup=False)
+    def on_resize(self) -> None:
+        if not self.sync_running():
+            self._restore_title()
 
     def _restore_title(self) -> None:
-        self.title = DEMO_TITLE if self.workspace.demo else TITLE
+        # Narrow, or with READ-ONLY / WRITE beside it: the short demo title.
+        roomy = (self.size.width >= 80 or not self.size.width) and not self._badge
+        long_title = DEMO_TITLE if roomy else DEMO_SHORT_TITLE
+        base = long_title if self._demo else TITLE
+        self.title = f"{base} · {self._badge}" if self._badge else base
+
+    @property
+    def _demo(self) -> bool:
+        return self.workspace.demo if self.ready else self._opening is not None and \
+            self._opening.demo
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """An unexpected sync failure (a bug, not a tool being down) still ends the sync;
@@ -325,16 +323,13 @@ class CockpitApp(App[None]):
             self._restore_title()
             self.notify(f"{event.worker.error}", title=_("Sync failed"), severity="error",
                         timeout=12, markup=False)
-        elif event.state == WorkerState.ERROR and _is_database_failure(event.worker.error):
-            # A team's database server went away: say so; the next step reconnects.
-            self.notify(f"{event.worker.error}", title=_("Database unavailable"),
-                        severity="error", timeout=12, markup=False)
+        elif event.state == WorkerState.ERROR:
+            from pmcockpit.storage.db import DatabaseUnavailable
 
-
-def _is_database_failure(error: BaseException | None) -> bool:
-    from pmcockpit.storage.db import DatabaseUnavailable
-
-    return isinstance(error, DatabaseUnavailable)
+            if isinstance(event.worker.error, DatabaseUnavailable):
+                # A team's database server went away: say so; the next step reconnects.
+                self.notify(f"{event.worker.error}", title=_("Database unavailable"),
+                            severity="error", timeout=12, markup=False)
 
 
 # --- entry points ---------------------------------------------------------------------
@@ -354,9 +349,11 @@ def _run(app: CockpitApp) -> None:
         raise SystemExit(app.return_code)
 
 
-def run_cockpit(settings: Settings, *, clock: Clock = utcnow) -> None:
+def run_cockpit(settings: Settings, *, clock: Clock = utcnow,
+                write_for: tuple[timedelta, str] | None = None) -> None:
     """Open the cockpit on the user's database: the frame paints at once, the database
-    opens behind it; a database it cannot use ends with a message and exit 1."""
+    opens behind it; a database it cannot use ends with a message and exit 1.
+    ``write_for`` (how long, why) arms write mode at once, recorded in the audit log."""
     with ExitStack() as stack:
         def open_workspace() -> Workspace:
             from pmcockpit.services.workspace import Workspace
@@ -364,13 +361,18 @@ def run_cockpit(settings: Settings, *, clock: Clock = utcnow) -> None:
 
             db = open_database(settings.db)
             stack.callback(db.dispose)
-            return Workspace(settings, db, _real_connector_opener(db))
+            workspace = Workspace(settings, db, _real_connector_opener(db))
+            if write_for is not None:
+                from pmcockpit.services.write_mode import arm
+
+                arm(workspace, *write_for)
+            return workspace
 
         _run(CockpitApp(Opening(settings, open_workspace, _("Opening the database…")),
                         clock=clock))
 
 
-def run_demo(settings: Settings, *, seed: int, scale: int) -> None:
+def run_demo(settings: Settings, *, seed: int, scale: int, read_only: bool = False) -> None:
     """Open the cockpit on a throwaway database connected to a simulated organisation.
 
     The user's database and keyring are never touched: the settings point at the
@@ -388,7 +390,11 @@ def run_demo(settings: Settings, *, seed: int, scale: int) -> None:
 
             db = open_database(url)
             stack.callback(db.dispose)
-            return stack.enter_context(open_demo(db, demo_settings, seed=seed, scale=scale))
+            workspace = stack.enter_context(open_demo(db, demo_settings, seed=seed,
+                                                      scale=scale))
+            if read_only:  # built with writes (its history), then shown read-only
+                workspace.settings = replace(workspace.settings, read_only=True)
+            return workspace
 
         _run(CockpitApp(Opening(demo_settings, open_workspace,
                                 _("Building the simulated organisation…"), demo=True)))

@@ -60,6 +60,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
            N_("Inspect, upgrade and copy pmcockpit's database.")),
     "serve": ("pmcockpit.commands.serve:serve",
               N_("Serve the cockpit in a web browser; every tab runs its own.")),
+    "config": ("pmcockpit.commands.config:config",
+               N_("The config file: where it is, and the settings in effect.")),
     "sim": ("pmcockpit.commands.sim:sim",
             N_("Simulated project-management tool: a seeded organisation behind a REST API.")),
 }
@@ -171,23 +173,42 @@ class LazyGroup(click.Group):
                     "tools. Try `pmcockpit demo` to see every workflow on a simulated "
                     "organisation."))
 @click.version_option(__version__, prog_name="pmcockpit")
-@click.option("--db", metavar="URL", envvar="PMCOCKPIT_DB",
-              help=_("Database URL (any SQLAlchemy URL). Default: SQLite in the user data "
-                     "folder."))
+@click.option("--db", metavar="PATH|URL", envvar="PMCOCKPIT_DB",
+              help=_("Database file, or any SQLAlchemy URL (sqlite:///x.db, postgresql://…). "
+                     "Default: SQLite in the user data folder."))
 @click.option("--read-only", is_flag=True, default=None,
               help=_("Refuse every write to a connected tool."))
 @click.option("--lang", metavar="LANG", default=None, expose_value=True,
               help=_("Language: en or zh-CN (default: the config's language, then "
                      "PMCOCKPIT_LANG, then LC_ALL/LANG)."))
+@click.option("--write-for", metavar="DURATION",
+              help=_("Open the cockpit read-only but with write mode armed for DURATION "
+                     "(30m, 2h), then read-only again; needs --reason, kept in the audit "
+                     "log."))
+@click.option("--reason", metavar="TEXT", help=_("Why write mode is armed (with --write-for)."))
 @click.pass_context
-def main(ctx: click.Context, db: str | None, read_only: bool | None, lang: str | None) -> None:
+def main(ctx: click.Context, db: str | None, read_only: bool | None, lang: str | None,
+         write_for: str | None, reason: str | None) -> None:
     from pmcockpit.config import ConfigError, load_settings
 
+    grant = None
+    if write_for is not None:
+        if not (reason or "").strip():
+            raise click.UsageError(_("--write-for needs --reason: the audit log keeps why."))
+        from pmcockpit.services.write_mode import WriteModeError, parse_duration
+
+        try:
+            grant = (parse_duration(write_for), (reason or "").strip())
+        except WriteModeError as error:
+            raise click.UsageError(f"--write-for: {error}") from error
+        read_only = True
+    elif reason is not None:
+        raise click.UsageError(_("--reason goes with --write-for."))
     try:
         settings = load_settings(db=db, read_only=read_only, language=lang)
     except ConfigError as error:
         raise click.ClickException(str(error)) from error
-    ctx.obj = CliContext(settings)
+    ctx.obj = CliContext(settings, write_for=grant)
     if ctx.invoked_subcommand is None:
         ctx.invoke(open_cockpit)
 
@@ -197,4 +218,4 @@ def main(ctx: click.Context, db: str | None, read_only: bool | None, lang: str |
 def open_cockpit(cli: CliContext) -> None:
     from pmcockpit.app import run_cockpit
 
-    run_cockpit(cli.settings)
+    run_cockpit(cli.settings, write_for=cli.write_for)

@@ -36,6 +36,18 @@ def config_path() -> Path:
     return Path(override) if override else config_dir() / "config.toml"
 
 
+def database_url(value: str, base: Path | None = None) -> str:
+    """A database setting as a URL: a URL as given (``sqlite:///…``, ``postgresql://…``), a
+    plain path as the SQLite file there (``~`` expanded, relative to ``base`` or the
+    current folder)."""
+    if "://" in value:
+        return value
+    path = Path(value).expanduser()
+    if not path.is_absolute():
+        path = (base or Path.cwd()) / path
+    return f"sqlite:///{path.resolve()}"
+
+
 def _default_operator() -> str:
     try:
         return getpass.getuser()
@@ -46,7 +58,8 @@ def _default_operator() -> str:
 @dataclass(frozen=True)
 class Settings:
     db: str | None = None
-    """SQLAlchemy URL of the database; default: SQLite in the user data directory."""
+    """SQLAlchemy URL of the database (a plain path in the file or ``--db`` becomes the
+    SQLite file there); default: SQLite in the user data directory."""
     operator: str = field(default_factory=_default_operator)
     """Who is acting, as recorded in the audit log."""
     read_only: bool = False
@@ -83,6 +96,10 @@ class Settings:
     """Seconds one try of a request to a tool may take (connecting and reading)."""
     request_deadline: float = 30.0
     """Seconds one request may take in all, every retry included."""
+    backup_path: str | None = None
+    """The folder (or file) the backup job writes: the daily inspection checks its age."""
+    mail_host: str | None = None
+    """The mail relay the tools send through: the daily inspection checks it answers."""
     max_account_drop: float = 0.3
     """Largest share of a connection's accounts one sync may remove; more is refused
     unless forced (``pmcockpit sync --accept-drop``): it is more often a fault than
@@ -103,7 +120,8 @@ class Settings:
 
 _ENV_FIELDS = {"db": str, "operator": str, "read_only": bool, "theme": str, "inactive_days": int,
                "never_logged_in_days": int, "request_timeout": float, "request_deadline": float,
-               "max_account_drop": float, "alert_reminder_hours": float}
+               "max_account_drop": float, "alert_reminder_hours": float, "backup_path": str,
+               "mail_host": str}
 """Settings a PMCOCKPIT_<NAME> variable can override, with their types."""
 _FILE_FIELDS: dict[str, type] = {**_ENV_FIELDS, "templates_dir": str, "keymap": dict,
                                  "sla_hours": dict, "sla_resolution_hours": dict,
@@ -170,6 +188,8 @@ def _file_values(path: Path) -> dict[str, Any]:
         _check_entries(path, name, value)
     if "alerts" in values:
         _check_alerts(path, values["alerts"])
+    if values.get("db"):  # a path in the file is read from the file's folder
+        values["db"] = database_url(values["db"], path.parent)
     return values
 
 
@@ -185,6 +205,8 @@ def load_settings(
             # Translators: where a setting came from, as in "environment: X must be int".
             values[name] = _coerce(env_name, environ[env_name], expected, _("environment"))
     values.update({k: v for k, v in overrides.items() if v is not None})
+    if values.get("db"):
+        values["db"] = database_url(values["db"])
     _check_ranges(values)
     _check_language(values.get("language"))
     return replace(Settings(), **values)

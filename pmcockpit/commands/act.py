@@ -82,13 +82,15 @@ async def _list_actions(workspace: Workspace) -> None:
     "Examples:\n"
     '  pmcockpit act rm lock-user jsmith --reason "left 2026-10-31"\n'
     '  pmcockpit act rm add-comment 1234 --param body="Fixed, please retry"\n'
-    "  pmcockpit act rm remove-membership 57 --dry-run\n"
+    '  pmcockpit act rm remove-membership 57 --reason "left the team" --dry-run\n'
+    "  pmcockpit act --list\n"
     "\n"
     "TARGET is a login (users), a ticket number, a group or project name, or the\n"
-    "tool's id. Exit status: 0 done, 1 the tool or pmcockpit refused or failed,\n"
-    "2 usage error."))
+    "tool's id; ACTION one of those `act --list` names. Exit status: 0 done,\n"
+    "1 the tool or pmcockpit refused or failed, 2 usage error."))
 @click.argument("connection", required=False)
-@click.argument("action", required=False, type=click.Choice([k.value for k in ActionKind]))
+# A plain argument: a Choice would list every action in each usage error.
+@click.argument("action", required=False)
 @click.argument("targets", nargs=-1)
 @click.option("--reason", default="", help=_("Why (required for destructive actions)."))
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
@@ -112,6 +114,9 @@ def act(cli: CliContext, connection: str | None, action: str | None, targets: tu
         return
     if not connection or not action or not targets:
         raise click.UsageError(_("give CONNECTION ACTION TARGET..., or --list"))
+    if action not in {kind.value for kind in ActionKind}:
+        raise click.UsageError(_("no action {action!r}: `pmcockpit act --list` names the "
+                                 "actions each connection offers").format(action=action))
     try:
         parsed = dict(_split_param(p) for p in params)
         actions = [resolve_action(db, connection, ActionKind(action), target, parsed, reason)

@@ -69,8 +69,6 @@ def add(cli: CliContext, name: str, kind: str, url: str, token_stdin: bool,
         SetupRefused,
         add_connection,
         check_new_connection,
-        token_from_environment,
-        token_variable,
     )
 
     settings = dict(o.split("=", 1) for o in options if "=" in o)
@@ -80,15 +78,14 @@ def add(cli: CliContext, name: str, kind: str, url: str, token_stdin: bool,
     except SetupRefused as error:
         click.echo(_("Error: {problem}").format(problem=error), err=True)
         raise SystemExit(EXIT_USAGE) from error
-    token = secret_admin_key = ""
-    if token_from_environment(name):
-        click.echo(_("Using the token from {variable}; nothing is stored.").format(
-            variable=token_variable(name)))
-    elif token_stdin:
-        token = sys.stdin.readline().strip()
-    else:
-        token = click.prompt(_("API token for {name}").format(name=name),
-                             hide_input=True).strip()
+    if not no_test:  # before the token is asked for: a wrong address is said at once
+        from pmcockpit.services.url_probe import url_problem
+
+        problem = url_problem(url, settings.get("ca_bundle"))
+        if problem is not None:
+            click.echo(_("Error: {problem}").format(problem=problem), err=True)
+            raise SystemExit(EXIT_FAILED)
+    token, secret_admin_key = _read_token(name, token_stdin), ""
     if admin_key:
         secret_admin_key = (sys.stdin.readline() if token_stdin else click.prompt(
             _("Admin API key for {name}").format(name=name), hide_input=True)).strip()
@@ -107,6 +104,25 @@ def add(cli: CliContext, name: str, kind: str, url: str, token_stdin: bool,
         click.echo(works.format(login=added.account.login))
     click.echo(_("Connection {name} ({kind}) saved. Next: pmcockpit sync {name}").format(
         name=name, kind=kind))
+
+
+def _read_token(name: str, token_stdin: bool) -> str:
+    """The token: "" when the environment gives it, else from stdin or the terminal."""
+    from pmcockpit.services.connection_setup import token_from_environment, token_variable
+
+    if token_from_environment(name):
+        click.echo(_("Using the token from {variable}; nothing is stored.").format(
+            variable=token_variable(name)))
+        return ""
+    if token_stdin:
+        return sys.stdin.readline().strip()
+    if not sys.stdin.isatty():
+        click.echo(_("Error: standard input is not a terminal, so the token cannot be asked "
+                     "for: pipe it in with --token-stdin, or set {variable}").format(
+            variable=token_variable(name)), err=True)
+        raise SystemExit(EXIT_USAGE)
+    return str(click.prompt(_("API token for {name}").format(name=name),
+                            hide_input=True)).strip()
 
 
 @connect.command("list", help=_("List connections: kind, URL, last sync and health."))

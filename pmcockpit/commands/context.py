@@ -10,6 +10,8 @@ import click
 from rich.cells import cell_len
 
 if TYPE_CHECKING:  # the database is imported by the commands that open it, not by --help
+    from datetime import timedelta
+
     from pmcockpit.config import Settings
     from pmcockpit.storage.db import Database
 
@@ -21,6 +23,9 @@ EXIT_USAGE = 2
 @dataclass
 class CliContext:
     settings: Settings
+    write_for: tuple[timedelta, str] | None = None
+    """``--write-for`` and ``--reason``: how long the cockpit opens with write mode
+    armed, and why."""
 
     def open_db(self, *, migrate: bool = True) -> Database:
         from pmcockpit.storage.db import DatabaseError, open_database

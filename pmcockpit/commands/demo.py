@@ -17,12 +17,16 @@ from pmcockpit.core.i18n import _
 @click.option("--lang", metavar="LANG", default=None,
               help=_("Language of the demo: en or zh-CN (chosen at start: see pmcockpit "
                      "--help)."))
+@click.option("--read-only", "read_only", is_flag=True,
+              help=_("Show the demo read-only, as a cautious installation runs: w arms write "
+                     "mode for a while."))
 @pass_cli
-def demo(cli: CliContext, seed: int, scale: int, lang: str | None) -> None:
+def demo(cli: CliContext, seed: int, scale: int, lang: str | None, read_only: bool) -> None:
     from pmcockpit.core.i18n import use_language
 
     if lang:  # before the cockpit's modules build their translated strings
         use_language(lang)
     from pmcockpit.app import run_demo
 
-    run_demo(cli.settings, seed=seed, scale=scale)
+    run_demo(cli.settings, seed=seed, scale=scale,
+             read_only=read_only or cli.settings.read_only)

@@ -289,7 +289,8 @@ def inverse(action: Action, before: Mapping[str, Any]) -> Action | None:
         ActionKind.REMOVE_ADMIN: ActionKind.GRANT_ADMIN,
         ActionKind.GRANT_ADMIN: ActionKind.REMOVE_ADMIN,
     }
-    reason = f"undo: {action.reason}".strip()
+    # Undoing an undo says "undo: <the first reason>", never "undo: undo: …".
+    reason = f"undo: {action.reason.removeprefix('undo: ')}".strip()
     if action.kind in simple:
         return Action(simple[action.kind], action.connection, action.target_id, label,
                       dict(action.params), reason)

@@ -193,6 +193,11 @@ class ActionDialog(ModalScreen[DialogResult]):
         self.set_class(False, "-previewing")
         self.set_class(True, "-ready")
         self.query_one("#action-summary", Static).update(preview_summary(self.previews))
+        runnable = sum(p.refusal is None for p in self.previews)
+        run = self.query_one("#action-run", Button)
+        run.display = runnable > 0  # "Run 0 actions" is no button
+        run.label = ngettext("Run {n} action", "Run {n} actions", runnable).format(
+            n=f"{runnable:,}")
         self.query_one("#action-list", Static).update(preview_text(self.previews))
         self._check_ready()
 
@@ -203,10 +208,14 @@ class ActionDialog(ModalScreen[DialogResult]):
         self._check_ready()
 
     @on(Input.Submitted)
-    def next_field(self, event: Input.Submitted) -> None:
-        # Enter moves on; it never runs anything by itself.
+    def enter_pressed(self, event: Input.Submitted) -> None:
+        """Enter runs once everything is ready (the default, as the hint says); before that
+        it moves on to the next field."""
         event.stop()
-        self.focus_next()
+        if self._blocker() is None:
+            self.run_pressed()
+        else:
+            self.focus_next()
 
     def _blocker(self) -> str | None:
         """Why Run is disabled now ("" before the preview and after the run); None: it may."""
@@ -231,9 +240,8 @@ class ActionDialog(ModalScreen[DialogResult]):
         status = self.query_one("#action-status", Static)
         if ready:
             refused = sum(p.refusal is not None for p in self.previews)
-            text = _("Ready: Tab to Run, then Enter (or click it) ({n} will be refused and "
-                     "logged).").format(n=refused) if refused else \
-                _("Ready: Tab to Run, then Enter (or click it).")
+            text = _("Ready: Enter runs ({n} will be refused and logged).").format(
+                n=refused) if refused else _("Ready: Enter runs.")
             status.update(Content.styled(text, "$text-success"))
         else:
             status.update(Content.styled(blocker or "", "$text-warning"))

@@ -28,6 +28,7 @@ from pmcockpit.services.reconcile import Reconciled, reconcile
 from pmcockpit.services.undo import undo_action
 from pmcockpit.storage.queries import audit as audit_reads
 from pmcockpit.storage.queries.audit import EntryRow, escape_controls
+from pmcockpit.widgets.columns import ColumnSpec, shown_columns, size_columns
 from pmcockpit.widgets.empty_state import EmptyState
 
 PAGE_SIZE = 200
@@ -114,16 +115,34 @@ class AuditScreen(LiveAreaScreen):
 
     def on_mount(self) -> None:
         self.rows, self.more = {}, False
-        table = self.query_one(DataTable)
-        table.add_column("#", key="id")
-        table.add_column(_("When"), key="when")
-        # Styled cells are not measured by the table: their column gets a fixed width.
-        table.add_column(_("Status"), key="status", width=9)
-        for key, label in (("action", _("Action")), ("target", _("Target")),
-                           ("tool", _("Tool")), ("who", _("Who")), ("reason", _("Reason")),
-                           ("error", _("Error"))):
-            table.add_column(label, key=key)
+        self._build_columns({})
         self._show_table(False)
+
+    def _labels(self) -> dict[str, str]:
+        return {"id": "#", "when": _("When"), "status": _("Status"), "action": _("Action"),
+                "target": _("Target"), "tool": _("Tool"), "who": _("Who"),
+                "reason": _("Reason"), "error": _("Error")}
+
+    def _build_columns(self, widths: dict[str, int]) -> None:
+        """The columns that fit, in their order; rows are added again after."""
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        for key, label in self._labels().items():
+            if widths.get(key, 1):
+                # Styled cells are not measured by the table: status gets a fixed width.
+                table.add_column(label, key=key, width=9 if key == "status" else None)
+
+    def _add_rows(self, rows: list[EntryRow]) -> None:
+        table = self.query_one(DataTable)
+        shown = set(shown_columns(table))
+        for row in rows:
+            # Text, not str: targets, reasons and errors are not markup.
+            cells = {"id": str(row.id), "when": f"{row.at:%Y-%m-%d %H:%M}",
+                     "status": _status(row), "action": row.action, "target": _cut(row.target),
+                     "tool": _cut(row.connection), "who": _cut(row.operator),
+                     "reason": _cut(row.reason), "error": _cut(row.error)}
+            table.add_row(*(cell for key, cell in cells.items() if key in shown),
+                          key=str(row.id))
 
     def _show_table(self, shown: bool) -> None:
         for selector in ("#audit-lead", "#audit-table", "#audit-detail"):
@@ -163,17 +182,53 @@ class AuditScreen(LiveAreaScreen):
                 table.clear()
             for row in message.page.rows:
                 self.rows[row.id] = row
-                # Text, not str: targets, reasons and errors are not markup.
-                table.add_row(
-                    str(row.id), f"{row.at:%Y-%m-%d %H:%M}", _status(row), row.action,
-                    _cut(row.target), _cut(row.connection), _cut(row.operator),
-                    _cut(row.reason), _cut(row.error), key=str(row.id),
-                )
+            self._add_rows(message.page.rows)
             if not message.older and selected in self.rows:
                 table.move_cursor(row=table.get_row_index(str(selected)))
         self.query_one("#audit-lead", Static).update(self._lead())
         self._show_table(True)
+        self._size_columns()
         self._show_detail()
+
+    def on_resize(self) -> None:
+        self._size_columns()
+
+    def _size_columns(self) -> None:
+        """Target and reason take the width; error, who, tool shrink first."""
+        rows = self.rows.values()
+
+        def longest(texts: list[str], floor: int) -> int:
+            return min(CUT, max([floor, *(len(escape_controls(t)) for t in texts)]))
+
+        specs = [
+            ColumnSpec("id", max([1, *(len(str(r.id)) for r in rows)])),
+            ColumnSpec("status", 9),
+            ColumnSpec("action", longest([r.action for r in rows], 6), minimum=9),
+            ColumnSpec("target", longest([r.target for r in rows], 6), minimum=14, grow=True,
+                       maximum=CUT),
+            ColumnSpec("reason", longest([r.reason for r in rows], 6), minimum=16, grow=True,
+                       maximum=CUT),
+            ColumnSpec("when", 16, optional=True),
+            ColumnSpec("who", longest([r.operator for r in rows], 3), minimum=5,
+                       optional=True),
+            ColumnSpec("tool", longest([r.connection for r in rows], 4), minimum=5,
+                       optional=True),
+            ColumnSpec("error", longest([r.error or "" for r in rows], 5), minimum=5,
+                       grow=True, maximum=CUT, optional=True),
+        ]
+        table = self.query_one(DataTable)
+        # The screen's width: the table's own follows its columns.
+        available = self.size.width - 1
+        widths = size_columns(table, specs, available)
+        wanted = [key for key in self._labels() if widths.get(key, 1)]
+        if wanted != shown_columns(table):  # a column left out, or back: rebuild
+            selected = self.selected_id()
+            with self.app.batch_update():
+                self._build_columns(widths)
+                self._add_rows(sorted(self.rows.values(), key=lambda r: -r.id))
+                size_columns(table, specs, available)
+                if selected in self.rows:
+                    table.move_cursor(row=table.get_row_index(str(selected)))
 
     def _lead(self) -> Content:
         count = len(self.rows)
@@ -194,6 +249,10 @@ class AuditScreen(LiveAreaScreen):
             return None
         row_key, _column = table.coordinate_to_cell_key(table.cursor_coordinate)
         return int(row_key.value) if row_key.value else None
+
+    def copy_target(self) -> tuple[str, str] | None:
+        entry_id = self.selected_id()
+        return None if entry_id is None else (_("audit id"), str(entry_id))
 
     @on(DataTable.RowHighlighted)
     def _show_detail(self) -> None:

@@ -15,6 +15,7 @@ from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
 from pmcockpit.core.i18n import _
+from pmcockpit.widgets.area_tabs import AreaTabs
 
 if TYPE_CHECKING:
     from pmcockpit.services.workspace import Workspace
@@ -29,7 +30,9 @@ def key_commands(screen: Screen[Any]) -> list[tuple[str, str, Callable[[], objec
     commands: dict[str, tuple[str, str, Callable[[], object]]] = {}
     for node, binding, enabled, _tooltip in screen.active_bindings.values():
         # Our own bindings all carry an id; Textual's focus and copy keys do not.
-        if node is screen and enabled and binding.id and binding.description:
+        # A namespaced action (Textual's copy) is no command of the area.
+        if node is screen and enabled and binding.id and binding.description \
+                and "." not in binding.action:
             # Translators: a palette command, "Checklist: History".
             title = _("{area}: {action}").format(area=screen.sub_title,
                                                  action=binding.description)
@@ -67,8 +70,9 @@ class AreaScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        # Textual's own ctrl+c copy, described: with nothing selected it passes on to quit.
-        Binding("ctrl+c,super+c", "screen.copy_text", _("Copy the selection, or quit"),
+        # Textual's own ctrl+c copy of selected text (mouse); with nothing selected it passes
+        # on to quit. Not a palette command (``y`` copies the row's key).
+        Binding("ctrl+c,super+c", "screen.copy_text", _("Copy the selected text"),
                 show=False, id="area.copy"),
     ]
 
@@ -83,12 +87,25 @@ class AreaScreen(Screen[None]):
         self.sub_title = title
 
     def compose(self) -> ComposeResult:
+        from pmcockpit.screens.areas import AREAS, area_of
+
         yield Header()
+        area = area_of(type(self))
+        yield AreaTabs([a.tab for a in AREAS], area.mode if area else "", id="area-tabs")
         yield from self.compose_body()
         yield Footer(compact=True)
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError
+
+    def on_resize(self) -> None:
+        # Below 80 columns the screen's own keys need the room: ctrl+p stays, unnamed.
+        self.query_one(Footer).show_command_palette = self.size.width >= 80
+
+    def copy_target(self) -> tuple[str, str] | None:
+        """What ``y`` copies here: (what it is, the text), e.g. (_("ticket key"),
+        "PROJ-12"); None when nothing is selected. Area screens override it."""
+        return None
 
 
 class LiveAreaScreen(AreaScreen):

@@ -35,10 +35,14 @@ from pmcockpit.widgets.checklist_items import (
     problems_text,
     problems_title,
 )
+from pmcockpit.widgets.columns import ColumnSpec, size_columns
+from pmcockpit.widgets.row_table import RowTable
 
 STATE_WIDTH = 14
 """Fits "✗ OVERDUE 23h"."""
 NAME_WIDTH = 30
+NAME_CUT = 60
+"""Names are cut here; the column shows what its width allows."""
 PROGRESS_WIDTH = 8
 DUE_WIDTH = 17
 """Fits "22 Jan 2025 10:00"."""
@@ -58,12 +62,13 @@ class ChecklistScreen(LiveAreaScreen):
     def __init__(self, workspace: Workspace, *, clock: Clock, title: str) -> None:
         super().__init__(workspace, clock=clock, title=title)
         self._items: dict[str, DueItem] = {}
+        self._state_width = STATE_WIDTH
         self._now = local_now(clock)
         """When the shown overview was read."""
 
     def compose_body(self) -> ComposeResult:
         yield Static(_("Reading the checklists…"), id="checklist-lead")
-        yield DataTable(id="checklist-table", cursor_type="row")
+        yield RowTable(id="checklist-table", cursor_type="row")
         yield Static(id="checklist-about")
         # Focusable (tab) so a long list of problems can be scrolled by keys.
         with VerticalScroll(id="checklist-problems"):
@@ -73,10 +78,10 @@ class ChecklistScreen(LiveAreaScreen):
         table = self.query_one(DataTable)
         # Fixed widths: styled cells are not measured, and a header measured before the
         # rows arrive could be drawn narrower than them.
-        table.add_column(_("State"), width=STATE_WIDTH)
-        table.add_column(_("Checklist"), width=NAME_WIDTH)
-        table.add_column(_("Progress"), width=PROGRESS_WIDTH)
-        table.add_column(_("Due"), width=DUE_WIDTH)
+        table.add_column(_("State"), width=STATE_WIDTH, key="state")
+        table.add_column(_("Checklist"), width=NAME_WIDTH, key="name")
+        table.add_column(_("Progress"), width=PROGRESS_WIDTH, key="progress")
+        table.add_column(_("Due"), width=DUE_WIDTH, key="due")
         self.query_one("#checklist-problems").display = False
 
     def load(self) -> None:
@@ -99,10 +104,13 @@ class ChecklistScreen(LiveAreaScreen):
         highlighted = self._highlighted_key()
         with self.app.batch_update():
             table.clear()
-            for item in message.items:
-                table.add_row(due_cell(item, now), Text(cut(item.template.name, NAME_WIDTH)),
+            states = [due_cell(item, now) for item in message.items]
+            self._state_width = max([STATE_WIDTH, *(state.cell_length for state in states)])
+            for item, state in zip(message.items, states, strict=True):
+                table.add_row(state, Text(cut(item.template.name, NAME_CUT)),
                               str(item.progress), due_label(item.due_at, now),
                               key=item.template.key)
+            self._size_columns()
             if highlighted in self._items:
                 table.move_cursor(row=table.get_row_index(highlighted))
         problems = self.query_one("#checklist-problems")
@@ -113,6 +121,18 @@ class ChecklistScreen(LiveAreaScreen):
                 problems_text(message.problems))
         self._show_about()
 
+    def on_resize(self) -> None:
+        self._size_columns()
+
+    def _size_columns(self) -> None:
+        """The name takes the width; the due date gives way first."""
+        size_columns(self.query_one(DataTable), [
+            ColumnSpec("state", self._state_width),
+            ColumnSpec("name", NAME_WIDTH, minimum=16, grow=True, maximum=NAME_CUT),
+            ColumnSpec("progress", PROGRESS_WIDTH),
+            ColumnSpec("due", DUE_WIDTH, minimum=9),
+        ], self.size.width - 1)
+
     @on(DataTable.RowHighlighted)
     def _show_about(self) -> None:
         item = self._items.get(self._highlighted_key() or "")
@@ -120,6 +140,11 @@ class ChecklistScreen(LiveAreaScreen):
         about.display = item is not None
         if item is not None:
             about.update(about_template(item, self._now))
+
+    def copy_target(self) -> tuple[str, str] | None:
+        """The checklist's key, as ``pmcockpit checklist`` commands take it."""
+        key = self._highlighted_key()
+        return None if key is None else (_("checklist key"), key)
 
     def _highlighted_key(self) -> str | None:
         table = self.query_one(DataTable)

@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
+from pmcockpit.core.checklist.runs import done_words
 from pmcockpit.core.i18n import N_, _
 from pmcockpit.messages import HistoryLoaded
 from pmcockpit.screens.base import Clock, LiveAreaScreen
@@ -29,6 +30,7 @@ from pmcockpit.widgets.checklist_items import (
     rate_text,
     timeliness_cell,
 )
+from pmcockpit.widgets.row_table import RowTable
 
 PERIOD_WIDTH = 15
 OUTCOME_WIDTH = 9
@@ -55,7 +57,7 @@ class ChecklistHistoryScreen(LiveAreaScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(_("Reading the history…"), id="history-rate")
-        yield DataTable(id="history-table", cursor_type="row")
+        yield RowTable(id="history-table", cursor_type="row")
         with VerticalScroll(id="history-detail-box", can_focus=False):
             yield Static(id="history-detail")
 
@@ -95,6 +97,10 @@ class ChecklistHistoryScreen(LiveAreaScreen):
                 run = entry.outcome.run
                 if run is None:
                     completed = Text(_("no run"), style="dim")
+                elif run.completed_at is not None and run.failures:
+                    completed = Text(_("{moment}, {done}").format(
+                        moment=moment_label(run.completed_at, now),
+                        done=done_words(run.failures)), style="bold")
                 elif run.completed_at is not None:
                     completed = Text(moment_label(run.completed_at, now))
                 else:

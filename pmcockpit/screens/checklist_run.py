@@ -59,6 +59,7 @@ from pmcockpit.widgets.checklist_items import (
     step_kind,
     step_summary,
 )
+from pmcockpit.widgets.row_table import RowTable
 
 CHECKS_GROUP = "checklist-checks"
 STATE_WIDTH = 9
@@ -122,7 +123,7 @@ class ChecklistRunScreen(LiveAreaScreen):
         with Horizontal(id="run-checks"):
             yield Static(id="run-checks-text")
             yield ProgressBar(id="run-checks-bar", show_eta=False)
-        yield DataTable(id="run-steps", cursor_type="row")
+        yield RowTable(id="run-steps", cursor_type="row")
         with VerticalScroll(id="run-detail-box", can_focus=False):
             yield Static(id="run-detail")
 
@@ -149,7 +150,8 @@ class ChecklistRunScreen(LiveAreaScreen):
         # Styled cells are not measured by the table: their columns get fixed widths.
         table.add_column(_("State"), width=STATE_WIDTH, key="state")
         table.add_column(_("Step"), width=title_width, key="title")
-        table.add_column("", width=KIND_WIDTH, key="kind")
+        # Translators: the column saying whether a check or a person settles the step.
+        table.add_column(_("How"), width=KIND_WIDTH, key="kind")
         table.add_column(_("Evidence/note"), width=evidence_width, key="evidence")
 
     def on_resize(self) -> None:
@@ -206,6 +208,17 @@ class ChecklistRunScreen(LiveAreaScreen):
         text = Content("") if step is None else step_detail(self.detail, step,
                                                              local_now(self.clock))
         self.query_one("#run-detail", Static).update(text)
+
+    def copy_target(self) -> tuple[str, str] | None:
+        """The step's evidence (what its check found) or note, else its title."""
+        step = self._highlighted_step()
+        if step is None:
+            return None
+        if step.result is not None:
+            return _("evidence"), f"{step.result.value}: {step.result.message}"
+        if step.note.strip():
+            return _("note"), step.note
+        return _("step"), step.title
 
     def _highlighted_step(self) -> RunStep | None:
         table = self.query_one(DataTable)

@@ -10,6 +10,7 @@ table says how old it is.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
@@ -33,6 +34,15 @@ from pmcockpit.services.health import check_health
 from pmcockpit.storage.queries.connections import ConnectionOverview, HealthFacts
 from pmcockpit.storage.queries.rollout_due import MOVES_DAYS
 from pmcockpit.storage.queries.rollout_versions import VersionNote, version_notes
+from pmcockpit.widgets.columns import Cells, ColumnSpec, fill_table, fit_columns, widest
+from pmcockpit.widgets.connection_cells import (
+    admin_cell,
+    health_cell,
+    health_lines,
+    tls_cell,
+    token_word,
+    token_words,
+)
 from pmcockpit.widgets.empty_state import EmptyState
 from pmcockpit.widgets.rollout_drift import drift_lines, version_cell
 
@@ -40,64 +50,6 @@ DEMO_REFUSAL = _(
     "The demo's tools are simulated: it adds and removes no connection and touches no "
     "keyring. On your own database: `pmcockpit` then key 6, or `pmcockpit connect add`."
 )
-TLS_WARNING_DAYS = 30
-"""A certificate expiring sooner than this is shown as a warning."""
-
-
-def health_cell(facts: HealthFacts | None) -> Content:
-    """Up, down or auth failed, marked so it reads without colour too."""
-    if facts is None:
-        return Content.styled(_("not checked"), "$text-muted")
-    if not facts.reachable:
-        return Content.styled(_("✗ down"), "$text-error")
-    if not facts.authenticated:
-        return Content.styled(_("✗ auth failed"), "$text-error")
-    return Content.styled(_("● up"), "$text-success")
-
-
-def admin_cell(facts: HealthFacts | None) -> Content:
-    if facts is None or facts.is_admin is None:
-        return Content.styled("—", "$text-muted")
-    return Content(_("yes")) if facts.is_admin else Content.styled(_("✗ no"), "$text-error")
-
-
-def tls_cell(facts: HealthFacts | None, now: datetime) -> Content:
-    if facts is None or facts.tls_expires_at is None:
-        return Content.styled("—", "$text-muted")
-    soon = (facts.tls_expires_at - now).days < TLS_WARNING_DAYS
-    return Content.styled(f"{facts.tls_expires_at:%Y-%m-%d}", "$text-warning" if soon else "")
-
-
-def _health_lines(row: ConnectionOverview, now: datetime) -> list[Content]:
-    facts = row.health
-    if facts is None:
-        return [Content.styled(_("Health not checked yet: press t."), "$text-muted")]
-    checked = ago(facts.checked_at, now) if facts.checked_at else _("just now")
-    parts = [_("Health {checked}:").format(checked=checked), health_cell(facts).plain]
-    if facts.latency_ms:
-        parts.append(_("{ms:.0f} ms").format(ms=facts.latency_ms))
-    if facts.version:
-        parts.append(_("version {version}").format(version=facts.version))
-    if facts.tls_expires_at:
-        parts.append(_("TLS until {date}").format(date=f"{facts.tls_expires_at:%Y-%m-%d}"))
-    lines = [Content(" ".join(parts))]
-    if facts.error and facts.error != row.last_sync_error:
-        lines.append(Content.styled(facts.error, "$text-error"))
-    return lines
-
-
-def _token_words(where: str) -> str:
-    return {"environment": _("from the environment"), "keyring": _("in the system keyring"),
-            "missing": _("missing: add the connection again (a)"),
-            "unreadable": _("the keyring could not be read: press s or t to see why"),
-            "simulated": _("simulated")}.get(where, where)
-
-
-def _token_word(where: str) -> str:
-    """The token's place in one short word, for the table's column."""
-    # Translators: where a connection's token is, in a narrow table column.
-    return {"environment": _("environment"), "keyring": _("keyring"), "missing": _("missing"),
-            "unreadable": _("unreadable"), "simulated": _("simulated")}.get(where, where)
 
 
 class ConnectionsScreen(LiveAreaScreen):
@@ -157,19 +109,38 @@ class ConnectionsScreen(LiveAreaScreen):
         self.rows = {}
         self.offers = {}
         self.versions = {}
-        table = self.query_one(DataTable)
-        table.add_column(_("Name"), key="name")
-        # Styled cells are not measured by the table: their columns get a fixed width.
-        table.add_column(_("Health"), key="health", width=13)
-        table.add_column(_("Synced"), key="synced")
-        table.add_column(_("Latency"), key="latency")
-        table.add_column(_("Admin"), key="admin", width=5)
-        table.add_column(_("Token"), key="token")
-        table.add_column(_("Kind"), key="kind")
-        table.add_column(_("Version"), key="version")
-        table.add_column(_("TLS expires"), key="tls", width=11)
-        table.add_column(_("URL"), key="url")
+        self._cells: list[tuple[str, Cells]] = []
+        self._size_columns()
         self._show_table(False)
+
+    def on_resize(self) -> None:
+        self._size_columns()
+
+    def _size_columns(self) -> None:
+        """Name, health, last sync and URL stay; version, kind, TLS, admin, latency and
+        token give way, in that order (the detail below shows them all)."""
+        labels = {"name": _("Name"), "health": _("Health"), "synced": _("Synced"),
+                  "latency": _("Latency"), "admin": _("Admin"), "token": _("Token"),
+                  "kind": _("Kind"), "version": _("Version"), "tls": _("TLS expires"),
+                  "url": _("URL")}
+        longest = partial(widest, self._cells)
+
+        # Styled cells are not measured by the table: every column gets a width here.
+        specs = [ColumnSpec("name", longest("name", 4), minimum=6),
+                 ColumnSpec("health", 13), ColumnSpec("synced", longest("synced", 6)),
+                 ColumnSpec("url", longest("url", 3), minimum=12, grow=True, maximum=60),
+                 ColumnSpec("token", longest("token", 5), minimum=5, optional=True),
+                 ColumnSpec("latency", longest("latency", 7), optional=True),
+                 ColumnSpec("admin", 5, optional=True), ColumnSpec("tls", 11, optional=True),
+                 ColumnSpec("kind", longest("kind", 4), optional=True),
+                 ColumnSpec("version", longest("version", 7), optional=True)]
+        table = self.query_one(DataTable)
+        widths = fit_columns(specs, self.size.width - 1, table.cell_padding)
+        selected = self.selected_name() if table.row_count else None
+        with self.app.batch_update():
+            fill_table(table, labels, widths, self._cells)
+            if selected is not None and selected in {key for key, _c in self._cells}:
+                table.move_cursor(row=table.get_row_index(selected))
 
     def _show_table(self, shown: bool) -> None:
         for selector in ("#connections-lead", "#connections-table", "#connection-detail"):
@@ -202,29 +173,25 @@ class ConnectionsScreen(LiveAreaScreen):
             )
             self._show_table(False)
             return
-        table = self.query_one(DataTable)
-        selected = self.selected_name()
         now = self.clock()
-        with self.app.batch_update():
-            table.clear()
-            for row in message.rows:
-                facts = row.health
-                latency = "—"
-                if facts and facts.latency_ms is not None:
-                    latency = _("{ms:.0f} ms").format(ms=facts.latency_ms)
-                version = (facts.version if facts else None) or "—"
-                synced = ago(row.last_sync_at, now) if row.last_sync_at else _("never")
-                if row.last_sync_error:
-                    synced = _("✗ {age}").format(age=synced)
-                # Text, not str: names, versions and URLs from the user or the tool are not markup.
-                table.add_row(
-                    Text(row.name), health_cell(facts), synced, latency, admin_cell(facts),
-                    _token_word(row.token), row.kind,
-                    version_cell(version, self.versions.get(row.name)),
-                    tls_cell(facts, now), Text(row.url), key=row.name,
-                )
-            if selected in self.rows:
-                table.move_cursor(row=table.get_row_index(selected))
+        self._cells = []
+        for row in message.rows:
+            facts = row.health
+            latency = "—"
+            if facts and facts.latency_ms is not None:
+                latency = _("{ms:.0f} ms").format(ms=facts.latency_ms)
+            version = (facts.version if facts else None) or "—"
+            synced = ago(row.last_sync_at, now) if row.last_sync_at else _("never")
+            if row.last_sync_error:
+                synced = _("✗ {age}").format(age=synced)
+            # Text, not str: names, versions and URLs from the user or the tool are not markup.
+            self._cells.append((row.name, {
+                "name": Text(row.name), "health": health_cell(facts), "synced": synced,
+                "latency": latency, "admin": admin_cell(facts),
+                "token": token_word(row.token), "kind": row.kind,
+                "version": version_cell(version, self.versions.get(row.name)),
+                "tls": tls_cell(facts, now), "url": Text(row.url)}))
+        self._size_columns()
         self._show_lead()
         self._show_table(True)
         self._show_detail()
@@ -243,6 +210,13 @@ class ConnectionsScreen(LiveAreaScreen):
             lead = Content.assemble(lead, " · ", (_("{count} unhealthy at last check").format(
                 count=down), "$text-error"))
         self.query_one("#connections-lead", Static).update(lead)
+
+    def copy_target(self) -> tuple[str, str] | None:
+        """The selected tool's URL."""
+        name = self.selected_name()
+        if name is None or name not in self.rows:
+            return None
+        return _("URL of {name}").format(name=name), self.rows[name].url
 
     def selected_name(self) -> str | None:
         table = self.query_one(DataTable)
@@ -281,8 +255,8 @@ class ConnectionsScreen(LiveAreaScreen):
             lines.append(Content.styled(_(
                 "The cockpit shows the state of the last good sync ({age}).").format(age=age),
                 "$text-warning"))
-        lines.extend(_health_lines(row, now))
-        lines.append(Content.styled(_("Token: {where}").format(where=_token_words(row.token)),
+        lines.extend(health_lines(row, now))
+        lines.append(Content.styled(_("Token: {where}").format(where=token_words(row.token)),
                                     "$text-muted"))
         if offers is not None and offers.offered:
             lines.append(Content.styled(_("Offers: {actions}").format(

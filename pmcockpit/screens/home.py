@@ -15,6 +15,9 @@ from pmcockpit.screens import home_text
 from pmcockpit.screens.base import LiveAreaScreen
 from pmcockpit.widgets.summary_panel import SummaryPanel
 
+HOME_ROWS = 3
+"""The fewest rows a panel lists."""
+
 
 class HomeScreen(LiveAreaScreen):
     CSS_PATH = "home.tcss"
@@ -29,11 +32,24 @@ class HomeScreen(LiveAreaScreen):
         yield SummaryPanel(_("Connected tools"), target="connections", id="panel-tools")
 
     def load(self) -> None:
-        self.read_summary()
+        self._listed = self.list_length()
+        self.read_summary(self._listed)
+
+    def list_length(self) -> int:
+        """Rows each topic panel lists: as many as its half of the screen holds (a tall
+        terminal shows more), never fewer than three."""
+        tools = self.query_one("#panel-tools").outer_size.height or 9
+        # The header, the tab line, the footer; each panel's borders and lead line.
+        panel = (self.size.height - 3 - tools) // 2 - 3
+        return max(HOME_ROWS, panel)
+
+    def on_resize(self) -> None:
+        if getattr(self, "_listed", None) not in (None, self.list_length()):
+            self.load()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="home-summary",
           description=N_("Reading the home summary"))
-    def read_summary(self) -> None:
+    def read_summary(self, list_length: int = 3) -> None:
         # Imported here, in the worker: the frame paints before the database layer loads.
         from pmcockpit.services.checklist import checklists_due
         from pmcockpit.services.queue import CalendarError, sla_policy
@@ -47,7 +63,7 @@ class HomeScreen(LiveAreaScreen):
                                         sla_business_hours=False))
         with self.workspace.db.session() as session:
             summary = home_summary(session, now, inactive_days=settings.inactive_days,
-                                   policy=policy)
+                                   policy=policy, list_length=list_length)
         # The checklist counts in the administrator's local day; the clock gives UTC.
         due = checklists_due(self.workspace, to_local(now))
         self.post_message(HomeSummaryLoaded(replace(summary, checklist_runs=tuple(due))))

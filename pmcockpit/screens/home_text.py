@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from rich.cells import cell_len
 from textual.content import Content
 
+from pmcockpit.core.checklist.runs import done_words
 from pmcockpit.core.clock import to_local
 from pmcockpit.core.i18n import _, ngettext
 from pmcockpit.core.risk import RULE_LABELS, Severity
@@ -27,8 +28,9 @@ if TYPE_CHECKING:  # annotations only: the home screen paints before the databas
 PanelText = tuple[Content, list[Content]]
 
 CONNECT_FIRST = _(
-    "No tool connected yet. Add one with "
-    "`pmcockpit connect add NAME --kind redmine --url URL`, or try `pmcockpit demo`."
+    "No tool connected yet. Press 6 (Tools), then a to add one; or from a shell, "
+    "`pmcockpit connect add NAME --kind redmine --url URL`. To look around first: "
+    "`pmcockpit demo`."
 )
 
 _SEVERITY_MARK = {
@@ -49,7 +51,17 @@ def checklist_text(summary: HomeSummary) -> PanelText:
             "The daily checklist arrives in a coming version: daily inspection, "
             "weekly clean-up, monthly review. No runs yet."
         )), []
+    failed = [run for run in runs if run.failures and not run.overdue]
+    runs = tuple(run for run in runs if run not in failed)
+    failed_rows = [Content.assemble(("⚠ ", "$warning"), run.name,
+                                    (f"  {done_words(run.failures)}", "$text-warning"))
+                   for run in failed]
     if not runs:
+        if failed_rows:
+            return Content.styled(ngettext(
+                "Nothing else due today; {count} run done with failures",
+                "Nothing else due today; {count} runs done with failures",
+                len(failed)).format(count=len(failed)), "$text-warning"), failed_rows
         return Content.styled(_("Nothing due today."), "$text-success"), []
     overdue = sum(run.overdue for run in runs)
     due = len(runs) - overdue
@@ -66,7 +78,7 @@ def checklist_text(summary: HomeSummary) -> PanelText:
         )
         for run in runs
     ]
-    return lead, rows
+    return lead, failed_rows + rows
 
 
 def _when_due(due_at: datetime, overdue: bool, now: datetime) -> str:

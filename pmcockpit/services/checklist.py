@@ -16,6 +16,9 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import partial
 
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
 from pmcockpit.core.checklist import (
     ChecklistTemplate,
     CheckResult,
@@ -36,7 +39,7 @@ from pmcockpit.core.checklist import (
     run_due_state,
 )
 from pmcockpit.core.checklist import runs as rules
-from pmcockpit.core.clock import to_utc
+from pmcockpit.core.clock import to_local, to_utc
 from pmcockpit.core.i18n import _
 from pmcockpit.services.alert_triggers import after_run
 from pmcockpit.services.alerts import Delivery
@@ -45,6 +48,7 @@ from pmcockpit.services.templates import TemplateSet, load_templates
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage import checklist_runs
 from pmcockpit.storage.checklist_runs import StepEvidence, StoredRun
+from pmcockpit.storage.models import ChecklistRun, Connection
 from pmcockpit.storage.queries.home import ChecklistRunDue
 from pmcockpit.storage.queries.rollout_checklists import latest_linked_run, open_linked_runs
 
@@ -101,6 +105,10 @@ class DueItem:
     """None until the run is first opened."""
     needs_attention: bool
     """Overdue, or due today: what the home view counts and the screen lists first."""
+    failures: int = 0
+    """Failed steps of its run: a run done with failures is not clean."""
+    done_today: bool = False
+    """Its run was completed today (a run done with failures stays on the home view)."""
 
     @property
     def overdue(self) -> bool:
@@ -116,25 +124,37 @@ def due_overview(workspace: Workspace, now: datetime | None = None,
     templates = templates or load_templates(workspace.settings)
     items = []
     with workspace.db.session() as session:
+        installed = installed_on(session) or now.date()
         for template in templates.templates.values():
             period = template.recurrence.period_for(now.date())
             stored = checklist_runs.find_run(session, template.key, period.key)
+            failures, done_today = 0, False
             if stored is None:
+                due_time = template.due_time
+                if period.start <= installed and \
+                        checklist_runs.first_period_start(session, template.key) is None:
+                    # Never run, and installed during this period: due by its end, not
+                    # overdue from before the installation existed.
+                    period, due_time = replace(period, due=max(period.due, period.end)), None
                 progress = Progress(0, len(template.steps))
-                state = due_state(period, now, False, template.due_time)
-                due_at = period.due_at(template.due_time)
+                state = due_state(period, now, False, due_time)
+                due_at = period.due_at(due_time)
             else:
                 run = stored.run
                 progress, state = run.progress, run_due_state(run, now)
                 period, due_at = run.period, run.period.due_at(run.due_time)
+                failures = run.failures
+                done_today = run.completed_at is not None and \
+                    run.completed_at.date() == now.date()
             items.append(DueItem(template, period, state, progress, due_at,
-                                 stored.id if stored else None, _attention(state, period, now)))
+                                 stored.id if stored else None, _attention(state, period, now),
+                                 failures, done_today))
         newest = {s.run.template_key: s for s in open_linked_runs(session, templates.linked)}
         for stored in newest.values():  # a rollout's upgrade checklist, opened on demand
             run, state = stored.run, run_due_state(stored.run, now)
             items.append(DueItem(templates.linked[run.template_key], run.period, state,
                                  run.progress, run.period.due_at(run.due_time), stored.id,
-                                 _attention(state, run.period, now)))
+                                 _attention(state, run.period, now), run.failures))
     return sorted(items, key=lambda item: (_ORDER[item.state], item.due_at))
 
 
@@ -145,8 +165,20 @@ def _attention(state: DueState, period: Period, now: datetime) -> bool:
 def checklists_due(workspace: Workspace, now: datetime | None = None) -> list[ChecklistRunDue]:
     """For the home view: runs overdue or due today. ``due_at`` is naive UTC, like the
     database and :class:`~pmcockpit.storage.queries.home.HomeSummary`'s ``now``."""
-    return [ChecklistRunDue(item.template.name, to_utc(item.due_at), item.overdue)
-            for item in due_overview(workspace, now) if item.needs_attention]
+    return [ChecklistRunDue(item.template.name, to_utc(item.due_at), item.overdue,
+                            item.failures if item.state is DueState.DONE else 0)
+            for item in due_overview(workspace, now)
+            if item.needs_attention or (item.done_today and item.failures)]
+
+
+def installed_on(session: Session) -> date | None:
+    """The installation's first day, as far as the database tells: its first connection
+    or its first checklist run (None on a fresh database: today, then)."""
+    first = [session.scalar(select(func.min(Connection.created_at))),
+             session.scalar(select(func.min(ChecklistRun.period_start)))]
+    days = [to_local(day).date() if isinstance(day, datetime) else day
+            for day in first if day is not None]
+    return min(days) if days else None
 
 
 def open_current_run(workspace: Workspace, template_key: str,

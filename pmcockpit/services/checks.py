@@ -25,6 +25,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql import ColumnElement
 
+from pmcockpit.config import Settings
 from pmcockpit.core.checklist import CheckResult, CheckStatus, ParamValue
 from pmcockpit.core.checklist.evaluation import (
     SAMPLE_SIZE,
@@ -56,6 +57,25 @@ WRITING_CHECKS = frozenset({"command"})
 """Checks that may change things: never run in read-only mode."""
 
 
+CONFIG_PREFIX = "config:"
+"""A parameter "config:backup_path" takes that setting's value (the built-in templates'
+targets: every machine has its own)."""
+
+
+def from_config(params: Params, settings: Settings) -> tuple[Params, str | None]:
+    """``params`` with each "config:NAME" replaced by the setting; the first setting that
+    is not set, if any."""
+    resolved: dict[str, ParamValue] = dict(params)
+    for key, value in params.items():
+        if isinstance(value, str) and value.startswith(CONFIG_PREFIX):
+            name = value.removeprefix(CONFIG_PREFIX)
+            setting = getattr(settings, name, None)
+            if not setting:
+                return resolved, name
+            resolved[key] = setting
+    return resolved, None
+
+
 class CheckMeasurer:
     """Measures checks for one run. Each connection's health is probed (and recorded)
     once per measurer, however many steps ask about it."""
@@ -78,6 +98,11 @@ class CheckMeasurer:
         }
 
     async def measure(self, check: str, params: Params) -> CheckResult:
+        params, unset = from_config(params, self.workspace.settings)
+        if unset:
+            return CheckResult(CheckStatus.WARN, _("not configured"), _(
+                "not configured: set {name} in the config (pmcockpit config path says where "
+                "it is), or PMCOCKPIT_{variable}").format(name=unset, variable=unset.upper()))
         measure = self._measure.get(check)
         if check in WRITING_CHECKS and self.workspace.read_only:
             return CheckResult(

@@ -184,8 +184,8 @@ def demo_daily_inspection(backup_dir: Path, smtp_host: str, smtp_port: int) -> s
     demo's folder and its loopback mail server; save it as ``daily-inspection.toml`` in
     the demo's checklist folder. Raises ValueError if the built-in no longer matches."""
     text = _built_in("daily-inspection.toml").read_text(encoding="utf-8")
-    text = text.replace('path = "/var/backups/pm-tool"', f"path = {json.dumps(str(backup_dir))}")
-    text = text.replace('host = "localhost"\nport = 25',
+    text = text.replace('path = "config:backup_path"', f"path = {json.dumps(str(backup_dir))}")
+    text = text.replace('host = "config:mail_host"\nport = 25',
                         f"host = {json.dumps(smtp_host)}\nport = {smtp_port}")
     demo = parse_template(text, "demo/daily-inspection.toml", key="daily-inspection")
     if demo.step("backup").params.get("path") != str(backup_dir) or \

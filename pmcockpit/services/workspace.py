@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from pmcockpit.config import Settings
 from pmcockpit.connectors.base import Connector
+from pmcockpit.core.clock import utcnow
 from pmcockpit.storage.db import Database
 
 ConnectorOpener = Callable[[str], Connector]
@@ -23,6 +25,12 @@ class Workspace:
     notes: list[str] = field(default_factory=list)
     """Things to tell the user at start (e.g. how the demo was built)."""
 
+    write_until: datetime | None = None
+    """Naive UTC end of write mode armed in a read-only installation (``w``,
+    ``--write-for``); read-only again after it (see :mod:`pmcockpit.services.write_mode`)."""
+
     @property
     def read_only(self) -> bool:
-        return self.settings.read_only
+        if not self.settings.read_only:
+            return False
+        return self.write_until is None or utcnow() >= self.write_until

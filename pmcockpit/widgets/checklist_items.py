@@ -26,6 +26,7 @@ from pmcockpit.core.checklist import (
     TemplateProblem,
     Timeliness,
 )
+from pmcockpit.core.checklist.runs import done_words
 from pmcockpit.core.clock import to_local
 from pmcockpit.core.i18n import N_, _, format_day, ngettext
 from pmcockpit.core.wording import check_status_word, on_time_rate, span, step_state_word
@@ -39,7 +40,7 @@ Clock = Callable[[], datetime]
 # The labels are marked with N_ and translated where shown: these tables are built at
 # import, before a language may have been chosen.
 _STEP_MARK: dict[StepState, tuple[str, str]] = {
-    StepState.PENDING: (N_("○ to do"), "$text-muted"),
+    StepState.PENDING: (N_("○ to do"), "bold"),  # what most needs seeing: never muted
     StepState.DONE: (N_("✓ done"), "$text-success"),
     StepState.PASSED: (N_("✓ passed"), "$text-success"),
     StepState.WARNED: (N_("! warned"), "$text-warning"),
@@ -120,6 +121,8 @@ def due_cell(item: DueItem, now: datetime) -> Content:
     if item.state is DueState.OVERDUE:
         return Content.styled(_overdue(now - item.due_at), "bold $text-error")
     if item.state is DueState.DONE:
+        if item.failures:
+            return Content.styled(f"⚠ {done_words(item.failures)}", "bold $text-warning")
         return Content.styled(_("✓ done"), "$text-success")
     if item.state is DueState.MISSED:
         return Content.styled(_("✗ missed"), "$text-error")
@@ -191,7 +194,7 @@ def step_cell(step: RunStep) -> Content:
 
 
 def step_kind(step: RunStep) -> Content:
-    return Content.styled(_("auto") if step.automated else _("hand"), "$text-muted")
+    return Content(_("auto") if step.automated else _("hand"))
 
 
 def check_cell(result: CheckResult | None) -> Content:
@@ -227,7 +230,11 @@ def run_lead(detail: RunDetail, now: datetime) -> Content:
         Content(_("{progress} done").format(progress=run.progress)),
     ]
     state = detail.due_state(now)
-    if run.complete and run.completed_at is not None:
+    if run.complete and run.completed_at is not None and run.failures:
+        parts.append(Content.styled(_("⚠ {done} {moment}").format(
+            done=done_words(run.failures), moment=moment_label(run.completed_at, now)),
+            "bold $text-warning"))
+    elif run.complete and run.completed_at is not None:
         parts.append(Content.styled(_("✓ complete {moment}").format(
             moment=moment_label(run.completed_at, now)), "$text-success"))
     elif state is DueState.OVERDUE:
@@ -298,7 +305,12 @@ def checks_idle_text(detail: RunDetail) -> Content:
     if not count:
         return Content.styled(
             _("No automated checks in this checklist: every step is by hand."), "$text-muted")
-    return Content.styled(ngettext("{count} automated check: press r to run them.",
+    if any(step.result is not None for step in detail.run.steps):  # reopened: evidence kept
+        return Content.styled(ngettext("{count} automated check, its evidence below: r runs "
+                                       "it again.", "{count} automated checks, their evidence "
+                                       "below: r runs them again.", count).format(count=count),
+                              "$text-muted")
+    return Content.styled(ngettext("{count} automated check: press r to run it.",
                                    "{count} automated checks: press r to run them.",
                                    count).format(count=count), "$text-muted")
 

@@ -27,7 +27,8 @@ class SummaryPanel(Vertical, can_focus=True):
         border-title-style: bold;
         padding: 0 1;
         &:focus {
-            border: round $primary;
+            /* Heavy lines: the focus shows without colour too (NO_COLOR). */
+            border: heavy $primary;
             background-tint: $foreground 4%;
         }
         & > .lead {

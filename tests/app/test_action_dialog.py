@@ -140,16 +140,40 @@ async def test_a_destructive_action_does_not_run_without_a_reason(
     assert redmine.state.users[int(lock.target_id)].status != REDMINE_ACTIVE
 
 
-async def test_enter_alone_never_runs_anything(workspace: Workspace, redmine: SimTool,
-                                               db: Database) -> None:
+async def test_enter_moves_on_until_ready_then_runs(workspace: Workspace, redmine: SimTool,
+                                                   db: Database) -> None:
+    """Enter with no reason moves on and runs nothing; once ready, Enter in the reason
+    runs, as the hint says."""
     [lock] = active_users(redmine, 1)
     app = DialogHost(workspace, [lock])
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
-        await pilot.press(*"left", "enter", "enter")  # the reason, then Cancel has the focus
+        await pilot.press("enter")
         await pilot.pause()
-    assert app.returned == [None]
-    assert audit_rows(db) == []
+        assert audit_rows(db) == [] and not dialog_of(app).results
+        dialog_of(app).query_one("#action-reason", Input).focus()
+        await pilot.press(*"left")
+        await pilot.pause()
+        assert "Enter runs" in text_of(app, "#action-status")
+        assert str(run_button(app).label) == "Run 1 action"
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "1 done" in text_of(app, "#action-summary")
+    [entry] = audit_rows(db)
+    assert (entry.status, entry.reason) == ("succeeded", "left")
+
+
+async def test_no_run_button_when_nothing_can_run(workspace: Workspace, redmine: SimTool,
+                                                  db: Database) -> None:
+    workspace.settings = replace(workspace.settings, read_only=True)
+    [lock] = active_users(redmine, 1)
+    app = DialogHost(workspace, [lock])
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not run_button(app).display
+        assert "Nothing can run" in text_of(app, "#action-status")
 
 
 async def test_a_bulk_destructive_change_needs_its_count_typed(

@@ -39,6 +39,7 @@ from tests.app.conftest import no_connector
 from tests.app.data import FIXED_NOW
 from tests.app.helpers import notifications, open_palette_and_run, panel_text, settle
 from tests.catalogs import speaking, write_catalog
+from tests.installed import installed_on
 
 SIZE = (80, 24)
 DAILY = "daily-inspection"
@@ -92,6 +93,7 @@ async def sim(tmp_path: Path, db: Database) -> AsyncIterator[SimCockpit]:
 def fixed_workspace(tmp_path: Path, db: Database) -> Workspace:
     """The built-in templates only (an empty folder of one's own), no tool connected."""
     settings = Settings(operator="tester", templates_dir=str(tmp_path / "checklists"))
+    installed_on(db)
     return Workspace(settings, db, no_connector)
 
 

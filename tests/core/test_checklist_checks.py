@@ -93,7 +93,8 @@ def test_tls_expiry() -> None:
     def verdict(days: int | None) -> CheckResult:
         return evaluate_tls_expiry({}, [CertificateExpiry("redmine", days)])
 
-    assert verdict(None) == CheckResult(PASS, "not TLS", "redmine: not TLS")
+    assert verdict(None) == CheckResult(PASS, "skipped: plain HTTP",
+                                        "redmine: skipped: plain HTTP, no certificate")
     assert verdict(90).status is PASS
     assert (verdict(30).status, verdict(30).value) == (WARN, "30 days")
     assert verdict(7).status is FAIL
@@ -121,7 +122,7 @@ def test_inactive_accounts() -> None:
                                "Every active account has logged in within 3 days.")
     some = evaluate_inactive_accounts({}, Tally(7, ("ann", "bo", "cy", "di", "ed", "flo")))
     assert (some.status, some.value) == (WARN, "7 accounts")
-    assert some.message == ("7 active accounts have not logged in for 90 days (none allowed): "
+    assert some.message == ("7 active accounts have not logged in for 90 days (limit 0): "
                             "ann, bo, cy, di, ed and 2 more; lock or deactivate the ones who "
                             "have left")
     one = evaluate_inactive_accounts({"max_count": 0}, Tally(1, ("ann",)))
@@ -142,7 +143,7 @@ def test_admin_count() -> None:
 def test_stale_tickets_and_unarchived_projects() -> None:
     stale = evaluate_stale_tickets({"days": 30}, Tally(1, ("#12",)))
     assert stale.status is WARN
-    assert stale.message == ("1 open ticket has not been updated for 30 days (none allowed): "
+    assert stale.message == ("1 open ticket has not been updated for 30 days (limit 0): "
                              "#12; nudge their assignees or close them")
     assert evaluate_stale_tickets({}, Tally(0)).message == \
         "Every open ticket was updated within 30 days."
@@ -168,7 +169,9 @@ def test_recent_file() -> None:
 def test_smtp() -> None:
     params = {"host": "localhost"}
     ok = evaluate_smtp(params, SmtpGreeting(220, "mail ESMTP Postfix"))
-    assert ok == CheckResult(PASS, "220", "localhost:25 answered 220 mail ESMTP Postfix")
+    assert ok == CheckResult(
+        PASS, "mail server answered (220 mail ESMTP Postfix)",
+        "mail server localhost:25 answered (220 mail ESMTP Postfix)")
     busy = evaluate_smtp(params, SmtpGreeting(421, "too busy"))
     assert (busy.status, busy.value) == (FAIL, "421")
     assert "instead of 220" in busy.message

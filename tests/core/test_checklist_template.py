@@ -67,8 +67,8 @@ def test_daily_inspection_is_short_and_checks_what_the_sop_lists() -> None:
     checks = {step.check for step in template.steps}
     assert {"tool-reachable", "tls-expiry", "recent-file", "smtp", "sync-age",
             "inactive-accounts"} <= checks
-    assert template.step("backup").params["path"] == "/var/backups/pm-tool"
-    assert template.step("mail-server").params == {"host": "localhost", "port": 25,
+    assert template.step("backup").params["path"] == "config:backup_path"
+    assert template.step("mail-server").params == {"host": "config:mail_host", "port": 25,
                                                    "timeout_s": 5}
     assert not template.step("test-notification").automated
     assert template.step("absent-three-days").params["days"] == 3

@@ -13,6 +13,7 @@ from pmcockpit.core.checklist import CheckStatus, DueState, StepState, Timelines
 from pmcockpit.core.clock import to_utc
 from pmcockpit.services import checklist as service
 from pmcockpit.services.demo import seed_demo_history
+from tests.installed import installed_on
 from tests.services.checklist_sim import OPERATOR, SimSetup, local_template, sim_setup
 
 MONDAY_9AM = datetime(2026, 11, 2, 9, 0)
@@ -22,6 +23,7 @@ MONDAY_9AM = datetime(2026, 11, 2, 9, 0)
 def setup(tmp_path: Path) -> SimSetup:
     """No connection: these templates check files and commands only."""
     setup = sim_setup(tmp_path, with_connection=False)
+    installed_on(setup.workspace.db)
     backups = tmp_path / "backups"
     backups.mkdir()
     (backups / "db.sql.gz").write_bytes(b"backup")

@@ -126,7 +126,7 @@ def evaluate_tls_expiry(params: Params, certificates: Sequence[CertificateExpiry
         return _nothing_to_check(params)
     lines = [_certificate_line(cert, warn_days, fail_days) for cert in certificates]
     known = [cert.days_left for cert in certificates if cert.days_left is not None]
-    value = _days(min(known)) if known else _("not TLS")
+    value = _days(min(known)) if known else _("skipped: plain HTTP")
     return _combine(lines, value)
 
 
@@ -137,7 +137,8 @@ def _certificate_line(cert: CertificateExpiry, warn_days: float,
         return Status.ERROR, _("{connection}: could not read the certificate ({error})").format(
             connection=name, error=cert.error)
     if days is None:
-        return Status.PASS, _("{connection}: not TLS").format(connection=name)
+        return Status.PASS, _("{connection}: skipped: plain HTTP, no certificate").format(
+            connection=name)
     if days < 0:
         return Status.FAIL, ngettext("{connection}: certificate expired {count} day ago",
                                      "{connection}: certificate expired {count} days ago",
@@ -253,8 +254,9 @@ def evaluate_smtp(params: Params, greeting: SmtpGreeting) -> CheckResult:
     # The server's own words, after its code: "220 mail ESMTP Postfix".
     reply = " ".join(part for part in (str(greeting.code), greeting.text.strip()) if part)
     if greeting.code == 220:
-        return CheckResult(Status.PASS, "220", _("{server} answered {reply}").format(
-            server=server, reply=reply))
+        return CheckResult(Status.PASS, _("mail server answered ({reply})").format(
+            reply=reply), _("mail server {server} answered ({reply})").format(server=server,
+                                                                          reply=reply))
     return CheckResult(Status.FAIL, str(greeting.code), _(
         "{server} answered {reply} instead of 220").format(server=server, reply=reply))
 
@@ -347,8 +349,7 @@ class _Wording:
 def _threshold(params: Params, check: str, tally: Tally, wording: _Wording) -> CheckResult:
     limit = int(_number(params, check, "max_count"))
     if tally.count > limit:
-        allowed = _("none allowed") if limit == 0 else _("limit {limit}").format(limit=limit)
-        return _counted(Status.WARN, tally, wording, allowed)
+        return _counted(Status.WARN, tally, wording, _("limit {limit}").format(limit=limit))
     if tally.count == 0:
         return CheckResult(Status.PASS, wording.counted(0), wording.none)
     return _counted(Status.PASS, tally, wording,

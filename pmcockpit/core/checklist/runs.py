@@ -28,7 +28,7 @@ from datetime import date, datetime, time
 from pmcockpit.core.checklist.checks import CheckResult, CheckStatus
 from pmcockpit.core.checklist.recurrence import Period, Recurrence
 from pmcockpit.core.checklist.template import ChecklistTemplate
-from pmcockpit.core.i18n import N_, _
+from pmcockpit.core.i18n import N_, _, ngettext
 
 
 class StepState(enum.StrEnum):
@@ -129,6 +129,11 @@ class Run:
     @property
     def complete(self) -> bool:
         return all(step.settled for step in self.steps)
+
+    @property
+    def failures(self) -> int:
+        """Steps that failed (settled with a note or not): a complete run may have some."""
+        return sum(1 for step in self.steps if step.state is StepState.FAILED)
 
     @property
     def progress(self) -> Progress:
@@ -280,3 +285,11 @@ def count_outcomes(outcomes: Iterable[PeriodOutcome]) -> OnTimeRate:
         counts[outcome.timeliness] += 1
     return OnTimeRate(counts[Timeliness.ON_TIME], counts[Timeliness.LATE],
                       counts[Timeliness.MISSED])
+
+
+def done_words(failures: int) -> str:
+    """"done", or "done with 1 failure": a run with failed steps never reads clean."""
+    if not failures:
+        return _("done")
+    return ngettext("done with {count} failure", "done with {count} failures",
+                    failures).format(count=failures)

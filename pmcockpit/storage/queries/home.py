@@ -49,6 +49,8 @@ class ChecklistRunDue:
     name: str
     due_at: datetime
     overdue: bool
+    failures: int = 0
+    """Failed steps of a run done today: it stays on the home view for the day."""
 
 
 @dataclass(frozen=True, slots=True)
