@@ -17,13 +17,14 @@ Keys say the kind (``STORY-12``, ``TASK-3``, beside ``BUG-7``); the remote ids c
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pmcockpit.connectors.base import PlannedCall, Prepared
 from pmcockpit.connectors.errors import Rejected
 from pmcockpit.core.i18n import N_, _
-from pmcockpit.core.records import RemoteTicket
+from pmcockpit.core.records import RemoteComment, RemoteTicket
 
 if TYPE_CHECKING:
     from pmcockpit.connectors.zentao_read import ZenTaoReader
@@ -62,9 +63,10 @@ def _uid(value: Any) -> str | None:
     return str(value["id"]) if isinstance(value, dict) and value.get("id") else None
 
 
-def parse_work(kind: str, item: Json, project_id: str,
-               parse_time: Any) -> RemoteTicket:
-    """A story (``kind`` "story") or task of its listing as a ticket of ``project_id``."""
+def parse_work(kind: str, item: Json, project_id: str, parse_time: Any,
+               comments: tuple[RemoteComment, ...] = ()) -> RemoteTicket:
+    """A story (``kind`` "story") or task of its listing as a ticket of ``project_id``,
+    with the comments of its ``actions`` (``story.php``/``task.php``) when read."""
     code, name = status_of(item, KINDS[kind][1])
     created: datetime | None = parse_time(item.get("openedDate"))
     if created is None:
@@ -77,12 +79,31 @@ def parse_work(kind: str, item: Json, project_id: str,
         author_id=_uid(item.get("openedBy")), assignee_id=_uid(item.get("assignedTo")),
         created_at=created, updated_at=parse_time(item.get("lastEditedDate")) or created,
         description=str(item.get("spec") or item.get("desc") or ""),
-        labels=(str(item["type"]),) if item.get("type") else ())
+        comments=comments, labels=(str(item["type"]),) if item.get("type") else ())
 
 
 async def list_work(reader: ZenTaoReader, kinds: tuple[str, ...],
                     open_only: bool) -> list[RemoteTicket]:
-    """The stories of every product and the tasks of every project's executions."""
+    """The stories of every product and the tasks of every project's executions; the
+    open ones with their comments (one call each, as for bugs)."""
+    listed = await _listed(reader, kinds, open_only)
+    comments = await asyncio.gather(*(_comments(reader, t) for t in listed))
+    return [replace(t, comments=c) for t, c in zip(listed, comments, strict=True)]
+
+
+async def _comments(reader: ZenTaoReader, ticket: RemoteTicket) -> tuple[RemoteComment, ...]:
+    from pmcockpit.connectors.zentao_read import parse_comment
+
+    if ticket.is_closed:
+        return ()
+    kind, _sep, number = ticket.remote_id.partition("-")
+    actions = (await _read(reader, kind, int(number))).get("actions") or []
+    found = (parse_comment(a) for a in actions if isinstance(a, dict))
+    return tuple(c for c in found if c is not None)
+
+
+async def _listed(reader: ZenTaoReader, kinds: tuple[str, ...],
+                  open_only: bool) -> list[RemoteTicket]:
     from pmcockpit.connectors.zentao_read import PRODUCT_PREFIX, parse_time
 
     status = "unclosed" if open_only else "all"
@@ -117,8 +138,9 @@ async def _read(reader: ZenTaoReader, kind: str, number: int) -> Json:
 
 
 async def prepare_status(reader: ZenTaoReader, kind: str, number: int,
-                         wanted: Any) -> Prepared:
-    """Close or activate a story; close a task."""
+                         wanted: Any, comment: str = "") -> Prepared:
+    """Close or activate a story; close a task. ``comment`` (the action's reason) goes
+    into the object's history, as the web UI's comment box would put it."""
     word = str(wanted or "").strip().casefold()
     path, names = KINDS[kind]
     item = await _read(reader, kind, number)
@@ -126,13 +148,14 @@ async def prepare_status(reader: ZenTaoReader, kind: str, number: int,
     key = f"{kind.upper()}-{number}"
     if word in CLOSE_WORDS:
         after = "closed"
-        body: Json = {"closedReason": "done", "comment": ""} if kind == "story" \
-            else {"comment": ""}
+        body: Json = {"closedReason": "done", "comment": comment} if kind == "story" \
+            else {"comment": comment}
         call = PlannedCall("POST", f"{path}/{number}/close", body,
                            _("close {key}").format(key=key))
     elif word in ACTIVE_WORDS and kind == "story":
         after = "active"
-        call = PlannedCall("POST", f"{path}/{number}/active", {"status": "active"},
+        call = PlannedCall("POST", f"{path}/{number}/active",
+                           {"status": "active", "comment": comment},
                            _("activate {key}").format(key=key))
     elif word in ACTIVE_WORDS or word in names:  # a task's open status: an undo's too
         raise Rejected(NO_TASK_ACTIVE if kind == "task" else _(
@@ -147,7 +170,7 @@ async def prepare_status(reader: ZenTaoReader, kind: str, number: int,
 
 
 async def prepare_assign(reader: ZenTaoReader, kind: str, number: int,
-                         account: str, wanted: Any) -> Prepared:
+                         account: str, wanted: Any, comment: str = "") -> Prepared:
     """Assign a story or task to ``account`` (a task cannot be left unassigned)."""
     if not account and kind == "task":
         raise Rejected(_("ZenTao's API assigns a task only to someone (assignedTo is "
@@ -157,6 +180,6 @@ async def prepare_assign(reader: ZenTaoReader, kind: str, number: int,
     note = _("assign {key} to {who}").format(key=key, who=account) if account \
         else _("unassign {key}").format(key=key)
     call = PlannedCall("POST", f"{KINDS[kind][0]}/{number}/assignto",
-                       {"assignedTo": account}, note)
+                       {"assignedTo": account, "comment": comment}, note)
     return Prepared([call], {"assignee_id": _uid(item.get("assignedTo"))},
                     {"assignee_id": str(wanted) if account else None})

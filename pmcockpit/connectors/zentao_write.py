@@ -96,7 +96,8 @@ class ZenTaoWriter(DispatchingWriter):
     async def _set_status(self, action: Action) -> Prepared:
         work = work_ref(action.target_id)
         if work is not None:
-            return await prepare_status(self.read, *work, action.params.get("status"))
+            return await prepare_status(self.read, *work, action.params.get("status"),
+                                        action.reason or "")
         bug_id = as_id(action.target_id, _("the ticket"), self.tool)
         after = _wanted_status(action.params.get("status"))
         bug = await self.read.bug(str(bug_id))
@@ -116,7 +117,8 @@ class ZenTaoWriter(DispatchingWriter):
             user = await self.read.user(str(as_id(wanted, "assignee_id", self.tool)))
             account = str(user["account"])
         if work is not None:
-            return await prepare_assign(self.read, *work, account, wanted)
+            return await prepare_assign(self.read, *work, account, wanted,
+                                        action.reason or "")
         bug = await self.read.bug(str(bug_id))
         current = bug.get("assignedTo")
         before = {"assignee_id": str(current["id"]) if isinstance(current, dict) else None}

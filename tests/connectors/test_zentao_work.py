@@ -17,6 +17,7 @@ from pmcockpit.connectors.zentao_read import parse_time
 from pmcockpit.connectors.zentao_work import parse_work, status_of
 from pmcockpit.core.actions import Action, ActionKind
 from pmcockpit.core.queue_definition import check_option
+from pmcockpit.core.records import RemoteTicket
 from pmcockpit.services.actions import ActionRunner, Outcome
 from pmcockpit.sim.dialects.zentao.work import _work
 from pmcockpit.sim.tool import SimTool
@@ -34,6 +35,16 @@ async def _tickets(tool: SimTool, kinds: str | None, open_only: bool = False) ->
                                                          options), transport=tool.transport())
     try:
         return [t.key for t in await connector.list_tickets(open_only=open_only)]
+    finally:
+        await connector.aclose()
+
+
+async def _listed(tool: SimTool, kinds: str) -> dict[str, RemoteTicket]:
+    options = {**tool.connector_options, "queue.kinds": kinds}
+    connector = registry.open_connector(ConnectionConfig("zt", "zentao", tool.url, tool.token,
+                                                         options), transport=tool.transport())
+    try:
+        return {t.key: t for t in await connector.list_tickets()}
     finally:
         await connector.aclose()
 
@@ -98,7 +109,7 @@ async def test_story_and_task_actions_run_audited_and_undo(tmp_path: Path) -> No
     close = Action(ActionKind.SET_TICKET_STATUS, "zentao", f"story-{story.id}",
                    f"STORY-{story.id}", {"status": "closed"})
     assign = Action(ActionKind.ASSIGN_TICKET, "zentao", f"task-{task.id}", f"TASK-{task.id}",
-                    {"assignee_id": str(other.id)})
+                    {"assignee_id": str(other.id)}, reason="接手部署")
     async with ActionRunner(setup.workspace) as runner:
         [preview, _preview] = await runner.preview([close, assign])
         assert [(c.method, c.path) for c in preview.calls] == [
@@ -108,6 +119,9 @@ async def test_story_and_task_actions_run_audited_and_undo(tmp_path: Path) -> No
         stories, tasks = _work(setup.tool.state)
         assert next(s for s in stories if s.id == story.id).status == "closed"
         assert next(t for t in tasks if t.id == task.id).assigned_to == other.id
+        # The reason is the comment in the task's history, read back with the open task.
+        listed = await _listed(setup.tool, "tasks")
+        assert [c.body for c in listed[f"TASK-{task.id}"].comments] == ["接手部署"]
         for result in done:
             assert result.audit_id is not None
             undone = await runner.undo(result.audit_id, confirmed=True)
