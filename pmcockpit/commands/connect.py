@@ -217,6 +217,7 @@ def remove(cli: CliContext, name: str, yes: bool) -> None:
 @connect.command("set", help=_("Set an option of NAME: what forms its support queue "
                               "(queue.project, queue.tracker, queue.query_id for Redmine; "
                               "queue.jql for Jira; queue.project, queue.labels for GitLab; "
+                              "queue.kinds for ZenTao, e.g. bugs,stories,tasks; "
                               "queue.resolve_status). An empty VALUE clears it."))
 @click.argument("name")
 @click.argument("key")

@@ -6,12 +6,15 @@ The password is the connection's secret, kept in the keyring like any token.
 
 Connection options: ``account`` (who signs in, required), ``timezone`` (the server's,
 for the times it writes without a zone; ``Asia/Shanghai`` by default) and
-``ca_bundle``. Reading lives in :mod:`.zentao_read`, changing in :mod:`.zentao_write`.
+``ca_bundle``; ``queue.kinds`` says which of bugs, stories and tasks are the queue's
+tickets (bugs alone by default; see :mod:`.zentao_work`). Reading lives in
+:mod:`.zentao_read`, changing in :mod:`.zentao_write`.
 """
 
 from __future__ import annotations
 
 import contextlib
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
@@ -21,6 +24,7 @@ from pmcockpit.connectors.errors import NotFound, NotSupported, Rejected
 from pmcockpit.connectors.http import ToolClient
 from pmcockpit.connectors.layered import LayeredConnector
 from pmcockpit.connectors.zentao_read import PARSE_HINT, ZenTaoReader, ZenTaoSession
+from pmcockpit.connectors.zentao_work import list_work
 from pmcockpit.connectors.zentao_write import (
     NO_COMMENT,
     NO_CREATE,
@@ -30,7 +34,12 @@ from pmcockpit.connectors.zentao_write import (
 )
 from pmcockpit.core.capabilities import Capability
 from pmcockpit.core.i18n import _
-from pmcockpit.core.records import RemoteAccount, ServerInfo
+from pmcockpit.core.queue_definition import (
+    queue_definition,
+    zentao_kinds,
+    zentao_kinds_problem,
+)
+from pmcockpit.core.records import RemoteAccount, RemoteTicket, ServerInfo
 
 API_PATH = "/api.php/v1"
 DEFAULT_ZONE = "Asia/Shanghai"
@@ -74,6 +83,11 @@ class ZenTaoConnector(LayeredConnector[ZenTaoReader, ZenTaoWriter]):
         except (ZoneInfoNotFoundError, ValueError):
             raise NotSupported(_("{name}: unknown time zone {zone!r}").format(
                 name=config.name, zone=config.options.get("timezone"))) from None
+        queue = queue_definition(config.options)
+        problem = zentao_kinds_problem(queue.get("kinds", ""))
+        if problem:
+            raise NotSupported(_("{name}: {problem}").format(name=config.name, problem=problem))
+        self.kinds = zentao_kinds(queue)
         self.config = config
         self.client = client or ToolClient(
             config.name, api_url(config.url), secrets=[config.token],
@@ -88,6 +102,16 @@ class ZenTaoConnector(LayeredConnector[ZenTaoReader, ZenTaoWriter]):
 
     def unsupported_reason(self, capability: Capability) -> str | None:
         return GAPS.get(capability)
+
+    async def list_tickets(self, *, open_only: bool = False,
+                           **more: Any) -> list[RemoteTicket]:
+        """The bugs (by the reader) and the stories and tasks ``queue.kinds`` asks for."""
+        found: list[RemoteTicket] = []
+        if "bugs" in self.kinds:
+            found += await super().list_tickets(open_only=open_only, **more)
+        with self._parsing("stories and tasks"):
+            found += await list_work(self.reader, self.kinds, open_only)
+        return found
 
     async def server_info(self) -> ServerInfo:
         """The version from ``GET /configurations/version`` (config.php; an install

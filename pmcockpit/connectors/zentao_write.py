@@ -19,6 +19,7 @@ from pmcockpit.connectors.base import PlannedCall, Prepared
 from pmcockpit.connectors.errors import Rejected
 from pmcockpit.connectors.layered import DispatchingWriter, as_id
 from pmcockpit.connectors.zentao_read import ZenTaoReader, status_code
+from pmcockpit.connectors.zentao_work import prepare_assign, prepare_status, work_ref
 from pmcockpit.core.actions import Action, ActionKind
 from pmcockpit.core.i18n import _
 
@@ -93,6 +94,10 @@ class ZenTaoWriter(DispatchingWriter):
         return Prepared([call], {"status": "active", "login": login})
 
     async def _set_status(self, action: Action) -> Prepared:
+        work = work_ref(action.target_id)
+        if work is not None:
+            return await prepare_status(self.read, *work, action.params.get("status"),
+                                        action.reason or "")
         bug_id = as_id(action.target_id, _("the ticket"), self.tool)
         after = _wanted_status(action.params.get("status"))
         bug = await self.read.bug(str(bug_id))
@@ -104,12 +109,16 @@ class ZenTaoWriter(DispatchingWriter):
                         facts)
 
     async def _assign(self, action: Action) -> Prepared:
-        bug_id = as_id(action.target_id, _("the ticket"), self.tool)
+        work = work_ref(action.target_id)
+        bug_id = 0 if work else as_id(action.target_id, _("the ticket"), self.tool)
         wanted = action.params.get("assignee_id")
         account = ""
         if wanted not in (None, ""):
             user = await self.read.user(str(as_id(wanted, "assignee_id", self.tool)))
             account = str(user["account"])
+        if work is not None:
+            return await prepare_assign(self.read, *work, account, wanted,
+                                        action.reason or "")
         bug = await self.read.bug(str(bug_id))
         current = bug.get("assignedTo")
         before = {"assignee_id": str(current["id"]) if isinstance(current, dict) else None}

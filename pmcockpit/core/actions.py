@@ -123,8 +123,8 @@ TOOL_TITLES: Mapping[str, Mapping[ActionKind, str]] = {
     "redmine": {ActionKind.CREATE_TICKET: _("Create issue"),
                 ActionKind.ASSIGN_TICKET: _("Assign issue")},
     "zentao": {ActionKind.DEACTIVATE_USER: _("Delete user"),
-               ActionKind.SET_TICKET_STATUS: _("Resolve, close or activate bug"),
-               ActionKind.ASSIGN_TICKET: _("Assign bug")},
+               ActionKind.SET_TICKET_STATUS: _("Change status of bug, story or task"),
+               ActionKind.ASSIGN_TICKET: _("Assign bug, story or task")},
 }
 """What each tool calls an action, where it differs from the general title: the dialog,
 the audit log and ``act`` name the action as the tool's own screens do."""

@@ -6,7 +6,7 @@ Importing the endpoint modules registers their routes on the shared router.
 from __future__ import annotations
 
 from pmcockpit.sim.dialects import Dialect
-from pmcockpit.sim.dialects.zentao import bugs, users, work
+from pmcockpit.sim.dialects.zentao import bugs, users, work, work_actions
 from pmcockpit.sim.dialects.zentao.core import ZenTaoFacts, handle, password_of, zentao_facts
 from pmcockpit.sim.state import ADMIN_LOGIN, ToolState
 
@@ -26,4 +26,4 @@ DIALECT = Dialect(name="zentao", product=PRODUCT, handle=handle, auth_headers=au
                   connector_options=connector_options)
 
 __all__ = ["DIALECT", "PRODUCT", "ZenTaoFacts", "auth_headers", "bugs", "handle",
-           "password_of", "users", "work", "zentao_facts"]
+           "password_of", "users", "work", "work_actions", "zentao_facts"]

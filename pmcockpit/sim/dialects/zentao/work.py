@@ -89,6 +89,13 @@ def _work(state: ToolState) -> tuple[list[Work], list[Work]]:
     return stories, tasks
 
 
+def history(state: ToolState, kind: str, number: int) -> list[dict[str, Any]]:
+    """A story's or task's ``actions`` (``processActionForAPI``), kept as changes add them."""
+    store = state.extras.setdefault("zentao-work-actions", {})
+    found: list[dict[str, Any]] = store.setdefault((kind, number), [])
+    return found
+
+
 def _project(call: Call, ref: str) -> Project:
     project = call.state.projects.get(int(ref))
     if project is None or project.status == PROJECT_ARCHIVED:
@@ -175,7 +182,8 @@ def show_story(call: Call, params: dict[str, str]) -> SimResponse:
     story = next((s for s in _work(call.state)[0] if s.id == int(params["id"])), None)
     if story is None:
         raise error(404, "404 Not found")
-    return json_response(200, _story_json(call, story))
+    return json_response(200, {**_story_json(call, story),
+                               "actions": history(call.state, "story", story.id)})
 
 
 @router.route("GET", "/executions/{id:int}/tasks")
@@ -191,7 +199,8 @@ def show_task(call: Call, params: dict[str, str]) -> SimResponse:
     task = next((t for t in _work(call.state)[1] if t.id == int(params["id"])), None)
     if task is None:
         raise error(404, "404 Not found")
-    return json_response(200, _task_json(call, task))
+    return json_response(200, {**_task_json(call, task),
+                               "actions": history(call.state, "task", task.id)})
 
 
 @router.route("GET", "/groups")
