@@ -26,6 +26,7 @@ HINTS = {
     "jql": N_("e.g. project = SUP AND resolution = Unresolved"),
     "labels": N_("comma-separated, all required"),
     "resolve_status": N_("the status Resolve moves a ticket to"),
+    "kinds": N_("bugs, stories, tasks (ZenTao; bugs by default)"),
 }
 
 
@@ -86,7 +87,7 @@ class QueueDefinitionDialog(ModalScreen[bool]):
         for name in names:
             key = PREFIX + name
             hint = _(HINTS[name]) if name in HINTS else ""
-            dialog.mount(Label(f"{key}  ({hint})"))
+            dialog.mount(Label(f"{key}  ({hint})" if hint else key))
             dialog.mount(Input(message.options.get(key, ""), id=f"definition-{name}",
                                compact=True))
         self.call_after_refresh(self.focus_next)
