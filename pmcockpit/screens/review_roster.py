@@ -113,7 +113,7 @@ class RosterActions(LiveAreaScreen):
             _("Link to a person"),
             _("Whose are {accounts}? A roster login, e-mail or name, or an e-mail address. "
               "Kept for later reviews.").format(accounts=logins),
-            placeholder=_("li.lei@example.com or 李雷"), confirm=_("Link")), answered)
+            placeholder=_("li.lei@example.com or Li Lei"), confirm=_("Link")), answered)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="review-write",
           description=_("Linking the accounts"))
