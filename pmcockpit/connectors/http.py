@@ -22,7 +22,8 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
@@ -127,6 +128,8 @@ class ToolClient:
         self.retry = retry or RetryPolicy()
         self.forbidden_advice = forbidden_advice
         self.last_latency_ms: float | None = None
+        self.clock_offset = timedelta()
+        """The tool's clock minus ours, from its last ``Date`` header (to the second)."""
         self._limits = limits
         self._sleep = sleep
         self._jitter = jitter
@@ -308,7 +311,21 @@ class ToolClient:
             started = time.perf_counter()
             response = await self._client.send(request)
             self.last_latency_ms = (time.perf_counter() - started) * 1000
+            self._read_clock(response)
             return response
+
+    def _read_clock(self, response: httpx.Response) -> None:
+        try:
+            said = parsedate_to_datetime(response.headers.get("Date", ""))
+        except (TypeError, ValueError):
+            return
+        if said.tzinfo is not None:
+            self.clock_offset = said - datetime.now(UTC)
+
+    def server_now(self) -> datetime:
+        """The tool's time now, as far as its last ``Date`` header tells (ours without one):
+        what an updated-since filter is measured against."""
+        return datetime.now(UTC) + self.clock_offset
 
     def _retry_delay(self, response: httpx.Response, method: str, attempt: int) -> float | None:
         """Seconds to wait before trying again, or None to stop and use this response."""

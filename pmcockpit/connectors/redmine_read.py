@@ -23,7 +23,7 @@ from typing import Any
 
 from pmcockpit.connectors.errors import PermissionDenied
 from pmcockpit.connectors.http import ToolClient, json_at
-from pmcockpit.connectors.layered import parse_time
+from pmcockpit.connectors.layered import parse_time, utc_text
 from pmcockpit.connectors.layered import parsing as shared_parsing
 from pmcockpit.connectors.paging import paginate_offset
 from pmcockpit.core.i18n import _
@@ -308,11 +308,14 @@ class RedmineReader:
         params = {"include": "journals"} if journals else {}
         return await self._one(f"/issues/{int(issue_id)}.json", "issue", **params)
 
-    async def list_tickets(self, *, open_only: bool = False) -> list[RemoteTicket]:
+    async def list_tickets(self, *, open_only: bool = False,
+                           updated_since: datetime | None = None) -> list[RemoteTicket]:
         closed = frozenset(str(s["id"]) for s in await self.issue_statuses()
                            if s.get("is_closed"))
         wanted = {param: self.queue[key] for key, param in QUEUE_PARAMS.items()
                   if key in self.queue}
+        if updated_since is not None:
+            wanted["updated_on"] = ">=" + utc_text(updated_since)
         listed = await self._all("/issues.json", "issues",
                                  status_id="open" if open_only else "*",
                                  sort="updated_on:desc", **wanted)

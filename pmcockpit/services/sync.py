@@ -2,7 +2,9 @@
 
 Everything is fetched first, checked, and written in one transaction afterwards, so a
 sync that fails, is interrupted halfway or reads something it cannot trust leaves the
-previous state whole (see :mod:`.sync_guard`).
+previous state whole (see :mod:`.sync_guard`). Tickets are read whole only in a full sync;
+in between, only those the tool says changed since the last stored sync (see
+:mod:`.sync_marks`), and the watermark moves in the same transaction as the data.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import asyncio
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from pmcockpit.connectors.base import Connector
 from pmcockpit.connectors.errors import ConnectorError
@@ -21,6 +24,7 @@ from pmcockpit.core.records import Snapshot
 from pmcockpit.services.health import run_limits
 from pmcockpit.services.rollout_adoption import record_adoption
 from pmcockpit.services.sync_guard import SnapshotRefused, account_drop, check_drop, check_snapshot
+from pmcockpit.services.sync_marks import TicketPlan, plan_tickets, record_marks, watermark
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage import connections
 from pmcockpit.storage.snapshots import account_ids, write_snapshot
@@ -37,6 +41,8 @@ class SyncReport:
     error: str | None = None
     refused_drop: bool = False
     """Refused because it would remove too many accounts: ``accept_drop`` forces it."""
+    full: bool = True
+    """Every ticket read (deletions found); False: only the changed ones."""
 
     @property
     def ok(self) -> bool:
@@ -44,12 +50,31 @@ class SyncReport:
 
     def as_dict(self) -> dict[str, object]:
         return {"connection": self.connection, "ok": self.ok, "seconds": round(self.seconds, 3),
-                "counts": self.counts, "error": self.error, "refused_drop": self.refused_drop}
+                "counts": self.counts, "error": self.error, "refused_drop": self.refused_drop,
+                "full": self.full}
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    snapshot: Snapshot
+    mark: datetime
+    """The tool's time before the tickets were read, less the overlap."""
 
 
 async def fetch_snapshot(
-    connector: Connector, *, tickets: bool = True, progress: Callable[[str], None] | None = None
+    connector: Connector, *, tickets: bool = True, progress: Callable[[str], None] | None = None,
+    updated_since: datetime | None = None,
 ) -> Snapshot:
+    """Everything one connection holds (tickets changed since ``updated_since`` when given)."""
+    fetched = await _fetch(connector, tickets=tickets, progress=progress,
+                           updated_since=updated_since)
+    return fetched.snapshot
+
+
+async def _fetch(
+    connector: Connector, *, tickets: bool, progress: Callable[[str], None] | None,
+    updated_since: datetime | None,
+) -> Fetched:
     def step(what: str) -> None:
         if progress:
             progress(what)
@@ -57,6 +82,7 @@ async def fetch_snapshot(
     capabilities = connector.capabilities()
     step(_("server"))
     server = await connector.server_info()
+    mark = watermark(connector)  # the tool's clock is known from its first answer
     step(_("accounts"))
     accounts = await connector.list_accounts()
     step(_("groups"))
@@ -69,28 +95,31 @@ async def fetch_snapshot(
     memberships = await connector.list_memberships([p.remote_id for p in projects])
     remote_tickets = []
     if tickets and Capability.HAS_TICKETS in capabilities:
-        step(_("tickets"))
-        remote_tickets = await connector.list_tickets()
-    return Snapshot(tuple(accounts), tuple(groups), tuple(roles), tuple(projects),
-                    tuple(memberships), tuple(remote_tickets), server)
+        step(_("tickets") if updated_since is None else _("changed tickets"))
+        remote_tickets = await connector.list_tickets(updated_since=updated_since)
+    return Fetched(Snapshot(tuple(accounts), tuple(groups), tuple(roles), tuple(projects),
+                            tuple(memberships), tuple(remote_tickets), server), mark)
 
 
 async def sync_connection(
     workspace: Workspace, name: str, *, progress: Progress | None = None,
-    accept_drop: bool = False,
+    accept_drop: bool = False, full: bool = False,
 ) -> SyncReport:
-    """Fetch, check and store one connection; ``accept_drop`` lifts the account-drop guard."""
+    """Fetch, check and store one connection; ``accept_drop`` lifts the account-drop guard,
+    ``full`` reads every ticket even when an incremental sync would do."""
     started = time.perf_counter()
     try:
         connector = await asyncio.to_thread(workspace.open_connector, name)
+        plan = await asyncio.to_thread(_plan, workspace, name, connector, full)
     except (ConnectorError, LookupError) as error:
         return SyncReport(name, 0.0, error=str(error))
     tickets = syncs_tickets(connector.config.options)
     tell = _teller(name, progress)
     try:
         with request_limits(run_limits(workspace, tell)):
-            snapshot = await fetch_snapshot(connector, tickets=tickets, progress=tell)
-        check_snapshot(name, snapshot)
+            fetched = await _fetch(connector, tickets=tickets, progress=tell,
+                                   updated_since=plan.since)
+        check_snapshot(name, fetched.snapshot)
     except (ConnectorError, SnapshotRefused) as error:
         return await _failed(workspace, name, started, str(error))
     finally:
@@ -99,12 +128,18 @@ async def sync_connection(
         progress(name, _("saving"))
     max_drop = 1.0 if accept_drop else workspace.settings.max_account_drop
     try:
-        counts = await asyncio.to_thread(_save, workspace, name, snapshot, started, tickets,
-                                         max_drop)
+        counts = await asyncio.to_thread(_save, workspace, name, fetched, started,
+                                         Saving(tickets, plan, max_drop))
     except SnapshotRefused as error:
         return await _failed(workspace, name, started, str(error), refused_drop=True)
     await asyncio.to_thread(record_adoption, workspace, name)  # rollout trends, kept per sync
-    return SyncReport(name, time.perf_counter() - started, counts)
+    return SyncReport(name, time.perf_counter() - started, counts, full=plan.full)
+
+
+def _plan(workspace: Workspace, name: str, connector: Connector, full: bool) -> TicketPlan:
+    with workspace.db.session() as session:
+        return plan_tickets(connections.get(session, name), connector.config.options,
+                            full=full)
 
 
 def _teller(name: str, progress: Progress | None) -> Callable[[str], None] | None:
@@ -127,14 +162,28 @@ def syncs_tickets(options: Mapping[str, str]) -> bool:
     return options.get("sync_tickets", "true").strip().lower() not in {"false", "no", "0", "off"}
 
 
-def _save(workspace: Workspace, name: str, snapshot: Snapshot, started: float,
-          tickets: bool, max_drop: float) -> dict[str, int]:
+@dataclass(frozen=True, slots=True)
+class Saving:
+    tickets: bool
+    plan: TicketPlan
+    max_drop: float
+
+
+def _save(workspace: Workspace, name: str, fetched: Fetched, started: float,
+          saving: Saving) -> dict[str, int]:
+    snapshot = fetched.snapshot
     with workspace.db.session() as session:
         connection = connections.get(session, name)
-        check_drop(name, account_drop(account_ids(session, connection.id), snapshot), max_drop)
-        counts = write_snapshot(session, connection.id, snapshot, tickets=tickets)
+        check_drop(name, account_drop(account_ids(session, connection.id), snapshot),
+                   saving.max_drop)
+        counts = write_snapshot(session, connection.id, snapshot, tickets=saving.tickets,
+                                changed_tickets=not saving.plan.full)
+        record_marks(connection, saving.plan, fetched.mark)
         connections.record_sync(session, name, seconds=time.perf_counter() - started, error=None)
-    return counts.as_dict()
+    result = counts.as_dict()
+    if not saving.plan.full:
+        result["changed_tickets"] = len(snapshot.tickets)
+    return result
 
 
 def _record_failure(workspace: Workspace, name: str, seconds: float, error: str) -> None:
@@ -144,12 +193,13 @@ def _record_failure(workspace: Workspace, name: str, seconds: float, error: str)
 
 async def sync_all(
     workspace: Workspace, names: list[str] | None = None, *, progress: Progress | None = None,
-    accept_drop: bool = False,
+    accept_drop: bool = False, full: bool = False,
 ) -> list[SyncReport]:
     """Sync the named connections (all when None), one after the other."""
     if names is None:
         names = await asyncio.to_thread(connection_names, workspace)
-    return [await sync_connection(workspace, name, progress=progress, accept_drop=accept_drop)
+    return [await sync_connection(workspace, name, progress=progress, accept_drop=accept_drop,
+                                  full=full)
             for name in names]
 
 

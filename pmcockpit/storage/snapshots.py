@@ -69,9 +69,11 @@ def _chunks(values: list[Any]) -> Iterable[list[Any]]:
 
 
 def _upsert(
-    session: Session, model: type[Base], connection_id: int, rows: Mapping[str, dict[str, Any]]
+    session: Session, model: type[Base], connection_id: int, rows: Mapping[str, dict[str, Any]],
+    *, prune: bool = True,
 ) -> dict[str, int]:
-    """Insert or update ``rows`` (by remote id), delete the rest; return remote id -> local id."""
+    """Insert or update ``rows`` (by remote id), delete the rest unless ``prune`` is off;
+    return remote id -> local id of every row the connection has."""
     table = model.__table__
     existing = dict(session.execute(
         select(table.c.remote_id, table.c.id).where(table.c.connection_id == connection_id)
@@ -79,7 +81,7 @@ def _upsert(
     updates = [{"id": existing[rid], **values} for rid, values in rows.items() if rid in existing]
     inserts = [{"connection_id": connection_id, "remote_id": rid, **values}
                for rid, values in rows.items() if rid not in existing]
-    stale = [local for rid, local in existing.items() if rid not in rows]
+    stale = [local for rid, local in existing.items() if rid not in rows] if prune else []
     for chunk in _chunks(stale):
         session.execute(delete(model).where(table.c.id.in_(chunk)))
     if updates:
@@ -87,7 +89,7 @@ def _upsert(
     if inserts:
         session.execute(insert(model), inserts)
     if not inserts:
-        return {rid: existing[rid] for rid in rows}
+        return {rid: existing[rid] for rid in rows} if prune else existing
     return dict(session.execute(
         select(table.c.remote_id, table.c.id).where(table.c.connection_id == connection_id)
     ).all())
@@ -120,9 +122,15 @@ def _ticket_row(ticket: RemoteTicket, project_ids: Mapping[str, int]) -> dict[st
 
 
 def write_snapshot(
-    session: Session, connection_id: int, snapshot: Snapshot, *, tickets: bool = True
+    session: Session, connection_id: int, snapshot: Snapshot, *, tickets: bool = True,
+    changed_tickets: bool = False,
 ) -> SnapshotCounts:
-    """Make the database's view of one connection equal to ``snapshot``."""
+    """Make the database's view of one connection equal to ``snapshot``.
+
+    With ``changed_tickets`` the snapshot's tickets are only those changed since the last
+    sync: they are updated or added with their comments, and no other ticket is touched
+    (an incremental sync cannot see deletions; the next full sync does).
+    """
     accounts = _upsert(session, Account, connection_id,
                        {a.remote_id: _account_row(a) for a in snapshot.accounts})
     groups = _upsert(session, Group, connection_id,
@@ -135,10 +143,12 @@ def write_snapshot(
     _write_group_members(session, groups, accounts, snapshot.groups)
     _write_memberships(session, connection_id, snapshot.memberships,
                        accounts=accounts, groups=groups, roles=roles, projects=projects)
+    stored = 0
     if tickets:
-        _write_tickets(session, connection_id, snapshot.tickets, projects)
+        stored = _write_tickets(session, connection_id, snapshot.tickets, projects,
+                                prune=not changed_tickets)
     return SnapshotCounts(len(accounts), len(groups), len(roles), len(projects),
-                          len(snapshot.memberships), len(snapshot.tickets))
+                          len(snapshot.memberships), stored)
 
 
 def _write_group_members(
@@ -189,12 +199,14 @@ def _write_memberships(
 
 def _write_tickets(
     session: Session, connection_id: int, tickets: Iterable[RemoteTicket],
-    projects: Mapping[str, int],
-) -> None:
+    projects: Mapping[str, int], *, prune: bool = True,
+) -> int:
+    """Store ``tickets`` and their comments; return how many tickets the connection has."""
     tickets = list(tickets)
     local = _upsert(session, Ticket, connection_id,
-                    {t.remote_id: _ticket_row(t, projects) for t in tickets})
-    for chunk in _chunks(list(local.values())):
+                    {t.remote_id: _ticket_row(t, projects) for t in tickets}, prune=prune)
+    changed = [local[t.remote_id] for t in tickets]
+    for chunk in _chunks(changed):
         session.execute(delete(TicketComment).where(TicketComment.ticket_id.in_(chunk)))
     rows = [{
         "ticket_id": local[t.remote_id], "remote_id": c.remote_id, "author_remote_id": c.author_id,
@@ -202,6 +214,7 @@ def _write_tickets(
     } for t in tickets for c in t.comments]
     if rows:
         session.execute(insert(TicketComment), rows)
+    return len(local)
 
 
 def account_ids(session: Session, connection_id: int) -> set[str]:

@@ -16,7 +16,7 @@ import binascii
 import operator
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pmcockpit.sim.dialects.common import to_int
@@ -133,21 +133,28 @@ def issue_json(call: JiraCall, issue: Issue, fields: set[str]) -> dict[str, Any]
 # Search ---------------------------------------------------------------------------------
 
 
-_UPDATED = re.compile(r"updated\s*(>=|<=|>|<)\s*['\"]?(\d{4}[-/]\d\d[-/]\d\d(?: \d\d:\d\d)?)['\"]?",
-                      re.IGNORECASE)
+_UPDATED = re.compile(r"updated\s*(>=|<=|>|<)\s*['\"]?(\d{4}[-/]\d\d[-/]\d\d(?: \d\d:\d\d)?"
+                      r"|-\d+[mhdw])['\"]?", re.IGNORECASE)
 _COMPARE: dict[str, Callable[[datetime, datetime], bool]] = {
     ">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
+_UNITS = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1),
+          "w": timedelta(weeks=1)}
 
 
-def _updated_clause(clause: str) -> Callable[[Issue], bool] | None:
+def _updated_clause(clause: str, now: datetime) -> Callable[[Issue], bool] | None:
     """JQL ``updated >= "2026-03-01 08:12"`` (also ``>``, ``<=``, ``<``; a day alone is its
-    midnight; times are in the user's zone, UTC here); None when it is another clause."""
+    midnight; times are in the user's zone, UTC here) or relative, ``updated >= "-15m"``
+    (``m``, ``h``, ``d``, ``w`` before ``now``); None when it is another clause."""
     found = _UPDATED.fullmatch(clause.strip())
     if found is None:
         return None
     text = found.group(2).replace("/", "-")
-    moment = datetime.strptime(text, "%Y-%m-%d %H:%M" if " " in text else "%Y-%m-%d")
-    bound, compare = moment.replace(tzinfo=UTC), _COMPARE[found.group(1)]
+    if text.startswith("-"):
+        moment = now.astimezone(UTC) - int(text[1:-1]) * _UNITS[text[-1].lower()]
+    else:
+        moment = datetime.strptime(text, "%Y-%m-%d %H:%M" if " " in text else "%Y-%m-%d")
+    bound = moment.replace(tzinfo=UTC, second=0, microsecond=0)
+    compare = _COMPARE[found.group(1)]
     return lambda issue: compare(issue.updated_on.astimezone(UTC).replace(second=0,
                                                                           microsecond=0), bound)
 
@@ -174,7 +181,7 @@ def _matcher(call: JiraCall, jql: str) -> tuple[list[Any], str, bool]:
             filters.append(lambda i, d=done, n=negate:
                            call.state.statuses[i.status_id].is_closed == (d != n))
             continue
-        updated = _updated_clause(clause)
+        updated = _updated_clause(clause, call.state.clock())
         if updated is not None:
             filters.append(updated)
             continue
