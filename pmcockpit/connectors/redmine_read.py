@@ -321,20 +321,17 @@ class RedmineReader:
                                  sort="updated_on:desc", **wanted)
         recent = datetime.now(UTC) - timedelta(days=self.journal_days)
 
-        def wants_comments(item: Json) -> bool:
+        async def read(item: Json) -> RemoteTicket:
             ticket = parse_ticket(item, closed)
-            return not ticket.is_closed or ticket.updated_at >= recent
+            if ticket.is_closed and ticket.updated_at < recent:
+                return ticket
+            # Comments cost one call per ticket: only for the ones an administrator looks
+            # at. Each answer is parsed as it comes, so the JSON is not all held at once.
+            return parse_ticket(await self.issue(str(item["id"]), journals=True), closed)
 
-        # Comments cost one call per ticket: only for the ones an administrator looks at.
-        detailed = await asyncio.gather(*(
-            self.issue(str(item["id"]), journals=True) if wants_comments(item)
-            else _ready(item) for item in listed))
-        return [parse_ticket(item, closed) for item in detailed]
+        return list(await asyncio.gather(*(read(item) for item in listed)))
 
 
 QUEUE_PARAMS = {"project": "project_id", "tracker": "tracker_id", "query_id": "query_id"}
 """Queue definition -> ``/issues.json`` filter."""
 
-
-async def _ready(item: Json) -> Json:
-    return item

@@ -11,16 +11,25 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from pmcockpit.connectors.base import Connector
 from pmcockpit.connectors.errors import ConnectorError
 from pmcockpit.connectors.http import request_limits
 from pmcockpit.core.capabilities import Capability
 from pmcockpit.core.i18n import _
-from pmcockpit.core.records import Snapshot
+from pmcockpit.core.records import (
+    RemoteAccount,
+    RemoteGroup,
+    RemoteMembership,
+    RemoteProject,
+    RemoteRole,
+    RemoteTicket,
+    Snapshot,
+)
 from pmcockpit.services.health import run_limits
 from pmcockpit.services.rollout_adoption import record_adoption
 from pmcockpit.services.sync_guard import SnapshotRefused, account_drop, check_drop, check_snapshot
@@ -75,30 +84,81 @@ async def _fetch(
     connector: Connector, *, tickets: bool, progress: Callable[[str], None] | None,
     updated_since: datetime | None,
 ) -> Fetched:
-    def step(what: str) -> None:
-        if progress:
-            progress(what)
-
-    capabilities = connector.capabilities()
-    step(_("server"))
+    reading = _Reading(connector, progress)
+    reading.step(_("server"))
     server = await connector.server_info()
     mark = watermark(connector)  # the tool's clock is known from its first answer
-    step(_("accounts"))
-    accounts = await connector.list_accounts()
-    step(_("groups"))
-    groups = await connector.list_groups() if Capability.HAS_GROUPS in capabilities else []
-    step(_("roles"))
-    roles = await connector.list_roles() if Capability.HAS_ROLES in capabilities else []
-    step(_("projects"))
-    projects = await connector.list_projects()
-    step(_("memberships"))
-    memberships = await connector.list_memberships([p.remote_id for p in projects])
-    remote_tickets = []
-    if tickets and Capability.HAS_TICKETS in capabilities:
-        step(_("tickets") if updated_since is None else _("changed tickets"))
-        remote_tickets = await connector.list_tickets(updated_since=updated_since)
-    return Fetched(Snapshot(tuple(accounts), tuple(groups), tuple(roles), tuple(projects),
-                            tuple(memberships), tuple(remote_tickets), server), mark)
+    # The lists are read side by side (the connection's in-flight limit still holds), so
+    # the tool is never idle between them; what needs another list waits for that one only.
+    groups = asyncio.ensure_future(reading.groups())
+    projects = asyncio.ensure_future(connector.list_projects())
+    accounts, _groups, roles, _projects, memberships, remote_tickets = await _together(
+        reading.accounts(), groups, reading.roles(), projects,
+        reading.memberships(projects, groups),
+        reading.tickets(projects, updated_since) if tickets else _nothing())
+    return Fetched(Snapshot(tuple(accounts), tuple(groups.result()), tuple(roles),
+                            tuple(projects.result()), tuple(memberships),
+                            tuple(remote_tickets), server), mark)
+
+
+class _Reading:
+    """The lists of one sync, each a coroutine of its own."""
+
+    def __init__(self, connector: Connector, progress: Callable[[str], None] | None) -> None:
+        self.connector = connector
+        self.capabilities = connector.capabilities()
+        self.progress = progress
+
+    def step(self, what: str) -> None:
+        if self.progress:
+            self.progress(what)
+
+    async def accounts(self) -> list[RemoteAccount]:
+        self.step(_("accounts"))
+        return await self.connector.list_accounts()
+
+    async def groups(self) -> list[RemoteGroup]:
+        if Capability.HAS_GROUPS not in self.capabilities:
+            return []
+        self.step(_("groups"))
+        return await self.connector.list_groups()
+
+    async def roles(self) -> list[RemoteRole]:
+        if Capability.HAS_ROLES not in self.capabilities:
+            return []
+        self.step(_("roles"))
+        return await self.connector.list_roles()
+
+    async def memberships(self, projects: Awaitable[list[RemoteProject]],
+                          groups: Awaitable[list[RemoteGroup]]) -> list[RemoteMembership]:
+        ids = [p.remote_id for p in await projects]
+        await groups  # memberships name the groups' members
+        self.step(_("memberships"))
+        return await self.connector.list_memberships(ids)
+
+    async def tickets(self, projects: Awaitable[list[RemoteProject]],
+                      updated_since: datetime | None) -> list[RemoteTicket]:
+        if Capability.HAS_TICKETS not in self.capabilities:
+            return []
+        await projects  # some tools file tickets by project
+        self.step(_("tickets") if updated_since is None else _("changed tickets"))
+        return await self.connector.list_tickets(updated_since=updated_since)
+
+
+async def _nothing() -> list[RemoteTicket]:
+    return []
+
+
+async def _together(*steps: Awaitable[Any]) -> list[Any]:
+    """Every step's result, in order; the first failure cancels the others and is raised."""
+    tasks = [asyncio.ensure_future(one) for one in steps]
+    try:
+        return list(await asyncio.gather(*tasks))
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
 
 
 async def sync_connection(
