@@ -244,10 +244,14 @@ class RedmineReader:
         return await self._one(f"/users/{int(user_id)}.json", "user")
 
     async def list_accounts(self) -> list[RemoteAccount]:
-        pages = await asyncio.gather(*(self._all("/users.json", "users", status=number)
-                                       for number in ACCOUNT_STATUSES))
-        return [parse_account(item, status) for status, items
-                in zip(ACCOUNT_STATUSES.values(), pages, strict=True) for item in items]
+        async def of_status(number: int, status: AccountStatus) -> list[RemoteAccount]:
+            # Parsed page by page: the JSON of ten thousand users is never held at once.
+            return [parse_account(item, status) async for item in paginate_offset(
+                self.client, "/users.json", items_key="users", params={"status": number})]
+
+        pages = await asyncio.gather(*(of_status(number, status)
+                                       for number, status in ACCOUNT_STATUSES.items()))
+        return [account for page in pages for account in page]
 
     async def group(self, group_id: str) -> Json:
         return await self._one(f"/groups/{int(group_id)}.json", "group", include="users")
@@ -285,8 +289,12 @@ class RedmineReader:
 
     async def list_memberships(self, project_ids: list[str]) -> list[RemoteMembership]:
         members = await self.group_members()
-        pages = await asyncio.gather(*(self._members_if_visible(p) for p in project_ids))
-        return [m for items in pages for m in parse_memberships(items, members)]
+
+        async def of_project(project_id: str) -> list[RemoteMembership]:
+            return parse_memberships(await self._members_if_visible(project_id), members)
+
+        pages = await asyncio.gather(*(of_project(p) for p in project_ids))
+        return [m for page in pages for m in page]
 
     async def _members_if_visible(self, project_id: str) -> list[Json]:
         try:

@@ -38,6 +38,7 @@ from pmcockpit.storage.models import (
 )
 
 CHUNK = 500  # stay below SQLite's bound-parameter limit in IN (...) lists
+BATCH = 2000  # rows per executemany
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +64,9 @@ def _naive(value: datetime | None) -> datetime | None:
     return value.astimezone(UTC).replace(tzinfo=None)
 
 
-def _chunks(values: list[Any]) -> Iterable[list[Any]]:
-    for start in range(0, len(values), CHUNK):
-        yield values[start:start + CHUNK]
+def _chunks(values: list[Any], size: int = CHUNK) -> Iterable[list[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def _upsert(
@@ -91,10 +92,10 @@ def _upsert(
     stale = [local for rid, local in existing.items() if rid not in rows] if prune else []
     for chunk in _chunks(stale):
         session.execute(delete(model).where(table.c.id.in_(chunk)))
-    if updates:
-        session.execute(update(model), updates)
-    if inserts:
-        session.execute(insert(model), inserts)
+    for chunk in _chunks(updates, BATCH):  # batches keep the statement's own copies small
+        session.execute(update(model), chunk)
+    for chunk in _chunks(inserts, BATCH):
+        session.execute(insert(model), chunk)
     if not inserts:
         return {rid: existing[rid] for rid in rows} if prune else existing
     return dict(session.execute(
@@ -224,8 +225,8 @@ def _replace_children(
                         [{"p": p, "c": c} for p, c in gone])
     rows = [{keys[0]: key[0], keys[1]: key[1], **dict(zip(values, row, strict=True))}
             for key, row in wanted.items() if key not in held or key in gone]
-    if rows:
-        session.execute(insert(table), rows)
+    for batch in _chunks(rows, BATCH):
+        session.execute(insert(table), batch)
 
 
 def _write_tickets(
