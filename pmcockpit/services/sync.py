@@ -33,7 +33,13 @@ from pmcockpit.core.records import (
 from pmcockpit.services.health import run_limits
 from pmcockpit.services.rollout_adoption import record_adoption
 from pmcockpit.services.sync_guard import SnapshotRefused, account_drop, check_drop, check_snapshot
-from pmcockpit.services.sync_marks import TicketPlan, plan_tickets, record_marks, watermark
+from pmcockpit.services.sync_marks import (
+    BadOption,
+    TicketPlan,
+    plan_tickets,
+    record_marks,
+    watermark,
+)
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage import connections
 from pmcockpit.storage.snapshots import account_ids, write_snapshot
@@ -173,6 +179,9 @@ async def sync_connection(
         plan = await asyncio.to_thread(_plan, workspace, name, connector, full)
     except (ConnectorError, LookupError) as error:
         return SyncReport(name, 0.0, error=str(error))
+    except BadOption as error:
+        await connector.aclose()
+        return await _failed(workspace, name, started, str(error))
     tickets = syncs_tickets(connector.config.options)
     tell = _teller(name, progress)
     try:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from pmcockpit.connectors.base import Connector
+from pmcockpit.core.i18n import _
 from pmcockpit.storage.models import Connection
 
 FULL_SYNC_HOURS = 24.0
@@ -42,24 +43,32 @@ def basis_of(options: Mapping[str, str]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+class BadOption(ValueError):
+    """A connection option the sync cannot use; the message says which and why."""
+
+
 def full_sync_hours(options: Mapping[str, str]) -> float:
-    """The ``full_sync_hours`` option; a value that is not a number counts as the default."""
+    """The ``full_sync_hours`` option (hours, 0 or more)."""
+    text = str(options.get("full_sync_hours", FULL_SYNC_HOURS))
     try:
-        hours = float(options.get("full_sync_hours", FULL_SYNC_HOURS))
+        hours = float(text)
     except ValueError:
-        return FULL_SYNC_HOURS
-    return max(hours, 0.0)
+        hours = -1.0
+    if not hours >= 0:  # also refuses nan
+        raise BadOption(_("the full_sync_hours option must be a number of hours (0 or more), "
+                          "not {value!r}").format(value=text))
+    return hours
 
 
 def plan_tickets(connection: Connection, options: Mapping[str, str], *,
                  full: bool = False, now: datetime | None = None) -> TicketPlan:
     """Full or incremental for this sync of ``connection`` (``full`` forces a full one)."""
-    basis = basis_of(options)
+    basis, hours = basis_of(options), full_sync_hours(options)
     now = now or datetime.now(UTC)
     since = _aware(connection.tickets_since)
     last_full = _aware(connection.full_sync_at)
     if (full or since is None or last_full is None or connection.tickets_basis != basis
-            or now - last_full >= timedelta(hours=full_sync_hours(options))):
+            or now - last_full >= timedelta(hours=hours)):
         return TicketPlan(None, basis)
     return TicketPlan(since, basis)
 

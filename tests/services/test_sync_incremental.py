@@ -144,3 +144,14 @@ def test_a_sync_failing_halfway_keeps_the_watermark(served: Served) -> None:
     report = served.sync()
     assert report.ok and report.counts["changed_tickets"] == 1
     assert "Half-read note" in served.tickets()[str(issue_id)]
+
+
+def test_a_full_sync_hours_that_is_not_a_number_fails_the_sync_and_says_so(
+        served: Served) -> None:
+    served.options["full_sync_hours"] = "daily"
+    report = served.sync()
+    assert not report.ok
+    assert report.error == ("the full_sync_hours option must be a number of hours (0 or more), "
+                            "not 'daily'")
+    served.options["full_sync_hours"] = "0"  # every sync full
+    assert served.sync().full and served.sync().full
