@@ -176,9 +176,10 @@ async def sync_connection(
     started = time.perf_counter()
     try:
         connector = await asyncio.to_thread(workspace.open_connector, name)
-        plan = await asyncio.to_thread(_plan, workspace, name, connector, full)
     except (ConnectorError, LookupError) as error:
         return SyncReport(name, 0.0, error=str(error))
+    try:
+        plan = await asyncio.to_thread(_plan, workspace, name, connector, full)
     except BadOption as error:
         await connector.aclose()
         return await _failed(workspace, name, started, str(error))
