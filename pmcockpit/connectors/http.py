@@ -214,11 +214,14 @@ class ToolClient:
             method, path, params=params, content=content, headers=headers,
             timeout=limits.attempt_seconds)
         where = self.describe(request)
-        try:
-            async with asyncio.timeout(limits.deadline_seconds):
-                response = await self._send_with_retries(request, where, limits)
-        except TimeoutError:
-            raise self._past_deadline(where, limits) from None
+        # The deadline runs from when the request has its slot: a long sync queues thousands
+        # of requests behind the in-flight limit, and waiting in line is not the tool's delay.
+        async with self._in_flight:
+            try:
+                async with asyncio.timeout(limits.deadline_seconds):
+                    response = await self._send_with_retries(request, where, limits)
+            except TimeoutError:
+                raise self._past_deadline(where, limits) from None
         return self.raise_for_status(response, empty_rejection=empty_rejection)
 
     async def _send_with_retries(self, request: httpx.Request, where: str,
@@ -307,12 +310,12 @@ class ToolClient:
         return HttpProbe(latency, response.status_code, expires, response)
 
     async def _send_once(self, request: httpx.Request) -> httpx.Response:
-        async with self._in_flight:
-            started = time.perf_counter()
-            response = await self._client.send(request)
-            self.last_latency_ms = (time.perf_counter() - started) * 1000
-            self._read_clock(response)
-            return response
+        """One try; the caller holds an in-flight slot."""
+        started = time.perf_counter()
+        response = await self._client.send(request)
+        self.last_latency_ms = (time.perf_counter() - started) * 1000
+        self._read_clock(response)
+        return response
 
     def _read_clock(self, response: httpx.Response) -> None:
         try:
