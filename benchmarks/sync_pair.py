@@ -3,12 +3,12 @@
     python -m benchmarks.sync_pair sync --scale 1000 --latency-ms 20 --urls FILE
     python -m benchmarks.sync_pair raw  --scale 1000 --latency-ms 20 --urls FILE
 
-Both serve the same simulated Redmine (seed 7) on loopback with the given latency.
-``sync`` runs pmcockpit's full sync into a fresh SQLite file, then a re-sync with nothing
-changed, and writes the GETs of the full sync to FILE. ``raw`` downloads exactly those
-GETs with a bare ``httpx.AsyncClient`` at the connector's concurrency (4 in flight):
-the bound a sync cannot beat. Each prints one JSON line: seconds, peak MiB (ru_maxrss;
-the simulator's own state is in both), requests.
+Both ask the same simulated Redmine (seed 7), served on loopback with the given latency by a
+child process, so neither side's memory holds the simulator. ``sync`` runs pmcockpit's full
+sync into a fresh SQLite file, then a re-sync with nothing changed, and writes the GETs of the
+full sync to FILE. ``raw`` downloads exactly those GETs with a bare ``httpx.AsyncClient`` at
+the connector's concurrency (4 in flight): the bound a sync cannot beat. Each prints one JSON
+line: seconds, peak MiB (ru_maxrss of this process), requests.
 """
 
 from __future__ import annotations
@@ -16,9 +16,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import multiprocessing
 import resource
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -28,7 +31,6 @@ from pmcockpit.connectors.base import ConnectionConfig, Connector
 from pmcockpit.connectors.registry import open_connector
 from pmcockpit.services.sync import sync_all
 from pmcockpit.services.workspace import Workspace
-from pmcockpit.sim import SimTool, serve
 from pmcockpit.storage import connections
 from pmcockpit.storage.db import open_database
 
@@ -40,13 +42,50 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_sync(tool: SimTool, url: str, urls_file: Path) -> dict[str, float]:
-    requests: list[str] = []
+def _serve(scale: int, latency_ms: float, ready: multiprocessing.Queue[tuple[str, str]]
+           ) -> None:
+    from pmcockpit.sim import SimTool
+    from pmcockpit.sim.server import serve_forever
+
+    tool = SimTool("redmine", seed=7, scale=scale)
+    tool.faults.latency_ms = latency_ms
+    serve_forever(tool, on_ready=lambda url: ready.put((url, tool.token)))
+
+
+@contextmanager
+def simulator(scale: int, latency_ms: float) -> Iterator[tuple[str, str]]:
+    """(URL, token) of a simulated Redmine served by a child process."""
+    context = multiprocessing.get_context("spawn")  # nothing of this process is copied
+    ready: multiprocessing.Queue[tuple[str, str]] = context.Queue()
+    child = context.Process(target=_serve, args=(scale, latency_ms, ready), daemon=True)
+    child.start()
+    try:
+        yield ready.get(timeout=600)
+    finally:
+        child.terminate()
+        child.join(10)
+
+
+class Logged(httpx.AsyncHTTPTransport):
+    """The connector's transport, noting every request it sends."""
+
+    def __init__(self, log: list[str]) -> None:
+        super().__init__()
+        self.log = log
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.log.append(f"{request.method} {request.url.raw_path.decode()}")
+        return await super().handle_async_request(request)
+
+
+def run_sync(url: str, token: str, urls_file: Path) -> dict[str, float]:
+    log: list[str] = []
     with tempfile.TemporaryDirectory() as folder:
         db = open_database(f"sqlite:///{Path(folder) / 'bench.db'}")
 
         def opener(name: str) -> Connector:
-            return open_connector(ConnectionConfig(name, "redmine", url, tool.token))
+            return open_connector(ConnectionConfig(name, "redmine", url, token),
+                                  transport=Logged(log))
 
         workspace = Workspace(Settings(operator="bench", db=str(db.engine.url)), db, opener)
         with db.session() as session:
@@ -55,15 +94,15 @@ def run_sync(tool: SimTool, url: str, urls_file: Path) -> dict[str, float]:
         [report] = asyncio.run(sync_all(workspace))
         full = time.perf_counter() - started
         assert report.ok, report.error
-        requests = [line for line in _LOG if line.startswith("GET ")]
-        _LOG.clear()
+        requests = [line for line in log if line.startswith("GET ")]
+        log.clear()
         started = time.perf_counter()
         [again] = asyncio.run(sync_all(workspace))
         resync = time.perf_counter() - started
-        assert again.ok, again.error
+        assert again.ok and not again.full, again.error
         db.dispose()
     urls_file.write_text("\n".join(line.split(" ")[1] for line in requests), encoding="utf-8")
-    return {"seconds": full, "resync_seconds": resync, "resync_requests": len(_LOG),
+    return {"seconds": full, "resync_seconds": resync, "resync_requests": len(log),
             "requests": len(requests), "accounts": report.counts.get("accounts", 0),
             "peak_mib": _peak_mib()}
 
@@ -82,14 +121,11 @@ async def _download(url: str, token: str, paths: list[str]) -> int:
     return sum(status == 200 for status in statuses)
 
 
-def run_raw(tool: SimTool, url: str, urls_file: Path) -> dict[str, float]:
+def run_raw(url: str, token: str, urls_file: Path) -> dict[str, float]:
     paths = [p for p in urls_file.read_text(encoding="utf-8").splitlines() if p]
     started = time.perf_counter()
-    ok = asyncio.run(_download(url, tool.token, paths))
+    ok = asyncio.run(_download(url, token, paths))
     return {"seconds": time.perf_counter() - started, "requests": ok, "peak_mib": _peak_mib()}
-
-
-_LOG: list[str] = []
 
 
 def main() -> None:
@@ -99,11 +135,9 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=float, default=20.0)
     parser.add_argument("--urls", type=Path, required=True)
     args = parser.parse_args()
-    tool = SimTool("redmine", seed=7, scale=args.scale)
-    with serve(tool, log=_LOG.append) as running:
-        tool.faults.latency_ms = args.latency_ms
+    with simulator(args.scale, args.latency_ms) as (url, token):
         run = run_sync if args.mode == "sync" else run_raw
-        print(json.dumps(run(tool, running.url, args.urls)))
+        print(json.dumps(run(url, token, args.urls)))
 
 
 if __name__ == "__main__":

@@ -22,16 +22,22 @@ if TYPE_CHECKING:  # the services load when a command runs, not for --help
     "from the tool has been checked: a sync that fails, reads an answer it cannot "
     "trust, or would remove more accounts at once than the max_account_drop setting "
     "allows (30% by default) leaves the previous state whole. Exit status 1 when any "
-    "connection failed."))
+    "connection failed.\n\n"
+    "Between full syncs only the tickets changed since the last sync are read; a full "
+    "sync, which also finds deleted tickets, runs when the connection's full_sync_hours "
+    "option (24 by default) has passed, when its options changed, or with --full."))
 @click.argument("names", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help=_("Print the summary as JSON."))
 @click.option("--quiet", is_flag=True, help=_("Only print failures."))
 @click.option("--accept-drop", is_flag=True,
               help=_("Store the sync even if it removes more accounts than max_account_drop "
                      "allows (when they really left)."))
+@click.option("--full", is_flag=True,
+              help=_("Read every ticket, finding those deleted on the tool, even when only "
+                     "the changed ones are due."))
 @pass_cli
 def sync(cli: CliContext, names: tuple[str, ...], as_json: bool, quiet: bool,
-         accept_drop: bool) -> None:
+         accept_drop: bool, full: bool) -> None:
     from pmcockpit.commands.alert import echo_deliveries
     from pmcockpit.services import alert_triggers
     from pmcockpit.services.opener import real_workspace
@@ -48,7 +54,7 @@ def sync(cli: CliContext, names: tuple[str, ...], as_json: bool, quiet: bool,
             click.echo(_("{name}: {what}…").format(name=name, what=what), err=True)
 
     reports = asyncio.run(sync_all(workspace, list(names) or None, progress=progress,
-                                   accept_drop=accept_drop))
+                                   accept_drop=accept_drop, full=full))
     synced = [r.connection for r in reports if r.ok]
     sent = asyncio.run(after_sync(workspace, synced)) if synced else []
     echo_deliveries(asyncio.run(alert_triggers.after_sync(workspace, reports)))
@@ -74,6 +80,8 @@ _COUNTED: dict[str, Callable[[int], str]] = {
     "projects": lambda n: ngettext("{count} project", "{count} projects", n),
     "memberships": lambda n: ngettext("{count} membership", "{count} memberships", n),
     "tickets": lambda n: ngettext("{count} ticket", "{count} tickets", n),
+    "changed_tickets": lambda n: ngettext("{count} changed ticket read",
+                                          "{count} changed tickets read", n),
 }
 """What a sync counted (``SnapshotCounts.as_dict``), each as its own plural."""
 

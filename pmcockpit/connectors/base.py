@@ -111,7 +111,11 @@ class Connector(Protocol):
 
     async def list_memberships(self, project_ids: list[str]) -> list[RemoteMembership]: ...
 
-    async def list_tickets(self, *, open_only: bool = False) -> list[RemoteTicket]: ...
+    async def list_tickets(self, *, open_only: bool = False,
+                           updated_since: datetime | None = None) -> list[RemoteTicket]:
+        """The tickets (with comments); only those changed at or after ``updated_since``
+        when given (an incremental sync; a tool that cannot filter returns them all)."""
+        ...
 
     async def prepare(self, action: Action) -> Prepared:
         """Read the target once: the calls the action would make and the state it changes

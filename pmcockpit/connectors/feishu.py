@@ -13,6 +13,8 @@ Connection options: ``app_id`` (required) and ``ca_bundle``. The URL is
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import httpx
 
 from pmcockpit.connectors.base import ConnectionConfig, ProbeResult
@@ -67,7 +69,8 @@ class _Directory(FeishuReader):
     async def list_memberships(self, project_ids: list[str]) -> list[RemoteMembership]:
         return []
 
-    async def list_tickets(self, *, open_only: bool = False) -> list[RemoteTicket]:
+    async def list_tickets(self, *, open_only: bool = False,
+                           updated_since: datetime | None = None) -> list[RemoteTicket]:
         return []
 
 

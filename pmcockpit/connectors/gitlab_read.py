@@ -25,7 +25,7 @@ from pmcockpit.connectors.gitlab_parse import (
     parse_ticket,
 )
 from pmcockpit.connectors.http import ToolClient
-from pmcockpit.connectors.layered import parse_time
+from pmcockpit.connectors.layered import parse_time, utc_text
 from pmcockpit.connectors.paging import paginate_links
 from pmcockpit.core.i18n import _
 from pmcockpit.core.records import (
@@ -196,15 +196,18 @@ class GitLabReader:
         return await self.all(f"/projects/{int(project_id)}/issues/{int(iid)}/notes",
                               sort="asc", order_by="created_at")
 
-    async def list_tickets(self, *, open_only: bool = False) -> list[RemoteTicket]:
+    async def list_tickets(self, *, open_only: bool = False,
+                           updated_since: datetime | None = None) -> list[RemoteTicket]:
         project, labels = self.queue.get("project"), self.queue.get("labels")
         path = f"/projects/{quote(project, safe='')}/issues" if project else "/issues"
-        state = "opened" if open_only else "all"
-        listed = await (
-            self.all(path, scope="all", state=state, non_archived="false", labels=labels,
-                     order_by="updated_at", sort="desc") if labels else
-            self.all(path, scope="all", state=state, non_archived="false",
-                     order_by="updated_at", sort="desc"))
+        params: dict[str, str | int] = {
+            "scope": "all", "state": "opened" if open_only else "all", "non_archived": "false",
+            "order_by": "updated_at", "sort": "desc"}
+        if labels:
+            params["labels"] = labels
+        if updated_since is not None:
+            params["updated_after"] = utc_text(updated_since)
+        listed = [item async for item in paginate_links(self.client, path, params=params)]
         recent = datetime.now(UTC) - timedelta(days=self.notes_days)
 
         def wants_notes(item: Json) -> bool:

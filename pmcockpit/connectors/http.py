@@ -22,7 +22,8 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
@@ -127,6 +128,8 @@ class ToolClient:
         self.retry = retry or RetryPolicy()
         self.forbidden_advice = forbidden_advice
         self.last_latency_ms: float | None = None
+        self.clock_offset = timedelta()
+        """The tool's clock minus ours, from its last ``Date`` header (to the second)."""
         self._limits = limits
         self._sleep = sleep
         self._jitter = jitter
@@ -211,11 +214,14 @@ class ToolClient:
             method, path, params=params, content=content, headers=headers,
             timeout=limits.attempt_seconds)
         where = self.describe(request)
-        try:
-            async with asyncio.timeout(limits.deadline_seconds):
-                response = await self._send_with_retries(request, where, limits)
-        except TimeoutError:
-            raise self._past_deadline(where, limits) from None
+        # The deadline runs from when the request has its slot: a long sync queues thousands
+        # of requests behind the in-flight limit, and waiting in line is not the tool's delay.
+        async with self._in_flight:
+            try:
+                async with asyncio.timeout(limits.deadline_seconds):
+                    response = await self._send_with_retries(request, where, limits)
+            except TimeoutError:
+                raise self._past_deadline(where, limits) from None
         return self.raise_for_status(response, empty_rejection=empty_rejection)
 
     async def _send_with_retries(self, request: httpx.Request, where: str,
@@ -304,11 +310,25 @@ class ToolClient:
         return HttpProbe(latency, response.status_code, expires, response)
 
     async def _send_once(self, request: httpx.Request) -> httpx.Response:
-        async with self._in_flight:
-            started = time.perf_counter()
-            response = await self._client.send(request)
-            self.last_latency_ms = (time.perf_counter() - started) * 1000
-            return response
+        """One try; the caller holds an in-flight slot."""
+        started = time.perf_counter()
+        response = await self._client.send(request)
+        self.last_latency_ms = (time.perf_counter() - started) * 1000
+        self._read_clock(response)
+        return response
+
+    def _read_clock(self, response: httpx.Response) -> None:
+        try:
+            said = parsedate_to_datetime(response.headers.get("Date", ""))
+        except (TypeError, ValueError):
+            return
+        if said.tzinfo is not None:
+            self.clock_offset = said - datetime.now(UTC)
+
+    def server_now(self) -> datetime:
+        """The tool's time now, as far as its last ``Date`` header tells (ours without one):
+        what an updated-since filter is measured against."""
+        return datetime.now(UTC) + self.clock_offset
 
     def _retry_delay(self, response: httpx.Response, method: str, attempt: int) -> float | None:
         """Seconds to wait before trying again, or None to stop and use this response."""

@@ -17,6 +17,7 @@ works with:
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -253,10 +254,13 @@ class JiraReader:
             if not token or not page:
                 return issues
 
-    async def list_tickets(self, *, open_only: bool = False) -> list[RemoteTicket]:
+    async def list_tickets(self, *, open_only: bool = False,
+                           updated_since: datetime | None = None) -> list[RemoteTicket]:
         projects = self._projects if self._projects is not None else await self.list_projects()
         live = [p.remote_id for p in projects if p.status is not ProjectStatus.ARCHIVED]
         restriction = " AND statusCategory != Done" if open_only else ""
+        if updated_since is not None:
+            restriction += f' AND updated >= "-{self._minutes_since(updated_since)}m"'
         found: list[Json] = []
         if self.queue.get("jql"):
             live = []  # the administrator's JQL says which projects
@@ -269,6 +273,12 @@ class JiraReader:
             found += await self.search(f"project in ({chunk}){restriction} ORDER BY updated DESC")
         comments = await asyncio.gather(*(self._all_comments(item) for item in found))
         return [parse_ticket(item, extra) for item, extra in zip(found, comments, strict=True)]
+
+    def _minutes_since(self, moment: datetime) -> int:
+        """Whole minutes back to ``moment`` on the server's clock, rounded up. JQL's
+        absolute times are in the token owner's time zone; a relative one is in none."""
+        elapsed = (self.client.server_now() - moment).total_seconds()
+        return max(1, math.ceil(elapsed / 60))
 
     async def _all_comments(self, item: Json) -> list[Json] | None:
         """Every comment when the issue has more than its ``comment`` field carries."""

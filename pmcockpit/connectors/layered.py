@@ -67,6 +67,11 @@ def parse_time(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+def utc_text(moment: datetime) -> str:
+    """``2026-03-01T08:12:32Z``: the form the tools' updated-since filters take."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 _NOT_AN_ID = {
     "the user": N_("the user must be a {tool} id (a number), not {value!r}"),
     "the group": N_("the group must be a {tool} id (a number), not {value!r}"),
@@ -124,7 +129,8 @@ class Reader(Protocol):
 
     async def list_memberships(self, project_ids: list[str]) -> list[RemoteMembership]: ...
 
-    async def list_tickets(self, *, open_only: bool = False) -> list[RemoteTicket]: ...
+    async def list_tickets(self, *, open_only: bool = False,
+                           updated_since: datetime | None = None) -> list[RemoteTicket]: ...
 
 
 class Writer(Protocol):
@@ -179,9 +185,11 @@ class LayeredConnector(Generic[ReaderT, WriterT]):
         with self._parsing("memberships"):
             return await self.reader.list_memberships(project_ids)
 
-    async def list_tickets(self, *, open_only: bool = False) -> list[RemoteTicket]:
+    async def list_tickets(self, *, open_only: bool = False,
+                           updated_since: datetime | None = None) -> list[RemoteTicket]:
         with self._parsing("issues"):
-            return await self.reader.list_tickets(open_only=open_only)
+            return await self.reader.list_tickets(open_only=open_only,
+                                                  updated_since=updated_since)
 
     async def _check_supported(self, action: Action) -> None:
         capability = action.spec.capability

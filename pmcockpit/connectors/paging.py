@@ -9,6 +9,7 @@ writes anything instead of storing a half or collapsed list.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -104,19 +105,15 @@ async def paginate_offset(
     client: ToolClient, path: str, *, items_key: str, params: QueryParams | None = None,
     paging: OffsetPaging = REDMINE_PAGING, id_key: str | None = "id",
 ) -> AsyncIterator[Any]:
-    """Every item of an offset-paged list. An answer without a total is a single page."""
-    where = client.call("GET", path)
-    check = IdCheck(client, where, id_key)
+    """Every item of an offset-paged list. An answer without a total is a single page.
+
+    Once a full first page has announced the total, the other pages are asked for side by
+    side (the client's in-flight limit still holds) and checked in order."""
+    page = _OffsetPages(client, path, items_key, params, paging)
+    check = IdCheck(client, page.where, id_key)
     offset, total = 0, None
     while True:
-        query = {**(params or {}), paging.offset_param: offset,
-                 paging.limit_param: paging.page_size}
-        data = await client.get_json(path, query)
-        items = items_of(client, data, items_key, where)
-        total = number_at(client, data, paging.total_key, where)
-        for key in (paging.offset_param, paging.limit_param):
-            number_at(client, data, key, where)
-        last = _is_last(client, data, paging.is_last_key, where)
+        items, total, last = await page.read(offset)
         check(items)
         for item in items:
             yield item
@@ -126,6 +123,45 @@ async def paginate_offset(
         if done or not items:
             check.adds_up(total, offset, paging.total_key)
             return
+        if last is None and total is not None and len(items) == paging.page_size:
+            break
+    assert total is not None
+    # Pages in flight at once, bounded, so a huge list is not all held at once.
+    offsets = list(range(offset, total, paging.page_size))
+    for start in range(0, len(offsets), PAGES_AHEAD):
+        pages = await asyncio.gather(*(page.read(at) for at in offsets[start:start + PAGES_AHEAD]))
+        for items, _total, _last in pages:
+            check(items)
+            offset += len(items)
+            for item in items:
+                yield item
+    check.adds_up(total, offset, paging.total_key)
+
+
+PAGES_AHEAD = 16
+"""Offset pages asked for together once the total is known."""
+
+
+class _OffsetPages:
+    """One offset-paged list: a page at an offset, its items checked against the dialect."""
+
+    def __init__(self, client: ToolClient, path: str, items_key: str,
+                 params: QueryParams | None, paging: OffsetPaging) -> None:
+        self.client, self.path, self.items_key = client, path, items_key
+        self.params, self.paging = params, paging
+        self.where = client.call("GET", path)
+
+    async def read(self, offset: int) -> tuple[list[Any], int | None, bool | None]:
+        """(items, announced total, last-page flag) of the page at ``offset``."""
+        client, paging, where = self.client, self.paging, self.where
+        query = {**(self.params or {}), paging.offset_param: offset,
+                 paging.limit_param: paging.page_size}
+        data = await client.get_json(self.path, query)
+        items = items_of(client, data, self.items_key, where)
+        total = number_at(client, data, paging.total_key, where)
+        for key in (paging.offset_param, paging.limit_param):
+            number_at(client, data, key, where)
+        return items, total, _is_last(client, data, paging.is_last_key, where)
 
 
 async def paginate_token(

@@ -23,7 +23,7 @@ from typing import Any
 
 from pmcockpit.connectors.errors import PermissionDenied
 from pmcockpit.connectors.http import ToolClient, json_at
-from pmcockpit.connectors.layered import parse_time
+from pmcockpit.connectors.layered import parse_time, utc_text
 from pmcockpit.connectors.layered import parsing as shared_parsing
 from pmcockpit.connectors.paging import paginate_offset
 from pmcockpit.core.i18n import _
@@ -244,10 +244,14 @@ class RedmineReader:
         return await self._one(f"/users/{int(user_id)}.json", "user")
 
     async def list_accounts(self) -> list[RemoteAccount]:
-        pages = await asyncio.gather(*(self._all("/users.json", "users", status=number)
-                                       for number in ACCOUNT_STATUSES))
-        return [parse_account(item, status) for status, items
-                in zip(ACCOUNT_STATUSES.values(), pages, strict=True) for item in items]
+        async def of_status(number: int, status: AccountStatus) -> list[RemoteAccount]:
+            # Parsed page by page: the JSON of ten thousand users is never held at once.
+            return [parse_account(item, status) async for item in paginate_offset(
+                self.client, "/users.json", items_key="users", params={"status": number})]
+
+        pages = await asyncio.gather(*(of_status(number, status)
+                                       for number, status in ACCOUNT_STATUSES.items()))
+        return [account for page in pages for account in page]
 
     async def group(self, group_id: str) -> Json:
         return await self._one(f"/groups/{int(group_id)}.json", "group", include="users")
@@ -285,8 +289,12 @@ class RedmineReader:
 
     async def list_memberships(self, project_ids: list[str]) -> list[RemoteMembership]:
         members = await self.group_members()
-        pages = await asyncio.gather(*(self._members_if_visible(p) for p in project_ids))
-        return [m for items in pages for m in parse_memberships(items, members)]
+
+        async def of_project(project_id: str) -> list[RemoteMembership]:
+            return parse_memberships(await self._members_if_visible(project_id), members)
+
+        pages = await asyncio.gather(*(of_project(p) for p in project_ids))
+        return [m for page in pages for m in page]
 
     async def _members_if_visible(self, project_id: str) -> list[Json]:
         try:
@@ -308,30 +316,30 @@ class RedmineReader:
         params = {"include": "journals"} if journals else {}
         return await self._one(f"/issues/{int(issue_id)}.json", "issue", **params)
 
-    async def list_tickets(self, *, open_only: bool = False) -> list[RemoteTicket]:
+    async def list_tickets(self, *, open_only: bool = False,
+                           updated_since: datetime | None = None) -> list[RemoteTicket]:
         closed = frozenset(str(s["id"]) for s in await self.issue_statuses()
                            if s.get("is_closed"))
         wanted = {param: self.queue[key] for key, param in QUEUE_PARAMS.items()
                   if key in self.queue}
+        if updated_since is not None:
+            wanted["updated_on"] = ">=" + utc_text(updated_since)
         listed = await self._all("/issues.json", "issues",
                                  status_id="open" if open_only else "*",
                                  sort="updated_on:desc", **wanted)
         recent = datetime.now(UTC) - timedelta(days=self.journal_days)
 
-        def wants_comments(item: Json) -> bool:
+        async def read(item: Json) -> RemoteTicket:
             ticket = parse_ticket(item, closed)
-            return not ticket.is_closed or ticket.updated_at >= recent
+            if ticket.is_closed and ticket.updated_at < recent:
+                return ticket
+            # Comments cost one call per ticket: only for the ones an administrator looks
+            # at. Each answer is parsed as it comes, so the JSON is not all held at once.
+            return parse_ticket(await self.issue(str(item["id"]), journals=True), closed)
 
-        # Comments cost one call per ticket: only for the ones an administrator looks at.
-        detailed = await asyncio.gather(*(
-            self.issue(str(item["id"]), journals=True) if wants_comments(item)
-            else _ready(item) for item in listed))
-        return [parse_ticket(item, closed) for item in detailed]
+        return list(await asyncio.gather(*(read(item) for item in listed)))
 
 
 QUEUE_PARAMS = {"project": "project_id", "tracker": "tracker_id", "query_id": "query_id"}
 """Queue definition -> ``/issues.json`` filter."""
 
-
-async def _ready(item: Json) -> Json:
-    return item

@@ -335,12 +335,17 @@ class ZenTaoReader:
             raise TypeError(_("a bug is not an object"))
         return data
 
-    async def list_tickets(self, *, open_only: bool = False) -> list[RemoteTicket]:
+    async def list_tickets(self, *, open_only: bool = False,
+                           updated_since: datetime | None = None) -> list[RemoteTicket]:
         products = await self._all("/products", "products")
         status = "unclosed" if open_only else "all"
         pages = await asyncio.gather(*(self._all(f"/products/{int(p['id'])}/bugs", "bugs",
                                                  status=status) for p in products))
         listed = [bug for page in pages for bug in page]
+        if updated_since is not None:
+            # ZenTao's bug list has no updated-since filter: the listing is read whole and
+            # only the bugs edited since are kept (and fetched one by one for comments).
+            listed = [b for b in listed if parse_bug(b).updated_at >= updated_since]
         # Comments cost one call per bug: only for the open ones.
         detailed = await asyncio.gather(*(
             self.bug(str(b["id"])) if status_code(b)[0] != CLOSED else _ready(b)

@@ -2,25 +2,44 @@
 
 Everything is fetched first, checked, and written in one transaction afterwards, so a
 sync that fails, is interrupted halfway or reads something it cannot trust leaves the
-previous state whole (see :mod:`.sync_guard`).
+previous state whole (see :mod:`.sync_guard`). Tickets are read whole only in a full sync;
+in between, only those the tool says changed since the last stored sync (see
+:mod:`.sync_marks`), and the watermark moves in the same transaction as the data.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
 from pmcockpit.connectors.base import Connector
 from pmcockpit.connectors.errors import ConnectorError
 from pmcockpit.connectors.http import request_limits
 from pmcockpit.core.capabilities import Capability
 from pmcockpit.core.i18n import _
-from pmcockpit.core.records import Snapshot
+from pmcockpit.core.records import (
+    RemoteAccount,
+    RemoteGroup,
+    RemoteMembership,
+    RemoteProject,
+    RemoteRole,
+    RemoteTicket,
+    Snapshot,
+)
 from pmcockpit.services.health import run_limits
 from pmcockpit.services.rollout_adoption import record_adoption
 from pmcockpit.services.sync_guard import SnapshotRefused, account_drop, check_drop, check_snapshot
+from pmcockpit.services.sync_marks import (
+    BadOption,
+    TicketPlan,
+    plan_tickets,
+    record_marks,
+    watermark,
+)
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage import connections
 from pmcockpit.storage.snapshots import account_ids, write_snapshot
@@ -37,6 +56,8 @@ class SyncReport:
     error: str | None = None
     refused_drop: bool = False
     """Refused because it would remove too many accounts: ``accept_drop`` forces it."""
+    full: bool = True
+    """Every ticket read (deletions found); False: only the changed ones."""
 
     @property
     def ok(self) -> bool:
@@ -44,53 +65,131 @@ class SyncReport:
 
     def as_dict(self) -> dict[str, object]:
         return {"connection": self.connection, "ok": self.ok, "seconds": round(self.seconds, 3),
-                "counts": self.counts, "error": self.error, "refused_drop": self.refused_drop}
+                "counts": self.counts, "error": self.error, "refused_drop": self.refused_drop,
+                "full": self.full}
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    snapshot: Snapshot
+    mark: datetime
+    """The tool's time before the tickets were read, less the overlap."""
 
 
 async def fetch_snapshot(
-    connector: Connector, *, tickets: bool = True, progress: Callable[[str], None] | None = None
+    connector: Connector, *, tickets: bool = True, progress: Callable[[str], None] | None = None,
+    updated_since: datetime | None = None,
 ) -> Snapshot:
-    def step(what: str) -> None:
-        if progress:
-            progress(what)
+    """Everything one connection holds (tickets changed since ``updated_since`` when given)."""
+    fetched = await _fetch(connector, tickets=tickets, progress=progress,
+                           updated_since=updated_since)
+    return fetched.snapshot
 
-    capabilities = connector.capabilities()
-    step(_("server"))
+
+async def _fetch(
+    connector: Connector, *, tickets: bool, progress: Callable[[str], None] | None,
+    updated_since: datetime | None,
+) -> Fetched:
+    reading = _Reading(connector, progress)
+    reading.step(_("server"))
     server = await connector.server_info()
-    step(_("accounts"))
-    accounts = await connector.list_accounts()
-    step(_("groups"))
-    groups = await connector.list_groups() if Capability.HAS_GROUPS in capabilities else []
-    step(_("roles"))
-    roles = await connector.list_roles() if Capability.HAS_ROLES in capabilities else []
-    step(_("projects"))
-    projects = await connector.list_projects()
-    step(_("memberships"))
-    memberships = await connector.list_memberships([p.remote_id for p in projects])
-    remote_tickets = []
-    if tickets and Capability.HAS_TICKETS in capabilities:
-        step(_("tickets"))
-        remote_tickets = await connector.list_tickets()
-    return Snapshot(tuple(accounts), tuple(groups), tuple(roles), tuple(projects),
-                    tuple(memberships), tuple(remote_tickets), server)
+    mark = watermark(connector)  # the tool's clock is known from its first answer
+    # The lists are read side by side (the connection's in-flight limit still holds), so
+    # the tool is never idle between them; what needs another list waits for that one only.
+    groups = asyncio.ensure_future(reading.groups())
+    projects = asyncio.ensure_future(connector.list_projects())
+    accounts, _groups, roles, _projects, memberships, remote_tickets = await _together(
+        reading.accounts(), groups, reading.roles(), projects,
+        reading.memberships(projects, groups),
+        reading.tickets(projects, updated_since) if tickets else _nothing())
+    return Fetched(Snapshot(tuple(accounts), tuple(groups.result()), tuple(roles),
+                            tuple(projects.result()), tuple(memberships),
+                            tuple(remote_tickets), server), mark)
+
+
+class _Reading:
+    """The lists of one sync, each a coroutine of its own."""
+
+    def __init__(self, connector: Connector, progress: Callable[[str], None] | None) -> None:
+        self.connector = connector
+        self.capabilities = connector.capabilities()
+        self.progress = progress
+
+    def step(self, what: str) -> None:
+        if self.progress:
+            self.progress(what)
+
+    async def accounts(self) -> list[RemoteAccount]:
+        self.step(_("accounts"))
+        return await self.connector.list_accounts()
+
+    async def groups(self) -> list[RemoteGroup]:
+        if Capability.HAS_GROUPS not in self.capabilities:
+            return []
+        self.step(_("groups"))
+        return await self.connector.list_groups()
+
+    async def roles(self) -> list[RemoteRole]:
+        if Capability.HAS_ROLES not in self.capabilities:
+            return []
+        self.step(_("roles"))
+        return await self.connector.list_roles()
+
+    async def memberships(self, projects: Awaitable[list[RemoteProject]],
+                          groups: Awaitable[list[RemoteGroup]]) -> list[RemoteMembership]:
+        ids = [p.remote_id for p in await projects]
+        await groups  # memberships name the groups' members
+        self.step(_("memberships"))
+        return await self.connector.list_memberships(ids)
+
+    async def tickets(self, projects: Awaitable[list[RemoteProject]],
+                      updated_since: datetime | None) -> list[RemoteTicket]:
+        if Capability.HAS_TICKETS not in self.capabilities:
+            return []
+        await projects  # some tools file tickets by project
+        self.step(_("tickets") if updated_since is None else _("changed tickets"))
+        return await self.connector.list_tickets(updated_since=updated_since)
+
+
+async def _nothing() -> list[RemoteTicket]:
+    return []
+
+
+async def _together(*steps: Awaitable[Any]) -> list[Any]:
+    """Every step's result, in order; the first failure cancels the others and is raised."""
+    tasks = [asyncio.ensure_future(one) for one in steps]
+    try:
+        return list(await asyncio.gather(*tasks))
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
 
 
 async def sync_connection(
     workspace: Workspace, name: str, *, progress: Progress | None = None,
-    accept_drop: bool = False,
+    accept_drop: bool = False, full: bool = False,
 ) -> SyncReport:
-    """Fetch, check and store one connection; ``accept_drop`` lifts the account-drop guard."""
+    """Fetch, check and store one connection; ``accept_drop`` lifts the account-drop guard,
+    ``full`` reads every ticket even when an incremental sync would do."""
     started = time.perf_counter()
     try:
         connector = await asyncio.to_thread(workspace.open_connector, name)
     except (ConnectorError, LookupError) as error:
         return SyncReport(name, 0.0, error=str(error))
+    try:
+        plan = await asyncio.to_thread(_plan, workspace, name, connector, full)
+    except BadOption as error:
+        await connector.aclose()
+        return await _failed(workspace, name, started, str(error))
     tickets = syncs_tickets(connector.config.options)
     tell = _teller(name, progress)
     try:
         with request_limits(run_limits(workspace, tell)):
-            snapshot = await fetch_snapshot(connector, tickets=tickets, progress=tell)
-        check_snapshot(name, snapshot)
+            fetched = await _fetch(connector, tickets=tickets, progress=tell,
+                                   updated_since=plan.since)
+        check_snapshot(name, fetched.snapshot)
     except (ConnectorError, SnapshotRefused) as error:
         return await _failed(workspace, name, started, str(error))
     finally:
@@ -99,12 +198,18 @@ async def sync_connection(
         progress(name, _("saving"))
     max_drop = 1.0 if accept_drop else workspace.settings.max_account_drop
     try:
-        counts = await asyncio.to_thread(_save, workspace, name, snapshot, started, tickets,
-                                         max_drop)
+        counts = await asyncio.to_thread(_save, workspace, name, fetched, started,
+                                         Saving(tickets, plan, max_drop))
     except SnapshotRefused as error:
         return await _failed(workspace, name, started, str(error), refused_drop=True)
     await asyncio.to_thread(record_adoption, workspace, name)  # rollout trends, kept per sync
-    return SyncReport(name, time.perf_counter() - started, counts)
+    return SyncReport(name, time.perf_counter() - started, counts, full=plan.full)
+
+
+def _plan(workspace: Workspace, name: str, connector: Connector, full: bool) -> TicketPlan:
+    with workspace.db.session() as session:
+        return plan_tickets(connections.get(session, name), connector.config.options,
+                            full=full)
 
 
 def _teller(name: str, progress: Progress | None) -> Callable[[str], None] | None:
@@ -127,14 +232,28 @@ def syncs_tickets(options: Mapping[str, str]) -> bool:
     return options.get("sync_tickets", "true").strip().lower() not in {"false", "no", "0", "off"}
 
 
-def _save(workspace: Workspace, name: str, snapshot: Snapshot, started: float,
-          tickets: bool, max_drop: float) -> dict[str, int]:
+@dataclass(frozen=True, slots=True)
+class Saving:
+    tickets: bool
+    plan: TicketPlan
+    max_drop: float
+
+
+def _save(workspace: Workspace, name: str, fetched: Fetched, started: float,
+          saving: Saving) -> dict[str, int]:
+    snapshot = fetched.snapshot
     with workspace.db.session() as session:
         connection = connections.get(session, name)
-        check_drop(name, account_drop(account_ids(session, connection.id), snapshot), max_drop)
-        counts = write_snapshot(session, connection.id, snapshot, tickets=tickets)
+        check_drop(name, account_drop(account_ids(session, connection.id), snapshot),
+                   saving.max_drop)
+        counts = write_snapshot(session, connection.id, snapshot, tickets=saving.tickets,
+                                changed_tickets=not saving.plan.full)
+        record_marks(connection, saving.plan, fetched.mark)
         connections.record_sync(session, name, seconds=time.perf_counter() - started, error=None)
-    return counts.as_dict()
+    result = counts.as_dict()
+    if not saving.plan.full:
+        result["changed_tickets"] = len(snapshot.tickets)
+    return result
 
 
 def _record_failure(workspace: Workspace, name: str, seconds: float, error: str) -> None:
@@ -144,12 +263,13 @@ def _record_failure(workspace: Workspace, name: str, seconds: float, error: str)
 
 async def sync_all(
     workspace: Workspace, names: list[str] | None = None, *, progress: Progress | None = None,
-    accept_drop: bool = False,
+    accept_drop: bool = False, full: bool = False,
 ) -> list[SyncReport]:
     """Sync the named connections (all when None), one after the other."""
     if names is None:
         names = await asyncio.to_thread(connection_names, workspace)
-    return [await sync_connection(workspace, name, progress=progress, accept_drop=accept_drop)
+    return [await sync_connection(workspace, name, progress=progress, accept_drop=accept_drop,
+                                  full=full)
             for name in names]
 
 

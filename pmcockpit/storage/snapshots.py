@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from pmcockpit.core.records import (
@@ -38,6 +38,7 @@ from pmcockpit.storage.models import (
 )
 
 CHUNK = 500  # stay below SQLite's bound-parameter limit in IN (...) lists
+BATCH = 2000  # rows per executemany
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,31 +64,40 @@ def _naive(value: datetime | None) -> datetime | None:
     return value.astimezone(UTC).replace(tzinfo=None)
 
 
-def _chunks(values: list[Any]) -> Iterable[list[Any]]:
-    for start in range(0, len(values), CHUNK):
-        yield values[start:start + CHUNK]
+def _chunks(values: list[Any], size: int = CHUNK) -> Iterable[list[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def _upsert(
-    session: Session, model: type[Base], connection_id: int, rows: Mapping[str, dict[str, Any]]
+    session: Session, model: type[Base], connection_id: int, rows: Mapping[str, dict[str, Any]],
+    *, prune: bool = True,
 ) -> dict[str, int]:
-    """Insert or update ``rows`` (by remote id), delete the rest; return remote id -> local id."""
+    """Insert or update ``rows`` (by remote id), delete the rest unless ``prune`` is off;
+    return remote id -> local id of every row the connection has."""
     table = model.__table__
-    existing = dict(session.execute(
-        select(table.c.remote_id, table.c.id).where(table.c.connection_id == connection_id)
-    ).all())
-    updates = [{"id": existing[rid], **values} for rid, values in rows.items() if rid in existing]
+    names = list(next(iter(rows.values()), {}))
+    existing: dict[str, int] = {}
+    stored: dict[str, tuple[Any, ...]] = {}
+    for rid, local, *values in session.execute(
+        select(table.c.remote_id, table.c.id, *(table.c[n] for n in names))
+        .where(table.c.connection_id == connection_id)
+    ):
+        existing[rid], stored[rid] = local, tuple(values)
+    # Only rows that differ are written: a re-sync of an unchanged tool writes almost nothing.
+    updates = [{"id": existing[rid], **values} for rid, values in rows.items()
+               if rid in existing and tuple(values[n] for n in names) != stored[rid]]
     inserts = [{"connection_id": connection_id, "remote_id": rid, **values}
                for rid, values in rows.items() if rid not in existing]
-    stale = [local for rid, local in existing.items() if rid not in rows]
+    stale = [local for rid, local in existing.items() if rid not in rows] if prune else []
     for chunk in _chunks(stale):
         session.execute(delete(model).where(table.c.id.in_(chunk)))
-    if updates:
-        session.execute(update(model), updates)
-    if inserts:
-        session.execute(insert(model), inserts)
+    for chunk in _chunks(updates, BATCH):  # batches keep the statement's own copies small
+        session.execute(update(model), chunk)
+    for chunk in _chunks(inserts, BATCH):
+        session.execute(insert(model), chunk)
     if not inserts:
-        return {rid: existing[rid] for rid in rows}
+        return {rid: existing[rid] for rid in rows} if prune else existing
     return dict(session.execute(
         select(table.c.remote_id, table.c.id).where(table.c.connection_id == connection_id)
     ).all())
@@ -120,9 +130,15 @@ def _ticket_row(ticket: RemoteTicket, project_ids: Mapping[str, int]) -> dict[st
 
 
 def write_snapshot(
-    session: Session, connection_id: int, snapshot: Snapshot, *, tickets: bool = True
+    session: Session, connection_id: int, snapshot: Snapshot, *, tickets: bool = True,
+    changed_tickets: bool = False,
 ) -> SnapshotCounts:
-    """Make the database's view of one connection equal to ``snapshot``."""
+    """Make the database's view of one connection equal to ``snapshot``.
+
+    With ``changed_tickets`` the snapshot's tickets are only those changed since the last
+    sync: they are updated or added with their comments, and no other ticket is touched
+    (an incremental sync cannot see deletions; the next full sync does).
+    """
     accounts = _upsert(session, Account, connection_id,
                        {a.remote_id: _account_row(a) for a in snapshot.accounts})
     groups = _upsert(session, Group, connection_id,
@@ -135,23 +151,23 @@ def write_snapshot(
     _write_group_members(session, groups, accounts, snapshot.groups)
     _write_memberships(session, connection_id, snapshot.memberships,
                        accounts=accounts, groups=groups, roles=roles, projects=projects)
+    stored = 0
     if tickets:
-        _write_tickets(session, connection_id, snapshot.tickets, projects)
+        stored = _write_tickets(session, connection_id, snapshot.tickets, projects,
+                                prune=not changed_tickets)
     return SnapshotCounts(len(accounts), len(groups), len(roles), len(projects),
-                          len(snapshot.memberships), len(snapshot.tickets))
+                          len(snapshot.memberships), stored)
 
 
 def _write_group_members(
     session: Session, groups: Mapping[str, int], accounts: Mapping[str, int],
     remote_groups: Iterable[RemoteGroup],
 ) -> None:
-    local_groups = list(groups.values())
-    for chunk in _chunks(local_groups):
-        session.execute(delete(GroupMember).where(GroupMember.group_id.in_(chunk)))
-    rows = [{"group_id": groups[g.remote_id], "account_id": accounts[m]}
-            for g in remote_groups for m in set(g.member_ids) if m in accounts]
-    if rows:
-        session.execute(insert(GroupMember), rows)
+    wanted: dict[tuple[Any, Any], tuple[Any, ...]] = {
+        (groups[g.remote_id], accounts[m]): () for g in remote_groups
+        for m in g.member_ids if m in accounts}
+    _replace_children(session, cast(Table, GroupMember.__table__), ("group_id", "account_id"),
+                      (), list(groups.values()), wanted)
 
 
 def _write_memberships(
@@ -170,9 +186,7 @@ def _write_memberships(
             "group_id": groups.get(m.group_id) if m.group_id else None,
         } for m in kept
     })
-    for chunk in _chunks(list(local.values())):
-        session.execute(delete(MembershipRole).where(MembershipRole.membership_id.in_(chunk)))
-    rows: dict[tuple[int, int], dict[str, Any]] = {}
+    wanted: dict[tuple[int, int], int | None] = {}
     for membership in kept:
         for grant in membership.roles:
             if grant.role_id not in roles:
@@ -180,28 +194,57 @@ def _write_memberships(
             key = (local[membership.remote_id], roles[grant.role_id])
             inherited = groups.get(grant.inherited_from_group_id or "")
             # A role granted both directly and through a group counts as direct.
-            if key not in rows or inherited is None:
-                rows[key] = {"membership_id": key[0], "role_id": key[1],
-                             "inherited_from_group_id": inherited}
-    if rows:
-        session.execute(insert(MembershipRole), list(rows.values()))
+            if key not in wanted or inherited is None:
+                wanted[key] = inherited
+    _replace_grants(session, list(local.values()), wanted)
+
+
+def _replace_grants(session: Session, memberships: list[int],
+                    wanted: Mapping[tuple[int, int], int | None]) -> None:
+    """Make the role grants of ``memberships`` equal to ``wanted``, writing only changes."""
+    _replace_children(session, cast(Table, MembershipRole.__table__),
+                      ("membership_id", "role_id"), ("inherited_from_group_id",),
+                      memberships, {key: (inherited,) for key, inherited in wanted.items()})
+
+
+def _replace_children(
+    session: Session, table: Table, keys: tuple[str, str], values: tuple[str, ...],
+    parents: list[int], wanted: Mapping[tuple[Any, Any], tuple[Any, ...]],
+) -> None:
+    """Make the rows of ``table`` under ``parents`` (its first key column) equal to
+    ``wanted`` (key -> values); rows already right are not written."""
+    parent, child = table.c[keys[0]], table.c[keys[1]]
+    held: dict[tuple[Any, Any], tuple[Any, ...]] = {}
+    for chunk in _chunks(parents):
+        for first, second, *rest in session.execute(select(
+                parent, child, *(table.c[v] for v in values)).where(parent.in_(chunk))):
+            held[(first, second)] = tuple(rest)
+    gone = {key for key, row in held.items() if wanted.get(key) != row}
+    if gone:
+        session.execute(delete(table).where(parent == bindparam("p"), child == bindparam("c")),
+                        [{"p": p, "c": c} for p, c in gone])
+    rows = [{keys[0]: key[0], keys[1]: key[1], **dict(zip(values, row, strict=True))}
+            for key, row in wanted.items() if key not in held or key in gone]
+    for batch in _chunks(rows, BATCH):
+        session.execute(insert(table), batch)
 
 
 def _write_tickets(
     session: Session, connection_id: int, tickets: Iterable[RemoteTicket],
-    projects: Mapping[str, int],
-) -> None:
+    projects: Mapping[str, int], *, prune: bool = True,
+) -> int:
+    """Store ``tickets`` and their comments; return how many tickets the connection has."""
     tickets = list(tickets)
     local = _upsert(session, Ticket, connection_id,
-                    {t.remote_id: _ticket_row(t, projects) for t in tickets})
-    for chunk in _chunks(list(local.values())):
-        session.execute(delete(TicketComment).where(TicketComment.ticket_id.in_(chunk)))
-    rows = [{
-        "ticket_id": local[t.remote_id], "remote_id": c.remote_id, "author_remote_id": c.author_id,
-        "author_name": c.author_name, "body": c.body, "created_at": _naive(c.created_at),
-    } for t in tickets for c in t.comments]
-    if rows:
-        session.execute(insert(TicketComment), rows)
+                    {t.remote_id: _ticket_row(t, projects) for t in tickets}, prune=prune)
+    wanted: dict[tuple[Any, Any], tuple[Any, ...]] = {
+        (local[t.remote_id], c.remote_id): (c.author_id, c.author_name, c.body,
+                                            _naive(c.created_at))
+        for t in tickets for c in t.comments}
+    _replace_children(session, cast(Table, TicketComment.__table__), ("ticket_id", "remote_id"),
+                      ("author_remote_id", "author_name", "body", "created_at"),
+                      [local[t.remote_id] for t in tickets], wanted)
+    return len(local)
 
 
 def account_ids(session: Session, connection_id: int) -> set[str]:

@@ -81,3 +81,22 @@ async def test_probe_has_the_same_deadline(silent_server: str) -> None:
 def test_defaults_report_the_first_failure_within_ten_seconds() -> None:
     assert DEFAULT_LIMITS.attempt_seconds <= 10
     assert DEFAULT_LIMITS.deadline_seconds <= 60
+
+
+async def test_waiting_for_a_slot_is_not_counted_against_the_deadline() -> None:
+    """Thousands of requests queue behind the in-flight limit in a big sync; the deadline
+    is the tool's time to answer one, not the queue's length."""
+    import asyncio
+
+    from pmcockpit.sim import SimTool, serve
+
+    tool = SimTool("redmine", seed=7, scale=40, latency_ms=100)
+    with serve(tool) as running:
+        limits = RequestLimits(attempt_seconds=0.4, deadline_seconds=0.4)
+        client = ToolClient("queued", running.url, auth_headers=tool.auth_headers(),
+                            retry=FAST_RETRY, limits=limits, max_in_flight=1)
+        # Eight answers of 0.1 s each, one at a time: the last waits 0.7 s for its slot.
+        answers = await asyncio.gather(*(client.get_json("/users/current.json")
+                                         for _ in range(8)))
+        await client.aclose()
+    assert len(answers) == 8

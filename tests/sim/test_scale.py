@@ -1,6 +1,6 @@
 """Fifty thousand people: the organisation and a tool's state keep their shape at scale.
 
-How long that takes is measured by ``benchmarks/sim_build.py``, not asserted here.
+How long that takes is measured by ``benchmarks/sync_scale.py``, not asserted here.
 """
 
 from __future__ import annotations

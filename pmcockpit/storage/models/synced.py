@@ -29,6 +29,14 @@ class Connection(Base):
     last_sync_at: Mapped[datetime | None]
     last_sync_seconds: Mapped[float | None]
     last_sync_error: Mapped[str | None] = mapped_column(Text)
+    tickets_since: Mapped[datetime | None]
+    """Watermark: the tool's time the last good sync began reading tickets (less an overlap);
+    the next incremental sync asks only for tickets updated since."""
+    full_sync_at: Mapped[datetime | None]
+    """When the last good full sync (every ticket read, deletions found) began."""
+    tickets_basis: Mapped[str | None] = mapped_column(String(500))
+    """What the ticket rows were read under (the ticket and queue options); another basis
+    makes the next sync a full one."""
 
     accounts: Mapped[list[Account]] = relationship(
         back_populates="connection", cascade="all, delete-orphan", passive_deletes=True

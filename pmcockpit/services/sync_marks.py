@@ -1,0 +1,98 @@
+"""Whether a sync reads every ticket or only the changed ones, and the marks that decide it.
+
+A full sync reads every ticket, so it finds the ones deleted on the tool. An incremental
+sync asks the tool only for tickets updated since the watermark, so a re-sync with nothing
+changed reads the listings and no ticket. A full sync is due when there is no watermark yet,
+when the connection's options changed since (another queue definition, say), or when the
+last full sync is older than the connection's ``full_sync_hours`` option (default 24;
+0 makes every sync full). The marks move only with a sync that was stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from pmcockpit.connectors.base import Connector
+from pmcockpit.core.i18n import _
+from pmcockpit.storage.models import Connection
+
+FULL_SYNC_HOURS = 24.0
+OVERLAP = timedelta(minutes=2)
+"""How far before a sync began the next one asks from: covers a tool whose clock differs by
+seconds, JQL's minutes, and tickets edited while the listing was read."""
+
+
+@dataclass(frozen=True, slots=True)
+class TicketPlan:
+    since: datetime | None
+    """Ask only for tickets updated at or after this (the tool's time); None: read all."""
+    basis: str
+
+    @property
+    def full(self) -> bool:
+        return self.since is None
+
+
+def basis_of(options: Mapping[str, str]) -> str:
+    """A fingerprint of the options the ticket rows were read under."""
+    text = json.dumps(sorted((str(k), str(v)) for k, v in options.items()))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class BadOption(ValueError):
+    """A connection option the sync cannot use; the message says which and why."""
+
+
+def full_sync_hours(options: Mapping[str, str]) -> float:
+    """The ``full_sync_hours`` option (hours, 0 or more)."""
+    text = str(options.get("full_sync_hours", FULL_SYNC_HOURS))
+    try:
+        hours = float(text)
+    except ValueError:
+        hours = -1.0
+    if not hours >= 0:  # also refuses nan
+        raise BadOption(_("the full_sync_hours option must be a number of hours (0 or more), "
+                          "not {value!r}").format(value=text))
+    return hours
+
+
+def plan_tickets(connection: Connection, options: Mapping[str, str], *,
+                 full: bool = False, now: datetime | None = None) -> TicketPlan:
+    """Full or incremental for this sync of ``connection`` (``full`` forces a full one)."""
+    basis, hours = basis_of(options), full_sync_hours(options)
+    now = now or datetime.now(UTC)
+    since = _aware(connection.tickets_since)
+    last_full = _aware(connection.full_sync_at)
+    if (full or since is None or last_full is None or connection.tickets_basis != basis
+            or now - last_full >= timedelta(hours=hours)):
+        return TicketPlan(None, basis)
+    return TicketPlan(since, basis)
+
+
+def watermark(connector: Connector) -> datetime:
+    """The tool's time now, less the overlap: where the next incremental sync starts."""
+    client = getattr(connector, "client", None)
+    server_now = getattr(client, "server_now", None)
+    now = server_now() if callable(server_now) else datetime.now(UTC)
+    assert isinstance(now, datetime)
+    return now - OVERLAP
+
+
+def record_marks(connection: Connection, plan: TicketPlan, mark: datetime) -> None:
+    """After a stored sync: move the watermark, and date a full sync by it."""
+    connection.tickets_since = _naive(mark)
+    connection.tickets_basis = plan.basis
+    if plan.full:
+        connection.full_sync_at = _naive(mark)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
+def _naive(value: datetime) -> datetime:
+    return value.astimezone(UTC).replace(tzinfo=None)
