@@ -30,10 +30,11 @@ if TYPE_CHECKING:
     from pmcockpit.connectors.zentao_read import ZenTaoReader
 
 Json = dict[str, Any]
-STORY_STATUSES = {"draft": N_("草稿"), "active": N_("激活"), "changing": N_("变更中"),
-                  "reviewing": N_("评审中"), "closed": N_("已关闭")}
-TASK_STATUSES = {"wait": N_("未开始"), "doing": N_("进行中"), "done": N_("已完成"),
-                 "pause": N_("已暂停"), "cancel": N_("已取消"), "closed": N_("已关闭")}
+# ZenTao's own status names (草稿, 激活, ...), in the user's language through the catalog.
+STORY_STATUSES = {"draft": N_("Draft"), "active": N_("Active"), "changing": N_("Changing"),
+                  "reviewing": N_("Reviewing"), "closed": N_("Closed")}
+TASK_STATUSES = {"wait": N_("Not started"), "doing": N_("Doing"), "done": N_("Done"),
+                 "pause": N_("Paused"), "cancel": N_("Cancelled"), "closed": N_("Closed")}
 KINDS = {"story": ("/stories", STORY_STATUSES), "task": ("/tasks", TASK_STATUSES)}
 CLOSE_WORDS = ("closed", "close", "已关闭", "done", "resolved", "resolve")
 ACTIVE_WORDS = ("active", "activate", "激活", "open", "reopen")

@@ -28,7 +28,7 @@ ZENTAO_DEFAULT_KINDS = ("bugs",)
 ZENTAO_ABSENT = {
     "feedback": _("ZenTao's feedback (api/v1 feedbacks.php) calls the feedback module of the "
                   "paid Biz and Max editions; the open-source API v1 pmcockpit speaks has none"),
-    "tickets": _("ZenTao's tickets (工单) belong to the paid Biz and Max editions; the "
+    "tickets": _("ZenTao's tickets belong to the paid Biz and Max editions; the "
                  "open-source API v1 pmcockpit speaks has none"),
 }
 ZENTAO_ABSENT["feedbacks"] = ZENTAO_ABSENT["feedback"]

@@ -71,10 +71,10 @@ def test_a_status_keeps_its_code_and_shows_its_name() -> None:
              "assignedTo": None, "openedDate": "2024-05-01T08:00:00Z"}
     ticket = parse_work("story", story, "product-1", parse_time)
     assert (ticket.remote_id, ticket.key, ticket.status, ticket.is_closed) == (
-        "story-12", "STORY-12", "激活", False)
+        "story-12", "STORY-12", "Active", False)
     task = parse_work("task", {**story, "status": "cancel"}, "4", parse_time)
     assert (task.key, task.status, task.is_closed, task.author_id) == (
-        "TASK-12", "已取消", True, "3")
+        "TASK-12", "Cancelled", True, "3")
 
 
 @pytest.mark.parametrize(("value", "reason"), [
