@@ -26,6 +26,7 @@ from pmcockpit.connectors.errors import ConnectorError, NotSupported, Unreachabl
 from pmcockpit.core.actions import Action
 from pmcockpit.core.i18n import _
 from pmcockpit.services import audit_log
+from pmcockpit.services.outbox_lease import holder
 from pmcockpit.services.undo import UndoError, undo_action
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage import audit, connections
@@ -35,6 +36,8 @@ __all__ = ["ActionResult", "ActionRunner", "ConnectorError", "Outcome", "Preview
            "UndoError"]
 
 KILL_ENV = "PMCOCKPIT_TEST_KILL_AT"
+IN_FLIGHT: set[int] = set()
+"""Intents this process logged and is calling the tool for now: not in doubt (yet)."""
 """Tests only: the named step at which the process kills itself (SIGKILL)."""
 
 
@@ -219,8 +222,18 @@ class ActionRunner:
         detail["before"] = prepared.before
         kill_point("before-intent")
         intent = await self._append(action, audit.INTENT, {
-            **detail, "calls": [str(call) for call in prepared.calls]}, None, undo_of, None)
+            **detail, "calls": [str(call) for call in prepared.calls],
+            "by": holder(self.workspace)}, None, undo_of, None)
         kill_point("after-intent")
+        IN_FLIGHT.add(intent)
+        try:
+            return await self._call(action, prepared, detail, undo_of, intent)
+        finally:
+            IN_FLIGHT.discard(intent)
+
+    async def _call(self, action: Action, prepared: Prepared, detail: dict[str, Any],
+                    undo_of: int | None, intent: int) -> ActionResult:
+        """Make the calls of a logged intent and append their outcome."""
         try:
             connector = await self.connector(action.connection)
             detail["result"] = await connector.execute(action, prepared)

@@ -25,7 +25,7 @@ def holder(workspace: Workspace) -> str:
     return f"{workspace.settings.operator}@{socket.gethostname()}:{os.getpid()}"
 
 
-def _gone(claimed_by: str) -> bool:
+def gone(claimed_by: str) -> bool:
     """The holder ran on this host and its process no longer exists."""
     place = claimed_by.rpartition("@")[2]
     host, _, pid = place.rpartition(":")
@@ -44,4 +44,4 @@ def free_abandoned(workspace: Workspace) -> int:
     """Free the live leases of dead processes of this host; how many."""
     with workspace.db.session() as session:
         return store.release_held_by(session, [
-            name for name in store.live_holders(session, utcnow()) if _gone(name)])
+            name for name in store.live_holders(session, utcnow()) if gone(name)])

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from pmcockpit.connectors.errors import ConnectorError, NotFound, Rejected
 from pmcockpit.core.actions import Action, inverse
 from pmcockpit.core.clock import utcnow
 from pmcockpit.core.i18n import _
-from pmcockpit.services.actions import ActionRunner
-from pmcockpit.services.outbox_lease import free_abandoned
+from pmcockpit.services.actions import IN_FLIGHT, ActionRunner
+from pmcockpit.services.outbox_lease import LEASE, free_abandoned, gone, holder
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage import outbox as outbox_store
 from pmcockpit.storage.models import AuditEntry
@@ -47,10 +48,25 @@ class Reconciled:
 
 def _doubtful(workspace: Workspace) -> list[tuple[int, dict[str, Any], str]]:
     free_abandoned(workspace)
+    now, me = utcnow(), holder(workspace)
     with workspace.db.session() as session:
-        # Not those another process is sending from the outbox right now (leased).
+        # Not those another process is sending from the outbox right now (leased), nor
+        # those an operator's process is still calling the tool for (a direct act).
         return [(e.id, dict(e.detail), e.action)
-                for e in outbox_store.in_doubt_unleased(session, utcnow())]
+                for e in outbox_store.in_doubt_unleased(session, now)
+                if not _in_flight(e.id, (e.detail or {}).get("by"), now - e.at, me)]
+
+
+def _in_flight(intent_id: int, by: object, age: timedelta, me: str) -> bool:
+    """The process that logged the intent may still be calling the tool: this one while
+    it is (``IN_FLIGHT``); another of this host while it lives, one of another host (or
+    of unknown fate) until ``LEASE`` has passed. An intent that names no process (logged
+    before they were named) is in doubt."""
+    if not isinstance(by, str):
+        return False
+    if by == me:
+        return intent_id in IN_FLIGHT
+    return not gone(by) and age < LEASE
 
 
 async def reconcile(workspace: Workspace) -> list[Reconciled]:

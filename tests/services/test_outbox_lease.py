@@ -23,6 +23,7 @@ from pmcockpit.connectors.base import ConnectionConfig, Connector
 from pmcockpit.core.actions import Action, ActionKind
 from pmcockpit.core.clock import utcnow
 from pmcockpit.services import audit_log, outbox
+from pmcockpit.services.actions import ActionRunner
 from pmcockpit.services.outbox import Delivery
 from pmcockpit.services.reconcile import reconcile
 from pmcockpit.services.workspace import Workspace
@@ -31,7 +32,7 @@ from pmcockpit.sim.transport import SimTransport
 from pmcockpit.storage import connections
 from pmcockpit.storage import outbox as store
 from pmcockpit.storage.db import open_database
-from pmcockpit.storage.models import OutboxItem
+from pmcockpit.storage.models import AuditEntry, OutboxItem
 from tests.databases import database_url
 
 CONNECTION = "rm"
@@ -149,3 +150,25 @@ async def test_two_processes_online_send_each_item_once(tmp_path: Path) -> None:
     assert {state for state, _ in _states(alice)} == {"sent"}
     result = audit_log.verify(alice)
     assert result.intact and result.in_doubt == [], result.problems
+
+
+async def test_a_direct_act_in_flight_is_not_read_back_by_another(tmp_path: Path) -> None:
+    """Not through the outbox: alice's ``act`` logged its intent and waits on the tool;
+    bob's reconcile leaves it to her, until her process would have had to be done."""
+    tool, issue = _setup(tmp_path)
+    gate = Gate(tool)
+    alice = _operator(tmp_path, tool, "alice", gate)
+    bob = _operator(tmp_path, tool, "bob")
+    async with ActionRunner(alice) as runner:
+        acting = asyncio.create_task(runner.run([_comment(issue, "direct")], confirmed=True))
+        await gate.reached.wait()  # the intent is logged, the call is out
+        assert audit_log.verify(bob).in_doubt != []  # it looks in doubt in the log...
+        assert await reconcile(bob) == []  # ...but alice is calling the tool for it
+        with bob.db.session() as session:  # an hour on, alice's process still says nothing
+            session.execute(update(AuditEntry).values(at=utcnow() - timedelta(hours=1)))
+        assert [d.intent_id for d in await reconcile(bob)] == [1]
+        gate.open.set()
+        [result] = await acting
+    assert result.ok
+    assert _notes(tool, issue) == [MARK + "direct"]
+
