@@ -77,12 +77,17 @@ class Tab:
     """One browser tab on the served page, and what its terminal shows, rebuilt from the
     bytes the server streams to it (a VT emulator, pyte, decodes them)."""
 
-    def __init__(self, browser: Any, url: str) -> None:
+    def __init__(self, browser: Any, url: str, permissions: tuple[str, ...] = ()) -> None:
         import pyte
 
         self.screen = pyte.Screen(240, 80)
         self.stream = pyte.ByteStream(self.screen)
-        self.page = browser.new_page(viewport={"width": 1280, "height": 800})
+        self.received = bytearray()
+        """Every byte streamed to the terminal, escape sequences pyte drops included."""
+        # A context of its own, so permissions granted (the clipboard) stay with this tab.
+        self.context = browser.new_context(viewport={"width": 1280, "height": 800},
+                                           permissions=list(permissions))
+        self.page = self.context.new_page()
         self.page.route("https://fonts.googleapis.com/**", lambda route: route.abort())
         self.started = time.monotonic()
         with self.page.expect_websocket() as opened:
@@ -92,6 +97,7 @@ class Tab:
 
     def feed(self, payload: bytes | str) -> None:
         if isinstance(payload, bytes):
+            self.received += payload
             self.stream.feed(payload)
 
     def text(self) -> str:

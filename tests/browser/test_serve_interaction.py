@@ -5,11 +5,13 @@ One chromium and one ``pmcockpit serve --demo`` for the whole module (each test 
 own tab, so its own app and demo). What the terminal shows is read from the WebSocket
 stream (see :mod:`tests.browser.test_serve`); the terminal's size in cells is read from
 the resize messages the page sends the server, to turn cells into pixels for the mouse.
-Copy (``y``) is not tested: the app has no ``y`` binding yet.
+Copy (``y``) reaches the browser's clipboard: the app writes OSC 52, textual-serve's page
+(xterm.js's clipboard addon) hands it to ``navigator.clipboard``, read back in the page.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -49,9 +51,9 @@ def browser() -> Iterator[Any]:
 class SizedTab(Tab):
     """A tab that also knows its terminal's size in cells (from the page's resizes)."""
 
-    def __init__(self, browser: Any, url: str) -> None:
+    def __init__(self, browser: Any, url: str, permissions: tuple[str, ...] = ()) -> None:
         self.size: tuple[int, int] | None = None
-        super().__init__(browser, url)
+        super().__init__(browser, url, permissions)
         self.socket.on("framesent", self.sent)
 
     def sent(self, payload: bytes | str) -> None:
@@ -82,9 +84,10 @@ class SizedTab(Tab):
                               box["y"] + (row + 0.5) * height)
 
 
-def _tab(browser: Any, url: str, request: pytest.FixtureRequest) -> SizedTab:
-    tab = SizedTab(browser, url)
-    request.addfinalizer(tab.page.close)
+def _tab(browser: Any, url: str, request: pytest.FixtureRequest,
+         permissions: tuple[str, ...] = ()) -> SizedTab:
+    tab = SizedTab(browser, url, permissions)
+    request.addfinalizer(tab.context.close)
     tab.home()
     return tab
 
@@ -134,6 +137,23 @@ def test_a_smaller_window_re_lays_the_app(browser: Any, served: str, tmp_path: P
     tab.wait_until(lambda: _footer_fits(tab, narrow[0]), f"the footer {narrow[0]} wide")
     tab.page.screenshot(path=str(tmp_path / "narrow.png"))
     print("terminal sizes (columns, rows):", json.dumps({"wide": wide, "narrow": narrow}))
+
+
+def test_y_copies_to_the_browsers_clipboard(browser: Any, served: str,
+                                            request: pytest.FixtureRequest) -> None:
+    tab = _tab(browser, served, request, ("clipboard-read", "clipboard-write"))
+    tab.page.keyboard.press("6")
+    tab.wait_for("— Connections")
+    tab.wait_until(lambda: "http://" in tab.text(), "a tool's URL in the table")
+    tab.page.keyboard.press("y")
+    tab.wait_for("Copied URL of")
+    sent = re.findall(rb"\x1b\]52;c;([A-Za-z0-9+/=]*)\x07", bytes(tab.received))
+    assert sent, "the app sent no OSC 52 copy"
+    expected = base64.b64decode(sent[-1]).decode()
+    assert expected.startswith("http")
+    assert expected in tab.text()  # the selected tool's URL, as the table shows it
+    tab.wait_until(lambda: tab.page.evaluate("navigator.clipboard.readText()") == expected,
+                   f"{expected!r} on the browser's clipboard")
 
 
 def _footer_fits(tab: SizedTab, columns: int) -> bool:
