@@ -5,6 +5,10 @@ intent's outcome: ``succeeded`` (the change is there, so it can be undone), ``fa
 (the tool still shows the state captured before) or ``unknown`` (it cannot be read
 back: a comment or a new ticket; check by hand). A tool that does not answer leaves
 the action in doubt, to be tried again later.
+
+An intent with no outcome is not always in doubt: on a team database another operator's
+process may be calling the tool for it right now. Each intent names its process, and is
+left to it while that process may still be at it (see ``_in_flight``).
 """
 
 from __future__ import annotations
