@@ -80,7 +80,8 @@ def rollout() -> None:
 @click.argument("name")
 @click.option("--kind", type=click.Choice([k.value for k in RolloutKind]), required=True,
               help=_("What is rolled out."))
-@click.option("--connection", metavar="NAME", help=_("The connected tool it concerns."))
+@click.option("--connection", "connections", metavar="NAME", multiple=True,
+              help=_("A connected tool it concerns; repeat for several (default: all)."))
 @click.option("--target-version", metavar="V", help=_("An upgrade's target version."))
 @click.option("--current-version", metavar="V",
               help=_("The version upgraded from; default: what the tool last reported."))
@@ -91,7 +92,7 @@ def rollout() -> None:
 @click.option("--owner", metavar="WHO", help=_("Who answers for it (default: the operator)."))
 @_JSON
 @pass_cli
-def new(cli: CliContext, name: str, kind: str, connection: str | None,
+def new(cli: CliContext, name: str, kind: str, connections: tuple[str, ...],
         target_version: str | None, current_version: str | None, plan_key: str | None,
         start: Any, break_in_months: int, owner: str | None, as_json: bool) -> None:
     from pmcockpit.services import rollout as service
@@ -101,7 +102,7 @@ def new(cli: CliContext, name: str, kind: str, connection: str | None,
     with _outcomes():
         rollout_id = service.create_rollout(
             workspace, name, RolloutKind(kind), start.date() if start else _today(),
-            plan_key=plan_key, connection=connection, current_version=current_version,
+            plan_key=plan_key, connections=connections, current_version=current_version,
             target_version=target_version, break_in_months=break_in_months,
             owner=owner.strip() if owner and owner.strip() else None)
         view = service.detail(workspace, name, _today())

@@ -110,13 +110,12 @@ class RolloutEditing(LiveAreaScreen):
             if values is None:
                 return
             name, kind = values["name"].strip(), RolloutKind(values["kind"])
-            connection = None if values["connection"] == forms.NO_CONNECTION \
-                else values["connection"]
+            connections = forms.chosen_connections(values)
             target = values["target"].strip() or None
 
             def create(workspace: Workspace) -> str:
                 service.create_rollout(workspace, name, kind, self._today,
-                                       connection=connection, target_version=target)
+                                       connections=connections, target_version=target)
                 return _("Started {name}.").format(name=name)
 
             self.apply(create, name)

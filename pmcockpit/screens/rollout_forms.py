@@ -29,9 +29,18 @@ def new_form(connections: Sequence[str]) -> RolloutForm:
         FormField("name", _("Name"), placeholder=_("GitLab 17.8, Jira for Sales, ...")),
         FormField("kind", _("Kind"), choices=[(kind_label(k), k.value) for k in RolloutKind]),
         FormField("connection", _("Connection"),
-                  choices=[(_("none"), NO_CONNECTION), *((name, name) for name in connections)]),
+                  choices=[(_("all tools"), NO_CONNECTION),
+                           *((name, name) for name in connections)]),
+        FormField("more", _("More connections"), placeholder=_("names, comma-separated")),
         FormField("target", _("Target version (upgrades)"), placeholder="17.8.0"),
     ])
+
+
+def chosen_connections(values: dict[str, str]) -> list[str]:
+    """The new rollout's connections: the one chosen and those typed (none: every tool)."""
+    first = [] if values["connection"] == NO_CONNECTION else [values["connection"]]
+    return [*first, *(name.strip() for name in values.get("more", "").split(",")
+                      if name.strip())]
 
 
 def tick_form(view: RolloutDetail) -> RolloutForm | None:

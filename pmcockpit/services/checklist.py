@@ -49,8 +49,8 @@ from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage import checklist_runs
 from pmcockpit.storage.checklist_runs import StepEvidence, StoredRun
 from pmcockpit.storage.models import ChecklistRun, Connection
+from pmcockpit.storage.queries import rollout_checklists as linked_runs
 from pmcockpit.storage.queries.home import ChecklistRunDue
-from pmcockpit.storage.queries.rollout_checklists import latest_linked_run, open_linked_runs
 
 _ORDER = {DueState.OVERDUE: 0, DueState.DUE: 1, DueState.UPCOMING: 2, DueState.DONE: 3,
           DueState.MISSED: 4}
@@ -101,14 +101,13 @@ class DueItem:
     state: DueState
     progress: Progress
     due_at: datetime
-    run_id: int | None
-    """None until the run is first opened."""
+    run_id: int | None  # None until the run is first opened
     needs_attention: bool
     """Overdue, or due today: what the home view counts and the screen lists first."""
-    failures: int = 0
-    """Failed steps of its run: a run done with failures is not clean."""
+    failures: int = 0  # failed steps of its run: a run done with failures is not clean
     done_today: bool = False
     """Its run was completed today (a run done with failures stays on the home view)."""
+    for_what: str | None = None  # what a one-off run is for: its rollout's name
 
     @property
     def overdue(self) -> bool:
@@ -149,12 +148,13 @@ def due_overview(workspace: Workspace, now: datetime | None = None,
             items.append(DueItem(template, period, state, progress, due_at,
                                  stored.id if stored else None, _attention(state, period, now),
                                  failures, done_today))
-        newest = {s.run.template_key: s for s in open_linked_runs(session, templates.linked)}
-        for stored in newest.values():  # a rollout's upgrade checklist, opened on demand
-            run, state = stored.run, run_due_state(stored.run, now)
+        linked = linked_runs.open_linked_runs(session, templates.linked)
+        for stored in {s.run.template_key: s for s in linked}.values():  # opened on demand
+            run, state, rollout = stored.run, run_due_state(stored.run, now), \
+                linked_runs.linked_rollout_name(session, stored.run.period.key)
             items.append(DueItem(templates.linked[run.template_key], run.period, state,
                                  run.progress, run.period.due_at(run.due_time), stored.id,
-                                 _attention(state, run.period, now), run.failures))
+                                 _attention(state, run.period, now), run.failures, False, rollout))
     return sorted(items, key=lambda item: (_ORDER[item.state], item.due_at))
 
 
@@ -194,7 +194,7 @@ def open_current_run(workspace: Workspace, template_key: str,
     period = template.recurrence.period_for(now.date())
     with workspace.db.session() as session:
         if template_key in templates.linked:  # one run per rollout, opened from the rollout
-            linked = latest_linked_run(session, template_key)
+            linked = linked_runs.latest_linked_run(session, template_key)
             if linked is None:
                 raise ValueError(_("{name} is opened for an upgrade from the Rollout screen "
                                    "(l)").format(name=template.name))

@@ -9,6 +9,7 @@ The functions touch the database: call them from a thread worker.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -28,7 +29,7 @@ from pmcockpit.core.rollout import (
 )
 from pmcockpit.services.rollout_plans import DEFAULT_PLAN, load_plans
 from pmcockpit.services.workspace import Workspace
-from pmcockpit.storage import connections
+from pmcockpit.storage import connections as connection_store
 from pmcockpit.storage.models import ChecklistRun
 from pmcockpit.storage.models.rollout import (
     ChangeRequest,
@@ -36,6 +37,7 @@ from pmcockpit.storage.models.rollout import (
     Milestone,
     Risk,
     Rollout,
+    RolloutConnection,
     RolloutEvent,
     RolloutPhase,
     Team,
@@ -71,11 +73,15 @@ def log_event(session: Session, rollout: Rollout, by: str, what: str, **detail: 
 
 def create_rollout(workspace: Workspace, name: str, kind: RolloutKind, start: date, *,
                    plan_key: str | None = None, connection: str | None = None,
+                   connections: Sequence[str] = (),
                    current_version: str | None = None, target_version: str | None = None,
                    owner: str | None = None, break_in_months: int = BREAK_IN_MONTHS) -> int:
     """A new rollout in its first phase, planned from ``start`` by its plan's weeks.
 
-    An upgrade's current version defaults to what the tool last reported."""
+    It targets ``connection`` and ``connections`` (none: every tool); an upgrade's
+    current version defaults to what its first tool last reported."""
+    chosen = list(dict.fromkeys([*([connection] if connection else []), *connections]))
+    connection = chosen[0] if chosen else None
     if not name.strip():
         raise RolloutRefused(_("a rollout needs a name"))
     if not 0 < break_in_months <= 36:
@@ -83,8 +89,9 @@ def create_rollout(workspace: Workspace, name: str, kind: RolloutKind, start: da
             months=break_in_months))
     plan = load_plans(workspace.settings).get(plan_key or DEFAULT_PLAN[kind])
     with workspace.db.session() as session:
+        for target in chosen:
+            connection_store.get(session, target)  # raises UnknownConnection
         if connection is not None:
-            connections.get(session, connection)  # raises UnknownConnection
             current_version = current_version or reported_version(session, connection)
         if session.query(Rollout).filter(Rollout.name == name).first() is not None:
             raise RolloutRefused(_("a rollout called {name} exists already").format(name=name))
@@ -95,6 +102,7 @@ def create_rollout(workspace: Workspace, name: str, kind: RolloutKind, start: da
                           break_in_months=break_in_months)
         session.add(rollout)
         session.flush()
+        session.add_all(RolloutConnection(rollout_id=rollout.id, name=n) for n in chosen)
         begin = start
         for position, phase in enumerate(plan.phases):
             end = begin + timedelta(weeks=phase.weeks) - timedelta(days=1)
@@ -108,7 +116,8 @@ def create_rollout(workspace: Workspace, name: str, kind: RolloutKind, start: da
                 actual_start=start if position == 0 else None, actual_end=None))
             begin = end + timedelta(days=1)
         log_event(session, rollout, workspace.settings.operator, "created", kind=kind.value,
-               plan=plan.key, connection=connection, target_version=target_version)
+               plan=plan.key, connection=", ".join(chosen) or None,
+               target_version=target_version)
         return rollout.id
 
 

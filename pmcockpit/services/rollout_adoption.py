@@ -24,6 +24,7 @@ from pmcockpit.storage.models import Account, Group, GroupMember
 from pmcockpit.storage.models.rollout import AccountMonth, AdoptionSnapshot, Rollout, Team
 from pmcockpit.storage.queries.rollout_groups import roster_headcount
 from pmcockpit.storage.queries.rollout_kpis import team_ticket_counts
+from pmcockpit.storage.queries.rollout_targets import targets_connection
 
 
 def record_adoption(workspace: Workspace, connection: str, now: datetime | None = None) -> int:
@@ -58,7 +59,7 @@ def _record_teams(session: Session, connection: str, connection_id: int,
         select(Team, Group.id).join(Rollout, Rollout.id == Team.rollout_id)
         .join(Group, Group.name == Team.group_name)
         .where(Group.connection_id == connection_id,
-               (Rollout.connection == connection) | Rollout.connection.is_(None))).all()
+               targets_connection(connection))).all()
     for team, group_id in teams:
         accounts = [AccountActivity(created, last) for created, last in session.execute(
             select(Account.created_at, Account.last_login_at)

@@ -12,6 +12,7 @@ its result measured by the gate item that links it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from pmcockpit.core.checklist.recurrence import Period
@@ -51,10 +52,11 @@ def open_linked_checklist(workspace: Workspace, ref: str, key: str,
     with workspace.db.session() as session:
         rollout = find(session, ref)
         view = rollout_detail(session, ref, now.date())
-        # Due when the phase whose gate links it is planned to end.
-        ends = [p.planned_end for p in view.phases if any(g.checklist == key for g in p.gates)]
-        due = max([now.date(), *ends[:1]])
-        period = Period(now.date(), due, due, period_key(rollout.id))
+        period = replace(template.recurrence.period_for(now.date()), key=period_key(rollout.id))
+        if not period.open_ended:  # an older template: due when its phase is planned to end
+            ends = [p.planned_end for p in view.phases if any(g.checklist == key for g in p.gates)]
+            due = max([now.date(), *ends[:1]])
+            period = Period(now.date(), due, due, period_key(rollout.id))
         stored = checklist_runs.find_run(session, key, period.key)
         if stored is None:
             stored = checklist_runs.create_run(

@@ -142,8 +142,17 @@ def load_templates(settings: Settings) -> TemplateSet:
             found[path.stem] = read_template(path)
         except TemplateError as error:
             problems[path.stem] = tuple(error.problems)
-    ordered = sorted(found.values(), key=lambda t: (_KIND_ORDER[t.recurrence.kind], t.name))
     linked = _linked_templates(settings, problems, origins)
+    for key in [k for k, t in found.items()
+                if t.recurrence.kind is RecurrenceKind.ONCE and k not in linked]:
+        # A scheduled checklist that never recurs would never be due: "once" is for the
+        # checklists a rollout opens.
+        problems[key] = (TemplateProblem(origins[key], 1, _(
+            'recurrence "once" is for upgrade checklists, opened from a rollout: move the '
+            "file to {folder} or give it a schedule such as \"weekly\"").format(
+                folder=linked_dir(settings))),)
+        found.pop(key)
+    ordered = sorted(found.values(), key=lambda t: (_KIND_ORDER[t.recurrence.kind], t.name))
     return TemplateSet({t.key: t for t in ordered if t.key not in linked}, problems, origins,
                        linked)
 

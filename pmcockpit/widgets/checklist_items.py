@@ -26,6 +26,7 @@ from pmcockpit.core.checklist import (
     TemplateProblem,
     Timeliness,
 )
+from pmcockpit.core.checklist.recurrence import OPEN_END
 from pmcockpit.core.checklist.runs import done_words
 from pmcockpit.core.clock import to_local
 from pmcockpit.core.i18n import N_, _, format_day, ngettext
@@ -96,15 +97,15 @@ def moment_label(moment: datetime, now: datetime) -> str:
 
 def due_label(due_at: datetime, now: datetime) -> str:
     """When a run is due: "today 10:00", or just the day when the whole day is allowed."""
-    if due_at.time() == time.max:
-        return day_label(due_at, now)
-    return moment_label(due_at, now)
+    if due_at.date() >= OPEN_END:
+        return _("on demand")
+    return day_label(due_at, now) if due_at.time() == time.max else moment_label(due_at, now)
 
 
 def period_label(period: Period, kind: RecurrenceKind, now: datetime) -> str:
-    """A daily period by its day, the longer ones by their span this year, or by their key
-    ("2025-W52", "2025-Q4") before: at most 15 characters."""
-    if kind is RecurrenceKind.DAILY:
+    """A daily or one-off period by its day, the longer ones by their span this year, or
+    by their key ("2025-W52", "2025-Q4") before: at most 15 characters."""
+    if kind is RecurrenceKind.DAILY or period.open_ended:
         return day_label(period.start, now)
     if period.start.year == now.year and period.end.year == now.year:
         # Translators: the first and the last day of a period ("1 Dec – 7 Dec").
@@ -163,7 +164,7 @@ def about_template(item: DueItem, now: datetime) -> Content:
     opened = _("not started: Enter starts it") if item.run_id is None else \
         _("{progress} steps done: Enter opens it").format(progress=item.progress)
     about = _("{recurrence}, due {due}; {opened}").format(
-        recurrence=template.recurrence.describe(), due=due_label(item.due_at, now),
+        recurrence=template.recurrence.describe(item.for_what), due=due_label(item.due_at, now),
         opened=opened)
     head = Content.assemble((template.name, "bold"), (f"  {about}", "$text-muted"))
     if not template.description:

@@ -72,6 +72,7 @@ async def test_upgrade_rollout_through_gates_to_the_report(make_app: AppFactory,
         await pilot.press("tab")
         await _choose(pilot, 1)  # kind: version upgrade
         await _choose(pilot, 1)  # connection: gitlab
+        await pilot.press("tab")  # no more connections
         await _type(pilot, "17.8.2")
         await pilot.press("enter")
         await settle(pilot)

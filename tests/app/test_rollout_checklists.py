@@ -4,6 +4,8 @@ opens from there, and the post-upgrade verification measures its automatic check
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from textual.widgets import DataTable, Static
 
 from pmcockpit.app import CockpitApp
@@ -90,3 +92,29 @@ async def test_the_post_upgrade_verification_measures_its_automatic_checks(
         assert result is not None
         assert "no longer has this check" not in result.message
     assert report.detail.template is not None
+
+
+async def test_an_upgrade_run_is_once_for_its_rollout_on_the_checklist_screen(
+        filled_db: Database, settings: Settings) -> None:
+    workspace = Workspace(settings, filled_db, no_connector)
+    seed_rollouts(workspace)
+    open_linked_checklist(workspace, UPGRADE, "pre-upgrade", FIXED_NOW)
+    later = FIXED_NOW + timedelta(days=200)  # long past any quarter: still not overdue
+    app = CockpitApp(workspace, clock=lambda: later)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        assert isinstance(app.screen, ChecklistScreen)
+        table = app.screen.query_one(DataTable)
+        table.move_cursor(row=table.get_row_index("pre-upgrade"))
+        await settle(pilot)
+        about = str(app.screen.query_one("#checklist-about", Static).render())
+        assert "once, for GitLab 17.8" in about and "due on demand" in about
+        assert "quarterly" not in about
+        row = " ".join(str(cell) for cell in table.get_row("pre-upgrade"))
+        assert "OVERDUE" not in row and "missed" not in row
+        await pilot.press("h")
+        await settle(pilot)
+        history = app.screen.query_one("#history-table", DataTable)
+        assert history.row_count == 1  # the one run, not a row per quarter since March
+        assert "OVERDUE" not in str(app.screen.query_one("#history-rate", Static).render())

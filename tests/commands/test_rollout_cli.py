@@ -109,3 +109,23 @@ def test_teams_and_the_linked_upgrade_checklist_from_the_cli(tmp_path: Path) -> 
     assert typo.exit_code == 2 and "no step 'backups'" in typo.stderr
     unknown = run(db, "checklist", "Redmine 6", "nightly")
     assert unknown.exit_code == 1 and "no upgrade checklist nightly" in unknown.stderr
+
+
+def test_a_rollout_of_chosen_connections(tmp_path: Path) -> None:
+    from pmcockpit.storage import connections
+    from pmcockpit.storage.db import open_database
+
+    db = tmp_path / "cli.db"
+    database = open_database(f"sqlite:///{db}")
+    with database.session() as session:
+        for name in ("jira", "gitlab", "redmine"):
+            connections.add(session, name, name, f"https://{name}.example", {})
+    database.dispose()
+    made = run(db, "new", "Jira and GitLab", "--kind", "integration", "--connection", "jira",
+               "--connection", "gitlab", "--json")
+    assert made.exit_code == 0, made.output
+    assert json.loads(made.stdout)["connection"] == "gitlab, jira"
+    typo = run(db, "new", "Typo", "--kind", "adoption", "--connection", "jira",
+               "--connection", "gitlba")
+    assert typo.exit_code == 2 and "gitlba" in typo.stderr
+    assert run(db, "show", "Typo").exit_code == 2  # refused whole

@@ -173,7 +173,8 @@ def test_due_at_is_the_end_of_the_due_day_or_the_due_time() -> None:
 
 def test_default_due_windows_by_kind() -> None:
     assert DEFAULT_DUE_WITHIN_DAYS == {RecurrenceKind.DAILY: 0, RecurrenceKind.WEEKLY: 2,
-                                       RecurrenceKind.MONTHLY: 5, RecurrenceKind.QUARTERLY: 21}
+                                       RecurrenceKind.MONTHLY: 5, RecurrenceKind.QUARTERLY: 21,
+                                       RecurrenceKind.ONCE: 0}
     assert DAILY.period_for(D("2026-11-21")).due == D("2026-11-21")
     # The quarterly survey is due three weeks in, not on the quarter's first day.
     assert quarterly().period_for(D("2026-10-02")).due == D("2026-10-22")

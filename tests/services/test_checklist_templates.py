@@ -37,7 +37,8 @@ def settings_for(folder: Path) -> Settings:
 def test_built_ins_load_in_order_of_frequency(tmp_path: Path) -> None:
     templates = load_templates(settings_for(tmp_path / "absent"))
     assert list(templates.templates) == BUILT_INS
-    assert [t.recurrence.kind for t in templates.templates.values()] == list(RecurrenceKind)
+    assert [t.recurrence.kind for t in templates.templates.values()] == [
+        kind for kind in RecurrenceKind if kind is not RecurrenceKind.ONCE]
     assert set(templates.origins.values()) == {BUILT_IN}
     assert not templates.problems
 
@@ -114,3 +115,13 @@ def test_the_demo_daily_inspection_points_at_the_demo_backup_and_mail_server(
             template.step("mail-server").params["port"]) == ("127.0.0.1", 2525)
     assert [s.id for s in template.steps] == [s.id for s in load_templates(
         settings_for(tmp_path / "none")).get("daily-inspection").steps]
+
+
+def test_a_scheduled_checklist_cannot_be_once(folder: Path) -> None:
+    (folder / "survey.toml").write_text(
+        'name = "Survey"\nrecurrence = "once"\n\n[[steps]]\ntitle = "Ask"\n'
+        'guidance = "Send the form."\n', encoding="utf-8")
+    templates = load_templates(settings_for(folder))
+    assert "survey" not in templates.templates
+    assert "is for upgrade checklists" in str(templates.problems["survey"][0])
+    assert templates.linked["pre-upgrade"].recurrence.kind is RecurrenceKind.ONCE

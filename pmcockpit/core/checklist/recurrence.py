@@ -24,12 +24,19 @@ WEEKDAYS: tuple[str, ...] = (
 
 _ONE_DAY = timedelta(days=1)
 
+OPEN_END = date(9999, 12, 30)
+"""The end (and due day) of a one-off run's period: never reached, and still a date a
+time zone can be added to."""
+
 
 class RecurrenceKind(enum.StrEnum):
     DAILY = "daily"
     WEEKLY = "weekly"
     MONTHLY = "monthly"
     QUARTERLY = "quarterly"
+    ONCE = "once"
+    """Run on demand (an upgrade's checklists): the period is the day the run was opened
+    and never ends, so the calendar never makes it due, overdue or missed."""
 
 
 DEFAULT_DUE_WITHIN_DAYS: dict[RecurrenceKind, int] = {
@@ -37,6 +44,7 @@ DEFAULT_DUE_WITHIN_DAYS: dict[RecurrenceKind, int] = {
     RecurrenceKind.WEEKLY: 2,
     RecurrenceKind.MONTHLY: 5,
     RecurrenceKind.QUARTERLY: 21,
+    RecurrenceKind.ONCE: 0,
 }
 """Days after its start a period's run is due; a quarterly survey is not late on day 2."""
 
@@ -52,6 +60,11 @@ class Period:
 
     def __contains__(self, day: object) -> bool:
         return isinstance(day, date) and self.start <= day <= self.end
+
+    @property
+    def open_ended(self) -> bool:
+        """A one-off run's period: never due, overdue or missed by the calendar."""
+        return self.end >= OPEN_END
 
     def due_at(self, due_time: time | None = None, tz: tzinfo | None = None) -> datetime:
         """The last moment an unfinished run is not yet overdue.
@@ -92,8 +105,13 @@ class Recurrence:
             return DEFAULT_DUE_WITHIN_DAYS[self.kind]
         return self.due_within_days
 
-    def describe(self) -> str:
-        """When the checklist recurs, as the screens and ``checklist validate`` say it."""
+    def describe(self, for_what: str | None = None) -> str:
+        """When the checklist recurs, as the screens and ``checklist validate`` say it;
+        a one-off run names what it is for (``for_what``: the rollout), if known."""
+        if self.kind is RecurrenceKind.ONCE:
+            if for_what:
+                return _("once, for {what}").format(what=for_what)
+            return _("once, on demand")
         if self.kind is RecurrenceKind.DAILY:
             return _("every day")
         if self.kind is RecurrenceKind.WEEKLY:
@@ -108,7 +126,9 @@ class Recurrence:
         return message.format(day=_ordinal(self.day))
 
     def period_for(self, day: date) -> Period:
-        """The period that contains ``day``."""
+        """The period that contains ``day`` (for a one-off run: the one opened on it)."""
+        if self.kind is RecurrenceKind.ONCE:
+            return Period(day, OPEN_END, OPEN_END, day.isoformat())
         if self.kind is RecurrenceKind.DAILY:
             return self._period(day, day, day.isoformat())
         if self.kind is RecurrenceKind.WEEKLY:
@@ -135,6 +155,8 @@ class Recurrence:
         return self.period_for(period.start - _ONE_DAY)
 
     def next(self, period: Period) -> Period:
+        if period.open_ended:
+            return self.period_for(period.start + _ONE_DAY)
         return self.period_for(period.end + _ONE_DAY)
 
     def periods_between(self, start: date, end: date) -> list[Period]:
@@ -143,6 +165,8 @@ class Recurrence:
 
     def iter_periods(self, start: date, end: date) -> Iterator[Period]:
         if end < start:
+            return
+        if self.kind is RecurrenceKind.ONCE:  # no calendar: only the runs count
             return
         period = self.period_for(start)
         while period.start <= end:

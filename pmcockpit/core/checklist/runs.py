@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 
 from pmcockpit.core.checklist.checks import CheckResult, CheckStatus
-from pmcockpit.core.checklist.recurrence import Period, Recurrence
+from pmcockpit.core.checklist.recurrence import Period, Recurrence, RecurrenceKind
 from pmcockpit.core.checklist.template import ChecklistTemplate
 from pmcockpit.core.i18n import N_, _, ngettext
 
@@ -261,7 +261,11 @@ def timeliness(period: Period, run: Run | None, today: date) -> Timeliness:
 def period_outcomes(recurrence: Recurrence, runs: Iterable[Run], since: date,
                     today: date) -> list[PeriodOutcome]:
     """Every period from the one holding ``since`` to the one holding ``today``, oldest
-    first, each with its run (matched by period key) and how it went."""
+    first, each with its run (matched by period key) and how it went. A one-off
+    checklist has no calendar: its outcomes are its runs, oldest first."""
+    if recurrence.kind is RecurrenceKind.ONCE:
+        return [PeriodOutcome(run.period, run, timeliness(run.period, run, today))
+                for run in sorted(runs, key=lambda run: run.period.start)]
     by_key: dict[str, Run] = {}
     for run in runs:
         kept = by_key.get(run.period.key)

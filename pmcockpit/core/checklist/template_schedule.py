@@ -141,7 +141,7 @@ class ScheduleParser:
         path: Path = ("recurrence", "day")
         if value is None:
             return 1
-        if kind in (RecurrenceKind.DAILY, RecurrenceKind.WEEKLY):
+        if kind in (RecurrenceKind.DAILY, RecurrenceKind.WEEKLY, RecurrenceKind.ONCE):
             self.problem(path, _("day only applies to monthly and quarterly checklists, "
                                  "not {kind}; remove it").format(kind=kind))
             return 1

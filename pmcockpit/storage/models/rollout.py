@@ -30,7 +30,8 @@ class Rollout(Base):
     plan_name: Mapped[str] = mapped_column(String(255))
     owner: Mapped[str] = mapped_column(String(128))
     connection: Mapped[str | None] = mapped_column(String(64))
-    """The target connection's name (upgrades, integrations); None for none."""
+    """The first target connection's name (an upgrade's tool); None for every tool. The
+    whole set is in :class:`RolloutConnection`."""
     current_version: Mapped[str | None] = mapped_column(String(64))
     """The version the upgrade starts from, as planned."""
     target_version: Mapped[str | None] = mapped_column(String(64))
@@ -42,6 +43,16 @@ class Rollout(Base):
     """The current phase's position; the number of phases once all are done."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+
+
+class RolloutConnection(Base):
+    """One of the connections a rollout targets; none: every connected tool."""
+
+    __tablename__ = "rollout_connection"
+
+    rollout_id: Mapped[int] = mapped_column(ForeignKey(_ROLLOUT_FK, ondelete="CASCADE"),
+                                            primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 class RolloutPhase(Base):
     __tablename__ = "rollout_phase"

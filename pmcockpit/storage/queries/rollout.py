@@ -53,6 +53,7 @@ from pmcockpit.storage.models.rollout import (
 )
 from pmcockpit.storage.queries.rollout_checklists import checklist_outcomes
 from pmcockpit.storage.queries.rollout_kpis import team_kpis
+from pmcockpit.storage.queries.rollout_targets import targets
 
 TREND_POINTS = 12
 """Snapshots shown in a team's sparkline."""
@@ -159,6 +160,7 @@ class RolloutDetail:
     plan_name: str
     owner: str
     connection: str | None
+    """The targeted connections' names, comma-separated; None: every tool."""
     rollback_plan: str
     break_in_months: int
     phases: tuple[PhaseView, ...]
@@ -241,7 +243,8 @@ def rollout_detail(session: Session, ref: str, today: date) -> RolloutDetail:
                                  and c.priority is Level.HIGH)))
     return RolloutDetail(
         rollout.id, rollout.name, RolloutKind(rollout.kind), rollout.plan_name, rollout.owner,
-        rollout.connection, rollout.rollback_plan, rollout.break_in_months, phases,
+        ", ".join(targets(session, rollout.id)) or rollout.connection, rollout.rollback_plan,
+        rollout.break_in_months, phases,
         rollout.phase_index, gate, milestones, waves, adoption, changes,
         tuple(RiskView(r.id, r.title, Level(r.impact), r.mitigation) for r in session.scalars(
             select(Risk).where(Risk.rollout_id == rollout.id, Risk.closed.is_(False))
@@ -316,19 +319,22 @@ def reported_version(session: Session, connection: str) -> str | None:
         .order_by(HealthCheck.id.desc()).limit(1)).first()
 
 
-def version_view(session: Session, rollout: Rollout) -> VersionView | None:
-    if rollout.kind != RolloutKind.UPGRADE or rollout.connection is None:
+def version_view(session: Session, rollout: Rollout,
+                 connection: str | None = None) -> VersionView | None:
+    """An upgrade's version on ``connection``, one of its targets (default: its first)."""
+    connection = connection or rollout.connection
+    if rollout.kind != RolloutKind.UPGRADE or connection is None:
         return None
     kind = session.scalars(select(Connection.kind).where(
-        Connection.name == rollout.connection)).first() or ""
-    reported = reported_version(session, rollout.connection)
+        Connection.name == connection)).first() or ""
+    reported = reported_version(session, connection)
     observed = reported or rollout.manual_version
     path: tuple[UpgradeStep, ...] = ()
     start = parse_version(observed or rollout.current_version)
     target = parse_version(rollout.target_version)
     if kind == "gitlab" and start is not None and target is not None:
         path = tuple(gitlab_upgrade_path(start, target))
-    return VersionView(rollout.connection, kind, observed, reported is not None,
+    return VersionView(connection, kind, observed, reported is not None,
                        rollout.current_version, rollout.target_version,
                        version_drift(rollout.current_version, observed,
                                      rollout.target_version), path)
@@ -343,9 +349,9 @@ def rollout_cohorts(session: Session, ref: str, now: datetime) -> list[Cohort]:
              .join(GroupMember, GroupMember.account_id == Account.id)
              .join(Group, Group.id == GroupMember.group_id)
              .where(Group.name.in_(groups), Account.created_at.is_not(None)))
-    if rollout.connection is not None:
+    if chosen := targets(session, rollout.id):
         query = query.join(Connection, Connection.id == Account.connection_id).where(
-            Connection.name == rollout.connection)
+            Connection.name.in_(chosen))
     created = {(c, r): month_of(at) for c, r, at in session.execute(query) if at is not None}
     active: dict[tuple[int, str], set[str]] = {}
     for c, r, month in session.execute(select(

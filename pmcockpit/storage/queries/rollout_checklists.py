@@ -16,6 +16,7 @@ from pmcockpit.core.rollout.gates import ChecklistOutcome
 from pmcockpit.storage import checklist_runs
 from pmcockpit.storage.checklist_runs import StoredRun
 from pmcockpit.storage.models import ChecklistRun
+from pmcockpit.storage.models.rollout import Rollout
 
 
 def period_key(rollout_id: int) -> str:
@@ -56,3 +57,11 @@ def latest_linked_run(session: Session, template_key: str) -> StoredRun | None:
         ChecklistRun.template_key == template_key, ChecklistRun.period_key.like("rollout-%"))
         .order_by(ChecklistRun.id.desc()).limit(1)).first()
     return None if run_id is None else checklist_runs.load_run(session, run_id)
+
+
+def linked_rollout_name(session: Session, key: str) -> str | None:
+    """The name of the rollout a linked run's period ``key`` names (None for other runs)."""
+    number = key.removeprefix("rollout-")
+    if number == key or not number.isdigit():
+        return None
+    return session.scalar(select(Rollout.name).where(Rollout.id == int(number)))

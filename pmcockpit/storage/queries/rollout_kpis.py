@@ -16,29 +16,31 @@ from sqlalchemy.orm import Session
 
 from pmcockpit.core.rollout.kpis import KPI_WINDOW_DAYS, TicketKpis
 from pmcockpit.storage.models import Account, Connection, Group, GroupMember, Ticket
-from pmcockpit.storage.models.rollout import AdoptionSnapshot, Rollout, Team
+from pmcockpit.storage.models.rollout import AdoptionSnapshot, Team
+from pmcockpit.storage.queries.rollout_targets import targets
 
 TREND_POINTS = 12
 """Snapshots in a team's completion trend."""
 
 
-def _members(group: str, connection: str | None) -> Subquery:
-    """(connection id, remote id) of the accounts in the groups called ``group``."""
+def _members(group: str, connections: tuple[str, ...]) -> Subquery:
+    """(connection id, remote id) of the accounts in the groups called ``group``, in
+    ``connections`` (empty: in every tool)."""
     query = (select(Account.connection_id, Account.remote_id)
              .join(GroupMember, GroupMember.account_id == Account.id)
              .join(Group, Group.id == GroupMember.group_id)
              .where(Group.name == group))
-    if connection is not None:
+    if connections:
         query = query.join(Connection, Connection.id == Account.connection_id).where(
-            Connection.name == connection)
+            Connection.name.in_(connections))
     return query.subquery()
 
 
-def ticket_counts(session: Session, group: str, connection: str | None, now: datetime,
+def ticket_counts(session: Session, group: str, connections: tuple[str, ...], now: datetime,
                   days: int = KPI_WINDOW_DAYS) -> tuple[int, int, int, int]:
     """Created, closed, open and late tickets of ``group``'s members (the KPIs' rule)."""
     since = now - timedelta(days=days)
-    members = _members(group, connection)
+    members = _members(group, connections)
     created = session.scalar(select(func.count(Ticket.id)).join(members, and_(
         members.c.connection_id == Ticket.connection_id,
         members.c.remote_id == Ticket.author_remote_id)).where(
@@ -57,9 +59,9 @@ def team_ticket_counts(session: Session, team: Team, now: datetime,
                        days: int = KPI_WINDOW_DAYS) -> tuple[int, int, int, int]:
     """A team's created, closed, open and late tickets: the one count behind both the
     snapshot a sync stores and the figures the screen shows. Counted in the rollout's
-    tool, or across every tool when the rollout is not tied to one."""
-    connection = session.scalar(select(Rollout.connection).where(Rollout.id == team.rollout_id))
-    return ticket_counts(session, team.group_name or "", connection, now, days)
+    tools, or across every tool when the rollout is not tied to some."""
+    return ticket_counts(session, team.group_name or "", targets(session, team.rollout_id),
+                         now, days)
 
 
 def team_kpis(session: Session, rollout_id: int, now: datetime,

@@ -15,6 +15,7 @@ from pmcockpit.core.rollout.versions import VersionMove, version_moves
 from pmcockpit.storage.models import Connection, HealthCheck
 from pmcockpit.storage.models.rollout import Rollout, RolloutPhase
 from pmcockpit.storage.queries.rollout import VersionView, version_view
+from pmcockpit.storage.queries.rollout_targets import targets as chosen_targets
 
 
 def unplanned_moves(session: Session, since: datetime) -> list[VersionMove]:
@@ -28,10 +29,11 @@ def unplanned_moves(session: Session, since: datetime) -> list[VersionMove]:
             .order_by(HealthCheck.checked_at, HealthCheck.id)):
         history.setdefault(name, []).append((at, version or ""))
     targets: dict[str, list[str]] = {}
-    for connection, target in session.execute(
-            select(Rollout.connection, Rollout.target_version).where(
+    for rollout_id, connection, target in session.execute(
+            select(Rollout.id, Rollout.connection, Rollout.target_version).where(
                 Rollout.kind == RolloutKind.UPGRADE.value, Rollout.target_version.is_not(None))):
-        targets.setdefault(connection or "", []).append(target or "")
+        for name in chosen_targets(session, rollout_id) or (connection or "",):
+            targets.setdefault(name, []).append(target or "")
     moves = [move for name, seen in history.items()
              for move in version_moves(name, seen, targets.get(name, []))]
     return sorted(moves, key=lambda move: move.at, reverse=True)
@@ -65,8 +67,9 @@ def version_notes(session: Session, since: datetime) -> dict[str, VersionNote]:
         phases = session.scalar(select(func.count(RolloutPhase.id)).where(
             RolloutPhase.rollout_id == rollout.id)) or 0
         if rollout.phase_index < phases and rollout.connection is not None:
-            notes[rollout.connection] = VersionNote(rollout.connection, rollout.name,
-                                                    version_view(session, rollout), None)
+            for name in chosen_targets(session, rollout.id) or (rollout.connection,):
+                notes[name] = VersionNote(name, rollout.name,
+                                          version_view(session, rollout, name), None)
     for move in unplanned_moves(session, since):
         known = notes.get(move.connection)
         if known is None:
