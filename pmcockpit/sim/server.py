@@ -73,8 +73,9 @@ class _Handler(BaseHTTPRequestHandler):
         """Status line, headers and body as one buffer, so a reply leaves in one write."""
         phrase = self.responses.get(response.status, ("",))[0]
         lines = [f"{self.protocol_version} {response.status} {phrase}",
-                 f"Date: {self.date_time_string()}",
-                 *(f"{name}: {value}" for name, value in response.headers.items())]
+                 f"Date: {response.headers.get('Date') or self.date_time_string()}",
+                 *(f"{name}: {value}" for name, value in response.headers.items()
+                   if name != "Date")]
         with_body = response.status not in NO_BODY_STATUSES
         if with_body:
             lines.append(f"Content-Length: {len(response.body)}")

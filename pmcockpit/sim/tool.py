@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import email.utils
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -66,6 +67,11 @@ class SimTool:
         fault = self.faults.take(request)
         handle = self.dialect.handle
         response = apply_fault(fault, request, lambda r: handle(self.state, r))
+        if response is not None and "Date" not in response.headers:
+            # The tool's own clock, as a real server's: updated-since filters are measured
+            # against it, and a simulated organisation's time may not be ours.
+            now = email.utils.format_datetime(self.state.clock().astimezone(UTC), usegmt=True)
+            response = replace(response, headers={"Date": now, **response.headers})
         return Outcome(response, fault)
 
     def transport(self) -> SimTransport:
