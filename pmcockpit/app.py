@@ -170,8 +170,7 @@ class CockpitApp(SyncingApp):
 
         done = await reconcile(self.workspace)
         if done:
-            self.notify("\n".join(f"#{item.intent_id} {item.action}: {item.note}"
-                                   for item in done), markup=False, timeout=15,
+            self.notify("\n".join(item.line() for item in done), markup=False, timeout=15,
                         title=_("Actions left in doubt by a crash"))
         if not self.workspace.demo:  # the demo's outbox item waits for the user's sync
             self._tell_outbox(await send_pending(self.workspace))

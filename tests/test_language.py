@@ -99,14 +99,20 @@ def test_the_built_in_templates_speak_chinese(chinese: None, tmp_path: Path) -> 
         "每日巡检清单", "每周数据整理", "每月版本对比报告", "每季度用户满意度调研"}
     assert "《运维简报》" in templates["monthly-version-report"].step(
         "operations-bulletin").guidance
+    linked = load_templates(Settings(templates_dir=str(tmp_path))).linked
+    assert {t.name for t in linked.values()} == {"升级前检查清单", "升级后验证"}
 
 
 @pytest.mark.parametrize("name", ["daily-inspection.toml", "weekly-cleanup.toml",
                                   "monthly-version-report.toml",
-                                  "quarterly-satisfaction-survey.toml"])
+                                  "quarterly-satisfaction-survey.toml",
+                                  "../upgrades/pre-upgrade.toml",
+                                  "../upgrades/post-upgrade.toml"])
 def test_a_chinese_template_has_the_english_ones_steps(name: str) -> None:
-    english = tomllib.loads((CHECKLISTS / name).read_text(encoding="utf-8"))
-    chinese = tomllib.loads((CHECKLISTS / "zh_CN" / name).read_text(encoding="utf-8"))
+    folder = CHECKLISTS / name.rpartition("/")[0] if "/" in name else CHECKLISTS
+    name = name.rpartition("/")[2]
+    english = tomllib.loads((folder / name).read_text(encoding="utf-8"))
+    chinese = tomllib.loads((folder / "zh_CN" / name).read_text(encoding="utf-8"))
     assert chinese["recurrence"] == english["recurrence"]
     assert chinese.get("due_time") == english.get("due_time")
     assert [(s["id"], s.get("check"), s.get("params")) for s in chinese["steps"]] == \

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,6 +20,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from pmcockpit.core.actions import Action
+from pmcockpit.core.audit_words import action_word, state_word, target_words
 from pmcockpit.core.i18n import N_, _, ngettext
 from pmcockpit.screens.action_dialog import ActionDialog
 from pmcockpit.screens.base import LiveAreaScreen
@@ -49,13 +51,16 @@ _STATUS_STYLE = {
 def _status(row: EntryRow) -> Content:
     if row.in_doubt:
         return Content.styled(_("IN DOUBT"), IN_DOUBT_STYLE)
-    return Content.styled(row.status, _STATUS_STYLE.get(row.status, ""))
+    return Content.styled(state_word(row.status), _STATUS_STYLE.get(row.status, ""))
 
 
 def _cut(text: str | None) -> Text:
     # Escaped: a newline or a terminal control in a reason must not forge a line.
     shown = escape_controls(text)
-    return Text(shown if len(shown) <= CUT else shown[: CUT - 1] + "…")
+    # One line, ending with "…" where the column is narrower than the text.
+    cut = Text(shown, no_wrap=True, overflow="ellipsis")
+    cut.truncate(CUT, overflow="ellipsis")
+    return cut
 
 
 class AuditScreen(LiveAreaScreen):
@@ -138,7 +143,8 @@ class AuditScreen(LiveAreaScreen):
         for row in rows:
             # Text, not str: targets, reasons and errors are not markup.
             cells = {"id": str(row.id), "when": f"{row.at:%Y-%m-%d %H:%M}",
-                     "status": _status(row), "action": row.action, "target": _cut(row.target),
+                     "status": _status(row), "action": action_word(row.action),
+                     "target": _cut(target_words(row.target)),
                      "tool": _cut(row.connection), "who": _cut(row.operator),
                      "reason": _cut(row.reason), "error": _cut(row.error)}
             table.add_row(*(cell for key, cell in cells.items() if key in shown),
@@ -198,14 +204,14 @@ class AuditScreen(LiveAreaScreen):
         rows = self.rows.values()
 
         def longest(texts: list[str], floor: int) -> int:
-            return min(CUT, max([floor, *(len(escape_controls(t)) for t in texts)]))
+            return min(CUT, max([floor, *(cell_len(escape_controls(t)) for t in texts)]))
 
         specs = [
             ColumnSpec("id", max([1, *(len(str(r.id)) for r in rows)])),
             ColumnSpec("status", 9),
-            ColumnSpec("action", longest([r.action for r in rows], 6), minimum=9),
-            ColumnSpec("target", longest([r.target for r in rows], 6), minimum=14, grow=True,
-                       maximum=CUT),
+            ColumnSpec("action", longest([action_word(r.action) for r in rows], 6), minimum=9),
+            ColumnSpec("target", longest([target_words(r.target) for r in rows], 6), minimum=14,
+                       grow=True, maximum=CUT),
             ColumnSpec("reason", longest([r.reason for r in rows], 6), minimum=16, grow=True,
                        maximum=CUT),
             ColumnSpec("when", 16, optional=True),
@@ -324,9 +330,7 @@ class AuditScreen(LiveAreaScreen):
         elif not message.done:
             self.notify(_("No action in doubt."), title=_("Reconcile"))
         else:
-            lines = [_("#{intent} {action}: {note}").format(
-                intent=item.intent_id, action=item.action, note=item.note)
-                for item in message.done]
+            lines = [item.line() for item in message.done]
             self.notify("\n".join(lines), title=ngettext(
                 "{n} action reconciled", "{n} actions reconciled",
                 len(message.done)).format(n=len(message.done)), markup=False)
@@ -371,8 +375,9 @@ def _detail_lines(row: EntryRow) -> list[Content]:
         (f"#{row.id} ", "bold"),
         _("{at} UTC, {who} on ").format(at=f"{row.at:%Y-%m-%d %H:%M}",
                                        who=escape_controls(row.operator)),
-        (escape_controls(row.connection), "bold"), ": ", row.action, " ", status,
-    ), Content(_("Target: {target}").format(target=escape_controls(row.target)))]
+        (escape_controls(row.connection), "bold"), ": ", action_word(row.action), " ", status,
+    ), Content(_("Target: {target}").format(
+        target=escape_controls(target_words(row.target))))]
     if row.in_doubt:
         lines.append(Content.styled(_("Logged before the tool was called, with no outcome: "
                                       "it may or may not have run. Press r to reconcile."),

@@ -20,6 +20,7 @@ from typing import Any
 
 from pmcockpit.connectors.errors import ConnectorError, NotFound, Rejected
 from pmcockpit.core.actions import Action, inverse
+from pmcockpit.core.audit_words import reconciled_line
 from pmcockpit.core.clock import utcnow
 from pmcockpit.core.i18n import _
 from pmcockpit.services.actions import IN_FLIGHT, ActionRunner
@@ -48,6 +49,10 @@ class Reconciled:
     status: str
     note: str
     action: str
+
+    def line(self) -> str:
+        """"#6 Lock user: still in doubt: …", for a notification."""
+        return reconciled_line(self.intent_id, self.action, self.note)
 
 
 def _doubtful(workspace: Workspace) -> list[tuple[int, dict[str, Any], str]]:

@@ -93,18 +93,18 @@ def read_template(path: Path) -> ChecklistTemplate:
     return parse_template(text, str(path), key=path.stem)
 
 
-def _built_in(name: str) -> Traversable:
+def _built_in(name: str, kind: str = "checklists") -> Traversable:
     """A built-in template file, in the language spoken when it has its own
     (``checklists/zh_CN/NAME``: same step ids, checks and parameters)."""
-    folder = resources.files("pmcockpit.templates") / "checklists"
+    folder = resources.files("pmcockpit.templates") / kind
     own = folder / current_locale() / name
     return own if own.is_file() else folder / name
 
 
-def _built_in_files() -> list[Traversable]:
-    folder = resources.files("pmcockpit.templates") / "checklists"
+def _built_in_files(kind: str = "checklists") -> list[Traversable]:
+    folder = resources.files("pmcockpit.templates") / kind
     names = sorted(item.name for item in folder.iterdir() if item.name.endswith(".toml"))
-    return [_built_in(name) for name in names]
+    return [_built_in(name, kind) for name in names]
 
 
 def _custom_files(folder: Path) -> tuple[list[Path], TemplateProblem | None]:
@@ -167,14 +167,11 @@ def _linked_templates(settings: Settings, problems: dict[str, tuple[TemplateProb
     """The upgrade checklists: built-in ones overridden and extended by the administrator's
     ``rollouts/upgrade-checklists`` folder (theirs decides, even broken)."""
     found: dict[str, ChecklistTemplate] = {}
-    folder = resources.files("pmcockpit.templates") / LINKED_FOLDER_BUILT_IN
-    for item in sorted(folder.iterdir(), key=lambda item: item.name):
-        if item.name.endswith(".toml"):
-            key = item.name.removesuffix(".toml")
-            found[key] = parse_template(item.read_text(encoding="utf-8"),
-                                        f"{BUILT_IN}/{LINKED_FOLDER_BUILT_IN}/{item.name}",
-                                        key=key)
-            origins[key] = BUILT_IN
+    for item in _built_in_files(LINKED_FOLDER_BUILT_IN):
+        key = item.name.removesuffix(".toml")
+        found[key] = parse_template(item.read_text(encoding="utf-8"),
+                                    f"{BUILT_IN}/{LINKED_FOLDER_BUILT_IN}/{item.name}", key=key)
+        origins[key] = BUILT_IN
     files, folder_problem = _custom_files(linked_dir(settings))
     if folder_problem is not None:
         problems[str(linked_dir(settings))] = (folder_problem,)

@@ -126,6 +126,18 @@ def cell_width(cell: object) -> int:
     return cell_len(str(cell))
 
 
+def cut_cell(cell: object, width: int) -> object:
+    """A table cell shown on one line that ends with "…" where its column is narrower
+    (a cut version or name says so). Text keeps its whole text (the table cuts it as it
+    draws), a string becomes such a Text (as the table reads it: with markup), Content is
+    cut here."""
+    if isinstance(cell, Content):
+        return cell.truncate(width, ellipsis=True) if 0 < width < cell.cell_length else cell
+    text = cell.copy() if isinstance(cell, Text) else Text.from_markup(str(cell), end="")
+    text.no_wrap, text.overflow = True, "ellipsis"
+    return text
+
+
 def widest(rows: Sequence[tuple[str, Cells]], key: str, floor: int) -> int:
     """The widest cell of column ``key``, at least ``floor``."""
     return max([floor, *(cell_width(cells.get(key, "")) for _row, cells in rows)])
@@ -135,11 +147,12 @@ def fill_table(table: DataTable[object], labels: dict[str, str], widths: dict[st
                rows: Sequence[tuple[str, Cells]]) -> None:
     """Clear ``table`` and add the columns that have a width (in ``labels``' order, at
     that width) and each (key, cells) row: what a screen does when a column is left out
-    or comes back."""
+    or comes back. A cell wider than its column is cut with an ellipsis."""
     table.clear(columns=True)
     for key, label in labels.items():
         if widths.get(key, 1):
             table.add_column(label, key=key, width=widths.get(key))
     shown = shown_columns(table)
     for row_key, cells in rows:
-        table.add_row(*(cells.get(key, "") for key in shown), key=row_key)
+        table.add_row(*(cut_cell(cells.get(key, ""), widths.get(key, 0)) for key in shown),
+                      key=row_key)

@@ -12,6 +12,7 @@ from pmcockpit.core.clock import to_local
 from pmcockpit.core.i18n import _, ngettext
 from pmcockpit.core.sla_clock import TicketClocks
 from pmcockpit.core.sla_words import clock_text
+from pmcockpit.core.tool_words import tool_word
 from pmcockpit.storage.queries.tickets import TicketDetail
 
 
@@ -21,7 +22,8 @@ def detail_text(detail: TicketDetail, clocks: TicketClocks | None) -> Text:
     text.append(f"{ref.key}  ", style="bold")
     text.append(f"{ref.subject}\n", style="bold")
     text.append(_("{status} · {priority} · {tool}").format(
-        status=detail.status, priority=detail.priority, tool=ref.connection) + "\n")
+        status=tool_word(detail.status), priority=tool_word(detail.priority),
+        tool=ref.connection) + "\n")
     if clocks is not None:
         text.append(_("First response: {clock}").format(clock=clock_text(clocks.response))
                     + "\n")

@@ -15,6 +15,7 @@ from textual.widgets import DataTable
 
 from pmcockpit.core.i18n import _
 from pmcockpit.core.sla_clock import Clock, ClockState
+from pmcockpit.core.tool_words import tool_word
 from pmcockpit.core.wording import span
 from pmcockpit.storage.queries.queue_list import QueueRow
 
@@ -139,9 +140,9 @@ class QueueTable(DataTable[Text]):
             clocks = ([clock_cell(row.clocks.response), clock_cell(row.clocks.resolution)]
                       if both else [clock_cell(row.clocks.next)])
             # Text, not str: no markup parsing, and a "[" in a subject stays a "[".
-            self.add_row(*clocks, Text(key_cell(row.key, key_width)),
-                         Text(row.priority[:PRIORITY_WIDTH]), Text(span(now - row.created_at)),
-                         Text(subject), key=row.key)
+            priority = Text(tool_word(row.priority), no_wrap=True, overflow="ellipsis")
+            self.add_row(*clocks, Text(key_cell(row.key, key_width)), priority,
+                         Text(span(now - row.created_at)), Text(subject), key=row.key)
 
     def current(self) -> str | None:
         """The key of the row under the cursor."""

@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from pmcockpit.core.i18n import _
 from pmcockpit.core.review import DECISION_LABELS, Decision, Drift
+from pmcockpit.core.tool_words import tool_word
 from pmcockpit.storage.queries.review import AccountLine
 from pmcockpit.widgets.review_people import SEVERITY_STYLE, severity_cell
 
@@ -63,7 +64,7 @@ def account_drift(drift: Drift | None, line: AccountLine) -> list[str]:
 
 
 def account_block(line: AccountLine, drift: Drift | None = None) -> Content:
-    status = line.status + (_(", administrator") if line.is_admin else "")
+    status = tool_word(line.status) + (_(", administrator") if line.is_admin else "")
     head = Content.assemble(
         Content.styled(f"{line.connection} ", "bold"), Content(line.login), "  ",
         Content.styled(status, "$text-warning" if line.is_admin else "$text-muted"))

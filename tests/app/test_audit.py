@@ -76,7 +76,7 @@ async def test_entries_are_listed_newest_first(demo: Workspace, db: Database) ->
         await settle(pilot)
         # The first lock failed (one entry); the second ran: its intent, then its outcome.
         assert ids(app) == [3, 2, 1]
-        assert str(table(app).get_cell("3", "action")) == "lock-user"
+        assert str(table(app).get_cell("3", "action")) == "Lock user"
         assert str(table(app).get_cell("2", "status")) == "intent"
         detail = str(app.screen.query_one("#audit-detail", Static).render())
         assert "#3 " in detail and "demo-admin on redmine" in detail
@@ -148,7 +148,7 @@ async def test_u_undoes_the_selected_entry_through_the_action_dialog(
         await pilot.click("#action-done")
         await settle(pilot)
         assert ids(app) == [5, 4, 3, 2, 1]
-        assert str(table(app).get_cell("5", "action")) == "unlock-user"
+        assert str(table(app).get_cell("5", "action")) == "Unlock user"
     newest = entries(db)[-1]
     assert (newest.action, newest.status, newest.undo_of) == ("unlock-user", "succeeded", 3)
     assert newest.intent_id == 4

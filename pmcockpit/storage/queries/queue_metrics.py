@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from pmcockpit.core.i18n import _
 from pmcockpit.core.sla_clock import Clock, ClockState
 from pmcockpit.core.sla_policy import SlaPolicy
+from pmcockpit.core.tool_words import tool_word
 from pmcockpit.core.wording import span
 from pmcockpit.storage.models import Connection, Ticket, TicketComment
 from pmcockpit.storage.queries.tickets import outbox_count
@@ -66,7 +67,8 @@ class QueueMetrics:
 
     def headline(self, *, short: bool = False) -> str:
         """The figures on one line; ``short`` (80 columns) leaves out the 90th percentiles."""
-        priorities = " ".join(f"{name[:1]}{count}" for name, count in self.open_by_priority)
+        priorities = " ".join(f"{tool_word(name)[:1]}{count}"
+                              for name, count in self.open_by_priority)
         # Translators: the short line at 80 columns; "7d" = in the last 7 days.
         words = _("{open} open ({priorities}) · {breached} breached 7d · reply {response} · "
                   "resolved {resolution}") if short else _(
