@@ -8,10 +8,9 @@ each is one key away and one palette command away.
 from __future__ import annotations
 
 import asyncio
-import signal
 import tempfile
 from collections.abc import Iterable
-from contextlib import ExitStack, suppress
+from contextlib import ExitStack
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -33,6 +32,7 @@ from pmcockpit.screens.commands import GoCommands, HelpCommands
 from pmcockpit.screens.help import HelpScreen, keys_of
 from pmcockpit.screens.opening import Opening, OpeningScreen
 from pmcockpit.screens.sync_app import DEMO_SHORT_TITLE, SYNC_GROUP, TITLE, SyncingApp
+from pmcockpit.screens.terminal import end_when_terminal_goes
 from pmcockpit.screens.write_mode import WriteModeDialog
 from pmcockpit.widgets.area_tabs import area_counts
 from pmcockpit.widgets.line_breaks import allow_cjk_breaks
@@ -149,12 +149,7 @@ class CockpitApp(SyncingApp):
             self.call_after_refresh(self._open_workspace, self._opening)
         self._tick_write_mode()
         self.set_interval(1, self._tick_write_mode)
-        # A lost SSH session (the terminal hangs up) ends the app cleanly.
-        with suppress(NotImplementedError, RuntimeError, AttributeError):  # no SIGHUP here
-            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._hung_up)
-
-    def _hung_up(self) -> None:
-        self.exit(return_code=129)
+        end_when_terminal_goes(self)  # a lost SSH session ends the app cleanly
 
     def _tell_notes(self) -> None:
         for note in self.workspace.notes:
