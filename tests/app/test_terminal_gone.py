@@ -47,7 +47,7 @@ def test_closing_the_terminal_ends_the_demo(tmp_path: Path) -> None:
     os.close(slave)
     try:
         # The home screen is up: its tab line names the areas.
-        _read_until(master, b"Permissions", time.monotonic() + STARTED)
+        _read_until(master, b"Audit", time.monotonic() + STARTED)
         assert process.poll() is None
         os.close(master)
         master = -1
