@@ -8,10 +8,9 @@ each is one key away and one palette command away.
 from __future__ import annotations
 
 import asyncio
-import signal
 import tempfile
 from collections.abc import Iterable
-from contextlib import ExitStack, suppress
+from contextlib import ExitStack
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -33,6 +32,7 @@ from pmcockpit.screens.commands import GoCommands, HelpCommands
 from pmcockpit.screens.help import HelpScreen, keys_of
 from pmcockpit.screens.opening import Opening, OpeningScreen
 from pmcockpit.screens.sync_app import DEMO_SHORT_TITLE, SYNC_GROUP, TITLE, SyncingApp
+from pmcockpit.screens.terminal import end_when_terminal_goes
 from pmcockpit.screens.write_mode import WriteModeDialog
 from pmcockpit.widgets.area_tabs import area_counts
 from pmcockpit.widgets.line_breaks import allow_cjk_breaks
@@ -54,7 +54,6 @@ DEMO_TITLE = _("pmcockpit DEMO (simulated, nothing real touched)")
 OPENING_MODE = "opening"
 
 
-
 def _area_binding(area: Area) -> Binding:
     # Off the footer: the tab line under the header names each area with its key.
     return Binding(area.key, f"go({area.mode!r})", area.title, id=area.binding_id,
@@ -74,9 +73,10 @@ class CockpitApp(SyncingApp):
                 tooltip=_("Pull every connected tool's state now; progress in the header")),
         Binding("y", "copy", _("Copy"), id="app.copy",
                 tooltip=_("Copy the selected row's key to your clipboard, over SSH too")),
-        Binding("w", "write_mode", _("Write mode"), show=False, id="app.write_mode",
+        # ctrl+w: w and W are screen keys (Downgrade, Mark wave); this one works everywhere.
+        Binding("ctrl+w", "write_mode", _("Write mode"), show=False, id="app.write_mode",
                 tooltip=_("Arm write mode for a while in a read-only installation, with a "
-                          "reason kept in the audit log; w again drops back")),
+                          "reason kept in the audit log; ctrl+w again drops back")),
         Binding("question_mark", "help", _("Help"), id="app.help",
                 tooltip=_("Every key of this screen")),
         Binding("q", "quit", _("Quit"), id="app.quit", tooltip=_("Leave the cockpit")),
@@ -149,12 +149,7 @@ class CockpitApp(SyncingApp):
             self.call_after_refresh(self._open_workspace, self._opening)
         self._tick_write_mode()
         self.set_interval(1, self._tick_write_mode)
-        # A lost SSH session (the terminal hangs up) ends the app cleanly.
-        with suppress(NotImplementedError, RuntimeError, AttributeError):  # no SIGHUP here
-            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._hung_up)
-
-    def _hung_up(self) -> None:
-        self.exit(return_code=129)
+        end_when_terminal_goes(self)  # a lost SSH session ends the app cleanly
 
     def _tell_notes(self) -> None:
         for note in self.workspace.notes:
@@ -226,7 +221,7 @@ class CockpitApp(SyncingApp):
     def _write_mode_armed(self, until: datetime | None) -> None:
         if until is not None:
             self.notify(_("Write mode armed; it drops back to read-only by itself. "
-                          "w ends it now."), title=_("Write mode"))
+                          "ctrl+w ends it now."), title=_("Write mode"))
             self._tick_write_mode()
 
     @work(thread=True, exit_on_error=False, group="write-mode",
@@ -290,7 +285,7 @@ class CockpitApp(SyncingApp):
         yield SystemCommand(_("Copy the selected key"),
                             _("To your clipboard, over SSH too (key y)"), self.action_copy)
         yield SystemCommand(_("Write mode: arm or end"),
-                            _("Write for a while in a read-only installation, audited (key w)"),
+                            _("Write for a while in a read-only setup, audited (key ctrl+w)"),
                             self.action_write_mode)
         # Our help screen replaces Textual's key panel ("Keys").
         for command in super().get_system_commands(screen):

@@ -117,19 +117,41 @@ class LiveAreaScreen(AreaScreen):
                 tooltip=_("Read the database again")),
     ]
 
+    _reading: frozenset[Worker[Any]] = frozenset()
+    """The workers :meth:`load` started and that have not finished: "Loading…" till then."""
+
     def load(self) -> None:
         """Start the thread worker that reads this screen's data."""
         raise NotImplementedError
 
     def on_screen_resume(self) -> None:
-        self.load()
+        self._load_saying_so()
 
     def action_reload(self) -> None:
+        self._load_saying_so()
+
+    def _load_saying_so(self) -> None:
+        """:meth:`load`, with "Loading…" on the tab line from the first frame until the
+        workers it started are done."""
+        before = set(self.app.workers)
         self.load()
+        started = {worker for worker in self.app.workers
+                   if worker.node is self and worker not in before and not worker.is_finished}
+        self._reading = frozenset(self._reading | started)
+        self._show_reading()
+
+    def _show_reading(self) -> None:
+        for tabs in self.query(AreaTabs):
+            tabs.show_loading(bool(self._reading))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place a failed read becomes something the user sees."""
         worker = event.worker
+        if self._reading:  # a cancelled one may leave without its own event
+            alive = set(self.app.workers)
+            self._reading = frozenset(read for read in self._reading
+                                      if read in alive and not read.is_finished)
+            self._show_reading()
         if event.state == WorkerState.ERROR:
             self.log.error(worker, worker.error)
             # Descriptions are marked with N_ where the workers are declared; _("") would

@@ -1,8 +1,9 @@
 """Connections: every connected tool with its last sync, latest health and token source.
 
 The same as ``pmcockpit connect list/test/add/remove`` and ``pmcockpit sync NAME``,
-on the selected row: ``t`` tests, ``s`` syncs (through the app, progress in the
-header), ``a`` adds (a form; the token is tried first), ``d`` removes (asks first).
+on the selected row: ``t`` tests, ``S`` syncs it (through the app, progress in the
+header; ``s`` syncs every tool, as everywhere), ``a`` adds (a form; the token is
+tried first), ``d`` removes (asks first).
 When a tool is down the cockpit keeps its last synced state; the detail under the
 table says how old it is.
 """
@@ -59,8 +60,9 @@ class ConnectionsScreen(LiveAreaScreen):
         Binding("t", "test", _("Test"), id="connections.test",
                 tooltip=_("Check the selected tool now: reachable, token, admin rights, "
                           "latency, version, TLS expiry")),
-        Binding("s", "sync", _("Sync"), id="connections.sync",
-                tooltip=_("Sync the selected tool now (elsewhere s syncs every tool)")),
+        # s syncs every tool here as everywhere (the app's key); S only the selected one.
+        Binding("S", "sync", _("Sync this"), id="connections.sync",
+                tooltip=_("Sync the selected tool now (s syncs every tool)")),
         Binding("a", "add", _("Add"), id="connections.add",
                 tooltip=_("Connect a tool: its token is tried, then kept in the keyring")),
         Binding("d", "remove", _("Remove"), id="connections.remove",

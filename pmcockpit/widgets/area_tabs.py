@@ -82,6 +82,8 @@ class AreaTabs(Widget):
         self.tabs = list(tabs)
         self.current = current
         self.counts: dict[str, int] = {}
+        self.reading = False
+        """The screen's data is still being read: "Loading…" at the line's end."""
         self.tooltip = _("Press a number to open its area; (n): what waits there "
                          "(overdue runs, accounts to review, tickets past due, tools failing)")
 
@@ -95,8 +97,15 @@ class AreaTabs(Widget):
         self.counts = dict(counts)
         self.refresh()
 
+    def show_loading(self, loading: bool) -> None:
+        if loading != self.reading:
+            self.reading = loading
+            self.refresh()
+
     def render(self) -> Content:
-        labels, separator = fit(self.tabs, self.size.width, self.counts, self.current)
+        marker = f" {_('Loading…')}" if self.reading else ""
+        width = self.size.width - cell_len(marker)
+        labels, separator = fit(self.tabs, width, self.counts, self.current)
         parts: list[Content] = []
         for tab, label in labels:
             action = f"@click=app.go({tab.mode!r})"
@@ -104,7 +113,11 @@ class AreaTabs(Widget):
                 parts.append(Content.styled(f"[{label}]", f"bold reverse {action}"))
             else:
                 parts.append(Content.styled(label, action))
-        return Content(separator).join(parts)
+        line = Content(separator).join(parts)
+        if not marker:
+            return line
+        gap = " " * max(0, width - line.cell_length)
+        return Content.assemble(line, gap, (marker, "bold"))
 
 
 def area_counts(summary: HomeSummary) -> dict[str, int]:

@@ -46,7 +46,7 @@ _STEP_MARK: dict[StepState, tuple[str, str]] = {
     StepState.PASSED: (N_("✓ passed"), "$text-success"),
     StepState.WARNED: (N_("! warned"), "$text-warning"),
     StepState.FAILED: (N_("✗ failed"), "$text-error"),
-    StepState.SKIPPED: (N_("– skipped"), "$text-muted"),
+    StepState.SKIPPED: (N_("– skipped"), "$foreground-muted"),
 }
 
 _CHECK_MARK: dict[CheckStatus, tuple[str, str]] = {
@@ -60,7 +60,7 @@ _TIMELINESS_MARK: dict[Timeliness, tuple[str, str]] = {
     Timeliness.ON_TIME: (N_("✓ on time"), "$text-success"),
     Timeliness.LATE: (N_("! late"), "$text-warning"),
     Timeliness.MISSED: (N_("✗ missed"), "$text-error"),
-    Timeliness.OPEN: (N_("○ open"), "$text-muted"),
+    Timeliness.OPEN: (N_("○ open"), "$foreground-muted"),
 }
 
 
@@ -128,10 +128,10 @@ def due_cell(item: DueItem, now: datetime) -> Content:
     if item.state is DueState.MISSED:
         return Content.styled(_("✗ missed"), "$text-error")
     if item.state is DueState.UPCOMING:
-        return Content.styled(_("· upcoming"), "$text-muted")
+        return Content.styled(_("· upcoming"), "$foreground-muted")
     if item.needs_attention:
         return Content.styled(_("○ due today"), "$text-warning")
-    return Content.styled(_("○ due"), "$text-muted")
+    return Content.styled(_("○ due"), "$foreground-muted")
 
 
 def _overdue(late: timedelta) -> str:
@@ -218,7 +218,7 @@ def step_summary(step: RunStep, width: int) -> Content:
     if step.result is not None and step.state in (StepState.PASSED, StepState.WARNED,
                                                    StepState.FAILED):
         return Content(cut(step.result.value, width))
-    return Content.styled(cut(step.note, width), "$text-muted")
+    return Content.styled(cut(step.note, width), "$foreground-muted")
 
 
 def run_lead(detail: RunDetail, now: datetime) -> Content:

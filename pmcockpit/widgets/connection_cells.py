@@ -18,7 +18,7 @@ TLS_WARNING_DAYS = 30
 def health_cell(facts: HealthFacts | None) -> Content:
     """Up, down or auth failed, marked so it reads without colour too."""
     if facts is None:
-        return Content.styled(_("not checked"), "$text-muted")
+        return Content.styled(_("not checked"), "$foreground-muted")
     if not facts.reachable:
         return Content.styled(_("✗ down"), "$text-error")
     if not facts.authenticated:
@@ -28,13 +28,13 @@ def health_cell(facts: HealthFacts | None) -> Content:
 
 def admin_cell(facts: HealthFacts | None) -> Content:
     if facts is None or facts.is_admin is None:
-        return Content.styled("—", "$text-muted")
+        return Content.styled("—", "$foreground-muted")
     return Content(_("yes")) if facts.is_admin else Content.styled(_("✗ no"), "$text-error")
 
 
 def tls_cell(facts: HealthFacts | None, now: datetime) -> Content:
     if facts is None or facts.tls_expires_at is None:
-        return Content.styled("—", "$text-muted")
+        return Content.styled("—", "$foreground-muted")
     soon = (facts.tls_expires_at - now).days < TLS_WARNING_DAYS
     return Content.styled(f"{facts.tls_expires_at:%Y-%m-%d}", "$text-warning" if soon else "")
 

@@ -18,7 +18,7 @@ SEVERITY_STYLE = {
     Severity.CRITICAL: "bold $text-error",
     Severity.HIGH: "$text-error",
     Severity.MEDIUM: "$text-warning",
-    Severity.LOW: "$text-muted",
+    Severity.LOW: "$foreground-muted",
 }
 
 

@@ -146,7 +146,30 @@ async def test_t_checks_the_selected_tool_and_records_it(sim: SimSetup, db: Data
         assert "deactivate user" not in detail(app)  # Redmine has no deactivation
 
 
-async def test_s_syncs_the_selected_tool_with_progress(sim: SimSetup, db: Database) -> None:
+async def test_s_syncs_every_tool_here_as_everywhere_and_the_footer_names_both_keys(
+    sim: SimSetup, db: Database
+) -> None:
+    from textual.widgets._footer import FooterKey
+
+    from pmcockpit.screens.base import key_commands
+
+    messages: list[Message] = []
+    app = cockpit(sim.workspace)
+    async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
+        await pilot.press("6")
+        await settle(pilot)
+        footer = {(key.key, key.description) for key in app.screen.query(FooterKey)}
+        assert {("s", "Sync all"), ("S", "Sync this")} <= footer
+        assert "Connections: Sync this" in [title for title, *_ in key_commands(app.screen)]
+        await select_row(app, "jira")
+        await pilot.press("s")
+        await settle(pilot)
+        await settle(pilot)
+    [finished] = [m for m in messages if isinstance(m, SyncFinished)]
+    assert sorted(r.connection for r in finished.reports) == sorted(sim.tools)
+
+
+async def test_shift_s_syncs_the_selected_tool_with_progress(sim: SimSetup, db: Database) -> None:
     for name in sim.tools:
         set_last_sync(db, name, 3)
     messages: list[Message] = []
@@ -156,7 +179,7 @@ async def test_s_syncs_the_selected_tool_with_progress(sim: SimSetup, db: Databa
         await settle(pilot)
         assert cell(app, "jira", "synced") == "3h ago"
         await select_row(app, "jira")
-        await pilot.press("s")
+        await pilot.press("S")
         await settle(pilot)
         await settle(pilot)
         assert cell(app, "jira", "synced") == "<1m ago"
@@ -180,7 +203,7 @@ async def test_a_tool_that_is_down_keeps_its_last_state_and_says_how_old(
         await pilot.press("6")
         await settle(pilot)
         await select_row(app, "redmine")
-        await pilot.press("s")
+        await pilot.press("S")
         await settle(pilot)
         await settle(pilot)
         assert any(note.startswith("Sync of redmine failed") for note in notifications(app))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from textual.binding import Binding
 
 from pmcockpit.app import CockpitApp
 from pmcockpit.config import Settings
@@ -97,7 +98,7 @@ async def test_read_only_shows_in_the_header_and_w_arms_write_mode_for_a_while(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert "READ-ONLY" in app.title
-        await pilot.press("w")
+        await pilot.press("ctrl+w")
         await pilot.pause()
         assert isinstance(app.screen, WriteModeDialog)
         await pilot.press("enter")  # no reason: asked for, nothing armed
@@ -131,7 +132,7 @@ async def test_w_again_ends_write_mode_early(make_app: AppFactory, db: Database,
         app.workspace.write_until = utcnow() + timedelta(minutes=5)
         app._tick_write_mode()
         assert "WRITE 5m left" in app.title
-        await pilot.press("w")
+        await pilot.press("ctrl+w")
         await settle(pilot)
         assert app.workspace.read_only and "READ-ONLY" in app.title
         with db.session() as session:
@@ -144,7 +145,7 @@ async def test_w_in_a_writing_installation_says_how_to_make_it_read_only(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert "READ-ONLY" not in app.title
-        await pilot.press("w")
+        await pilot.press("ctrl+w")
         await pilot.pause()
         assert any("read_only = true" in note for note in notifications(app))
 
@@ -220,6 +221,32 @@ async def test_checklist_help_names_enter_and_home_end_move(
         assert table.cursor_row == table.row_count - 1
         await pilot.press("home")
         assert table.cursor_row == 0
+
+
+@pytest.mark.parametrize("area_key", ["3", "5"], ids=["permissions", "rollout"])
+async def test_ctrl_w_arms_write_mode_where_w_is_the_screen_s_own_key(
+        make_app: AppFactory, db: Database, settings: Settings, area_key: str) -> None:
+    """Permissions' w downgrades and Rollout's w marks a wave: ctrl+w still reaches write
+    mode there, and help names it."""
+    from pmcockpit.screens.help import HelpScreen, keys_of
+
+    app = make_app(db, app_settings=replace(settings, read_only=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(area_key)
+        await settle(pilot)
+        [write] = [row for row in keys_of(app.screen) if row.binding_id == "app.write_mode"]
+        assert write.keys == "^w" and write.description.startswith("Write mode")
+        own_w = [b.id for b in app.screen.BINDINGS if isinstance(b, Binding) and b.key == "w"]
+        assert own_w in (["review.downgrade"], ["rollout.wave"])
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+w")
+        await pilot.pause()
+        assert isinstance(app.screen, WriteModeDialog)
 
 
 async def test_write_mode_is_in_the_palette(make_app: AppFactory, db: Database,

@@ -72,7 +72,7 @@ async def test_progress_reads_in_the_header(demo: Workspace) -> None:
         assert app.title == DEMO_TITLE
 
 
-@pytest.mark.parametrize("area", [a for a in AREAS if a.mode != "connections"],
+@pytest.mark.parametrize("area", AREAS,
                          ids=lambda area: area.mode)
 async def test_the_sync_key_works_from_every_area(demo: Workspace, area: Area) -> None:
     messages: list[Message] = []
