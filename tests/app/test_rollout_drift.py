@@ -36,7 +36,7 @@ async def test_a_move_without_a_plan_is_shown_on_home_and_connections(
                 reachable=True, authenticated=True, version=version,
                 checked_at=FIXED_NOW - timedelta(days=days)))
     app = make_app(filled_db)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         assert "⚠ gitlab moved to 17.5.1-ee without a plan" in \
             panel_text(app, "panel-rollout").splitlines()
@@ -55,7 +55,7 @@ async def test_an_upgrade_off_its_plan_is_shown_on_connections(
     workspace = Workspace(settings, filled_db, no_connector)
     seed_rollouts(workspace)
     app = CockpitApp(workspace, clock=lambda: FIXED_NOW)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(160, 48)) as pilot:
         await pilot.press("6")
         await settle(pilot)
         version, detail = await _connection(app, pilot, "gitlab")

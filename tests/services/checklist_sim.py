@@ -38,8 +38,8 @@ class SimSetup:
         path.write_text(text, encoding="utf-8")
         return path
 
-    async def sync(self) -> None:
-        [report] = await sync_all(self.workspace)
+    async def sync(self, *, full: bool = False) -> None:
+        [report] = await sync_all(self.workspace, full=full)
         assert report.ok, report.error
 
 
