@@ -50,7 +50,7 @@ async def test_the_queue_of_a_redmine_is_set_and_a_wrong_value_refused(
         fields["definition-resolve_status"].focus()
         await pilot.press("enter")
         await settle(pilot)
-        assert app.screen is screen
+        assert isinstance(app.screen, ConnectionsScreen)
         saved = options(filled_db, "redmine-prod")
         assert (saved["queue.project"], saved["queue.tracker"]) == ("helpdesk", "3")
         assert "queue.query_id" not in saved

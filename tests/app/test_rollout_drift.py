@@ -24,7 +24,7 @@ async def _connection(app: CockpitApp, pilot: Pilot[None], name: str) -> tuple[s
     table = app.screen.query_one("#connections-table", DataTable)
     table.move_cursor(row=table.get_row_index(name))
     await settle(pilot)
-    version = str(table.get_row(name)[list(table.columns).index("version")])
+    version = str(table.get_row(name)[[str(k.value) for k in table.columns].index("version")])
     return version, str(app.screen.query_one("#connection-detail", Static).render())
 
 

@@ -35,7 +35,7 @@ async def test_a_local_request_pushed_to_the_tool_becomes_its_ticket(setup: SimS
     pushed = await push_local(setup.workspace, local, "rm", str(project.id))
     [new_id] = set(state.issues) - before
     issue = state.issues[new_id]
-    assert issue.subject == "VPN drops every hour" and "Wang Fang" in issue.description
+    assert issue.subject == "VPN drops every hour" and "Wang Fang" in (issue.description or "")
     assert pushed.key == f"rm#{new_id}" and pushed.audit_id
     with setup.db.session() as session:
         row = session.get_one(LocalTicket, int(local.split("#")[1]))
