@@ -45,17 +45,9 @@ class AlertSetupError(ValueError):
     """A notifier that cannot be added as given; the message says why."""
 
 
-@dataclass(frozen=True, slots=True)
-class NotifierSpec:
-    name: str
-    kind: str
-    url: str = ""
-    secret: str = ""
-    to: tuple[str, ...] = ()
-    smtp_host: str = ""
-    smtp_port: int = 587
-    sender: str = ""
-    username: str = ""
+NotifierSpec = notify.Target
+"""A notifier as the admin gives it: the same fields the sender uses (its repr keeps the
+URL and secret out of logs)."""
 
 
 @dataclass(frozen=True, slots=True)
