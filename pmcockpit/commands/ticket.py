@@ -219,8 +219,8 @@ def resolve(cli: CliContext, key: str, note: str) -> None:
                        "tool's ticket, linked to the request."))
 @click.argument("key")
 @click.option("--to", "tool", required=True, help=_("The connection to create it in."))
-@click.option("--project", default="", help=_("The project (default: the connection's "
-                                                "queue.project)."))
+@click.option("--project", default="", help=_("The project: identifier, key, path, name or "
+                                                "id (default: the queue's project)."))
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @pass_cli
 def push(cli: CliContext, key: str, tool: str, project: str, as_json: bool) -> None:
@@ -243,11 +243,13 @@ def push(cli: CliContext, key: str, tool: str, project: str, as_json: bool) -> N
 @ticket.command(help=_("Grant what an access request asks for, through the audited path, "
                        "and say so on the ticket."))
 @click.argument("key")
-@click.option("--user", required=True, help=_("Who gets access: a login or account id."))
+@click.option("--user", required=True, help=_("Who gets access: a login, e-mail or account id."))
 @click.option("--membership", "project", default="",
-              help=_("Add a membership in this project (id), with --roles."))
-@click.option("--roles", default="", help=_("Role ids for the membership, e.g. 3,4."))
-@click.option("--group", default="", help=_("Add the user to this group (id)."))
+              help=_("Add a membership in this project (identifier, key, path, "
+                     "name or id), with --roles."))
+@click.option("--roles", default="", help=_("Roles for the membership, by name or id, e.g. "
+                                           "Developer,Reporter (GitLab: one access level)."))
+@click.option("--group", default="", help=_("Add the user to this group (name, path or id)."))
 @click.option("--unlock", is_flag=True, help=_("Unlock the user's account."))
 @click.option("--tool", default="", help=_("The connection (default: the ticket's)."))
 @pass_cli

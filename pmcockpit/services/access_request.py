@@ -12,19 +12,25 @@ from dataclasses import dataclass
 
 from pmcockpit.core.actions import Action, ActionKind
 from pmcockpit.core.i18n import _
+from pmcockpit.services.access_names import Kind, Named, refusal, resolve, resolve_roles
 from pmcockpit.services.actions import ActionRunner
 from pmcockpit.services.outbox import Delivered
-from pmcockpit.services.tickets import TicketError, account_id, comment, ticket
+from pmcockpit.services.tickets import TicketError, comment, ticket
 from pmcockpit.services.workspace import Workspace
 
 
 class Grant(enum.StrEnum):
     MEMBERSHIP = "membership"
-    """``target`` a project id, with ``roles`` (ids, comma-separated)."""
+    """``target`` a project (identifier, key, path, name or id), with ``roles`` (names or
+    ids, comma-separated)."""
     UNLOCK = "unlock"
     """The user's account is unlocked; no ``target``."""
     GROUP = "group"
-    """``target`` a group id."""
+    """``target`` a group (name, path or id)."""
+
+
+KINDS = {Grant.MEMBERSHIP: ActionKind.ADD_MEMBERSHIP, Grant.UNLOCK: ActionKind.UNLOCK_USER,
+         Grant.GROUP: ActionKind.ADD_GROUP_MEMBER}
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,16 +43,15 @@ class Granted:
 
 async def grant_access(workspace: Workspace, key: str, grant: Grant, *, user: str,
                        target: str = "", roles: str = "", tool: str = "") -> Granted:
-    """Grant what ticket ``key`` asks for to ``user`` (a login or account id) in ``tool``
-    (the ticket's own by default); then say so on the ticket. Raises TicketError."""
+    """Grant what ticket ``key`` asks for to ``user`` (a login, e-mail or account id) in
+    ``tool`` (the ticket's own by default); then say so on the ticket. Names are resolved
+    as :mod:`.access_names` says. Raises TicketError, and then nothing has changed."""
     ref = await asyncio.to_thread(ticket, workspace, key)
     where = tool.strip() or ref.connection
-    who = await asyncio.to_thread(account_id, workspace, where, user.strip())
-    if who is None:
-        raise TicketError(_("{tool} has no account {who!r} (as of the last sync)").format(
-            tool=where, who=user))
-    action = _action(grant, where, who, user.strip(), target.strip(), roles,
-                     reason=_("access request {key}").format(key=ref.key))
+    await refusal(workspace, where, KINDS[grant])
+    who = await resolve(workspace, where, Kind.USER, user)
+    action = await _action(workspace, grant, where, who, target.strip(), roles,
+                           reason=_("access request {key}").format(key=ref.key))
     async with ActionRunner(workspace) as runner:
         [result] = await runner.run([action], confirmed=True)
     if not result.ok:
@@ -58,22 +63,21 @@ async def grant_access(workspace: Workspace, key: str, grant: Grant, *, user: st
     return Granted(ref.key, result.audit_id, await comment(workspace, ref.key, note))
 
 
-def _action(grant: Grant, tool: str, who: str, login: str, target: str, roles: str, *,
-            reason: str) -> Action:
+async def _action(workspace: Workspace, grant: Grant, tool: str, who: Named, target: str,
+                  roles: str, *, reason: str) -> Action:
+    login = who.label.split(" (")[0]
     if grant is Grant.UNLOCK:
-        return Action(ActionKind.UNLOCK_USER, tool, who, login, reason=reason)
+        return Action(ActionKind.UNLOCK_USER, tool, who.remote_id, login, reason=reason)
     if not target:
-        raise TicketError(_("which {what}? Give its id").format(
+        raise TicketError(_("which {what}? Name it or give its id").format(
             what=_("project") if grant is Grant.MEMBERSHIP else _("group")))
     if grant is Grant.GROUP:
-        return Action(ActionKind.ADD_GROUP_MEMBER, tool, target, "", {"user_id": who},
-                      reason=reason)
-    try:
-        role_ids = [int(r) for r in roles.replace(" ", "").split(",") if r]
-    except ValueError:
-        raise TicketError(_("roles are ids separated by commas, like 3,4, not {roles!r}")
-                          .format(roles=roles)) from None
-    if not role_ids:
-        raise TicketError(_("which role? Give its id (e.g. --roles 4)"))
-    return Action(ActionKind.ADD_MEMBERSHIP, tool, target, "",
-                  {"principal_id": who, "role_ids": role_ids}, reason=reason)
+        group = await resolve(workspace, tool, Kind.GROUP, target)
+        return Action(ActionKind.ADD_GROUP_MEMBER, tool, group.remote_id, group.label,
+                      {"user_id": who.remote_id}, reason=reason)
+    project = await resolve(workspace, tool, Kind.PROJECT, target)
+    ids = [r.remote_id for r in await resolve_roles(workspace, tool, roles)]
+    role_ids: list[int] | list[str] = [int(r) for r in ids] if all(
+        r.isdigit() for r in ids) else ids
+    return Action(ActionKind.ADD_MEMBERSHIP, tool, project.remote_id, project.label,
+                  {"principal_id": who.remote_id, "role_ids": role_ids}, reason=reason)

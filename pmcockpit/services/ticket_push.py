@@ -6,7 +6,10 @@ place at once, before the next sync brings the tool's own copy)."""
 from __future__ import annotations
 
 import asyncio
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 
@@ -14,6 +17,7 @@ from pmcockpit.core.actions import Action, ActionKind
 from pmcockpit.core.clock import utcnow
 from pmcockpit.core.i18n import _
 from pmcockpit.core.ticket_keys import display_key
+from pmcockpit.services.access_names import Kind, refusal, resolve
 from pmcockpit.services.actions import ActionRunner
 from pmcockpit.services.tickets import TicketError, ticket
 from pmcockpit.services.workspace import Workspace
@@ -37,12 +41,20 @@ async def push_local(workspace: Workspace, key: str, connection: str,
     if ref.tool_kind != LOCAL:
         raise TicketError(_("{key} is already {tool}'s ticket").format(key=ref.key,
                                                                        tool=ref.connection))
-    local, target = await asyncio.to_thread(_read, workspace, int(ref.remote_id),
-                                            connection, project)
+    local, options = await asyncio.to_thread(_read, workspace, int(ref.remote_id),
+                                             connection)
+    await refusal(workspace, connection, ActionKind.CREATE_TICKET)
+    target = project.strip() or queue_project(options)
+    if not target:
+        raise TicketError(_("in which project of {tool}? Name it (--project), or set the "
+                            "queue's project: pmcockpit connect set {tool} queue.project "
+                            "… (Jira: a queue.jql with project = KEY)").format(
+                                tool=connection))
+    where = await resolve(workspace, connection, Kind.PROJECT, target)
     description = _("{text}\n\nRequested by {requester} (recorded in pmcockpit as {key})."
                     ).format(text=local.description, requester=local.requester,
                              key=ref.key).strip()
-    action = Action(ActionKind.CREATE_TICKET, connection, target, local.subject,
+    action = Action(ActionKind.CREATE_TICKET, connection, where.remote_id, local.subject,
                     {"subject": local.subject, "description": description})
     async with ActionRunner(workspace) as runner:
         [result] = await runner.run([action], confirmed=True)
@@ -57,8 +69,8 @@ async def push_local(workspace: Workspace, key: str, connection: str,
     return Pushed(ref.key, shown, result.audit_id)
 
 
-def _read(workspace: Workspace, local_id: int, connection: str, project: str
-          ) -> tuple[LocalTicket, str]:
+def _read(workspace: Workspace, local_id: int, connection: str
+          ) -> tuple[LocalTicket, Mapping[str, Any]]:
     with workspace.db.session() as session:
         local = session.get_one(LocalTicket, local_id)
         session.expunge(local)
@@ -67,12 +79,24 @@ def _read(workspace: Workspace, local_id: int, connection: str, project: str
     if options is None:
         raise TicketError(_("no connection {name!r} (see `pmcockpit connect list`)").format(
             name=connection))
-    target = project.strip() or str(options.get("queue.project") or "").strip()
-    if not target:
-        raise TicketError(_("in which project of {tool}? Name it, or set the queue's "
-                            "project: pmcockpit connect set {tool} queue.project "
-                            "…").format(tool=connection))
-    return local, target
+    return local, options
+
+
+JQL_PROJECT = re.compile(r"\bproject\s*(?:=\s*|in\s*\(\s*)(\"[^\"]+\"|'[^']+'|[\w-]+)"
+                         r"(\s*\))?", re.IGNORECASE)
+
+
+def queue_project(options: Mapping[str, Any]) -> str:
+    """The project of a connection's queue: ``queue.project`` (Redmine, GitLab), or the
+    one project a Jira queue's JQL names (``project = SUP``, ``project in (SUP)``)."""
+    named = str(options.get("queue.project") or "").strip()
+    if named:
+        return named
+    found = JQL_PROJECT.search(str(options.get("queue.jql") or ""))
+    if found is None or (found.group(0).lower().replace(" ", "").startswith("projectin(")
+                         and not found.group(2)):
+        return ""  # no project, or several in an IN list: the admin names one
+    return found.group(1).strip("\"'")
 
 
 def _link(workspace: Workspace, local_id: int, connection: str, remote_id: str,
