@@ -182,7 +182,8 @@ class TicketScreen(Screen[None]):
                          lambda ws: tickets.resolve(ws, self.key, note))
 
     def action_grant(self) -> None:
-        self.app.push_screen(GrantDialog(self.key, self.requester), self._grant_asked)
+        self.app.push_screen(GrantDialog(self.workspace, self.key, self.requester),
+                             self._grant_asked)
 
     def _grant_asked(self, request: GrantRequest | None) -> None:
         if request is None:

@@ -1,0 +1,66 @@
+"""The access-request dialog (`g` on a ticket) at 80x24 against the simulated Redmine:
+the project completed from the synced names, a role ticked in the synced list, then the
+preview, and the membership in the tool afterwards."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, SelectionList
+
+from pmcockpit.app import CockpitApp
+from pmcockpit.core.clock import utcnow
+from pmcockpit.screens.queue_access import GrantDialog
+from pmcockpit.screens.queue_dialogs import ChangePreviewDialog
+from pmcockpit.screens.queue_ticket import TicketScreen
+from tests.app.helpers import notifications, settle
+from tests.services.checklist_sim import sim_setup
+from tests.services.test_queue_actions import key_of, open_issue
+
+
+async def test_grant_a_membership_by_picking_names(tmp_path: Path) -> None:
+    setup = sim_setup(tmp_path)
+    await setup.sync()
+    state = setup.tool.state
+    issue = open_issue(setup)
+    project = state.projects[issue.project_id]
+    user = next(u for u in sorted(state.users.values(), key=lambda u: u.id)
+                if u.status == 1 and u.mail and not u.admin
+                and state.member_of(project.id, u.id) is None)
+    app = CockpitApp(setup.workspace, clock=utcnow)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(TicketScreen(setup.workspace, key_of(issue)))
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, GrantDialog) and dialog.picks is not None
+        roles = dialog.query_one("#grant-role-list", SelectionList)
+        assert roles.display and roles.option_count == len(dialog.picks.roles)
+        assert not dialog.query_one("#grant-roles", Input).display
+
+        user_field = dialog.query_one("#grant-user", Input)
+        user_field.value = ""
+        user_field.focus()
+        await pilot.press(*user.mail.upper())
+        await pilot.press("enter")
+        await pilot.press(*project.identifier[:-1])
+        await settle(pilot)
+        await pilot.press("right")  # takes the completion of the synced identifier
+        target = dialog.query_one("#grant-target", Input)
+        assert target.value.casefold() == project.identifier.casefold()
+        await pilot.press("enter")  # on to the roles
+        assert roles.has_focus
+        wanted = dialog.picks.roles.index("Developer")
+        await pilot.press(*["down"] * wanted, "space", "ctrl+s")
+        await settle(pilot)
+        preview = app.screen
+        assert isinstance(preview, ChangePreviewDialog)
+        assert any("Developer" in line for line in preview.preview.lines), preview.preview.lines
+        assert state.member_of(project.id, user.id) is None  # nothing sent yet
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        member = state.member_of(project.id, user.id)
+        developer = next(r.id for r in state.roles.values() if r.name == "Developer")
+        assert member is not None and developer in member.direct_role_ids
+        assert any("access granted" in note for note in notifications(app))
