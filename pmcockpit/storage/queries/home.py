@@ -19,6 +19,7 @@ from pmcockpit.storage.models import Account, Connection
 from pmcockpit.storage.queries.permissions import AccountReview, review_summary
 from pmcockpit.storage.queries.queue_list import QueueRow, queue_glance
 from pmcockpit.storage.queries.rollout_due import RolloutDue, due_this_week
+from pmcockpit.storage.queries.sla_counts import sla_counts
 
 HOME_LIST_LENGTH = 3
 """Rows per list on the home view: it must fit a 24-line terminal."""
@@ -84,6 +85,7 @@ def home_summary(
     """Everything the home view shows but the checklist runs (a view service reads those)."""
     review = review_summary(session, now, inactive_days=inactive_days, limit=list_length)
     queue = queue_glance(session, now, policy, limit=list_length)
+    breached, at_risk = sla_counts(session, now, policy)  # exact: the glance reads a page
     return HomeSummary(
         now=now,
         tools=tuple(tool_health(session)),
@@ -92,8 +94,8 @@ def home_summary(
         review_counts=review.review_counts,
         reviews=review.worst,
         open_tickets=queue.open_tickets,
-        sla_breached=queue.breached,
-        sla_at_risk=queue.at_risk,
+        sla_breached=breached,
+        sla_at_risk=at_risk,
         tickets_due=queue.due,
         rollouts=tuple(due_this_week(session, now.date(), list_length + 1)),
     )
