@@ -16,7 +16,8 @@ from pmcockpit.core.risk import Rule
 from pmcockpit.core.sla_policy import SlaPolicy
 from pmcockpit.storage.connections import HealthFacts, latest_health
 from pmcockpit.storage.models import Account, Connection
-from pmcockpit.storage.queries.permissions import AccountReview, review_summary
+from pmcockpit.storage.queries.home_review import ReviewGlance, review_glance
+from pmcockpit.storage.queries.permissions import AccountReview, ReviewSummary, review_summary
 from pmcockpit.storage.queries.queue_list import QueueRow, queue_glance
 from pmcockpit.storage.queries.rollout_due import RolloutDue, due_this_week
 from pmcockpit.storage.queries.sla_counts import sla_counts
@@ -83,7 +84,9 @@ def home_summary(
     list_length: int = HOME_LIST_LENGTH,
 ) -> HomeSummary:
     """Everything the home view shows but the checklist runs (a view service reads those)."""
-    review = review_summary(session, now, inactive_days=inactive_days, limit=list_length)
+    review: ReviewSummary | ReviewGlance | None = review_glance(session, list_length)
+    if review is None:  # no open review: today's accounts, as the Permissions screen
+        review = review_summary(session, now, inactive_days=inactive_days, limit=list_length)
     queue = queue_glance(session, now, policy, limit=list_length)
     breached, at_risk = sla_counts(session, now, policy)  # exact: the glance reads a page
     return HomeSummary(
