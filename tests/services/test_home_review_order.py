@@ -41,5 +41,5 @@ async def test_home_lists_the_review_people_as_the_permissions_screen(tmp_path: 
     assert severities[0] == Severity.CRITICAL and severities == sorted(severities, reverse=True)
     assert summary.reviews[0].findings[0].rule is Rule.DEPARTED_ACTIVE
     counts = dict(summary.review_counts)
-    assert counts[Rule.DEPARTED_ACTIVE] and list(counts)[0] is Rule.DEPARTED_ACTIVE
+    assert counts[Rule.DEPARTED_ACTIVE] and next(iter(counts)) is Rule.DEPARTED_ACTIVE
     assert 0 < summary.accounts_to_review <= summary.accounts_total
