@@ -218,8 +218,8 @@ class TicketScreen(Screen[None]):
 
     def action_push(self) -> None:
         self.app.push_screen(NoteDialog(_("Push {key} to a tool").format(key=self.key), _(
-            "The connection, and the project unless the connection's queue names one: "
-            "\"rm\" or \"rm 3\".")), self._push_typed)
+            "The connection, and the project (identifier, key, path or name) unless the "
+            "connection's queue names one: \"rm\" or \"rm pm-support\".")), self._push_typed)
 
     def _push_typed(self, where: str | None) -> None:
         if where and where.split():

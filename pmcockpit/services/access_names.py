@@ -38,6 +38,8 @@ class Kind(enum.StrEnum):
 
 WHAT = {Kind.USER: N_("account"), Kind.ROLE: N_("role"), Kind.GROUP: N_("group"),
         Kind.PROJECT: N_("project")}
+WHATS = {Kind.USER: N_("accounts"), Kind.ROLE: N_("roles"), Kind.GROUP: N_("groups"),
+         Kind.PROJECT: N_("projects")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +113,8 @@ async def candidates(workspace: Workspace, connection: str, kind: Kind) -> list[
     try:
         return await listed(connector, kind)
     except Exception as error:
-        raise TicketError(_("{tool}: cannot read its {what}s ({error}); sync it first or "
-                            "give the id").format(tool=connection, what=_(WHAT[kind]),
+        raise TicketError(_("{tool}: cannot read its {what} ({error}); sync it first or "
+                            "give the id").format(tool=connection, what=_(WHATS[kind]),
                                                   error=error)) from None
     finally:
         await connector.aclose()
@@ -133,9 +135,9 @@ def pick(found: Sequence[Candidate], text: str, *, tool: str, kind: Kind) -> Nam
         if len(unique) == 1:
             return Named(unique[0].remote_id, unique[0].label)
         if unique:
-            raise TicketError(_("{text!r} names several {what}s in {tool}: {names}; give one "
+            raise TicketError(_("{text!r} names several {what} in {tool}: {names}; give one "
                                 "of these (or its id)").format(
-                                    text=wanted, what=_(WHAT[kind]), tool=tool,
+                                    text=wanted, what=_(WHATS[kind]), tool=tool,
                                     names=_listing(unique, len(unique))))
     raise TicketError(_("{tool} has no {what} {text!r}; {known}").format(
         tool=tool, what=_(WHAT[kind]), text=wanted, known=_suggest(found, wanted)))
