@@ -34,6 +34,7 @@ CONNECT_FIRST = _(
 )
 
 _SEVERITY_MARK = {
+    Severity.CRITICAL: ("■ ", "bold $error"),
     Severity.HIGH: ("▲ ", "$error"),
     Severity.MEDIUM: ("● ", "$warning"),
     Severity.LOW: ("○ ", "$text-muted"),

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pmcockpit.core.clock import utcnow
 from pmcockpit.core.risk import Rule, Severity
+from pmcockpit.screens.home_text import review_text
 from pmcockpit.services import review
 from pmcockpit.services.queue import sla_policy
 from pmcockpit.storage.queries.home import HomeSummary, home_summary
@@ -43,3 +44,5 @@ async def test_home_lists_the_review_people_as_the_permissions_screen(tmp_path: 
     counts = dict(summary.review_counts)
     assert counts[Rule.DEPARTED_ACTIVE] and next(iter(counts)) is Rule.DEPARTED_ACTIVE
     assert 0 < summary.accounts_to_review <= summary.accounts_total
+    _lead, rows = review_text(summary)  # the panel draws a critical line (it has a mark)
+    assert "left but active" in rows[1].plain
