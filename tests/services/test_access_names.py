@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from pmcockpit.services import tickets
-from pmcockpit.services.access_names import Candidate, Kind, choices, pick
+from pmcockpit.services.access_names import (
+    Candidate,
+    Kind,
+    choices,
+    pick,
+    resolve,
+    resolve_roles,
+)
 from pmcockpit.services.access_request import Grant, grant_access
 from pmcockpit.services.ticket_push import push_local, queue_project
 from tests.services.checklist_sim import SimSetup, sim_setup
@@ -91,3 +98,15 @@ def test_the_queue_project_of_a_jira_queue_comes_from_its_jql() -> None:
     assert queue_project({"queue.jql": 'project in ("Help Desk")'}) == "Help Desk"
     assert queue_project({"queue.jql": "project in (A, B)"}) == ""
     assert queue_project({"queue.project": "grp/app", "queue.jql": "project = X"}) == "grp/app"
+
+
+async def test_a_tool_never_synced_is_asked_for_its_names(tmp_path: Path) -> None:
+    fresh = sim_setup(tmp_path)  # no sync: nothing in the database
+    state = fresh.tool.state
+    role = min((r for r in state.roles.values() if r.assignable), key=lambda r: r.id)
+    assert choices(fresh.workspace, "rm", Kind.ROLE) == []
+    [named] = await resolve_roles(fresh.workspace, "rm", role.name.upper())
+    assert named.remote_id == str(role.id)
+    project = min(state.projects.values(), key=lambda p: p.id)
+    found = await resolve(fresh.workspace, "rm", Kind.PROJECT, project.identifier)
+    assert found.remote_id == str(project.id)
