@@ -23,7 +23,7 @@ from pmcockpit.screens.checklist_note import NoteDialog
 from pmcockpit.screens.queue_access import GrantDialog, GrantRequest
 from pmcockpit.screens.queue_dialogs import ChangePreviewDialog, CommentDialog
 from pmcockpit.services import tickets
-from pmcockpit.services.access_request import Grant, grant_access
+from pmcockpit.services.access_request import grant_access, preview_grant
 from pmcockpit.services.canned import load_replies
 from pmcockpit.services.outbox import Delivered, Delivery
 from pmcockpit.services.ticket_preview import ChangeKind, ChangePreview, preview_change
@@ -186,16 +186,20 @@ class TicketScreen(Screen[None]):
                              self._grant_asked)
 
     def _grant_asked(self, request: GrantRequest | None) -> None:
-        if request is None:
+        if request is not None:
+            self.propose_grant(request)
+
+    @work(exclusive=True, exit_on_error=False, group="ticket-preview",
+          description=_("Planning the change"))
+    async def propose_grant(self, request: GrantRequest) -> None:
+        """The names resolved and the calls planned (a dry run); sent once confirmed."""
+        try:
+            preview = await preview_grant(self.workspace, self.key, request.grant,
+                                          user=request.user, target=request.target,
+                                          roles=request.roles)
+        except tickets.TicketError as error:
+            self.notify(str(error), title=_("Nothing granted"), severity="error", timeout=10)
             return
-        what = {Grant.MEMBERSHIP: _("membership of {user} in project {target}, roles "
-                                    "{roles}"),
-                Grant.GROUP: _("{user} added to group {target}"),
-                Grant.UNLOCK: _("the account of {user} unlocked")}[request.grant]
-        preview = ChangePreview(self.key, "", (
-            what.format(user=request.user, target=request.target, roles=request.roles),
-            _("then a comment on {key}: access granted by {admin}; audit #…").format(
-                key=self.key, admin=self.workspace.settings.operator)))
 
         def answered(send: bool | None) -> None:
             if send:

@@ -56,7 +56,8 @@ async def test_grant_a_membership_by_picking_names(tmp_path: Path) -> None:
         await settle(pilot)
         preview = app.screen
         assert isinstance(preview, ChangePreviewDialog)
-        assert any("Developer" in line for line in preview.preview.lines), preview.preview.lines
+        assert any("as Developer" in line for line in preview.preview.lines)
+        assert preview.preview.previews and preview.preview.problem is None  # the dry run
         assert state.member_of(project.id, user.id) is None  # nothing sent yet
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -64,3 +65,15 @@ async def test_grant_a_membership_by_picking_names(tmp_path: Path) -> None:
         developer = next(r.id for r in state.roles.values() if r.name == "Developer")
         assert member is not None and developer in member.direct_role_ids
         assert any("access granted" in note for note in notifications(app))
+        said = [j.notes for j in issue.journals if j.notes.startswith("Access granted by")]
+        assert said and f"added to {project.identifier}" in said[-1]
+
+        await pilot.press("g")  # a project the tool does not know: refused, with its names
+        await settle(pilot)
+        again = app.screen
+        assert isinstance(again, GrantDialog)
+        again.query_one("#grant-user", Input).focus()
+        await pilot.press(*user.login, "enter", *"nowhere", "enter", "space", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TicketScreen)
+        assert any("no project 'nowhere'" in note for note in notifications(app))
