@@ -13,14 +13,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.queue_screen import fill
 from pmcockpit.config import Settings
 from pmcockpit.core.clock import utcnow
 from pmcockpit.services.queue import sla_policy
 from pmcockpit.storage.db import open_database
 from pmcockpit.storage.queries.queue_list import queue_glance
 from pmcockpit.storage.queries.sla_counts import sla_counts
-
-from benchmarks.queue_screen import fill
 
 CHINA = {"time_zone": "Asia/Shanghai", "country": "CN"}
 
