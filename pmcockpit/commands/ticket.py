@@ -21,6 +21,7 @@ from pmcockpit.core.sla_words import clock_json, clock_text
 
 if TYPE_CHECKING:  # the services load when a command runs, not for --help
     from pmcockpit.services.outbox import Delivered
+    from pmcockpit.services.ticket_preview import ChangePreview
     from pmcockpit.services.workspace import Workspace
     from pmcockpit.storage.queries.queue_list import QueueRow
 
@@ -252,22 +253,41 @@ def push(cli: CliContext, key: str, tool: str, project: str, as_json: bool) -> N
 @click.option("--group", default="", help=_("Add the user to this group (name, path or id)."))
 @click.option("--unlock", is_flag=True, help=_("Unlock the user's account."))
 @click.option("--tool", default="", help=_("The connection (default: the ticket's)."))
+@click.option("--dry-run", is_flag=True,
+              help=_("Resolve the names and print the calls it would make; change nothing."))
 @pass_cli
 def grant(cli: CliContext, key: str, user: str, project: str, roles: str, group: str,
-          unlock: bool, tool: str) -> None:
+          unlock: bool, tool: str, dry_run: bool) -> None:
     from pmcockpit.services import tickets
-    from pmcockpit.services.access_request import Grant, grant_access
+    from pmcockpit.services.access_request import Grant, grant_access, preview_grant
 
     chosen = [g for g, on in ((Grant.MEMBERSHIP, project), (Grant.GROUP, group),
                               (Grant.UNLOCK, unlock)) if on]
     if len(chosen) != 1:
         raise click.UsageError(_("give exactly one of --membership, --group, --unlock"))
     workspace = _workspace(cli)
+    asked = {"user": user, "target": project or group, "roles": roles, "tool": tool}
     try:
-        granted = asyncio.run(grant_access(workspace, key, chosen[0], user=user,
-                                           target=project or group, roles=roles, tool=tool))
+        if dry_run:
+            _print_preview(asyncio.run(preview_grant(workspace, key, chosen[0], **asked)))
+            return
+        granted = asyncio.run(grant_access(workspace, key, chosen[0], **asked))
     except tickets.TicketError as error:
         raise click.ClickException(str(error)) from error
     click.echo(_("{key}: access granted (audit #{audit}).").format(
         key=granted.key, audit=granted.audit_id))
     report_deliveries([granted.answer])
+
+
+def _print_preview(preview: ChangePreview) -> None:
+    for line in preview.lines:
+        click.echo(_("would: {what}").format(what=line))
+    for planned in preview.previews:
+        for call in planned.calls:
+            click.echo(f"  {call}")
+        if planned.refusal:
+            click.echo(_("  refused: {reason}").format(reason=planned.refusal), err=True)
+    if preview.problem:
+        click.echo(preview.problem, err=True)
+    if preview.problem or any(p.refusal for p in preview.previews):
+        raise SystemExit(EXIT_FAILED)

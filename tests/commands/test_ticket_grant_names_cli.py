@@ -23,6 +23,11 @@ def test_grant_by_names_and_a_refusal_that_lists_the_roles(pm: tuple[Pm, int],
                       "--membership", project.identifier, "--roles", "Wizard")
         assert refused.returncode == 1 and "no role 'Wizard'" in refused.stderr
         assert "Developer" in refused.stderr
+        planned = cli("ticket", "grant", f"rm#{asked.id}", "--user", user.mail,
+                      "--membership", project.name, "--roles", "developer", "--dry-run")
+        assert planned.returncode == 0, planned.stdout + planned.stderr
+        assert "as Developer" in planned.stdout and "POST /projects/" in planned.stdout
+        assert state.member_of(project.id, user.id) is None  # a dry run changes nothing
         granted = cli("ticket", "grant", f"rm#{asked.id}", "--user", user.mail,
                       "--membership", project.name, "--roles", "developer")
         assert granted.returncode == 0, granted.stdout + granted.stderr
