@@ -22,6 +22,7 @@ from pmcockpit.screens.base import ScreenKeyCommands, key_commands
 from pmcockpit.screens.checklist_note import NoteDialog
 from pmcockpit.screens.queue_access import GrantDialog, GrantRequest
 from pmcockpit.screens.queue_dialogs import ChangePreviewDialog, CommentDialog
+from pmcockpit.screens.queue_push import PushDialog
 from pmcockpit.services import tickets
 from pmcockpit.services.access_request import grant_access, preview_grant
 from pmcockpit.services.canned import load_replies
@@ -221,14 +222,11 @@ class TicketScreen(Screen[None]):
         self.post_message(TicketChanged([granted.answer]))
 
     def action_push(self) -> None:
-        self.app.push_screen(NoteDialog(_("Push {key} to a tool").format(key=self.key), _(
-            "The connection, and the project (identifier, key, path or name) unless the "
-            "connection's queue names one: \"rm\" or \"rm pm-support\".")), self._push_typed)
+        self.app.push_screen(PushDialog(self.workspace, self.key), self._push_typed)
 
-    def _push_typed(self, where: str | None) -> None:
-        if where and where.split():
-            tool, _sep, project = where.strip().partition(" ")
-            self.push(tool, project.strip())
+    def _push_typed(self, where: tuple[str, str] | None) -> None:
+        if where is not None:
+            self.push(*where)
 
     @work(exit_on_error=False, group="ticket-change", description=_("Pushing the request"))
     async def push(self, tool: str, project: str) -> None:

@@ -17,7 +17,7 @@ from pmcockpit.core.actions import Action, ActionKind
 from pmcockpit.core.clock import utcnow
 from pmcockpit.core.i18n import _
 from pmcockpit.core.ticket_keys import display_key
-from pmcockpit.services.access_names import Kind, refusal, resolve
+from pmcockpit.services.access_names import Kind, choices, refusal, resolve
 from pmcockpit.services.actions import ActionRunner
 from pmcockpit.services.tickets import TicketError, ticket
 from pmcockpit.services.workspace import Workspace
@@ -116,3 +116,22 @@ def _link(workspace: Workspace, local_id: int, connection: str, remote_id: str,
                                author_remote_id=None, assignee_remote_id=None,
                                created_at=local.created_at, updated_at=now))
         return shown
+
+
+@dataclass(frozen=True, slots=True)
+class PushTarget:
+    connection: str
+    kind: str
+    project: str
+    """The queue's project (``queue.project``, or the one a Jira JQL names); "" if none."""
+    projects: list[str]
+    """The synced projects, as a pick list offers them."""
+
+
+def push_targets(workspace: Workspace) -> list[PushTarget]:
+    """The connections a request could be pushed to, with their projects."""
+    with workspace.db.session() as session:
+        rows = list(session.execute(select(Connection.name, Connection.kind, Connection.options)
+                                    .order_by(Connection.name)))
+    return [PushTarget(name, kind, queue_project(options or {}),
+                       choices(workspace, name, Kind.PROJECT)) for name, kind, options in rows]

@@ -1,18 +1,21 @@
 """The access-request dialog (`g` on a ticket) at 80x24 against the simulated Redmine:
 the project completed from the synced names, a role ticked in the synced list, then the
-preview, and the membership in the tool afterwards."""
+preview, and the membership in the tool afterwards; and the push dialog (`p` on a request
+recorded here): the tool chosen, the project completed, the ticket created."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input, SelectionList
+from textual.widgets import Input, Select, SelectionList
 
 from pmcockpit.app import CockpitApp
 from pmcockpit.core.clock import utcnow
 from pmcockpit.screens.queue_access import GrantDialog
 from pmcockpit.screens.queue_dialogs import ChangePreviewDialog
+from pmcockpit.screens.queue_push import PushDialog
 from pmcockpit.screens.queue_ticket import TicketScreen
+from pmcockpit.services import tickets
 from tests.app.helpers import notifications, settle
 from tests.services.checklist_sim import sim_setup
 from tests.services.test_queue_actions import key_of, open_issue
@@ -77,3 +80,30 @@ async def test_grant_a_membership_by_picking_names(tmp_path: Path) -> None:
         await settle(pilot)
         assert isinstance(app.screen, TicketScreen)
         assert any("no project 'nowhere'" in note for note in notifications(app))
+
+
+async def test_push_a_phoned_request_by_picking_the_project(tmp_path: Path) -> None:
+    setup = sim_setup(tmp_path)
+    await setup.sync()
+    state = setup.tool.state
+    project = state.projects[open_issue(setup).project_id]
+    local = tickets.add_local(setup.workspace, subject="Projector in room 5",
+                              requester="Li Lei", priority="Low")
+    app = CockpitApp(setup.workspace, clock=utcnow)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(TicketScreen(setup.workspace, local))
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, PushDialog)
+        assert dialog.query_one("#push-tool", Select).value == "rm"  # the only tool
+        await settle(pilot)
+        await pilot.press(*project.identifier[:-1])
+        await settle(pilot)
+        await pilot.press("right", "enter")  # the completion, then push
+        await settle(pilot)
+        [issue] = [i for i in state.issues.values() if i.subject == "Projector in room 5"]
+        assert issue.project_id == project.id
+        ticket = app.screen
+        assert isinstance(ticket, TicketScreen) and ticket.key == f"rm#{issue.id}"
