@@ -67,17 +67,15 @@ class QueueRow:
 
 @dataclass(frozen=True, slots=True)
 class QueueGlance:
-    """The queue at a glance (home): open tickets, how many have a running clock past its
-    time or near it, and the most urgent few of those."""
+    """The queue at a glance (home): open tickets and the most urgent few with a running
+    clock past its time or near it (``sla_counts`` counts them all)."""
 
     open_tickets: int
-    breached: int
-    at_risk: int
     due: tuple[QueueRow, ...]
 
 
-GLANCE_ROWS = 2_000
-"""Tickets counted for the glance, due first: past this many breached, it says this many."""
+GLANCE_ROWS = 200
+"""Tickets read for the glance, due first: enough to find the few it lists."""
 
 
 def queue_glance(session: Session, now: datetime, policy: SlaPolicy, *, limit: int
@@ -89,7 +87,7 @@ def queue_glance(session: Session, now: datetime, policy: SlaPolicy, *, limit: i
     late = [r for r, states in zip(rows, running, strict=True) if ClockState.BREACHED in states]
     soon = [r for r, states in zip(rows, running, strict=True)
             if ClockState.AT_RISK in states and ClockState.BREACHED not in states]
-    return QueueGlance(total, len(late), len(soon), tuple((late + soon)[:limit]))
+    return QueueGlance(total, tuple((late + soon)[:limit]))
 
 
 def queue_rows(session: Session, now: datetime, policy: SlaPolicy, wanted: QueueFilter,
