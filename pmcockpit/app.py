@@ -356,6 +356,9 @@ def run_cockpit(settings: Settings, *, clock: Clock = utcnow,
             db = open_database(settings.db)
             stack.callback(db.dispose)
             workspace = Workspace(settings, db, _real_connector_opener(db))
+            from pmcockpit.services.check_targets import first_start_note
+
+            workspace.notes.extend(filter(None, [first_start_note(workspace)]))
             if write_for is not None:
                 from pmcockpit.services.write_mode import arm
 
