@@ -116,6 +116,9 @@ class CockpitApp(SyncingApp):
         self._armed = False
         self._restore_title()
         settings = workspace.settings
+        if self.no_color:  # Textual's grey filter would draw the ANSI themes black on black
+            for name in ("ansi-dark", "ansi-light"):
+                self.unregister_theme(name)
         self._unknown_theme: str | None = None
         if settings.theme in self.available_themes:
             self.theme = settings.theme
