@@ -43,8 +43,8 @@ class CheckTargetsDialog(ModalScreen[str | None]):
                            "today and that the mail server answers. Saved in the config "
                            "file; a blank field is left as it is."), id="targets-intro")
             yield Label(_("Backup folder (or file) the backup job writes:"))
-            yield Input(settings.backup_path or "", placeholder=_("for example /var/backups/redmine"),
-                        id="targets-backup")
+            yield Input(settings.backup_path or "",
+                        placeholder=_("for example /var/backups/redmine"), id="targets-backup")
             yield Label(_("Mail server the tools send through:"))
             yield Input(settings.mail_host or "", placeholder=_("for example mail.example.org"),
                         id="targets-mail")
