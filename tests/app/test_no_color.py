@@ -13,6 +13,7 @@ from rich.segment import Segment
 
 from pmcockpit.app import CockpitApp
 from pmcockpit.screens.areas import AREAS
+from pmcockpit.screens.checklist_run import ChecklistRunScreen
 from pmcockpit.storage.db import Database
 from tests.app.conftest import AppFactory
 from tests.app.helpers import settle
@@ -76,13 +77,21 @@ async def test_every_area_is_readable_in_every_theme(
         # their terminal colours into black on black.
         assert no_color is not ("ansi-dark" in themes)
         faint: dict[str, list[str]] = {}
-        for area in AREAS:
-            await pilot.press(area.key)
-            await settle(pilot)
-            assert app.current_mode == area.mode
+
+        async def look(where: str) -> None:
             for theme in themes:
                 app.theme = theme
                 await pilot.pause()
                 if found := faint_text(app):
-                    faint[f"{area.mode} in {theme}"] = found
+                    faint[f"{where} in {theme}"] = found
+
+        for area in AREAS:
+            await pilot.press(area.key)
+            await settle(pilot)
+            assert app.current_mode == area.mode
+            await look(area.mode)
+        await pilot.press("2", "enter")  # a checklist run: its to-do steps must show
+        await settle(pilot)
+        assert isinstance(app.screen, ChecklistRunScreen)
+        await look("checklist run")
         assert faint == {}
