@@ -116,6 +116,9 @@ class CockpitApp(SyncingApp):
         self._armed = False
         self._restore_title()
         settings = workspace.settings
+        if self.no_color:  # Textual's grey filter would draw the ANSI themes black on black
+            for name in ("ansi-dark", "ansi-light"):
+                self.unregister_theme(name)
         self._unknown_theme: str | None = None
         if settings.theme in self.available_themes:
             self.theme = settings.theme
@@ -356,6 +359,9 @@ def run_cockpit(settings: Settings, *, clock: Clock = utcnow,
             db = open_database(settings.db)
             stack.callback(db.dispose)
             workspace = Workspace(settings, db, _real_connector_opener(db))
+            from pmcockpit.services.check_targets import first_start_note
+
+            workspace.notes.extend(filter(None, [first_start_note(workspace)]))
             if write_for is not None:
                 from pmcockpit.services.write_mode import arm
 

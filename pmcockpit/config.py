@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import contextlib
 import getpass
+import json
 import os
+import re
+import shutil
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -17,7 +20,7 @@ from typing import Any
 import platformdirs
 
 from pmcockpit.core.alerts import NOTIFIER_KINDS, NOTIFIER_OPTIONS
-from pmcockpit.core.i18n import LANGUAGES, _, choose_language, locale_name
+from pmcockpit.core.i18n import LANGUAGES, N_, _, choose_language, locale_name
 
 ENV_PREFIX = "PMCOCKPIT_"
 
@@ -264,3 +267,58 @@ def startup_language(argv: Sequence[str], environ: Mapping[str, str] | None = No
     with contextlib.suppress(ConfigError):
         configured = _file_values(path or config_path()).get("language")
     return choose_language(configured, environ)
+
+
+# --- writing ------------------------------------------------------------------------------
+
+_SETTING_LINE = re.compile(r'^\s*"?([A-Za-z0-9_-]+)"?\s*=')
+_TABLE_LINE = re.compile(r"^\s*\[")
+_NEW_FILE = N_("# pmcockpit's settings; `pmcockpit config show` lists every one in effect.\n")
+
+
+def _set_lines(lines: list[str], values: Mapping[str, str]) -> list[str]:
+    """``lines`` with each setting's line above the first table replaced, and the
+    settings not found there added just above it."""
+    lines = list(lines)
+    todo = dict(values)
+    end = next((i for i, line in enumerate(lines) if _TABLE_LINE.match(line)), len(lines))
+    for index in range(end):
+        found = _SETTING_LINE.match(lines[index])
+        if found and found.group(1) in todo:
+            name = found.group(1)
+            lines[index] = f"{name} = {json.dumps(todo.pop(name), ensure_ascii=False)}\n"
+    added = [f"{name} = {json.dumps(value, ensure_ascii=False)}\n"
+             for name, value in todo.items()]
+    if added and end and not lines[end - 1].endswith("\n"):
+        lines[end - 1] += "\n"
+    lines[end:end] = added + (["\n"] if added and end < len(lines) else [])
+    return lines
+
+
+def save_settings(values: Mapping[str, str], path: Path | None = None) -> Path:
+    """Set top-level text settings (``backup_path``, ``mail_host``...) in the config file,
+    keeping every other line as it was: comments, other settings, tables. The file is
+    made when missing. It is written (atomically) only when the result reads back as the
+    old settings plus these; otherwise ConfigError says why and the file is untouched."""
+    path = path or config_path()
+    for name in values:
+        if _FILE_FIELDS.get(name) is not str:
+            raise ValueError(f"{name!r} is not a text setting")
+    _file_values(path)  # a broken file is reported, not overwritten
+    old = path.read_text(encoding="utf-8") if path.exists() else _(_NEW_FILE)
+    text = "".join(_set_lines(old.splitlines(keepends=True), values))
+    try:
+        same = tomllib.loads(text) == {**tomllib.loads(old), **values}
+    except tomllib.TOMLDecodeError:
+        same = False
+    if not same:
+        raise ConfigError(_("{path}: cannot set {names} without changing other lines (a "
+                            "value over several lines?); edit the file by hand").format(
+            path=path, names=", ".join(values)))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    draft = path.with_name(f".{path.name}.new")
+    draft.write_text(text, encoding="utf-8")
+    if path.exists():
+        shutil.copymode(path, draft)
+    os.replace(draft, path)
+    return path

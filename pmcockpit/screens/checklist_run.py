@@ -33,8 +33,10 @@ from pmcockpit.messages import (
     StepRefused,
 )
 from pmcockpit.screens.base import Clock, LiveAreaScreen
+from pmcockpit.screens.check_targets import CheckTargetsDialog
 from pmcockpit.screens.checklist_history import ChecklistHistoryScreen
 from pmcockpit.screens.checklist_note import NoteDialog
+from pmcockpit.services.check_targets import unset_targets
 from pmcockpit.services.checklist import (
     RunDetail,
     StepProgress,
@@ -106,6 +108,10 @@ class ChecklistRunScreen(LiveAreaScreen):
                 tooltip=_("Past runs of this checklist, with its on-time rate")),
         Binding("escape", "back", _("Back"), show=False, id="checklist_run.back",
                 tooltip=_("Back to the list of checklists")),
+        # Named in the detail of a step whose check has no target on this machine yet.
+        Binding("c", "set_targets", _("Backup folder and mail server"), show=False,
+                id="checklist_run.targets",
+                tooltip=_("Set the backup folder and the mail server the checks look at")),
     ]
 
     def __init__(self, workspace: Workspace, detail: RunDetail, *, clock: Clock) -> None:
@@ -207,7 +213,22 @@ class ChecklistRunScreen(LiveAreaScreen):
         step = self._highlighted_step()
         text = Content("") if step is None else step_detail(self.detail, step,
                                                              local_now(self.clock))
+        if step is not None and self._lacks_target(step.step_id):
+            key = self.app.get_key_display(self._binding("checklist_run.targets"))
+            text = Content.assemble(text, "\n\n", Content.styled(
+                _("Not set on this machine yet: press {key} to set the backup folder and "
+                  "mail server.").format(key=key), "bold"))
         self.query_one("#run-detail", Static).update(text)
+
+    def _binding(self, binding_id: str) -> Binding:
+        return next(binding for binding in self.BINDINGS
+                    if isinstance(binding, Binding) and binding.id == binding_id)
+
+    def _lacks_target(self, step_id: str) -> bool:
+        """Whether the step's check reads a setting this machine does not have."""
+        template = self.detail.template
+        steps = [step for step in template.steps if step.id == step_id] if template else []
+        return bool(unset_targets(steps, self.workspace))
 
     def copy_target(self) -> tuple[str, str] | None:
         """The step's evidence (what its check found) or note, else its title."""
@@ -342,3 +363,12 @@ class ChecklistRunScreen(LiveAreaScreen):
 
     def action_back(self) -> None:
         self.dismiss()
+
+    def action_set_targets(self) -> None:
+        def saved(path: str | None) -> None:
+            if path is not None:
+                self.notify(_("Saved in {path}: press r to run the checks with them.")
+                            .format(path=path), markup=False)
+                self._show_step_detail()
+
+        self.app.push_screen(CheckTargetsDialog(self.workspace), saved)

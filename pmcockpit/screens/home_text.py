@@ -34,9 +34,9 @@ CONNECT_FIRST = _(
 )
 
 _SEVERITY_MARK = {
-    Severity.CRITICAL: ("■ ", "bold $error"),
-    Severity.HIGH: ("▲ ", "$error"),
-    Severity.MEDIUM: ("● ", "$warning"),
+    Severity.CRITICAL: ("■ ", "bold $text-error"),
+    Severity.HIGH: ("▲ ", "$text-error"),
+    Severity.MEDIUM: ("● ", "$text-warning"),
     Severity.LOW: ("○ ", "$text-muted"),
 }
 
@@ -54,7 +54,7 @@ def checklist_text(summary: HomeSummary) -> PanelText:
         )), []
     failed = [run for run in runs if run.failures and not run.overdue]
     runs = tuple(run for run in runs if run not in failed)
-    failed_rows = [Content.assemble(("⚠ ", "$warning"), run.name,
+    failed_rows = [Content.assemble(("⚠ ", "$text-warning"), run.name,
                                     (f"  {done_words(run.failures)}", "$text-warning"))
                    for run in failed]
     if not runs:
@@ -73,7 +73,7 @@ def checklist_text(summary: HomeSummary) -> PanelText:
             lead, _(", "), (_("{count:,} overdue").format(count=overdue), "$text-error"))
     rows = [
         Content.assemble(
-            ("✗ " if run.overdue else "○ ", "$error" if run.overdue else "$text-muted"),
+            ("✗ " if run.overdue else "○ ", "$text-error" if run.overdue else "$text-muted"),
             run.name,
             (f"  {_when_due(run.due_at, run.overdue, summary.now)}", "$text-muted"),
         )
@@ -116,7 +116,7 @@ def queue_text(summary: HomeSummary) -> PanelText:
         when = "" if remaining is None else (
             _("{span} late") if late else _("{span} left")).format(span=span(remaining))
         rows.append(Content.assemble(
-            ("✗ " if late else "! ", "$error" if late else "$warning"),
+            ("✗ " if late else "! ", "$text-error" if late else "$text-warning"),
             (f"{ticket.key} ", "bold"),
             (f"{when}  ", "$text-muted"),
             ticket.subject,
@@ -181,15 +181,15 @@ def _rollout_row(item: RolloutDue, now: datetime) -> Content:
             connection=item.title, seen=item.seen or "?", planned=item.planned) \
             if item.planned else _("{connection} moved to {seen} without a plan").format(
                 connection=item.title, seen=item.seen or "?")
-        return Content.assemble(("⚠ ", "$warning"), said, (f"  {item.rollout}", "$text-muted")
+        return Content.assemble(("⚠ ", "$text-warning"), said, (f"  {item.rollout}", "$text-muted")
                                 if item.rollout != item.title else "")
     if item.due is None:
-        return Content.assemble(("✗ ", "$error"), (f"{item.title} ", "bold"),
+        return Content.assemble(("✗ ", "$text-error"), (f"{item.title} ", "bold"),
                                 (_("struggling"), "$text-error"),
                                 (f"  {item.rollout}", "$text-muted"))
     late = item.due < now.date()
     what = _("gate: {phase}").format(phase=item.title) if item.what == "gate" else item.title
-    return Content.assemble(("! " if late else "○ ", "$error" if late else "$text-muted"),
+    return Content.assemble(("! " if late else "○ ", "$text-error" if late else "$text-muted"),
                             (f"{item.due:%m-%d} ", "bold"), what,
                             (f"  {item.rollout}", "$text-muted"))
 
@@ -220,16 +220,16 @@ def tools_text(summary: HomeSummary) -> PanelText:
                                                      t.last_sync_at is not None)):
         troubled = bool(tool.last_sync_error) or tool.down
         if tool.last_sync_error:
-            mark, state = ("✗ ", "$error"), (
+            mark, state = ("✗ ", "$text-error"), (
                 _("failed: {error}").format(error=tool.last_sync_error), "$text-error")
         elif tool.last_sync_at is None:
-            mark, state = ("○ ", "$warning"), (_("never synced"), "$text-warning")
+            mark, state = ("○ ", "$text-warning"), (_("never synced"), "$text-warning")
         else:
-            mark, state = ("● ", "$success"), (
+            mark, state = ("● ", "$text-success"), (
                 ngettext("{count:,} account", "{count:,} accounts", tool.accounts)
                 .format(count=tool.accounts), "")
         if tool.down:
-            mark = ("✗ ", "$error")
+            mark = ("✗ ", "$text-error")
         synced = ("", "")
         if tool.last_sync_at is not None:
             # A tool in trouble: the cockpit works from its last good sync; say how old.

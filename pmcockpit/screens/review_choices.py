@@ -66,5 +66,7 @@ def as_live(line: AccountLine) -> LiveAccount:
 
 
 def single_actions(lines: Sequence[AccountLine]) -> list[tuple[str, Action]]:
-    """(label, action) for every single action on these accounts."""
-    return [choice for line in lines for choice in account_actions(as_live(line))]
+    """(label, action) for every single action on these accounts: the accounts with a
+    finding first (a leaver's open account), so Enter, Enter locks the one that matters."""
+    ordered = sorted(lines, key=lambda line: not line.findings)  # stable: tool order kept
+    return [choice for line in ordered for choice in account_actions(as_live(line))]

@@ -16,7 +16,7 @@ class EmptyState(Static):
         height: auto;
         margin: 1 2;
         padding: 1 2;
-        border: round $foreground 30%;
+        border: round $foreground 40%;
         text-align: center;
         color: $text-muted;
     }

@@ -22,7 +22,7 @@ class SummaryPanel(Vertical, can_focus=True):
     DEFAULT_CSS = """
     SummaryPanel {
         height: 1fr;
-        border: round $foreground 30%;
+        border: round $foreground 40%;
         border-title-color: $text-primary;
         border-title-style: bold;
         padding: 0 1;
