@@ -19,6 +19,7 @@ import random
 import statistics
 import tempfile
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -137,8 +138,7 @@ async def measure(db: Database, settings: Settings) -> dict[str, float]:
             typed = [word[:n] for n in range(1, len(word) + 1)]
             for text in [*typed, *reversed(["", *typed[:-1]])]:
                 key = text[-1] if len(text) > len(screen.wanted.text) else "backspace"
-                keystrokes.append(await key_to_frame(
-                    app, key, lambda text=text: _shows(screen, text)))
+                keystrokes.append(await key_to_frame(app, key, partial(_shows, screen, text)))
                 await settle(pilot)
         bares = [await _bare(_visible(people)) for _ in range(5)]
         await settle(pilot)
@@ -172,6 +172,8 @@ def main() -> None:
         figures = asyncio.run(measure(db, settings))
         db.dispose()
     if args.json:
+        # The suite (benchmarks/__main__.py) read the filter under its former name.
+        figures["filter read+repaint p95 s"] = figures["keystroke to repaint p95 s"]
         print(json.dumps(figures))
         return
     for name, value in figures.items():

@@ -21,14 +21,14 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widget import AwaitMount
 from textual.worker import Worker, WorkerState
 
 from pmcockpit.core.clock import utcnow
 from pmcockpit.core.i18n import N_, _
 from pmcockpit.messages import HomeSummaryLoaded
+from pmcockpit.screens.area_modes import AreaModes
 from pmcockpit.screens.areas import AREAS, HOME, Area
-from pmcockpit.screens.base import AreaScreen, Clock
+from pmcockpit.screens.base import Clock
 from pmcockpit.screens.commands import GoCommands, HelpCommands
 from pmcockpit.screens.help import HelpScreen, keys_of
 from pmcockpit.screens.opening import Opening, OpeningScreen
@@ -53,12 +53,6 @@ DEMO_TITLE = _("pmcockpit DEMO (simulated, nothing real touched)")
 """Short enough to keep the area's name beside it in an 80-column header."""
 
 OPENING_MODE = "opening"
-PREBUILT_AREAS = ("permissions", "queue")
-"""Areas built ahead once Home is read (the others open within a frame or two)."""
-MASK_NEW_SCREEN = 0.05
-"""Textual's pause in painting while a mode's screen is first built."""
-PREBUILD_PAUSE = 0.2
-"""Seconds between Home's read and the first area built ahead, and between two."""
 
 
 def _area_binding(area: Area) -> Binding:
@@ -67,7 +61,7 @@ def _area_binding(area: Area) -> Binding:
                    tooltip=area.purpose, show=False)
 
 
-class CockpitApp(SyncingApp):
+class CockpitApp(AreaModes, SyncingApp):
     """The administrator's cockpit over one :class:`Workspace`."""
 
     CSS_PATH = "app.tcss"
@@ -121,10 +115,6 @@ class CockpitApp(SyncingApp):
             self.add_class("-demo")
         self._badge = ""
         self._armed = False
-        self._prebuilt = False
-        self._mask = MASK_NEW_SCREEN
-        self.prebuilt_areas = PREBUILT_AREAS
-        """The areas built ahead once Home is read (none: each is built at its key)."""
         self._restore_title()
         settings = workspace.settings
         self._unknown_theme: str | None = None
@@ -142,14 +132,6 @@ class CockpitApp(SyncingApp):
     @property
     def area_modes(self) -> list[str]:
         return [area.mode for area in AREAS]
-
-    def _build_area(self, area: Area) -> AreaScreen:
-        screen = area.screen(self.workspace, clock=self.clock, title=area.title)
-        # Its widgets take their styles from the stylesheet as they mount. Without this
-        # mark, Textual re-styles every widget of every screen (twice) when it is first
-        # shown: 0.1-0.2 s of a key with Permissions and Queue built.
-        screen._css_update_count = self._css_update_count
-        return screen
 
     def on_mount(self) -> None:
         if self._unknown_theme is not None:
@@ -265,22 +247,7 @@ class CockpitApp(SyncingApp):
     @on(HomeSummaryLoaded)
     def count_areas(self, message: HomeSummaryLoaded) -> None:
         self.area_counts = area_counts(message.summary)
-        if not self._prebuilt:  # Home is painted and read: build the heavy areas behind it
-            self._prebuilt = True
-            self.set_timer(PREBUILD_PAUSE, partial(self._prebuild_next, self.prebuilt_areas))
-
-    def _prebuild_next(self, todo: tuple[str, ...]) -> None:
-        """Build the next area of ``todo`` ahead of its key, one per pause: composed, laid
-        out and read, so its key shows rows at once (the key then refreshes them)."""
-        if not todo or not self.ready:
-            return
-        mode, rest = todo[0], todo[1:]
-        if mode not in self._screen_stacks:
-            # Textual's own first step of switch_mode, without the switch: the screen is
-            # mounted and laid out at the app's size, and paints nothing until shown.
-            self._init_mode(mode)
-        if rest:
-            self.set_timer(PREBUILD_PAUSE, partial(self._prebuild_next, rest))
+        self.build_ahead()  # Home is painted and read: the heavy areas behind it
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         """Textual's screenshot, into the current folder when there is no Downloads one
@@ -291,19 +258,6 @@ class CockpitApp(SyncingApp):
             downloads = Path(platformdirs.user_downloads_dir())
             path = str(downloads if downloads.is_dir() else Path.cwd())
         super().action_screenshot(filename, path)
-
-    def switch_mode(self, mode: str) -> AwaitMount:
-        # A screen already built (visited, or built ahead) shows its last rows at once:
-        # no need for Textual's 50 ms mask over a half-built frame.
-        self._mask = 0.0 if mode in self._screen_stacks else MASK_NEW_SCREEN
-        try:
-            return super().switch_mode(mode)
-        finally:
-            self._mask = MASK_NEW_SCREEN
-
-    def delay_update(self, delay: float = MASK_NEW_SCREEN) -> None:
-        if self._mask:
-            super().delay_update(min(delay, self._mask))
 
     def action_go(self, mode: str) -> None:
         if self.ready:

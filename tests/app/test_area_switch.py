@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 from textual.events import MouseScrollDown
 from textual.pilot import Pilot
@@ -48,7 +49,7 @@ def _statements(db: Database) -> Iterator[list[tuple[str, Any]]]:
 
 
 async def test_areas_are_built_ahead_and_a_revisit_shows_the_last_rows_at_once(
-        db: Database, make_app: AppFactory) -> None:
+        db: Database, make_app: AppFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     fill_queue(db)
     fill_review(db, 400)
     app = make_app(db)
@@ -64,7 +65,7 @@ async def test_areas_are_built_ahead_and_a_revisit_shows_the_last_rows_at_once(
         shown = [table.get_row_at(n) for n in range(table.row_count)]
 
         refreshes: list[str] = []
-        queue.load = lambda: refreshes.append("read")  # type: ignore[method-assign]
+        monkeypatch.setattr(queue, "load", lambda: refreshes.append("read"))
         await pilot.press("1")
         await settle(pilot)
         await pilot.press("4")  # the refresh never comes in: the rows are the last read
