@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -82,7 +81,6 @@ class QueueScreen(LiveAreaScreen):
 
     wanted: QueueFilter = QueueFilter()
     rows: dict[str, QueueRow]
-    _lead = ""
     shown: QueueFilter | None = None
     """The filter of the rows on screen (``wanted`` once its read is in)."""
 
@@ -162,11 +160,7 @@ class QueueScreen(LiveAreaScreen):
         lead = self.metrics.headline(short=short) if self.metrics else ""
         if self._filtered():
             lead = _("{shown} of the queue match · {lead}").format(shown=self.total, lead=lead)
-        if lead != self._lead:
-            # As long as a line as before, it needs no new layout (a keystroke's repaint).
-            self.query_one("#queue-lead", Static).update(
-                lead, layout=cell_len(lead) != cell_len(self._lead))
-            self._lead = lead
+        self.query_one("#queue-lead", Static).update(lead)
 
     def _table_width(self) -> int:
         width = self.app.size.width
