@@ -1,7 +1,7 @@
 """Queue: the open support tickets of every tool, most urgent first, with both clocks.
 
 ``/`` filters (text and ``sla:`` ``status:`` ``priority:`` ``tool:`` ``assignee:`` terms,
-in SQL, debounced), ``b`` shows the breached ones, Enter opens a ticket full-screen
+in SQL, a page read per keystroke), ``b`` shows the breached ones, Enter opens a ticket full-screen
 with its actions; wide, a pane beside the table shows the ticket under the cursor.
 """
 

@@ -1,4 +1,4 @@
-"""The Permissions screen's filters: the text box (`/`, a query per pause in the typing),
+"""The Permissions screen's filters: the text box (`/`, a page read per keystroke),
 and the keys that step through severity, tool, rule, department and decision state."""
 
 from __future__ import annotations
