@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import tempfile
 from pathlib import Path
 
@@ -58,8 +59,12 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, default=50_000)
     parser.add_argument("--tickets", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--json", action="store_true", help="One JSON line (for the table).")
     args = parser.parse_args()
     figures = run(args.accounts, args.tickets, args.rounds)
+    if args.json:
+        print(json.dumps(figures))
+        return
     for name, value in figures.items():
         print(f"{name:<28} {value:.3f}")
     print(f"{'goal s':<28} {GOAL:.3f}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import random
 import statistics
 import tempfile
@@ -178,6 +179,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tickets", type=int, default=10_000)
     parser.add_argument("--business-hours", action="store_true")
+    parser.add_argument("--json", action="store_true", help="One JSON line (for the table).")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         db = open_database(f"sqlite:///{Path(folder) / 'queue.db'}")
@@ -186,10 +188,13 @@ def main() -> None:
                             sla_calendar={"time_zone": "Asia/Shanghai", "country": "CN"},
                             templates_dir=folder)
         fill(db, args.tickets)
-        for name, value in {**reads(db, settings), **asyncio.run(paints(db, settings))}.items():
-            print(f"{name:<34} {value:.3f}" if isinstance(value, float) else
-                  f"{name:<34} {value}")
+        figures = {**reads(db, settings), **asyncio.run(paints(db, settings))}
         db.dispose()
+    if args.json:
+        print(json.dumps(figures))
+        return
+    for name, value in figures.items():
+        print(f"{name:<34} {value:.3f}" if isinstance(value, float) else f"{name:<34} {value}")
 
 
 if __name__ == "__main__":
