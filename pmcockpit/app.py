@@ -26,8 +26,9 @@ from textual.worker import Worker, WorkerState
 from pmcockpit.core.clock import utcnow
 from pmcockpit.core.i18n import N_, _
 from pmcockpit.messages import HomeSummaryLoaded
+from pmcockpit.screens.area_modes import AreaModes
 from pmcockpit.screens.areas import AREAS, HOME, Area
-from pmcockpit.screens.base import AreaScreen, Clock
+from pmcockpit.screens.base import Clock
 from pmcockpit.screens.commands import GoCommands, HelpCommands
 from pmcockpit.screens.help import HelpScreen, keys_of
 from pmcockpit.screens.opening import Opening, OpeningScreen
@@ -60,7 +61,7 @@ def _area_binding(area: Area) -> Binding:
                    tooltip=area.purpose, show=False)
 
 
-class CockpitApp(SyncingApp):
+class CockpitApp(AreaModes, SyncingApp):
     """The administrator's cockpit over one :class:`Workspace`."""
 
     CSS_PATH = "app.tcss"
@@ -134,9 +135,6 @@ class CockpitApp(SyncingApp):
     @property
     def area_modes(self) -> list[str]:
         return [area.mode for area in AREAS]
-
-    def _build_area(self, area: Area) -> AreaScreen:
-        return area.screen(self.workspace, clock=self.clock, title=area.title)
 
     def on_mount(self) -> None:
         if self._unknown_theme is not None:
@@ -252,6 +250,7 @@ class CockpitApp(SyncingApp):
     @on(HomeSummaryLoaded)
     def count_areas(self, message: HomeSummaryLoaded) -> None:
         self.area_counts = area_counts(message.summary)
+        self.build_ahead()  # Home is painted and read: the heavy areas behind it
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         """Textual's screenshot, into the current folder when there is no Downloads one

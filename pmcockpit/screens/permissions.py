@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import ClassVar
 
+from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.content import Content
 from textual.message import Message
-from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
 from pmcockpit.core.i18n import _, ngettext
@@ -112,12 +112,13 @@ class PermissionsScreen(ReviewFilters, RosterActions, LiveActions, LiveAreaScree
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.view: ReviewView | None = None
         self.wanted = ReviewFilter()
+        self.shown: ReviewFilter | None = None
+        """The filter of the people on screen (``wanted`` once its read is in)."""
         self.selected: set[str] = set()
         self.person_lines: list[AccountLine] = []
         self.live_rows: list[AccountReview] = []
         self.lines_person: str | None = None
         """Whose accounts ``person_lines`` are (the cursor may be ahead of the read)."""
-        self._filter_timer: Timer | None = None
         self.limit = PAGE_SIZE
         self.part = ""
         """What the screen shows: "review", "live" or "empty"."""
@@ -181,11 +182,12 @@ class PermissionsScreen(ReviewFilters, RosterActions, LiveActions, LiveAreaScree
     @work(thread=True, exclusive=True, exit_on_error=False, group="permissions",
           description=_("Reading the review"))
     def read(self, people_only: bool = False) -> None:
+        wanted = self.wanted
         with self.workspace.db.session() as session:
-            view = read_review(session, self.wanted, limit=self.limit, known=self.view,
+            view = read_review(session, wanted, limit=self.limit, known=self.view,
                                people_only=people_only)
             if view is not None:
-                self.post_message(ReviewLoaded(view, people_only))
+                self.post_message(ReviewLoaded(view, wanted, people_only))
                 return
             page = accounts_to_review(
                 session, self.clock(), inactive_days=self.workspace.settings.inactive_days,
@@ -195,6 +197,10 @@ class PermissionsScreen(ReviewFilters, RosterActions, LiveActions, LiveAreaScree
 
     @on(ReviewLoaded)
     def show_review(self, message: ReviewLoaded) -> None:
+        if message.wanted != self.wanted:  # read for a filter typed over since
+            if not message.people_only:
+                self.generation += 1  # decisions or links may have changed the accounts
+            return  # the read of the filter typed since follows
         view = message.view
         if not view.drift_known and view.review.id in self.drifts:
             view = replace(view, drift=self.drifts[view.review.id], drift_known=True)
@@ -205,6 +211,7 @@ class PermissionsScreen(ReviewFilters, RosterActions, LiveActions, LiveAreaScree
         self._say("#review-filters", " · ".join(filter_words(self.wanted)))
         people = self.query_one(PeopleTable)
         people.show(view.page.rows, self.selected)
+        self.shown = message.wanted
         self._show("review")
         if not message.people_only:
             self.generation += 1  # decisions or links may have changed the accounts
@@ -215,10 +222,13 @@ class PermissionsScreen(ReviewFilters, RosterActions, LiveActions, LiveAreaScree
 
     def _say(self, where: str, text: str) -> None:
         """Update a line only when its text changed: each update lays the screen out."""
-        if self.said.get(where) != text:
+        before = self.said.get(where)
+        if before != text:
             self.said[where] = text
+            # As long as a line (one, at 80 columns) as before, it needs no new layout.
             self.query_one(where, Static).update(
-                Content.styled(text, "$text-accent") if where == "#review-filters" else text)
+                Content.styled(text, "$text-accent") if where == "#review-filters" else text,
+                layout=before is None or cell_len(before) != cell_len(text))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="permissions-drift",
           description=_("Comparing with the last review"))

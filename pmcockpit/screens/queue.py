@@ -1,7 +1,7 @@
 """Queue: the open support tickets of every tool, most urgent first, with both clocks.
 
 ``/`` filters (text and ``sla:`` ``status:`` ``priority:`` ``tool:`` ``assignee:`` terms,
-in SQL, debounced), ``b`` shows the breached ones, Enter opens a ticket full-screen
+in SQL, a page read per keystroke), ``b`` shows the breached ones, Enter opens a ticket full-screen
 with its actions; wide, a pane beside the table shows the ticket under the cursor.
 """
 
@@ -14,7 +14,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal
 from textual.message import Message
-from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
 from pmcockpit.core.i18n import _
@@ -38,9 +37,7 @@ FIRST_PAGE = 30
 the key paints at once; the rest come a page at a time as the cursor goes down."""
 PAGE_SIZE = 200
 """Rows added when the cursor nears the end of those shown."""
-NEAR_END = 10
-DEBOUNCE = 0.15
-"""Seconds of quiet in the filter before the queue is read again."""
+NEAR_END = QueueTable.NEAR_END
 WIDE = 120
 """From this width the ticket under the cursor is shown beside the table."""
 PANE_WIDTH = 60
@@ -84,7 +81,8 @@ class QueueScreen(LiveAreaScreen):
 
     wanted: QueueFilter = QueueFilter()
     rows: dict[str, QueueRow]
-    _debounce: Timer | None = None
+    shown: QueueFilter | None = None
+    """The filter of the rows on screen (``wanted`` once its read is in)."""
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="queue-lead", markup=False)
@@ -192,14 +190,20 @@ class QueueScreen(LiveAreaScreen):
         self._sql_rows = sum(1 for row in message.rows if row.ticket_id > 0)
         self.rows = {row.key: row for row in message.rows}
         self._show_lead()
-        with self.app.batch_update():
-            table.show(message.rows, self._table_width(), self.clock())
+        current = table.current()
+        table.show(message.rows, self._table_width(), self.clock())
+        self.shown = message.wanted
         self._show_table(True)
+        if table.current() != current:  # another ticket under the cursor: the pane follows
+            self._read_current_pane()
         if not self.query_one("#queue-filter").display:
             table.focus()
         if self._metrics_due:
             self._metrics_due = False
-            self.call_after_refresh(self.read_metrics)
+            if self.is_current:
+                self.call_after_refresh(self.read_metrics)  # after the rows' frame
+            else:
+                self.read_metrics()  # built ahead: no frame to wait for
 
     def _first_page(self) -> int:
         return max(FIRST_PAGE, self.app.size.height * 3 // 2)
@@ -238,10 +242,11 @@ class QueueScreen(LiveAreaScreen):
 
     @on(Input.Changed, "#queue-filter")
     def filter_typed(self, event: Input.Changed) -> None:
-        if self._debounce is not None:
-            self._debounce.stop()
+        # A read per keystroke (one page, by index: milliseconds); a read overtaken by
+        # the next keystroke is dropped when it comes in (see show_queue).
         wanted = parse_filter(event.value)
-        self._debounce = self.set_timer(DEBOUNCE, lambda: self._apply(wanted))
+        if wanted != self.wanted:
+            self._apply(wanted)
 
     @on(Input.Submitted, "#queue-filter")
     def filter_done(self) -> None:
@@ -284,11 +289,18 @@ class QueueScreen(LiveAreaScreen):
 
     @on(DataTable.RowHighlighted)
     def row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        table = self.query_one(QueueTable)
-        if (event.cursor_row >= table.row_count - NEAR_END and self._more_to_read()
-                and not self._reading_more):
+        if event.cursor_row >= self.query_one(QueueTable).row_count - NEAR_END:
+            self.read_more()
+        self._read_current_pane()
+
+    @on(QueueTable.NearEnd)
+    def read_more(self) -> None:
+        """The next page, once: the cursor, the wheel or the scrollbar neared the end."""
+        if self._more_to_read() and not self._reading_more:
             self._reading_more = True
             self.read_queue(self.wanted, self._sql_rows)
+
+    def _read_current_pane(self) -> None:
         row = self._current()
         if row is not None and self.size.width >= WIDE:
             self.read_pane(row.key)

@@ -1,4 +1,4 @@
-"""The Permissions screen's filters: the text box (`/`, a query per pause in the typing),
+"""The Permissions screen's filters: the text box (`/`, a page read per keystroke),
 and the keys that step through severity, tool, rule, department and decision state."""
 
 from __future__ import annotations
@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from textual import on
-from textual.timer import Timer
 from textual.widgets import Input
 
 from pmcockpit.core.risk import Rule, Severity
@@ -15,8 +14,6 @@ from pmcockpit.screens.review_state import ReviewView
 from pmcockpit.storage.queries.review import ReviewFilter
 from pmcockpit.widgets.review_people import PeopleTable
 
-FILTER_DELAY = 0.15
-"""Seconds of quiet typing before the filter runs: one query per pause, not per key."""
 PAGE_SIZE = 60
 """People read at once, more as the cursor reaches the last: the table holds about what
 is on screen, so it stays quick at tens of thousands of accounts."""
@@ -29,7 +26,6 @@ class ReviewFilters(LiveAreaScreen):
     view: ReviewView | None
     wanted: ReviewFilter
     limit: int
-    _filter_timer: Timer | None
 
     def read(self, people_only: bool = False) -> object:
         raise NotImplementedError
@@ -46,18 +42,17 @@ class ReviewFilters(LiveAreaScreen):
 
     @on(Input.Changed, "#review-filter")
     def filter_typed(self, event: Input.Changed) -> None:
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
+        # A read per keystroke (a page, by index: milliseconds); a read overtaken by the
+        # next keystroke is dropped when it comes in (see PermissionsScreen.show_review).
         text = event.value.strip()
-        self._filter_timer = self.set_timer(FILTER_DELAY, lambda: self._refilter(text=text))
+        if text != self.wanted.text:
+            self._refilter(text=text)
 
     @on(Input.Submitted, "#review-filter")
     def filter_done(self, event: Input.Submitted) -> None:
-        # Enter filters at once (no wait for the pause) and goes back to the people.
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
         self.query_one(PeopleTable).focus()
-        self._refilter(text=event.value.strip())
+        if event.value.strip() != self.wanted.text:
+            self._refilter(text=event.value.strip())
 
     def key_escape(self) -> None:
         if self.has_class("-filtering"):

@@ -63,10 +63,12 @@ def drift_words(drift: Drift) -> str:
 
 
 class ReviewLoaded(Message):
-    def __init__(self, view: ReviewView, people_only: bool = False) -> None:
+    def __init__(self, view: ReviewView, wanted: ReviewFilter,
+                 people_only: bool = False) -> None:
         super().__init__()
-        self.view, self.people_only = view, people_only
-        """Only the people were read: the accounts already shown are still current."""
+        self.view, self.wanted, self.people_only = view, wanted, people_only
+        """The filter it was read for; ``people_only``: only the people were read, the
+        accounts already shown are still current."""
 
 
 class DriftRead(Message):

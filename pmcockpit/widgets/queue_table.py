@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from rich.text import Text
+from textual.message import Message
 from textual.widgets import DataTable
 
 from pmcockpit.core.i18n import _
@@ -18,6 +19,7 @@ from pmcockpit.core.sla_clock import Clock, ClockState
 from pmcockpit.core.tool_words import tool_word
 from pmcockpit.core.wording import span
 from pmcockpit.storage.queries.queue_list import QueueRow
+from pmcockpit.widgets.rows_in_place import put_rows
 
 CLOCK_WIDTH = 11
 """Fits "✗ 119d late" and "‖ paused"."""
@@ -74,46 +76,58 @@ def key_cell(key: str, width: int) -> str:
 
 
 class QueueTable(DataTable[Text]):
-    """Rows are keyed by the ticket's key; :meth:`show` lays the columns out anew."""
+    """Row ``i`` is ``rows_shown[i]`` (rows are keyed by position, so a new read updates
+    the cells in place); :meth:`show` lays the columns out anew when the width asks."""
 
-    _rows_shown: list[QueueRow]
-    _layout: tuple[bool, int, int] = (True, KEY_MIN, SUBJECT_MIN)
+    NEAR_END = 10
+    """Rows from the end of those read at which the next page is asked for."""
+
+    class NearEnd(Message):
+        """The view (cursor, wheel or scrollbar) reached the last rows read."""
+
+    rows_shown: list[QueueRow]
+    _layout: tuple[bool, int, int] | None = None
 
     def on_mount(self) -> None:
         self.cursor_type = "row"
         self.zebra_stripes = True
-        self._rows_shown = []
+        self.rows_shown = []
 
     def show(self, rows: list[QueueRow], width: int, now: datetime) -> None:
-        """Fill the table, ``width`` cells wide, with ``rows``."""
-        self._rows_shown = list(rows)
-        self._layout = self._plan(rows, width)
-        both, key_width, subject_width = self._layout
-        self.clear(columns=True)
-        if both:
-            self.add_column(_("Reply"), width=CLOCK_WIDTH, key="reply")
-            self.add_column(_("Resolve"), width=CLOCK_WIDTH, key="resolve")
-        else:
-            # Translators: the column of the clock that runs out first.
-            self.add_column(_("Due"), width=CLOCK_WIDTH, key="due")
-        self.add_column(_("Ticket"), width=key_width, key="key")
-        self.add_column(_("Pri."), width=PRIORITY_WIDTH, key="priority")
-        self.add_column(_("Age"), width=AGE_WIDTH, key="age")
-        self.add_column(_("Subject"), width=subject_width, key="subject")
-        self._add(rows, now)
+        """Fill the table, ``width`` cells wide, with ``rows``: the cells that differ
+        from those shown change in place while the columns stay as they are."""
+        layout = self._plan(rows, width)
+        if layout != self._layout:
+            self._layout = layout
+            self.clear(columns=True)
+            both, key_width, subject_width = layout
+            if both:
+                self.add_column(_("Reply"), width=CLOCK_WIDTH, key="reply")
+                self.add_column(_("Resolve"), width=CLOCK_WIDTH, key="resolve")
+            else:
+                # Translators: the column of the clock that runs out first.
+                self.add_column(_("Due"), width=CLOCK_WIDTH, key="due")
+            self.add_column(_("Ticket"), width=key_width, key="key")
+            self.add_column(_("Pri."), width=PRIORITY_WIDTH, key="priority")
+            self.add_column(_("Age"), width=AGE_WIDTH, key="age")
+            self.add_column(_("Subject"), width=subject_width, key="subject")
+        self.rows_shown = list(rows)
+        put_rows(self, [self._cells(row, now) for row in rows])
 
     def extend(self, rows: list[QueueRow], now: datetime) -> None:
         """Add the next page below (columns as they are)."""
-        fresh = [row for row in rows if row.key not in self.rows]
-        self._rows_shown += fresh
-        self._add(fresh, now)
+        known = {row.key for row in self.rows_shown}
+        for row in rows:
+            if row.key not in known:
+                self.add_row(*self._cells(row, now), key=str(len(self.rows_shown)))
+                self.rows_shown.append(row)
 
     def relayout(self, width: int, now: datetime) -> None:
         """The same rows at a new width, the cursor kept."""
-        if self._plan(self._rows_shown, width) == self._layout:
+        if self._plan(self.rows_shown, width) == self._layout:
             return
         cursor = self.cursor_row
-        self.show(self._rows_shown, width, now)
+        self.show(self.rows_shown, width, now)
         self.move_cursor(row=cursor, animate=False)
 
     @staticmethod
@@ -131,21 +145,38 @@ class QueueTable(DataTable[Text]):
             key_width = max(KEY_MIN + 4, room - SUBJECT_MIN)
         return both, key_width, max(SUBJECT_MIN, room - key_width)
 
-    def _add(self, rows: list[QueueRow], now: datetime) -> None:
+    def _cells(self, row: QueueRow, now: datetime) -> list[Text]:
+        assert self._layout is not None
         both, key_width, subject_width = self._layout
-        for row in rows:
-            subject = ("⏳ " if row.pending else "") + row.subject
-            if len(subject) > subject_width:
-                subject = subject[: subject_width - 1] + "…"
-            clocks = ([clock_cell(row.clocks.response), clock_cell(row.clocks.resolution)]
-                      if both else [clock_cell(row.clocks.next)])
-            # Text, not str: no markup parsing, and a "[" in a subject stays a "[".
-            priority = Text(tool_word(row.priority), no_wrap=True, overflow="ellipsis")
-            self.add_row(*clocks, Text(key_cell(row.key, key_width)), priority,
-                         Text(span(now - row.created_at)), Text(subject), key=row.key)
+        subject = ("⏳ " if row.pending else "") + row.subject
+        if len(subject) > subject_width:
+            subject = subject[: subject_width - 1] + "…"
+        clocks = ([clock_cell(row.clocks.response), clock_cell(row.clocks.resolution)]
+                  if both else [clock_cell(row.clocks.next)])
+        # Text, not str: no markup parsing, and a "[" in a subject stays a "[".
+        priority = Text(tool_word(row.priority), no_wrap=True, overflow="ellipsis")
+        return [*clocks, Text(key_cell(row.key, key_width)), priority,
+                Text(span(now - row.created_at)), Text(subject)]
 
     def current(self) -> str | None:
         """The key of the row under the cursor."""
-        if not self.row_count:
+        row = self.cursor_row
+        if not self.row_count or not 0 <= row < len(self.rows_shown):
             return None
-        return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        return self.rows_shown[row].key
+
+    # --- the next page, by wheel or scrollbar as by the cursor ---------------------------
+
+    def _near_end(self) -> bool:
+        last_seen = self.scroll_y + self.scrollable_content_region.height
+        return last_seen >= self.row_count - self.NEAR_END
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if new > old and self._near_end():
+            self.post_message(self.NearEnd())
+
+    def on_mouse_scroll_down(self) -> None:
+        # At the bottom already, the wheel moves nothing: it still asks for more.
+        if self._near_end():
+            self.post_message(self.NearEnd())

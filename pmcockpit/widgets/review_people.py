@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.content import Content
 from textual.widgets import DataTable
-from textual.widgets.data_table import CellDoesNotExist
 
 from pmcockpit.core.i18n import _
 from pmcockpit.core.risk import RULE_LABELS, Rule, Severity
 from pmcockpit.storage.queries.review import PersonLine
+from pmcockpit.widgets.rows_in_place import put_rows
 
 SEVERITY_STYLE = {
     Severity.CRITICAL: "bold $text-error",
@@ -63,6 +63,8 @@ class PeopleTable(DataTable[object]):
         self.zebra_stripes = True
         self.lines: list[PersonLine] = []
         self.selected: set[str] = set()
+        self.shown_selected: set[str] = set()
+        """The persons marked on screen (``selected`` is the screen's own set)."""
         self.fitted_to = -1
         self._columns()
 
@@ -88,37 +90,42 @@ class PeopleTable(DataTable[object]):
         if self.size.width and self.size.width != self.fitted_to:
             self.clear(columns=True)
             self._columns()
-            self.show(self.lines, self.selected)
+            lines, self.lines = self.lines, []  # the rows went with the columns
+            self.show(lines, self.selected)
 
     def show(self, lines: Sequence[PersonLine], selected: set[str]) -> None:
-        """Replace the rows, keeping the cursor on the same person where it still is."""
-        self.lines, self.selected = list(lines), selected
+        """Show ``lines`` in place of the rows (only the cells that differ change),
+        keeping the cursor on the same person where they still are."""
+        lines = list(lines)
+        if lines == self.lines and selected == self.shown_selected \
+                and self.size.width == self.fitted_to:
+            return  # the same read again: nothing to repaint
+        current = self.current_person()
+        self.lines, self.selected = lines, selected
+        self.shown_selected = set(selected)
         if self.size.width and self.size.width != self.fitted_to:
             self.clear(columns=True)
             self._columns()
-        current = self.current_person()
-        with self.app.batch_update():
-            self.clear()
-            for line in lines:
-                name = line.name or line.person
-                self.add_row(
-                    "✓" if line.person in selected else "", severity_cell(line.severity),
-                    Text(name, no_wrap=True, overflow="ellipsis"),
-                    f"{line.decided}/{line.accounts}", str(len(line.tools)),
-                    Text(short_rules(line.rules), no_wrap=True, overflow="ellipsis"),
-                    key=line.person)
-            if current is not None and current in self.rows:
-                self.move_cursor(row=self.get_row_index(current))
+        put_rows(self, [self._cells(line) for line in lines])
+        persons = [line.person for line in lines]
+        row = persons.index(current) if current in persons else 0
+        if lines and row != self.cursor_row:
+            self.move_cursor(row=row, animate=False)
+
+    def _cells(self, line: PersonLine) -> tuple[object, ...]:
+        return ("✓" if line.person in self.selected else "", severity_cell(line.severity),
+                Text(line.name or line.person, no_wrap=True, overflow="ellipsis"),
+                f"{line.decided}/{line.accounts}", str(len(line.tools)),
+                Text(short_rules(line.rules), no_wrap=True, overflow="ellipsis"))
 
     def mark(self, person: str, selected: bool) -> None:
-        if person in self.rows:
-            self.update_cell(person, "mark", "✓" if selected else "")
+        persons = [line.person for line in self.lines]
+        if person in persons:
+            self.shown_selected.symmetric_difference_update({person})
+            self.update_cell(str(persons.index(person)), "mark", "✓" if selected else "")
 
     def current_person(self) -> str | None:
-        if not self.row_count:
+        row = self.cursor_row
+        if not self.row_count or not 0 <= row < len(self.lines):
             return None
-        try:
-            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
-        except CellDoesNotExist:
-            return None
-        return None if key.value is None else str(key.value)
+        return self.lines[row].person
