@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from pmcockpit.core.records import (
@@ -131,13 +131,15 @@ def _ticket_row(ticket: RemoteTicket, project_ids: Mapping[str, int]) -> dict[st
 
 def write_snapshot(
     session: Session, connection_id: int, snapshot: Snapshot, *, tickets: bool = True,
-    changed_tickets: bool = False,
+    changed_tickets: bool = False, memberships: bool = True,
 ) -> SnapshotCounts:
     """Make the database's view of one connection equal to ``snapshot``.
 
     With ``changed_tickets`` the snapshot's tickets are only those changed since the last
     sync: they are updated or added with their comments, and no other ticket is touched
-    (an incremental sync cannot see deletions; the next full sync does).
+    (an incremental sync cannot see deletions; the next full sync does). Without
+    ``memberships`` the stored memberships are kept as they are (the snapshot did not read
+    them), less those of accounts, groups or projects now gone.
     """
     accounts = _upsert(session, Account, connection_id,
                        {a.remote_id: _account_row(a) for a in snapshot.accounts})
@@ -149,14 +151,19 @@ def write_snapshot(
     projects = _upsert(session, Project, connection_id,
                        {p.remote_id: _project_row(p) for p in snapshot.projects})
     _write_group_members(session, groups, accounts, snapshot.groups)
-    _write_memberships(session, connection_id, snapshot.memberships,
-                       accounts=accounts, groups=groups, roles=roles, projects=projects)
+    held = len(snapshot.memberships)
+    if memberships:
+        _write_memberships(session, connection_id, snapshot.memberships,
+                           accounts=accounts, groups=groups, roles=roles, projects=projects)
+    else:
+        held = session.scalar(select(func.count(Membership.id))
+                              .where(Membership.connection_id == connection_id)) or 0
     stored = 0
     if tickets:
         stored = _write_tickets(session, connection_id, snapshot.tickets, projects,
                                 prune=not changed_tickets)
     return SnapshotCounts(len(accounts), len(groups), len(roles), len(projects),
-                          len(snapshot.memberships), stored)
+                          held, stored)
 
 
 def _write_group_members(
