@@ -324,20 +324,26 @@ class RedmineReader:
                   if key in self.queue}
         if updated_since is not None:
             wanted["updated_on"] = ">=" + utc_text(updated_since)
-        listed = await self._all("/issues.json", "issues",
-                                 status_id="open" if open_only else "*",
-                                 sort="updated_on:desc", **wanted)
         recent = datetime.now(UTC) - timedelta(days=self.journal_days)
-
-        async def read(item: Json) -> RemoteTicket:
+        tickets: list[RemoteTicket] = []
+        # Comments cost one call per ticket: only for the ones an administrator looks at.
+        # Each listed item and each answer is parsed as it comes, so no page's JSON is
+        # held past its parsing.
+        commented: list[int] = []
+        async for item in paginate_offset(self.client, "/issues.json", items_key="issues",
+                                          params={"status_id": "open" if open_only else "*",
+                                                  "sort": "updated_on:desc", **wanted}):
             ticket = parse_ticket(item, closed)
-            if ticket.is_closed and ticket.updated_at < recent:
-                return ticket
-            # Comments cost one call per ticket: only for the ones an administrator looks
-            # at. Each answer is parsed as it comes, so the JSON is not all held at once.
-            return parse_ticket(await self.issue(str(item["id"]), journals=True), closed)
+            if not (ticket.is_closed and ticket.updated_at < recent):
+                commented.append(len(tickets))
+            tickets.append(ticket)
 
-        return list(await asyncio.gather(*(read(item) for item in listed)))
+        async def read(index: int) -> None:
+            answer = await self.issue(tickets[index].remote_id, journals=True)
+            tickets[index] = parse_ticket(answer, closed)
+
+        await asyncio.gather(*(read(index) for index in commented))
+        return tickets
 
 
 QUEUE_PARAMS = {"project": "project_id", "tracker": "tracker_id", "query_id": "query_id"}
