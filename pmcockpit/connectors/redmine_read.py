@@ -25,7 +25,7 @@ from pmcockpit.connectors.errors import PermissionDenied
 from pmcockpit.connectors.http import ToolClient, json_at
 from pmcockpit.connectors.layered import parse_time, utc_text
 from pmcockpit.connectors.layered import parsing as shared_parsing
-from pmcockpit.connectors.paging import paginate_offset
+from pmcockpit.connectors.paging import each, paginate_offset
 from pmcockpit.core.i18n import _
 from pmcockpit.core.records import (
     AccountStatus,
@@ -258,7 +258,7 @@ class RedmineReader:
 
     async def list_groups(self) -> list[RemoteGroup]:
         listed = await self._all("/groups.json", "groups")
-        details = await asyncio.gather(*(self.group(str(item["id"])) for item in listed))
+        details = await each(listed, lambda item: self.group(str(item["id"])))
         groups = [parse_group(item) for item in details]
         self._group_members = {g.remote_id: frozenset(g.member_ids) for g in groups}
         return groups
@@ -293,7 +293,7 @@ class RedmineReader:
         async def of_project(project_id: str) -> list[RemoteMembership]:
             return parse_memberships(await self._members_if_visible(project_id), members)
 
-        pages = await asyncio.gather(*(of_project(p) for p in project_ids))
+        pages = await each(project_ids, of_project)
         return [m for page in pages for m in page]
 
     async def _members_if_visible(self, project_id: str) -> list[Json]:
@@ -342,7 +342,7 @@ class RedmineReader:
             answer = await self.issue(tickets[index].remote_id, journals=True)
             tickets[index] = parse_ticket(answer, closed)
 
-        await asyncio.gather(*(read(index) for index in commented))
+        await each(commented, read)
         return tickets
 
 

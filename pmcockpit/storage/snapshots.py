@@ -95,13 +95,13 @@ def _upsert(
     updates: list[dict[str, Any]] = []
     inserts: list[dict[str, Any]] = []
     inserted = False
-    for rid, values in itertools.chain([first] if first is not None else [], pairs):
+    for rid, row in itertools.chain([first] if first is not None else [], pairs):
         seen.add(rid)
         # Only rows that differ are written: a re-sync of an unchanged tool writes little.
         if rid not in existing:
-            inserts.append({"connection_id": connection_id, "remote_id": rid, **values})
-        elif tuple(values[n] for n in names) != stored[rid]:
-            updates.append({"id": existing[rid], **values})
+            inserts.append({"connection_id": connection_id, "remote_id": rid, **row})
+        elif tuple(row[n] for n in names) != stored[rid]:
+            updates.append({"id": existing[rid], **row})
         inserted |= _flush(session, model, updates, inserts, BATCH)
     stale = [local for rid, local in existing.items() if rid not in seen] if prune else []
     for chunk in _chunks(stale):
