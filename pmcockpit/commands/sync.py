@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -45,6 +44,8 @@ if TYPE_CHECKING:  # the services load when a command runs, not for --help
 @pass_cli
 def sync(cli: CliContext, names: tuple[str, ...], as_json: bool, quiet: bool,
          accept_drop: bool, full: bool, memberships: bool) -> None:
+    import asyncio  # here, not at the top: `sync --help` stays light
+
     from pmcockpit.commands.alert import echo_deliveries
     from pmcockpit.services import alert_triggers
     from pmcockpit.services.opener import real_workspace
