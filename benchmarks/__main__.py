@@ -215,6 +215,7 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+KEPT_FROM = "## Scale"
 NOTES = """\
 The CLI goal (<= 0.15 s) is judged on the time pmcockpit adds to a bare interpreter
 start ("minus python -c pass", median of the pair-by-pair differences): on a loaded machine
@@ -262,11 +263,16 @@ def main() -> None:
             f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     print(note)
     if args.write:
-        (HERE / "RESULTS.md").write_text(
+        results = HERE / "RESULTS.md"
+        before = results.read_text(encoding="utf-8") if results.exists() else ""
+        # Sections measured by other scripts ("## Scale ...") are kept as they were.
+        kept = before[before.index(KEPT_FROM):] if KEPT_FROM in before else ""
+        results.write_text(
             "# Benchmark results\n\nWritten by `python -m benchmarks"
             f"{' --quick' if args.quick else ''} --write` on {note}.\n\n"
             "Ratios are medians of paired runs (A B A B ...); the spread is the min-max of "
-            "the pair ratios.\n\n" + text + "\n\n" + NOTES, encoding="utf-8")
+            "the pair ratios.\n\n" + text + "\n\n" + NOTES
+            + ("\n" + kept if kept else ""), encoding="utf-8")
 
 
 if __name__ == "__main__":
