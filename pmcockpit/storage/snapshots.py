@@ -122,7 +122,7 @@ def _flush(session: Session, model: type[Base], updates: list[dict[str, Any]],
         session.execute(update(model), updates)
         updates.clear()
     if inserts and len(inserts) >= at:
-        session.execute(insert(model), inserts)
+        session.execute(insert(cast(Table, model.__table__)), inserts)  # Core: no ORM step
         inserts.clear()
         return True
     return False
