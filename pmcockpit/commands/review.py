@@ -21,6 +21,7 @@ from pmcockpit.core.review import EXPORT_FORMATS, Decision, Exemption
 from pmcockpit.core.risk import RULE_LABELS, Rule, Severity
 
 if TYPE_CHECKING:  # the services load when a command runs, not for --help
+    from pmcockpit.services.workspace import Workspace
     from pmcockpit.storage.queries.review import (
         ReviewFilter,
     )
@@ -43,16 +44,22 @@ def _rule_label(rule: str) -> str:
         return rule
 
 
-@review.command(help=_("Start a review: freeze every synced account, judged against the "
-                       "latest roster, and show the drift since the last signed-off review."))
+@review.command(help=_("Start a review: read every project's members again (they have no "
+                       "change marker, so a re-sync keeps them), freeze every synced account, "
+                       "judged against the latest roster, and show the drift since the last "
+                       "signed-off review."))
 @click.option("--tool", "tools", multiple=True, help=_("Only this connection (repeatable)."))
+@click.option("--no-refresh", is_flag=True,
+              help=_("Freeze the memberships as stored; the review's scope says how old."))
 @pass_cli
-def start(cli: CliContext, tools: tuple[str, ...]) -> None:
+def start(cli: CliContext, tools: tuple[str, ...], no_refresh: bool) -> None:
     from pmcockpit.services import review as reviews
     from pmcockpit.services.opener import real_workspace
     from pmcockpit.storage.queries.review import progress
 
     workspace = real_workspace(cli.settings, cli.open_db())
+    if not no_refresh:
+        _refresh_memberships(workspace, list(tools) or None)
     review_id = reviews.start_review(workspace, connections=list(tools) or None)
     with workspace.db.session() as session:
         total = progress(session, review_id)[1]
@@ -70,6 +77,18 @@ def start(cli: CliContext, tools: tuple[str, ...]) -> None:
     for connection, login in drift.new_admins:
         click.echo(_("  new admin: {login} on {connection}").format(login=login,
                                                                     connection=connection))
+
+
+def _refresh_memberships(workspace: Workspace, names: list[str] | None) -> None:
+    import asyncio
+
+    from pmcockpit.services.sync_review import refresh_for_review
+
+    for report in asyncio.run(refresh_for_review(workspace, names)):
+        if not report.ok:
+            click.echo(_("{name}: memberships not refreshed: {error} (the review uses the "
+                         "stored ones; its scope says how old)").format(
+                name=report.connection, error=report.error), err=True)
 
 
 @review.command("list", help=_("List the reviews, newest first."))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -25,7 +24,11 @@ if TYPE_CHECKING:  # the services load when a command runs, not for --help
     "connection failed.\n\n"
     "Between full syncs only the tickets changed since the last sync are read; a full "
     "sync, which also finds deleted tickets, runs when the connection's full_sync_hours "
-    "option (24 by default) has passed, when its options changed, or with --full."))
+    "option (24 by default) has passed, when its options changed, or with --full.\n\n"
+    "Project memberships have no change marker, so between full syncs they are read "
+    "again only once the connection's membership_hours option (default: its "
+    "full_sync_hours) has passed, or with --memberships; the summary says how old the "
+    "stored ones are."))
 @click.argument("names", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help=_("Print the summary as JSON."))
 @click.option("--quiet", is_flag=True, help=_("Only print failures."))
@@ -35,9 +38,14 @@ if TYPE_CHECKING:  # the services load when a command runs, not for --help
 @click.option("--full", is_flag=True,
               help=_("Read every ticket, finding those deleted on the tool, even when only "
                      "the changed ones are due."))
+@click.option("--memberships", is_flag=True,
+              help=_("Read every project's members now, even when the stored ones are "
+                     "recent enough for membership_hours."))
 @pass_cli
 def sync(cli: CliContext, names: tuple[str, ...], as_json: bool, quiet: bool,
-         accept_drop: bool, full: bool) -> None:
+         accept_drop: bool, full: bool, memberships: bool) -> None:
+    import asyncio  # here, not at the top: `sync --help` stays light
+
     from pmcockpit.commands.alert import echo_deliveries
     from pmcockpit.services import alert_triggers
     from pmcockpit.services.opener import real_workspace
@@ -54,7 +62,8 @@ def sync(cli: CliContext, names: tuple[str, ...], as_json: bool, quiet: bool,
             click.echo(_("{name}: {what}…").format(name=name, what=what), err=True)
 
     reports = asyncio.run(sync_all(workspace, list(names) or None, progress=progress,
-                                   accept_drop=accept_drop, full=full))
+                                   accept_drop=accept_drop, full=full,
+                                   memberships=memberships))
     synced = [r.connection for r in reports if r.ok]
     sent = asyncio.run(after_sync(workspace, synced)) if synced else []
     echo_deliveries(asyncio.run(alert_triggers.after_sync(workspace, reports)))
@@ -96,3 +105,8 @@ def _echo_report(report: SyncReport, quiet: bool) -> None:
                               for what, n in report.counts.items())
         click.echo(_("{name}: synced in {seconds:.1f}s: {counts}").format(
             name=report.connection, seconds=report.seconds, counts=counts))
+        if not report.memberships and report.memberships_as_of is not None:
+            click.echo(_("{name}: memberships as of {time} (they have no change marker; "
+                         "--memberships reads them now)").format(
+                name=report.connection,
+                time=report.memberships_as_of.strftime("%Y-%m-%d %H:%M UTC")))

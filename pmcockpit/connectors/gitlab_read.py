@@ -26,7 +26,7 @@ from pmcockpit.connectors.gitlab_parse import (
 )
 from pmcockpit.connectors.http import ToolClient
 from pmcockpit.connectors.layered import parse_time, utc_text
-from pmcockpit.connectors.paging import paginate_links
+from pmcockpit.connectors.paging import each, paginate_links
 from pmcockpit.core.i18n import _
 from pmcockpit.core.records import (
     RemoteAccount,
@@ -172,8 +172,7 @@ class GitLabReader:
 
     async def list_memberships(self, project_ids: list[str]) -> list[RemoteMembership]:
         group_members = await self.group_members()
-        pages = await asyncio.gather(*(self._memberships_of(p, group_members)
-                                       for p in project_ids))
+        pages = await each(project_ids, lambda p: self._memberships_of(p, group_members))
         return [m for page in pages for m in page]
 
     async def _memberships_of(self, project_id: str,
@@ -216,9 +215,8 @@ class GitLabReader:
             return bool(item.get("user_notes_count", 1)) and (
                 item.get("state") != "closed" or updated >= recent)
 
-        notes = await asyncio.gather(*(
-            self.notes(str(i["project_id"]), str(i["iid"])) if wants_notes(i) else _none()
-            for i in listed))
+        notes = await each(listed, lambda i: self.notes(str(i["project_id"]), str(i["iid"]))
+                           if wants_notes(i) else _none())
         return [parse_ticket(item, item_notes,
                              self._projects.get(str(item["project_id"]), {}).get(
                                  "path_with_namespace"))

@@ -42,6 +42,7 @@ from pmcockpit.connectors.jira_parse import (
 from pmcockpit.connectors.paging import (
     JIRA_PAGING,
     IdCheck,
+    each,
     items_of,
     next_token,
     paginate_offset,
@@ -271,7 +272,7 @@ class JiraReader:
         for start in range(0, len(live), PROJECTS_PER_QUERY):
             chunk = ", ".join(live[start:start + PROJECTS_PER_QUERY])
             found += await self.search(f"project in ({chunk}){restriction} ORDER BY updated DESC")
-        comments = await asyncio.gather(*(self._all_comments(item) for item in found))
+        comments = await each(found, self._all_comments)
         return [parse_ticket(item, extra) for item, extra in zip(found, comments, strict=True)]
 
     def _minutes_since(self, moment: datetime) -> int:

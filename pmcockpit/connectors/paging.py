@@ -10,9 +10,9 @@ writes anything instead of storing a half or collapsed list.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import httpx
 
@@ -20,6 +20,9 @@ from pmcockpit.connectors.errors import BadResponse
 from pmcockpit.connectors.http import QueryParams, ToolClient
 from pmcockpit.connectors.http_failures import json_at
 from pmcockpit.core.i18n import _
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 HINT = _("check the tool's version and any proxy in front of it, then try again")
 
@@ -241,3 +244,31 @@ async def paginate_links(
         else:
             check.adds_up(total, count, "X-Total")
             return
+
+
+WORKERS = 16
+"""Reads of one list under way at once: enough to keep the connection's in-flight slots busy
+(the client's limit still holds), few enough that a list of thousands does not hold a task
+and its frame for every item while they wait their turn."""
+
+
+async def each(items: Sequence[T], read: Callable[[T], Awaitable[R]], *,
+               workers: int = WORKERS) -> list[R]:
+    """``read(item)`` of every item, in the items' order, at most ``workers`` at once; the
+    first failure cancels the rest and is raised."""
+    results: list[R | None] = [None] * len(items)
+    feed = iter(enumerate(items))
+
+    async def worker() -> None:
+        for index, item in feed:  # one iterator shared: each item is taken once
+            results[index] = await read(item)
+
+    tasks = [asyncio.ensure_future(worker()) for _ in range(min(workers, len(items)))]
+    try:
+        await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+    return cast(list[R], results)

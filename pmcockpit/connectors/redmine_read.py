@@ -25,7 +25,7 @@ from pmcockpit.connectors.errors import PermissionDenied
 from pmcockpit.connectors.http import ToolClient, json_at
 from pmcockpit.connectors.layered import parse_time, utc_text
 from pmcockpit.connectors.layered import parsing as shared_parsing
-from pmcockpit.connectors.paging import paginate_offset
+from pmcockpit.connectors.paging import each, paginate_offset
 from pmcockpit.core.i18n import _
 from pmcockpit.core.records import (
     AccountStatus,
@@ -258,7 +258,7 @@ class RedmineReader:
 
     async def list_groups(self) -> list[RemoteGroup]:
         listed = await self._all("/groups.json", "groups")
-        details = await asyncio.gather(*(self.group(str(item["id"])) for item in listed))
+        details = await each(listed, lambda item: self.group(str(item["id"])))
         groups = [parse_group(item) for item in details]
         self._group_members = {g.remote_id: frozenset(g.member_ids) for g in groups}
         return groups
@@ -293,7 +293,7 @@ class RedmineReader:
         async def of_project(project_id: str) -> list[RemoteMembership]:
             return parse_memberships(await self._members_if_visible(project_id), members)
 
-        pages = await asyncio.gather(*(of_project(p) for p in project_ids))
+        pages = await each(project_ids, of_project)
         return [m for page in pages for m in page]
 
     async def _members_if_visible(self, project_id: str) -> list[Json]:
@@ -324,20 +324,26 @@ class RedmineReader:
                   if key in self.queue}
         if updated_since is not None:
             wanted["updated_on"] = ">=" + utc_text(updated_since)
-        listed = await self._all("/issues.json", "issues",
-                                 status_id="open" if open_only else "*",
-                                 sort="updated_on:desc", **wanted)
         recent = datetime.now(UTC) - timedelta(days=self.journal_days)
-
-        async def read(item: Json) -> RemoteTicket:
+        tickets: list[RemoteTicket] = []
+        # Comments cost one call per ticket: only for the ones an administrator looks at.
+        # Each listed item and each answer is parsed as it comes, so no page's JSON is
+        # held past its parsing.
+        commented: list[int] = []
+        async for item in paginate_offset(self.client, "/issues.json", items_key="issues",
+                                          params={"status_id": "open" if open_only else "*",
+                                                  "sort": "updated_on:desc", **wanted}):
             ticket = parse_ticket(item, closed)
-            if ticket.is_closed and ticket.updated_at < recent:
-                return ticket
-            # Comments cost one call per ticket: only for the ones an administrator looks
-            # at. Each answer is parsed as it comes, so the JSON is not all held at once.
-            return parse_ticket(await self.issue(str(item["id"]), journals=True), closed)
+            if not (ticket.is_closed and ticket.updated_at < recent):
+                commented.append(len(tickets))
+            tickets.append(ticket)
 
-        return list(await asyncio.gather(*(read(item) for item in listed)))
+        async def read(index: int) -> None:
+            answer = await self.issue(tickets[index].remote_id, journals=True)
+            tickets[index] = parse_ticket(answer, closed)
+
+        await each(commented, read)
+        return tickets
 
 
 QUEUE_PARAMS = {"project": "project_id", "tracker": "tracker_id", "query_id": "query_id"}

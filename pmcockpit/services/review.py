@@ -37,6 +37,7 @@ from pmcockpit.core.review import (
 from pmcockpit.core.roster import ParsedRoster, RosterError, parse_roster
 from pmcockpit.services import audit_log
 from pmcockpit.services.actions import ActionResult, ActionRunner
+from pmcockpit.services.sync_review import membership_note
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage import reviews, roster
 from pmcockpit.storage.models import ReviewItem
@@ -81,9 +82,11 @@ def start_review(workspace: Workspace, *, connections: list[str] | None = None,
         judged = [judge(facts, roster=staff, links=links, exemptions=exempt,
                         previous_admin=before, now=now, thresholds=_thresholds(workspace))
                   for facts in reviews.inventory(session, connections)]
+        scope = ", ".join(connections) if connections else _("all connected tools")
+        if note := membership_note(workspace, connections):
+            scope = f"{scope}; {note}"[:500]  # the memberships frozen are that old
         review_id = reviews.create_review(
-            session, judged=judged, operator=workspace.settings.operator,
-            scope=", ".join(connections) if connections else _("all connected tools"),
+            session, judged=judged, operator=workspace.settings.operator, scope=scope,
             roster_import_id=latest.id if latest else None, previous_id=previous_id, at=now)
     with workspace.db.session() as session:
         reviews.keep_drift(session, review_id, drift_since_previous(session, review_id))

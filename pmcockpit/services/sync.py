@@ -13,7 +13,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pmcockpit.connectors.base import Connector
@@ -58,6 +58,10 @@ class SyncReport:
     """Refused because it would remove too many accounts: ``accept_drop`` forces it."""
     full: bool = True
     """Every ticket read (deletions found); False: only the changed ones."""
+    memberships: bool = True
+    """Every project's members read; False: the stored ones kept (no change marker)."""
+    memberships_as_of: datetime | None = None
+    """When the stored memberships were read (the tool's time, UTC)."""
 
     @property
     def ok(self) -> bool:
@@ -66,7 +70,9 @@ class SyncReport:
     def as_dict(self) -> dict[str, object]:
         return {"connection": self.connection, "ok": self.ok, "seconds": round(self.seconds, 3),
                 "counts": self.counts, "error": self.error, "refused_drop": self.refused_drop,
-                "full": self.full}
+                "full": self.full, "memberships": self.memberships,
+                "memberships_as_of": (self.memberships_as_of.isoformat()
+                                      if self.memberships_as_of else None)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,9 +94,9 @@ async def fetch_snapshot(
 
 async def _fetch(
     connector: Connector, *, tickets: bool, progress: Callable[[str], None] | None,
-    updated_since: datetime | None,
+    updated_since: datetime | None, memberships: bool = True,
 ) -> Fetched:
-    reading = _Reading(connector, progress)
+    reading = _Reading(connector, progress, memberships=memberships)
     reading.step(_("server"))
     server = await connector.server_info()
     mark = watermark(connector)  # the tool's clock is known from its first answer
@@ -98,22 +104,24 @@ async def _fetch(
     # the tool is never idle between them; what needs another list waits for that one only.
     groups = asyncio.ensure_future(reading.groups())
     projects = asyncio.ensure_future(connector.list_projects())
-    accounts, _groups, roles, _projects, memberships, remote_tickets = await _together(
+    accounts, _groups, roles, _projects, members, remote_tickets = await _together(
         reading.accounts(), groups, reading.roles(), projects,
         reading.memberships(projects, groups),
         reading.tickets(projects, updated_since) if tickets else _nothing())
     return Fetched(Snapshot(tuple(accounts), tuple(groups.result()), tuple(roles),
-                            tuple(projects.result()), tuple(memberships),
+                            tuple(projects.result()), tuple(members),
                             tuple(remote_tickets), server), mark)
 
 
 class _Reading:
     """The lists of one sync, each a coroutine of its own."""
 
-    def __init__(self, connector: Connector, progress: Callable[[str], None] | None) -> None:
+    def __init__(self, connector: Connector, progress: Callable[[str], None] | None, *,
+                 memberships: bool = True) -> None:
         self.connector = connector
         self.capabilities = connector.capabilities()
         self.progress = progress
+        self.read_memberships = memberships
 
     def step(self, what: str) -> None:
         if self.progress:
@@ -139,6 +147,8 @@ class _Reading:
                           groups: Awaitable[list[RemoteGroup]]) -> list[RemoteMembership]:
         ids = [p.remote_id for p in await projects]
         await groups  # memberships name the groups' members
+        if not self.read_memberships:
+            return []
         self.step(_("memberships"))
         return await self.connector.list_memberships(ids)
 
@@ -169,17 +179,18 @@ async def _together(*steps: Awaitable[Any]) -> list[Any]:
 
 async def sync_connection(
     workspace: Workspace, name: str, *, progress: Progress | None = None,
-    accept_drop: bool = False, full: bool = False,
+    accept_drop: bool = False, full: bool = False, memberships: bool = False,
 ) -> SyncReport:
     """Fetch, check and store one connection; ``accept_drop`` lifts the account-drop guard,
-    ``full`` reads every ticket even when an incremental sync would do."""
+    ``full`` reads every ticket even when an incremental sync would do, ``memberships``
+    reads every project's members even when the stored ones are recent enough."""
     started = time.perf_counter()
     try:
         connector = await asyncio.to_thread(workspace.open_connector, name)
     except (ConnectorError, LookupError) as error:
         return SyncReport(name, 0.0, error=str(error))
     try:
-        plan = await asyncio.to_thread(_plan, workspace, name, connector, full)
+        plan = await asyncio.to_thread(_plan, workspace, name, connector, full, memberships)
     except BadOption as error:
         await connector.aclose()
         return await _failed(workspace, name, started, str(error))
@@ -188,7 +199,7 @@ async def sync_connection(
     try:
         with request_limits(run_limits(workspace, tell)):
             fetched = await _fetch(connector, tickets=tickets, progress=tell,
-                                   updated_since=plan.since)
+                                   updated_since=plan.since, memberships=plan.memberships)
         check_snapshot(name, fetched.snapshot)
     except (ConnectorError, SnapshotRefused) as error:
         return await _failed(workspace, name, started, str(error))
@@ -203,13 +214,16 @@ async def sync_connection(
     except SnapshotRefused as error:
         return await _failed(workspace, name, started, str(error), refused_drop=True)
     await asyncio.to_thread(record_adoption, workspace, name)  # rollout trends, kept per sync
-    return SyncReport(name, time.perf_counter() - started, counts, full=plan.full)
+    as_of = (await asyncio.to_thread(memberships_as_of, workspace, [name]))[name]
+    return SyncReport(name, time.perf_counter() - started, counts, full=plan.full,
+                      memberships=plan.memberships, memberships_as_of=as_of)
 
 
-def _plan(workspace: Workspace, name: str, connector: Connector, full: bool) -> TicketPlan:
+def _plan(workspace: Workspace, name: str, connector: Connector, full: bool,
+          memberships: bool) -> TicketPlan:
     with workspace.db.session() as session:
         return plan_tickets(connections.get(session, name), connector.config.options,
-                            full=full)
+                            full=full, memberships=memberships)
 
 
 def _teller(name: str, progress: Progress | None) -> Callable[[str], None] | None:
@@ -247,7 +261,8 @@ def _save(workspace: Workspace, name: str, fetched: Fetched, started: float,
         check_drop(name, account_drop(account_ids(session, connection.id), snapshot),
                    saving.max_drop)
         counts = write_snapshot(session, connection.id, snapshot, tickets=saving.tickets,
-                                changed_tickets=not saving.plan.full)
+                                changed_tickets=not saving.plan.full,
+                                memberships=saving.plan.memberships)
         record_marks(connection, saving.plan, fetched.mark)
         connections.record_sync(session, name, seconds=time.perf_counter() - started, error=None)
     result = counts.as_dict()
@@ -263,13 +278,13 @@ def _record_failure(workspace: Workspace, name: str, seconds: float, error: str)
 
 async def sync_all(
     workspace: Workspace, names: list[str] | None = None, *, progress: Progress | None = None,
-    accept_drop: bool = False, full: bool = False,
+    accept_drop: bool = False, full: bool = False, memberships: bool = False,
 ) -> list[SyncReport]:
     """Sync the named connections (all when None), one after the other."""
     if names is None:
         names = await asyncio.to_thread(connection_names, workspace)
     return [await sync_connection(workspace, name, progress=progress, accept_drop=accept_drop,
-                                  full=full)
+                                  full=full, memberships=memberships)
             for name in names]
 
 
@@ -277,3 +292,15 @@ def connection_names(workspace: Workspace) -> list[str]:
     """Every connection's name, in the order syncs take them."""
     with workspace.db.session() as session:
         return connections.names(session)
+
+
+def memberships_as_of(workspace: Workspace, names: list[str] | None = None
+                      ) -> dict[str, datetime | None]:
+    """When each connection's stored memberships were read (UTC; None: never)."""
+    with workspace.db.session() as session:
+        wanted = names if names is not None else connections.names(session)
+        return {name: _utc(connections.get(session, name).memberships_at) for name in wanted}
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value

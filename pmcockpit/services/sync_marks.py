@@ -6,6 +6,15 @@ changed reads the listings and no ticket. A full sync is due when there is no wa
 when the connection's options changed since (another queue definition, say), or when the
 last full sync is older than the connection's ``full_sync_hours`` option (default 24;
 0 makes every sync full). The marks move only with a sync that was stored.
+
+Some listings have no change marker at all: Redmine and GitLab say nothing about when a
+project's members changed, so the only way to see a change is to read every project's
+member list again (at 10k accounts, three requests in four of a re-sync). Those
+memberships are read by every full sync, by an incremental sync once the connection's
+``membership_hours`` option (default: its ``full_sync_hours``) has passed since they were
+last read, and on demand (``sync --memberships``; a permission review refreshes them for
+the tools it covers). In between they keep the time they were read, shown as "memberships
+as of"; actions taken through pmcockpit update them locally.
 """
 
 from __future__ import annotations
@@ -31,6 +40,8 @@ class TicketPlan:
     since: datetime | None
     """Ask only for tickets updated at or after this (the tool's time); None: read all."""
     basis: str
+    memberships: bool = True
+    """Read every project's member list (no change marker): False keeps the stored ones."""
 
     @property
     def full(self) -> bool:
@@ -49,28 +60,46 @@ class BadOption(ValueError):
 
 def full_sync_hours(options: Mapping[str, str]) -> float:
     """The ``full_sync_hours`` option (hours, 0 or more)."""
-    text = str(options.get("full_sync_hours", FULL_SYNC_HOURS))
+    return _hours(options, "full_sync_hours", FULL_SYNC_HOURS)
+
+
+def _hours(options: Mapping[str, str], name: str, default: float) -> float:
+    text = str(options.get(name, default))
     try:
         hours = float(text)
     except ValueError:
         hours = -1.0
     if not hours >= 0:  # also refuses nan
-        raise BadOption(_("the full_sync_hours option must be a number of hours (0 or more), "
-                          "not {value!r}").format(value=text))
+        raise BadOption(_("the {option} option must be a number of hours (0 or more), "
+                          "not {value!r}").format(option=name, value=text))
     return hours
 
 
+def membership_hours(options: Mapping[str, str]) -> float:
+    """The ``membership_hours`` option: how old stored memberships may grow before an
+    incremental sync reads them again (default: ``full_sync_hours``)."""
+    if "membership_hours" not in options:
+        return full_sync_hours(options)
+    return _hours(options, "membership_hours", FULL_SYNC_HOURS)
+
+
 def plan_tickets(connection: Connection, options: Mapping[str, str], *,
-                 full: bool = False, now: datetime | None = None) -> TicketPlan:
-    """Full or incremental for this sync of ``connection`` (``full`` forces a full one)."""
+                 full: bool = False, now: datetime | None = None,
+                 memberships: bool = False) -> TicketPlan:
+    """Full or incremental for this sync of ``connection`` (``full`` forces a full one,
+    ``memberships`` a read of every project's members)."""
     basis, hours = basis_of(options), full_sync_hours(options)
+    member_hours = membership_hours(options)
     now = now or datetime.now(UTC)
     since = _aware(connection.tickets_since)
     last_full = _aware(connection.full_sync_at)
     if (full or since is None or last_full is None or connection.tickets_basis != basis
             or now - last_full >= timedelta(hours=hours)):
         return TicketPlan(None, basis)
-    return TicketPlan(since, basis)
+    read_at = _aware(connection.memberships_at)
+    due = (memberships or read_at is None
+           or now - read_at >= timedelta(hours=member_hours))
+    return TicketPlan(since, basis, memberships=due)
 
 
 def watermark(connector: Connector) -> datetime:
@@ -88,6 +117,8 @@ def record_marks(connection: Connection, plan: TicketPlan, mark: datetime) -> No
     connection.tickets_basis = plan.basis
     if plan.full:
         connection.full_sync_at = _naive(mark)
+    if plan.memberships:
+        connection.memberships_at = _naive(mark)
 
 
 def _aware(value: datetime | None) -> datetime | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -50,16 +51,20 @@ class _Handler(BaseHTTPRequestHandler):
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def _serve(self) -> None:
+        arrived = time.monotonic()
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         target = urlsplit(self.path)
         request = SimRequest.build(self.command, unquote(target.path), target.query,
                                    self.headers.items(), body)
         tool, stopping = self.server.tool, self.server.stopping
-        if tool.faults.latency_seconds:
-            stopping.wait(tool.faults.latency_seconds)
         outcome = tool.respond(request)
         response = outcome.response
+        # The configured latency counts from the request's arrival: the reply is made while
+        # it runs, so the answer leaves at latency + a write, not latency + the work.
+        waited = tool.faults.latency_seconds - (time.monotonic() - arrived)
+        if waited > 0:
+            stopping.wait(waited)
         if response is None:  # a simulated timeout or drop: hang up without answering
             if outcome.fault is not None and outcome.fault.kind is FaultKind.TIMEOUT:
                 stopping.wait(outcome.fault.hang_seconds)

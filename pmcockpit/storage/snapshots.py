@@ -8,12 +8,13 @@ accounts. The caller wraps it in one transaction: a failed sync changes nothing.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from pmcockpit.core.records import (
@@ -70,13 +71,19 @@ def _chunks(values: list[Any], size: int = CHUNK) -> Iterable[list[Any]]:
 
 
 def _upsert(
-    session: Session, model: type[Base], connection_id: int, rows: Mapping[str, dict[str, Any]],
+    session: Session, model: type[Base], connection_id: int,
+    rows: Mapping[str, dict[str, Any]] | Iterable[tuple[str, dict[str, Any]]],
     *, prune: bool = True,
 ) -> dict[str, int]:
     """Insert or update ``rows`` (by remote id), delete the rest unless ``prune`` is off;
-    return remote id -> local id of every row the connection has."""
+    return remote id -> local id of every row the connection has.
+
+    ``rows`` may be (remote id, values) pairs made as they are consumed: at most ``BATCH``
+    rows to write are held at once, so tens of thousands are never all copied."""
     table = model.__table__
-    names = list(next(iter(rows.values()), {}))
+    pairs = iter(rows.items() if isinstance(rows, Mapping) else rows)
+    first = next(pairs, None)
+    names = list(first[1]) if first is not None else []
     existing: dict[str, int] = {}
     stored: dict[str, tuple[Any, ...]] = {}
     for rid, local, *values in session.execute(
@@ -84,23 +91,41 @@ def _upsert(
         .where(table.c.connection_id == connection_id)
     ):
         existing[rid], stored[rid] = local, tuple(values)
-    # Only rows that differ are written: a re-sync of an unchanged tool writes almost nothing.
-    updates = [{"id": existing[rid], **values} for rid, values in rows.items()
-               if rid in existing and tuple(values[n] for n in names) != stored[rid]]
-    inserts = [{"connection_id": connection_id, "remote_id": rid, **values}
-               for rid, values in rows.items() if rid not in existing]
-    stale = [local for rid, local in existing.items() if rid not in rows] if prune else []
+    seen: set[str] = set()
+    updates: list[dict[str, Any]] = []
+    inserts: list[dict[str, Any]] = []
+    inserted = False
+    for rid, row in itertools.chain([first] if first is not None else [], pairs):
+        seen.add(rid)
+        # Only rows that differ are written: a re-sync of an unchanged tool writes little.
+        if rid not in existing:
+            inserts.append({"connection_id": connection_id, "remote_id": rid, **row})
+        elif tuple(row[n] for n in names) != stored[rid]:
+            updates.append({"id": existing[rid], **row})
+        inserted |= _flush(session, model, updates, inserts, BATCH)
+    stale = [local for rid, local in existing.items() if rid not in seen] if prune else []
     for chunk in _chunks(stale):
         session.execute(delete(model).where(table.c.id.in_(chunk)))
-    for chunk in _chunks(updates, BATCH):  # batches keep the statement's own copies small
-        session.execute(update(model), chunk)
-    for chunk in _chunks(inserts, BATCH):
-        session.execute(insert(model), chunk)
-    if not inserts:
-        return {rid: existing[rid] for rid in rows} if prune else existing
+    inserted |= _flush(session, model, updates, inserts, 1)
+    if not inserted:
+        return {rid: existing[rid] for rid in seen} if prune else existing
     return dict(session.execute(
         select(table.c.remote_id, table.c.id).where(table.c.connection_id == connection_id)
     ).all())
+
+
+def _flush(session: Session, model: type[Base], updates: list[dict[str, Any]],
+           inserts: list[dict[str, Any]], at: int) -> bool:
+    """Write (and empty) the pending updates and inserts once ``at`` are waiting; True when
+    rows were inserted."""
+    if updates and len(updates) >= at:
+        session.execute(update(model), updates)
+        updates.clear()
+    if inserts and len(inserts) >= at:
+        session.execute(insert(cast(Table, model.__table__)), inserts)  # Core: no ORM step
+        inserts.clear()
+        return True
+    return False
 
 
 def _account_row(account: RemoteAccount) -> dict[str, Any]:
@@ -131,16 +156,18 @@ def _ticket_row(ticket: RemoteTicket, project_ids: Mapping[str, int]) -> dict[st
 
 def write_snapshot(
     session: Session, connection_id: int, snapshot: Snapshot, *, tickets: bool = True,
-    changed_tickets: bool = False,
+    changed_tickets: bool = False, memberships: bool = True,
 ) -> SnapshotCounts:
     """Make the database's view of one connection equal to ``snapshot``.
 
     With ``changed_tickets`` the snapshot's tickets are only those changed since the last
     sync: they are updated or added with their comments, and no other ticket is touched
-    (an incremental sync cannot see deletions; the next full sync does).
+    (an incremental sync cannot see deletions; the next full sync does). Without
+    ``memberships`` the stored memberships are kept as they are (the snapshot did not read
+    them), less those of accounts, groups or projects now gone.
     """
     accounts = _upsert(session, Account, connection_id,
-                       {a.remote_id: _account_row(a) for a in snapshot.accounts})
+                       ((a.remote_id, _account_row(a)) for a in snapshot.accounts))
     groups = _upsert(session, Group, connection_id,
                      {g.remote_id: {"name": g.name} for g in snapshot.groups})
     roles = _upsert(session, Role, connection_id, {
@@ -149,14 +176,19 @@ def write_snapshot(
     projects = _upsert(session, Project, connection_id,
                        {p.remote_id: _project_row(p) for p in snapshot.projects})
     _write_group_members(session, groups, accounts, snapshot.groups)
-    _write_memberships(session, connection_id, snapshot.memberships,
-                       accounts=accounts, groups=groups, roles=roles, projects=projects)
+    held = len(snapshot.memberships)
+    if memberships:
+        _write_memberships(session, connection_id, snapshot.memberships,
+                           accounts=accounts, groups=groups, roles=roles, projects=projects)
+    else:
+        held = session.scalar(select(func.count(Membership.id))
+                              .where(Membership.connection_id == connection_id)) or 0
     stored = 0
     if tickets:
         stored = _write_tickets(session, connection_id, snapshot.tickets, projects,
                                 prune=not changed_tickets)
     return SnapshotCounts(len(accounts), len(groups), len(roles), len(projects),
-                          len(snapshot.memberships), stored)
+                          held, stored)
 
 
 def _write_group_members(
@@ -179,13 +211,13 @@ def _write_memberships(
     # group) are skipped: they cannot be shown or acted on anyway.
     kept = [m for m in memberships if m.project_id in projects
             and ((m.account_id in accounts) if m.account_id else (m.group_id in groups))]
-    local = _upsert(session, Membership, connection_id, {
-        m.remote_id: {
+    local = _upsert(session, Membership, connection_id, ((
+        m.remote_id, {
             "project_id": projects[m.project_id],
             "account_id": accounts.get(m.account_id) if m.account_id else None,
             "group_id": groups.get(m.group_id) if m.group_id else None,
-        } for m in kept
-    })
+        }) for m in kept
+    ))
     wanted: dict[tuple[int, int], int | None] = {}
     for membership in kept:
         for grant in membership.roles:
@@ -223,9 +255,9 @@ def _replace_children(
     if gone:
         session.execute(delete(table).where(parent == bindparam("p"), child == bindparam("c")),
                         [{"p": p, "c": c} for p, c in gone])
-    rows = [{keys[0]: key[0], keys[1]: key[1], **dict(zip(values, row, strict=True))}
-            for key, row in wanted.items() if key not in held or key in gone]
-    for batch in _chunks(rows, BATCH):
+    rows = ({keys[0]: key[0], keys[1]: key[1], **dict(zip(values, row, strict=True))}
+            for key, row in wanted.items() if key not in held or key in gone)
+    while batch := list(itertools.islice(rows, BATCH)):  # never all the rows at once
         session.execute(insert(table), batch)
 
 
@@ -236,7 +268,7 @@ def _write_tickets(
     """Store ``tickets`` and their comments; return how many tickets the connection has."""
     tickets = list(tickets)
     local = _upsert(session, Ticket, connection_id,
-                    {t.remote_id: _ticket_row(t, projects) for t in tickets}, prune=prune)
+                    ((t.remote_id, _ticket_row(t, projects)) for t in tickets), prune=prune)
     wanted: dict[tuple[Any, Any], tuple[Any, ...]] = {
         (local[t.remote_id], c.remote_id): (c.author_id, c.author_name, c.body,
                                             _naive(c.created_at))

@@ -37,9 +37,10 @@ class Served:
     log: list[str]
     options: dict[str, str]
 
-    def sync(self, *, full: bool = False) -> SyncReport:
+    def sync(self, *, full: bool = False, memberships: bool = False) -> SyncReport:
         self.log.clear()
-        return asyncio.run(sync_connection(self.workspace, NAME, full=full))
+        return asyncio.run(sync_connection(self.workspace, NAME, full=full,
+                                           memberships=memberships))
 
     def requests(self, pattern: str) -> list[str]:
         return [line for line in self.log if re.match(pattern, line)]

@@ -37,6 +37,9 @@ class Connection(Base):
     tickets_basis: Mapped[str | None] = mapped_column(String(500))
     """What the ticket rows were read under (the ticket and queue options); another basis
     makes the next sync a full one."""
+    memberships_at: Mapped[datetime | None]
+    """The tool's time when the stored memberships were last read (they have no change
+    marker, so an incremental sync may keep them: "memberships as of")."""
 
     accounts: Mapped[list[Account]] = relationship(
         back_populates="connection", cascade="all, delete-orphan", passive_deletes=True
