@@ -257,6 +257,11 @@ class ConnectionsScreen(LiveAreaScreen):
             lines.append(Content.styled(_(
                 "The cockpit shows the state of the last good sync ({age}).").format(age=age),
                 "$text-warning"))
+        if row.memberships_kept_from is not None:
+            lines.append(Content.styled(_(
+                "Memberships as of {age}: a re-sync keeps them; a full sync or "
+                "`pmcockpit sync --memberships` reads them again.").format(
+                    age=ago(row.memberships_kept_from, now)), "$text-muted"))
         lines.extend(health_lines(row, now))
         lines.append(Content.styled(_("Token: {where}").format(where=token_words(row.token)),
                                     "$text-muted"))

@@ -225,6 +225,22 @@ async def test_a_tool_that_is_down_keeps_its_last_state_and_says_how_old(
         assert utcnow() - row.last_sync_at > timedelta(hours=1.9)
 
 
+async def test_the_detail_says_how_old_kept_memberships_are(sim: SimSetup, db: Database) -> None:
+    with db.session() as session:  # read 5 hours ago, then re-synced since: kept, not read
+        connections.get(session, "redmine").memberships_at = utcnow() - timedelta(hours=5)
+        assert connections.get(session, "jira").memberships_at is not None
+    app = cockpit(sim.workspace)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("6")
+        await settle(pilot)
+        await select_row(app, "redmine")
+        await settle(pilot)
+        assert "Memberships as of 5h ago: a re-sync keeps them" in detail(app)
+        await select_row(app, "jira")  # read by the last sync: nothing to say
+        await settle(pilot)
+        assert "Memberships as of" not in detail(app)
+
+
 async def test_no_connection_says_how_to_add_one(db: Database, make_app: AppFactory) -> None:
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:

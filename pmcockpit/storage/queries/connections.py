@@ -35,6 +35,9 @@ class ConnectionOverview:
     health: HealthFacts | None
     token: TokenWhere = "unknown"
     """Where the token comes from (filled in by the service that may read the keyring)."""
+    memberships_kept_from: datetime | None = None
+    """When the project memberships a re-sync kept were read (None: the last sync read
+    them, or never)."""
 
 
 def shown_url(url: str) -> str:
@@ -56,6 +59,14 @@ def overview(session: Session) -> list[ConnectionOverview]:
     return [
         ConnectionOverview(c.name, c.kind, shown_url(c.url), c.last_sync_at,
                            c.last_sync_seconds, c.last_sync_error,
-                           HealthFacts.of(health[c.name]) if c.name in health else None)
+                           HealthFacts.of(health[c.name]) if c.name in health else None,
+                           memberships_kept_from=_kept(c.memberships_at, c.tickets_since))
         for c in connections.all_connections(session)
     ]
+
+
+def _kept(memberships_at: datetime | None, last_mark: datetime | None) -> datetime | None:
+    """Both are the tool's time at a sync (its watermark): older memberships were kept."""
+    if memberships_at is None or last_mark is None or memberships_at >= last_mark:
+        return None
+    return memberships_at
