@@ -57,8 +57,8 @@ class AreaModes(App[None]):
     def _prebuild_next(self, todo: tuple[str, ...]) -> None:
         """Build the next area of ``todo`` ahead of its key: composed, laid out and read,
         so its key shows rows at once (the key then refreshes them)."""
-        if not todo or not self.ready:
-            return
+        if not todo or not self.ready or not self._running:
+            return  # (not running: shutting down, its screens being closed one by one)
         mode, rest = todo[0], todo[1:]
         if mode not in self._screen_stacks:
             # Textual's own first step of switch_mode, without the switch: the screen is

@@ -259,8 +259,8 @@ class ConnectionsScreen(LiveAreaScreen):
                 "$text-warning"))
         if row.memberships_kept_from is not None:
             lines.append(Content.styled(_(
-                "Memberships as of {age}: a re-sync keeps them; a full sync or "
-                "`pmcockpit sync --memberships` reads them again.").format(
+                "Memberships as of {age}: a re-sync keeps them, a full sync reads them "
+                "again.").format(
                     age=ago(row.memberships_kept_from, now)), "$text-muted"))
         lines.extend(health_lines(row, now))
         lines.append(Content.styled(_("Token: {where}").format(where=token_words(row.token)),
