@@ -24,7 +24,15 @@ from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from benchmarks.screen_timing import built_ahead, frame_after, key_to_frame, p95, rows_on, settle
+from benchmarks.screen_timing import (
+    NO_FRAME_DUE,
+    built_ahead,
+    frame_after,
+    key_to_frame,
+    p95,
+    rows_on,
+    settle,
+)
 from pmcockpit.app import CockpitApp
 from pmcockpit.config import Settings
 from pmcockpit.core.clock import utcnow
@@ -151,6 +159,7 @@ async def paints(db: Database, settings: Settings) -> dict[str, float]:
         await pilot.press("slash")
         await settle(pilot)
         keystrokes = []
+        NO_FRAME_DUE.clear()
         for word in WORDS_TYPED:
             typed = [word[:n] for n in range(1, len(word) + 1)]
             for text in [*typed, *reversed(["", *typed[:-1]])]:
@@ -169,6 +178,7 @@ async def paints(db: Database, settings: Settings) -> dict[str, float]:
             "bare screen, DataTable, same rows s": plain,
             "paint ratio": queue / plain if plain else float("nan"), "rows shown": rows,
             "keystrokes": len(keystrokes),
+            "of which changed nothing on screen": len(NO_FRAME_DUE),
             "keystroke to repaint p95 s": p95(keystrokes),
             "keystroke to repaint median s": statistics.median(keystrokes),
             "bare DataTable refill p95 s": refill,
