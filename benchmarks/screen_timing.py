@@ -28,6 +28,7 @@ from textual.app import App
 from textual.css.query import NoMatches
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
+from textual.widget import Widget
 from textual.widgets import DataTable
 from textual.worker import WorkerCancelled
 
@@ -100,7 +101,7 @@ def _paint_due(app: App[Any]) -> bool:
     return bool(screen._dirty_widgets or screen._layout_required
                 or screen._repaint_required) or any(
         widget._repaint_required or widget._layout_required
-        for widget in screen.walk_children(with_self=False))
+        for widget in screen.walk_children(Widget, with_self=False))
 
 
 async def settle(pilot: Pilot[Any]) -> None:
