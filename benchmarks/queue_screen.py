@@ -142,7 +142,7 @@ async def _bare(rows: int) -> tuple[float, float]:
         return shown, p95(refills)
 
 
-async def paints(db: Database, settings: Settings) -> dict[str, float]:
+async def paints(db: Database, settings: Settings, rounds: int = 1) -> dict[str, float]:
     cold = CockpitApp(Workspace(settings, db, lambda name: None))  # type: ignore[arg-type,return-value]
     cold.prebuilt_areas = ()
     async with cold.run_test(size=(80, 24)) as pilot:
@@ -160,7 +160,7 @@ async def paints(db: Database, settings: Settings) -> dict[str, float]:
         await settle(pilot)
         keystrokes = []
         NO_FRAME_DUE.clear()
-        for word in WORDS_TYPED:
+        for word in rounds * WORDS_TYPED:
             typed = [word[:n] for n in range(1, len(word) + 1)]
             for text in [*typed, *reversed(["", *typed[:-1]])]:
                 key = text[-1] if len(text) > len(screen.query_one(Input).value) \
@@ -190,6 +190,8 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=10_000)
     parser.add_argument("--business-hours", action="store_true")
     parser.add_argument("--json", action="store_true", help="One JSON line (for the table).")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="Type the words this many times (more keystrokes, steadier p95).")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         db = open_database(f"sqlite:///{Path(folder) / 'queue.db'}")
@@ -198,7 +200,7 @@ def main() -> None:
                             sla_calendar={"time_zone": "Asia/Shanghai", "country": "CN"},
                             templates_dir=folder)
         fill(db, args.tickets)
-        figures = {**reads(db, settings), **asyncio.run(paints(db, settings))}
+        figures = {**reads(db, settings), **asyncio.run(paints(db, settings, args.rounds))}
         db.dispose()
     if args.json:
         print(json.dumps(figures))
