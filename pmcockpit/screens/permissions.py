@@ -39,6 +39,7 @@ from pmcockpit.storage.queries.permissions import (
     count_accounts,
 )
 from pmcockpit.storage.queries.review import AccountLine, ReviewFilter, accounts_of
+from pmcockpit.widgets.after_paint import after_paint
 from pmcockpit.widgets.empty_state import EmptyState
 from pmcockpit.widgets.filter_box import FilterBox
 from pmcockpit.widgets.line_update import update_line
@@ -219,7 +220,7 @@ class PermissionsScreen(ReviewFilters, RosterActions, LiveActions, LiveAreaScree
             self.asked = (None, -1)  # the pane no longer shows anyone's accounts
             self.query_one(PersonDetail).show(_("Nobody matches the filter."), [])
         # The pane follows once the people are painted: its read would slow their frame.
-        self.call_after_refresh(self.read_current_person)
+        after_paint(self, self.read_current_person)
 
     def read_current_person(self) -> None:
         self.read_person(self.query_one(PeopleTable).current_person())
@@ -252,7 +253,7 @@ class PermissionsScreen(ReviewFilters, RosterActions, LiveActions, LiveAreaScree
     @on(DataTable.RowHighlighted, "#review-people")
     def person_highlighted(self, event: DataTable.RowHighlighted) -> None:
         people = self.query_one(PeopleTable)
-        self.call_after_refresh(self.read_current_person)  # the cursor's frame first
+        after_paint(self, self.read_current_person)  # the cursor's frame first
         shown = people.row_count
         if (self.view is not None and event.cursor_row >= shown - 1
                 and shown < self.view.page.total and self.limit <= shown):

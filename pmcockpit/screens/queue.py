@@ -28,6 +28,7 @@ from pmcockpit.storage.queries.queue import count_connections
 from pmcockpit.storage.queries.queue_list import QueueRow, queue_rows
 from pmcockpit.storage.queries.queue_metrics import QueueMetrics, queue_metrics
 from pmcockpit.storage.queries.tickets import TicketNotFound, ticket_detail
+from pmcockpit.widgets.after_paint import after_paint
 from pmcockpit.widgets.empty_state import EmptyState
 from pmcockpit.widgets.filter_box import FilterBox
 from pmcockpit.widgets.line_update import update_line
@@ -202,7 +203,7 @@ class QueueScreen(LiveAreaScreen):
         self.shown = message.wanted
         self._show_table(True)
         if table.current() != current:  # another ticket under the cursor: the pane follows
-            self.call_after_refresh(self._read_current_pane)  # once the rows are painted
+            after_paint(self, self._read_current_pane)  # once the rows are painted
         if not self.query_one("#queue-filter").display:
             table.focus()
         if self._metrics_due:
