@@ -11,12 +11,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import ClassVar
 
-from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container
-from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
@@ -41,7 +39,10 @@ from pmcockpit.storage.queries.permissions import (
     count_accounts,
 )
 from pmcockpit.storage.queries.review import AccountLine, ReviewFilter, accounts_of
+from pmcockpit.widgets.after_paint import after_paint
 from pmcockpit.widgets.empty_state import EmptyState
+from pmcockpit.widgets.filter_box import FilterBox
+from pmcockpit.widgets.line_update import update_line
 from pmcockpit.widgets.review_accounts import AccountsTable
 from pmcockpit.widgets.review_detail import PersonDetail
 from pmcockpit.widgets.review_people import PeopleTable
@@ -132,7 +133,7 @@ class PermissionsScreen(ReviewFilters, RosterActions, LiveActions, LiveAreaScree
     def compose_body(self) -> ComposeResult:
         yield Static(id="review-lead")
         yield Static(id="review-filters")
-        box = Input(placeholder=_("Filter: login, name or e-mail (Escape clears)"),
+        box = FilterBox(placeholder=_("Filter: login, name or e-mail (Escape clears)"),
                     id="review-filter")
         # Hidden until `/`: until then it must not take the keys (1-7, n, x...).
         box.can_focus = False
@@ -218,17 +219,20 @@ class PermissionsScreen(ReviewFilters, RosterActions, LiveActions, LiveAreaScree
         if not view.page.rows:
             self.asked = (None, -1)  # the pane no longer shows anyone's accounts
             self.query_one(PersonDetail).show(_("Nobody matches the filter."), [])
-        self.read_person(people.current_person())
+        # The pane follows once the people are painted: its read would slow their frame.
+        after_paint(self, self.read_current_person)
+
+    def read_current_person(self) -> None:
+        self.read_person(self.query_one(PeopleTable).current_person())
 
     def _say(self, where: str, text: str) -> None:
-        """Update a line only when its text changed: each update lays the screen out."""
+        """Update a line only when its text changed, laid out again only when it takes
+        more or fewer rows than before."""
         before = self.said.get(where)
         if before != text:
             self.said[where] = text
-            # As long as a line (one, at 80 columns) as before, it needs no new layout.
-            self.query_one(where, Static).update(
-                Content.styled(text, "$text-accent") if where == "#review-filters" else text,
-                layout=before is None or cell_len(before) != cell_len(text))
+            update_line(self.query_one(where, Static), before, text,
+                        "$text-accent" if where == "#review-filters" else "")
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="permissions-drift",
           description=_("Comparing with the last review"))
@@ -249,7 +253,7 @@ class PermissionsScreen(ReviewFilters, RosterActions, LiveActions, LiveAreaScree
     @on(DataTable.RowHighlighted, "#review-people")
     def person_highlighted(self, event: DataTable.RowHighlighted) -> None:
         people = self.query_one(PeopleTable)
-        self.read_person(people.current_person())
+        after_paint(self, self.read_current_person)  # the cursor's frame first
         shown = people.row_count
         if (self.view is not None and event.cursor_row >= shown - 1
                 and shown < self.view.page.total and self.limit <= shown):

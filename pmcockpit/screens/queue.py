@@ -28,7 +28,10 @@ from pmcockpit.storage.queries.queue import count_connections
 from pmcockpit.storage.queries.queue_list import QueueRow, queue_rows
 from pmcockpit.storage.queries.queue_metrics import QueueMetrics, queue_metrics
 from pmcockpit.storage.queries.tickets import TicketNotFound, ticket_detail
+from pmcockpit.widgets.after_paint import after_paint
 from pmcockpit.widgets.empty_state import EmptyState
+from pmcockpit.widgets.filter_box import FilterBox
+from pmcockpit.widgets.line_update import update_line
 from pmcockpit.widgets.queue_detail import TicketPane
 from pmcockpit.widgets.queue_table import QueueTable
 
@@ -86,7 +89,7 @@ class QueueScreen(LiveAreaScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="queue-lead", markup=False)
-        yield Input(placeholder=_("Filter: words, sla:breached, tool:rm, status:New…"),
+        yield FilterBox(placeholder=_("Filter: words, sla:breached, tool:rm, status:New…"),
                     id="queue-filter", compact=True)
         with Horizontal(id="queue-main"):
             yield QueueTable(id="queue-table")
@@ -112,9 +115,12 @@ class QueueScreen(LiveAreaScreen):
     _reading_more = False
 
     _metrics_due = False
+    _lead: str | None = None
+    """The lead line's text on screen."""
 
     def load(self) -> None:
         self._metrics_due = True  # read once the rows are shown: no GIL fight with the paint
+        self._pane_key = None  # the ticket may have changed: the pane reads it again
         self.read_queue(self.wanted)
 
     def _policy_or_say(self) -> SlaPolicy | None:
@@ -160,7 +166,9 @@ class QueueScreen(LiveAreaScreen):
         lead = self.metrics.headline(short=short) if self.metrics else ""
         if self._filtered():
             lead = _("{shown} of the queue match · {lead}").format(shown=self.total, lead=lead)
-        self.query_one("#queue-lead", Static).update(lead)
+        if lead != self._lead:
+            update_line(self.query_one("#queue-lead", Static), self._lead, lead)
+            self._lead = lead
 
     def _table_width(self) -> int:
         width = self.app.size.width
@@ -195,7 +203,7 @@ class QueueScreen(LiveAreaScreen):
         self.shown = message.wanted
         self._show_table(True)
         if table.current() != current:  # another ticket under the cursor: the pane follows
-            self._read_current_pane()
+            after_paint(self, self._read_current_pane)  # once the rows are painted
         if not self.query_one("#queue-filter").display:
             table.focus()
         if self._metrics_due:
@@ -300,10 +308,16 @@ class QueueScreen(LiveAreaScreen):
             self._reading_more = True
             self.read_queue(self.wanted, self._sql_rows)
 
+    _pane_key: str | None = None
+    """The ticket the pane shows or is reading."""
+
     def _read_current_pane(self) -> None:
+        """Read the ticket under the cursor into the pane, unless it is there already."""
         row = self._current()
-        if row is not None and self.size.width >= WIDE:
-            self.read_pane(row.key)
+        if row is None or self.size.width < WIDE or row.key == self._pane_key:
+            return
+        self._pane_key = row.key
+        self.read_pane(row.key)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue-pane",
           description=_("Reading the ticket"))
