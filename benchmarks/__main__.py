@@ -13,7 +13,10 @@ simulator's reply time against its configured latency; a full sync against the r
 httpx download of the same pages at the same concurrency, the re-sync against the full
 sync, and peak memory (benchmarks/sync_pair.py, the simulator in a process of its own),
 at 1k accounts (``--quick``), 10k and, once, 20k; the Permissions screen's paint and
-filter with a review of 50k accounts (5k ``--quick``, benchmarks/review_screen.py).
+filter keystroke with a review of 50k accounts (5k ``--quick``,
+benchmarks/review_screen.py); the Queue's paint and filter keystroke at 10k open tickets
+(1k ``--quick``, benchmarks/queue_screen.py); area switches with both loaded, the revisits'
+p95 against the 0.1 s goal (benchmarks/area_switch.py).
 
 ``--write`` puts the table, the core count and the load into benchmarks/RESULTS.md.
 """
@@ -174,24 +177,63 @@ def sync(scale: int, env: dict[str, str], runs: int, folder: Path) -> list[Row]:
     ]
 
 
+def _screen_json(module: str, args: Sequence[str], env: dict[str, str]) -> dict[str, float]:
+    """One run of a screen benchmark (its ``--json`` line; its own process)."""
+    done = subprocess.run([PY, "-m", f"benchmarks.{module}", "--json", *args], env=env,
+                          check=True, capture_output=True, text=True, timeout=1800)
+    found: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return found
+
+
 def review_screen(env: dict[str, str], runs: int, accounts: int) -> list[Row]:
     """The Permissions screen with an open review (benchmarks/review_screen.py): the paint
-    and the filter's p95, each against a bare DataTable of the same rows in the same run."""
-    found = []
-    for _ in range(runs):
-        done = subprocess.run([PY, "-m", "benchmarks.review_screen", "--json", "--accounts",
-                               str(accounts)], env=env, check=True, capture_output=True,
-                              text=True, timeout=1800)
-        found.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    and the filter keystroke's p95, each against a bare DataTable of the same rows."""
+    found = [_screen_json("review_screen", ["--accounts", str(accounts)], env)
+             for _ in range(runs)]
     label = f"{accounts:,} accounts in a review"
     return [
         row(f"Permissions paint, {label} (vs bare DataTable, same rows)",
             [f["paint (key 3 to people) s"] for f in found],
             [f["bare DataTable same rows s"] for f in found], 0.2, absolute=True),
-        row(f"Permissions filter keystroke p95, {label} (vs bare DataTable, same rows)",
-            [f["filter read+repaint p95 s"] for f in found],
+        row(f"Permissions keystroke to repaint p95, {label} (vs bare DataTable, same rows)",
+            [f["keystroke to repaint p95 s"] for f in found],
             [f["bare DataTable same rows p95 s"] for f in found], 0.05, absolute=True),
     ]
+
+
+def queue_screen(env: dict[str, str], runs: int, tickets: int) -> list[Row]:
+    """The Queue (benchmarks/queue_screen.py): key 4 to rows, and the filter keystroke's
+    p95, against a bare DataTable of the same rows (paint, refill)."""
+    found = [_screen_json("queue_screen", ["--tickets", str(tickets)], env)
+             for _ in range(runs)]
+    label = f"{tickets:,} open tickets"
+    return [
+        row(f"Queue paint, key 4 to rows, {label} (vs bare DataTable, same rows)",
+            [f["queue paint (key 4 to rows) s"] for f in found],
+            [f["bare screen, DataTable, same rows s"] for f in found], 0.2, absolute=True),
+        row(f"Queue keystroke to repaint p95, {label} (vs bare DataTable refill p95)",
+            [f["keystroke to repaint p95 s"] for f in found],
+            [f["bare DataTable refill p95 s"] for f in found], 0.05, absolute=True),
+    ]
+
+
+def area_switch(env: dict[str, str], accounts: int, tickets: int, rounds: int) -> list[Row]:
+    """Area switches 1 -> 3 -> 4 -> 1 ... (benchmarks/area_switch.py): the revisits' p95
+    against the goal itself (the script's reference)."""
+    goal = 0.1
+    found = _screen_json("area_switch", ["--accounts", str(accounts), "--tickets",
+                                         str(tickets), "--rounds", str(rounds)], env)
+    p95 = found["revisit p95 s"]
+    return [Row(f"area switch, revisit p95, {accounts:,} accounts + {tickets:,} tickets "
+                "(vs the goal)", p95, goal, p95 / goal, (p95 / goal, p95 / goal),
+                f"<= {goal:g} s", p95 <= goal)]
+
+
+def screens(env: dict[str, str], quick: bool) -> list[Row]:
+    """The screen rows: one run each (each run times many keystrokes itself)."""
+    accounts, tickets = (5000, 1000) if quick else (50_000, 10_000)
+    return [*review_screen(env, 1, accounts), *queue_screen(env, 1, tickets),
+            *area_switch(env, accounts, tickets, 2 if quick else 4)]
 
 
 def _prepared_env(folder: Path) -> dict[str, str]:
@@ -253,7 +295,7 @@ def main() -> None:
                 rows += sync(20000, env, 1, folder)
             except subprocess.CalledProcessError as failed:
                 print(f"20k sync failed: {failed.stderr.strip().splitlines()[-1:]}")
-        rows += review_screen(env, 1, 5000 if args.quick else 50000)
+        rows += screens(env, args.quick)
     text = table(rows)
     print(text)
     load = os.getloadavg()
