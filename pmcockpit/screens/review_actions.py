@@ -81,10 +81,28 @@ class ReviewActions(LiveAreaScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="review-write",
           description=_("Starting a review"))
     def start_review(self) -> None:
+        self._refresh_memberships()
         review_id = reviews.start_review(self.workspace, now=self.clock())
         self.app.call_from_thread(self.notify, _("Review {id} started: today's accounts are "
                                                  "frozen for it.").format(id=review_id))
         self.app.call_from_thread(self.read)
+
+    def _refresh_memberships(self) -> None:
+        """Read every project's members again first (as `review start` does): a review
+        freezes who holds what, and a re-sync keeps the stored memberships."""
+        import asyncio
+
+        from pmcockpit.services.sync_review import refresh_for_review
+
+        self.app.call_from_thread(self.notify, _("Reading project memberships before the "
+                                                 "review starts..."))
+        for report in asyncio.run(refresh_for_review(self.workspace)):
+            if not report.ok:
+                self.app.call_from_thread(self.notify, _(
+                    "{name}: memberships not refreshed: {error} (the review uses the stored "
+                    "ones; its scope says how old)").format(name=report.connection,
+                                                            error=report.error),
+                    severity="warning")
 
     def action_sign_off(self) -> None:
         review_id = self._open_review()
