@@ -38,6 +38,8 @@ MIGRATION_WAIT_MS = 300_000
 """How long opening waits for another process's schema upgrade: a second pmcockpit
 started meanwhile waits for it to finish (on a busy machine that can take a while)
 instead of failing with "database is locked"."""
+WAL_RETRY_S = 0.05
+"""The pause before trying a refused journal switch again (see ``_enable_wal``)."""
 
 PG_POOL_SIZE = 4
 """Connections a process keeps to PostgreSQL: the app's own and its workers'."""
@@ -175,13 +177,25 @@ def schema_revision(engine: Engine) -> str | None:
 
 
 def _enable_wal(engine: Engine) -> None:
-    if engine.dialect.name == "sqlite":
-        with engine.connect() as connection:
-            connection.exec_driver_sql(f"PRAGMA busy_timeout={MIGRATION_WAIT_MS}")
-            try:
-                connection.exec_driver_sql("PRAGMA journal_mode=WAL")
-            finally:
-                connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    if engine.dialect.name != "sqlite":
+        return
+    deadline = time.monotonic() + MIGRATION_WAIT_MS / 1000
+    while True:
+        try:
+            with engine.connect() as connection:
+                connection.exec_driver_sql(f"PRAGMA busy_timeout={MIGRATION_WAIT_MS}")
+                try:
+                    connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+                finally:
+                    connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            return
+        except sqlalchemy.exc.OperationalError as error:
+            # Two first starts switching a new file's journal at the same moment: both
+            # hold a read lock and want the write lock, so SQLite refuses one at once
+            # (a deadlock: no busy wait). The other's switch ends within moments.
+            if "locked" not in str(error.orig) or time.monotonic() > deadline:
+                raise
+            time.sleep(WAL_RETRY_S)
 
 
 def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
