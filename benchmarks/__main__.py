@@ -266,9 +266,10 @@ machine `pmcockpit --help` takes ~0.07 s wall. (certifi, seen in `-X importtime`
 by a `.pth` file of this machine's site-packages at interpreter start, before pmcockpit:
 `python -c pass` pays it too.)
 
-The re-sync keeps project memberships (they have no change marker) until the connection's
-`membership_hours` pass (default: its `full_sync_hours`, 24); a full sync, `sync
---memberships` and `review start` read them again. The re-sync rows are a re-sync within
+The re-sync keeps project memberships and group members (they have no change marker)
+until the connection's `membership_hours` pass (default: its `full_sync_hours`, 24); a
+full sync, `sync --memberships`, `review start` and an action that changed members read
+them again. The re-sync rows are a re-sync within
 that window.
 """
 

@@ -25,10 +25,10 @@ if TYPE_CHECKING:  # the services load when a command runs, not for --help
     "Between full syncs only the tickets changed since the last sync are read; a full "
     "sync, which also finds deleted tickets, runs when the connection's full_sync_hours "
     "option (24 by default) has passed, when its options changed, or with --full.\n\n"
-    "Project memberships have no change marker, so between full syncs they are read "
-    "again only once the connection's membership_hours option (default: its "
-    "full_sync_hours) has passed, or with --memberships; the summary says how old the "
-    "stored ones are."))
+    "Project and group memberships have no change marker, so between full syncs they "
+    "are read again only once the connection's membership_hours option (default: its "
+    "full_sync_hours) has passed, after pmcockpit changed members, or with "
+    "--memberships; the summary says how old the stored ones are."))
 @click.argument("names", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help=_("Print the summary as JSON."))
 @click.option("--quiet", is_flag=True, help=_("Only print failures."))
@@ -39,8 +39,8 @@ if TYPE_CHECKING:  # the services load when a command runs, not for --help
               help=_("Read every ticket, finding those deleted on the tool, even when only "
                      "the changed ones are due."))
 @click.option("--memberships", is_flag=True,
-              help=_("Read every project's members now, even when the stored ones are "
-                     "recent enough for membership_hours."))
+              help=_("Read every project's and group's members now, even when the stored "
+                     "ones are recent enough for membership_hours."))
 @pass_cli
 def sync(cli: CliContext, names: tuple[str, ...], as_json: bool, quiet: bool,
          accept_drop: bool, full: bool, memberships: bool) -> None:

@@ -148,15 +148,16 @@ class FeishuReader:
         self._read = (users, departments)
         return [parse_account(u, seen.get(u["user_id"])) for u in users]
 
-    async def list_groups(self) -> list[RemoteGroup]:
+    async def list_groups(self, *, members: bool = True) -> list[RemoteGroup]:
+        # Departments' members come with the users read anyway: ``members`` saves nothing.
         # A sync reads the accounts just before: their pages are not asked twice.
         users, departments = self._read or await self.users()
-        members: dict[str, list[str]] = {}
+        in_department: dict[str, list[str]] = {}
         for user in users:
             for dept in user.get("department_ids") or []:
-                members.setdefault(str(dept), []).append(user["user_id"])
+                in_department.setdefault(str(dept), []).append(user["user_id"])
         return [RemoteGroup(str(d["department_id"]), str(d["name"]),
-                            tuple(members.get(str(d["department_id"]), ())))
+                            tuple(in_department.get(str(d["department_id"]), ())))
                 for d in departments]
 
     async def roster(self) -> list[RosterRow]:

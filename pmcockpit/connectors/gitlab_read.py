@@ -111,9 +111,11 @@ class GitLabReader:
         members = await self.all(f"/groups/{int(group_id)}/members")
         return {str(m["id"]): int(m["access_level"]) for m in members}
 
-    async def list_groups(self) -> list[RemoteGroup]:
+    async def list_groups(self, *, members: bool = True) -> list[RemoteGroup]:
         listed = await self.all("/groups", all_available="true", order_by="id", sort="asc")
         self._groups.update({str(g["id"]): g for g in listed})
+        if not members:
+            return [parse_group(g) for g in listed]
         levels = await asyncio.gather(*(self.group_member_levels(str(g["id"])) for g in listed))
         self._group_members = {str(g["id"]): members
                                for g, members in zip(listed, levels, strict=True)}

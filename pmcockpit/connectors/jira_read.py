@@ -154,7 +154,9 @@ class JiraReader:
 
     # -- groups ----------------------------------------------------------------------------
 
-    async def list_groups(self) -> list[RemoteGroup]:
+    async def list_groups(self, *, members: bool = True) -> list[RemoteGroup]:
+        if not members and self._groups is None:
+            return [parse_group(g) for g in await self._values(f"{API}/group/bulk", "groupId")]
         return await self.groups()
 
     async def groups(self, *, refresh: bool = False) -> list[RemoteGroup]:

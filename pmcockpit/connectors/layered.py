@@ -121,7 +121,7 @@ class DispatchingWriter:
 class Reader(Protocol):
     async def list_accounts(self) -> list[RemoteAccount]: ...
 
-    async def list_groups(self) -> list[RemoteGroup]: ...
+    async def list_groups(self, *, members: bool = True) -> list[RemoteGroup]: ...
 
     async def list_roles(self) -> list[RemoteRole]: ...
 
@@ -169,9 +169,9 @@ class LayeredConnector(Generic[ReaderT, WriterT]):
         with self._parsing("users"):
             return await self.reader.list_accounts()
 
-    async def list_groups(self) -> list[RemoteGroup]:
+    async def list_groups(self, *, members: bool = True) -> list[RemoteGroup]:
         with self._parsing("groups"):
-            return await self.reader.list_groups()
+            return await self.reader.list_groups(members=members)
 
     async def list_roles(self) -> list[RemoteRole]:
         with self._parsing("roles"):

@@ -256,8 +256,10 @@ class RedmineReader:
     async def group(self, group_id: str) -> Json:
         return await self._one(f"/groups/{int(group_id)}.json", "group", include="users")
 
-    async def list_groups(self) -> list[RemoteGroup]:
+    async def list_groups(self, *, members: bool = True) -> list[RemoteGroup]:
         listed = await self._all("/groups.json", "groups")
+        if not members:
+            return [parse_group(item) for item in listed]  # the listing names no users
         details = await each(listed, lambda item: self.group(str(item["id"])))
         groups = [parse_group(item) for item in details]
         self._group_members = {g.remote_id: frozenset(g.member_ids) for g in groups}

@@ -99,7 +99,7 @@ async def listed(connector: Connector, kind: Kind) -> list[Candidate]:
                 for r in await connector.list_roles()]
     if kind is Kind.GROUP:
         return [Candidate(g.remote_id, g.name, (g.name.replace(" / ", "/"), _slug(g.name)),
-                          g.name) for g in await connector.list_groups()]
+                          g.name) for g in await connector.list_groups(members=False)]
     return [Candidate(p.remote_id, p.key, (p.key,), p.name)
             for p in await connector.list_projects()]
 

@@ -27,6 +27,7 @@ from pmcockpit.core.actions import Action
 from pmcockpit.core.i18n import _
 from pmcockpit.services import audit_log
 from pmcockpit.services.outbox_lease import holder
+from pmcockpit.services.sync_marks import CHANGES_MEMBERS, members_changed
 from pmcockpit.services.undo import UndoError, undo_action
 from pmcockpit.services.workspace import Workspace
 from pmcockpit.storage import audit, connections
@@ -225,11 +226,17 @@ class ActionRunner:
             **detail, "calls": [str(call) for call in prepared.calls],
             "by": holder(self.workspace)}, None, undo_of, None)
         kill_point("after-intent")
+        if action.kind in CHANGES_MEMBERS:  # from here the change may reach the tool
+            await asyncio.to_thread(self._members_changed, action.connection)
         IN_FLIGHT.add(intent)
         try:
             return await self._call(action, prepared, detail, undo_of, intent)
         finally:
             IN_FLIGHT.discard(intent)
+
+    def _members_changed(self, name: str) -> None:
+        with self.workspace.db.session() as session:
+            members_changed(connections.get(session, name))
 
     async def _call(self, action: Action, prepared: Prepared, detail: dict[str, Any],
                     undo_of: int | None, intent: int) -> ActionResult:

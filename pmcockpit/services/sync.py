@@ -135,7 +135,8 @@ class _Reading:
         if Capability.HAS_GROUPS not in self.capabilities:
             return []
         self.step(_("groups"))
-        return await self.connector.list_groups()
+        # Who is in a group has no change marker either: kept with the memberships.
+        return await self.connector.list_groups(members=self.read_memberships)
 
     async def roles(self) -> list[RemoteRole]:
         if Capability.HAS_ROLES not in self.capabilities:

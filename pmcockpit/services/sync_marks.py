@@ -7,14 +7,16 @@ when the connection's options changed since (another queue definition, say), or 
 last full sync is older than the connection's ``full_sync_hours`` option (default 24;
 0 makes every sync full). The marks move only with a sync that was stored.
 
-Some listings have no change marker at all: Redmine and GitLab say nothing about when a
-project's members changed, so the only way to see a change is to read every project's
-member list again (at 10k accounts, three requests in four of a re-sync). Those
-memberships are read by every full sync, by an incremental sync once the connection's
-``membership_hours`` option (default: its ``full_sync_hours``) has passed since they were
-last read, and on demand (``sync --memberships``; a permission review refreshes them for
-the tools it covers). In between they keep the time they were read, shown as "memberships
-as of"; actions taken through pmcockpit update them locally.
+Some listings have no change marker at all: Redmine, GitLab and Jira say nothing about
+when a project's or a group's members changed, so the only way to see a change is to read
+every project's member list and every group's members again (at 10k accounts, three
+requests in four of a re-sync). Those memberships are read by every full sync, by an
+incremental sync once the connection's ``membership_hours`` option (default: its
+``full_sync_hours``) has passed since they were last read, and on demand (``sync
+--memberships``; a permission review refreshes them for the tools it covers). In between
+they keep the time they were read, shown as "memberships as of". An action that changes
+members through pmcockpit (:data:`CHANGES_MEMBERS`) makes them due at the next sync, so
+what the cockpit shows after a revoke is read from the tool, not guessed.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from pmcockpit.connectors.base import Connector
+from pmcockpit.core.actions import ActionKind
 from pmcockpit.core.i18n import _
 from pmcockpit.storage.models import Connection
 
@@ -41,7 +44,10 @@ class TicketPlan:
     """Ask only for tickets updated at or after this (the tool's time); None: read all."""
     basis: str
     memberships: bool = True
-    """Read every project's member list (no change marker): False keeps the stored ones."""
+    """Read every project's and group's members (no change marker): False keeps the stored
+    ones."""
+    members_seen: datetime | None = None
+    """When the stored memberships had been read as the plan was made (see record_marks)."""
 
     @property
     def full(self) -> bool:
@@ -93,13 +99,14 @@ def plan_tickets(connection: Connection, options: Mapping[str, str], *,
     now = now or datetime.now(UTC)
     since = _aware(connection.tickets_since)
     last_full = _aware(connection.full_sync_at)
+    seen = connection.memberships_at
     if (full or since is None or last_full is None or connection.tickets_basis != basis
             or now - last_full >= timedelta(hours=hours)):
-        return TicketPlan(None, basis)
+        return TicketPlan(None, basis, members_seen=seen)
     read_at = _aware(connection.memberships_at)
     due = (memberships or read_at is None
            or now - read_at >= timedelta(hours=member_hours))
-    return TicketPlan(since, basis, memberships=due)
+    return TicketPlan(since, basis, memberships=due, members_seen=seen)
 
 
 def watermark(connector: Connector) -> datetime:
@@ -117,8 +124,22 @@ def record_marks(connection: Connection, plan: TicketPlan, mark: datetime) -> No
     connection.tickets_basis = plan.basis
     if plan.full:
         connection.full_sync_at = _naive(mark)
-    if plan.memberships:
+    # Compare and set: an action that changed members while this sync read them left the
+    # mark cleared, and the next sync must read them again.
+    if plan.memberships and connection.memberships_at == plan.members_seen:
         connection.memberships_at = _naive(mark)
+
+
+CHANGES_MEMBERS = frozenset({
+    ActionKind.ADD_MEMBERSHIP, ActionKind.REMOVE_MEMBERSHIP, ActionKind.SET_MEMBERSHIP_ROLES,
+    ActionKind.ADD_GROUP_MEMBER, ActionKind.REMOVE_GROUP_MEMBER,
+})
+"""Actions that change what an incremental sync keeps without reading."""
+
+
+def members_changed(connection: Connection) -> None:
+    """An action is changing members on the tool: the next sync reads them all again."""
+    connection.memberships_at = None
 
 
 def _aware(value: datetime | None) -> datetime | None:

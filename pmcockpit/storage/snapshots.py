@@ -163,8 +163,8 @@ def write_snapshot(
     With ``changed_tickets`` the snapshot's tickets are only those changed since the last
     sync: they are updated or added with their comments, and no other ticket is touched
     (an incremental sync cannot see deletions; the next full sync does). Without
-    ``memberships`` the stored memberships are kept as they are (the snapshot did not read
-    them), less those of accounts, groups or projects now gone.
+    ``memberships`` the stored memberships and group members are kept as they are (the
+    snapshot did not read them), less those of accounts, groups or projects now gone.
     """
     accounts = _upsert(session, Account, connection_id,
                        ((a.remote_id, _account_row(a)) for a in snapshot.accounts))
@@ -175,9 +175,9 @@ def write_snapshot(
     })
     projects = _upsert(session, Project, connection_id,
                        {p.remote_id: _project_row(p) for p in snapshot.projects})
-    _write_group_members(session, groups, accounts, snapshot.groups)
     held = len(snapshot.memberships)
     if memberships:
+        _write_group_members(session, groups, accounts, snapshot.groups)
         _write_memberships(session, connection_id, snapshot.memberships,
                            accounts=accounts, groups=groups, roles=roles, projects=projects)
     else:

@@ -92,8 +92,12 @@ async def test_accounts_match_the_sims_users(sim: SimTool, facts: GitLabFacts,
 
 async def test_groups_roles_and_projects(sim: SimTool, facts: GitLabFacts,
                                          gitlab: GitLabConnector) -> None:
-    groups = {g.remote_id: set(g.member_ids) for g in await gitlab.list_groups()}
+    listed = await gitlab.list_groups()
+    groups = {g.remote_id: set(g.member_ids) for g in listed}
     assert groups == {str(g.id): {str(u) for u in g.user_ids} for g in sim.state.groups.values()}
+    names_only = await gitlab.list_groups(members=False)  # a re-sync's: no member lists
+    assert [(g.remote_id, g.name, g.member_ids) for g in names_only] == [
+        (g.remote_id, g.name, ()) for g in listed]
     roles = {r.remote_id: r.is_admin_like for r in await gitlab.list_roles()}
     assert roles == {"5": False, "10": False, "20": False, "30": False, "40": True, "50": True}
     projects = {p.remote_id: p for p in await gitlab.list_projects()}

@@ -86,7 +86,10 @@ async def test_reads_match_the_sims_state(sim: SimTool, jira: JiraConnector) -> 
         assert account.is_admin == user.admin  # through the site-admins group
         assert account.last_login_at == (user.last_login_on if person else None)
 
-    groups = {g.name: set(g.member_ids) for g in await jira.list_groups()}
+    names_only = {(g.remote_id, g.name) for g in await jira.list_groups(members=False)}
+    listed = await jira.list_groups()
+    assert names_only == {(g.remote_id, g.name) for g in listed}
+    groups = {g.name: set(g.member_ids) for g in listed}
     assert groups.pop("site-admins") == {account_id(u) for u in state.users.values() if u.admin}
     assert groups == {g.name: {account_id(state.users[i]) for i in g.user_ids}
                       for g in state.groups.values()}

@@ -116,3 +116,81 @@ def test_a_review_says_how_old_its_memberships_are_until_they_are_read_again(
     [report] = asyncio.run(refresh_for_review(served.workspace))
     assert report.ok and report.memberships and served.requests(MEMBER_LISTING)
     assert scope(start_review(served.workspace)) == "all connected tools"
+
+
+GROUP_DETAIL = r"GET /groups/\d+\.json"
+
+
+def _stored_group_members(served: Served) -> set[tuple[str, str]]:
+    from pmcockpit.storage.models import Account, Group, GroupMember
+
+    with served.workspace.db.session() as session:
+        return set(session.execute(
+            select(Group.remote_id, Account.remote_id)
+            .join(GroupMember, GroupMember.group_id == Group.id)
+            .join(Account, Account.id == GroupMember.account_id)).all())
+
+
+def test_group_members_are_kept_with_the_memberships(served: Served) -> None:
+    assert served.sync().ok and served.requests(GROUP_DETAIL)
+    held = _stored_group_members(served)
+    state = served.tool.state
+    group = next(g for g in state.groups.values() if g.builtin is None and g.user_ids)
+    user_id = group.user_ids[0]
+    state.remove_group_user(group.id, user_id)
+    state.changed()
+    again = served.sync()
+    assert again.ok and not again.memberships
+    assert served.requests(GROUP_DETAIL) == [], "a group's members have no change marker"
+    assert served.requests(r"GET /groups\.json"), "the groups themselves are listed"
+    assert _stored_group_members(served) == held
+    forced = served.sync(memberships=True)
+    assert forced.memberships and served.requests(GROUP_DETAIL)
+    assert _stored_group_members(served) == held - {(str(group.id), str(user_id))}
+
+
+def _membership_of(served: Served) -> tuple[int, str]:
+    """A direct user membership of an active project: (remote id, its label)."""
+    state = served.tool.state
+    member = next(m for m in state.members.values()
+                  if m.principal_id not in state.groups and state.projects[m.project_id].status == 1
+                  and all(g.inherited_from is None for g in m.grants))
+    return member.id, f"membership {member.id}"
+
+
+def test_an_action_on_members_makes_them_due_at_the_next_sync(served: Served) -> None:
+    from pmcockpit.core.actions import Action, ActionKind
+    from pmcockpit.services.actions import ActionRunner, Outcome
+
+    assert served.sync().ok
+    before = _stored_memberships(served)
+    member_id, label = _membership_of(served)
+    revoke = Action(ActionKind.REMOVE_MEMBERSHIP, NAME, str(member_id), label, reason="left")
+
+    async def run() -> None:
+        async with ActionRunner(served.workspace) as runner:
+            [result] = await runner.run([revoke], confirmed=True)
+        assert result.outcome is Outcome.SUCCEEDED, result.error
+
+    asyncio.run(run())
+    report = served.sync()
+    assert report.ok and not report.full and report.memberships, "read, not kept"
+    assert served.requests(MEMBER_LISTING) and served.requests(GROUP_DETAIL)
+    assert _stored_memberships(served) == before - 1
+    assert not served.sync().memberships, "kept again once read"
+
+
+def test_an_action_during_a_sync_leaves_the_members_due() -> None:
+    from pmcockpit.services.sync_marks import TicketPlan, members_changed, record_marks
+    from pmcockpit.storage.models import Connection
+
+    read_at = datetime(2026, 12, 1, 8, 0)
+    connection = Connection(name=NAME, kind="redmine", url="http://x",
+                            memberships_at=read_at)
+    plan = TicketPlan(None, "basis", memberships=True, members_seen=read_at)
+    members_changed(connection)  # a revoke while the sync read the member lists
+    record_marks(connection, plan, datetime(2026, 12, 2, 8, 0, tzinfo=UTC))
+    assert connection.memberships_at is None, "the sync may have read them before the revoke"
+    quiet = Connection(name=NAME, kind="redmine", url="http://x", memberships_at=read_at)
+    record_marks(quiet, plan, datetime(2026, 12, 2, 8, 0, tzinfo=UTC))
+    assert quiet.memberships_at == datetime(2026, 12, 2, 8, 0)
