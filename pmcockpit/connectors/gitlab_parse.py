@@ -111,7 +111,7 @@ def parse_account(item: Json) -> RemoteAccount:
 
 def parse_group(item: Json, member_ids: Iterable[str] = ()) -> RemoteGroup:
     return RemoteGroup(remote_id=str(item["id"]), name=item.get("full_name") or item["name"],
-                       member_ids=tuple(member_ids))
+                       member_ids=tuple(member_ids), path=item.get("full_path") or "")
 
 
 def parse_version(text: str | None) -> tuple[int, int]:

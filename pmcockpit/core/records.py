@@ -53,6 +53,8 @@ class RemoteGroup:
     name: str
     member_ids: tuple[str, ...] = ()
     """Remote ids of the accounts in the group."""
+    path: str = ""
+    """What the tool also calls it by, when not its name (GitLab's full path)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,6 +65,14 @@ def _slug(text: str) -> str:
     return "/".join(parts)
 
 
+def _group(remote_id: str, name: str, path: str) -> Candidate:
+    """A group by its path (GitLab's, which need not follow its name), or by the path its
+    name would make."""
+    keys = (path, name.replace(" / ", "/"), _slug(name))
+    return Candidate(remote_id, f"{name} ({path})" if path and path != _slug(name) else name,
+                     tuple(k for k in keys if k), name)
+
+
 def synced(workspace: Workspace, connection: str, kind: Kind) -> list[Candidate]:
     """The candidates the last sync of ``connection`` knows, sorted by label."""
     with workspace.db.session() as session:
@@ -78,8 +86,7 @@ def synced(workspace: Workspace, connection: str, kind: Kind) -> list[Candidate]
             found = [Candidate(r.remote_id, r.name, (), r.name)
                      for r in session.scalars(select(Role).where(Role.connection_id == conn))]
         elif kind is Kind.GROUP:
-            found = [Candidate(g.remote_id, g.name, (g.name.replace(" / ", "/"), _slug(g.name)),
-                               g.name)
+            found = [_group(g.remote_id, g.name, g.path)
                      for g in session.scalars(select(Group).where(Group.connection_id == conn))]
         else:
             found = [Candidate(p.remote_id, f"{p.key} ({p.name})" if p.key != p.name
@@ -98,8 +105,8 @@ async def listed(connector: Connector, kind: Kind) -> list[Candidate]:
         return [Candidate(r.remote_id, r.name, (), r.name)
                 for r in await connector.list_roles()]
     if kind is Kind.GROUP:
-        return [Candidate(g.remote_id, g.name, (g.name.replace(" / ", "/"), _slug(g.name)),
-                          g.name) for g in await connector.list_groups(members=False)]
+        return [_group(g.remote_id, g.name, g.path)
+                for g in await connector.list_groups(members=False)]
     return [Candidate(p.remote_id, p.key, (p.key,), p.name)
             for p in await connector.list_projects()]
 

@@ -169,7 +169,7 @@ def write_snapshot(
     accounts = _upsert(session, Account, connection_id,
                        ((a.remote_id, _account_row(a)) for a in snapshot.accounts))
     groups = _upsert(session, Group, connection_id,
-                     {g.remote_id: {"name": g.name} for g in snapshot.groups})
+                     {g.remote_id: {"name": g.name, "path": g.path} for g in snapshot.groups})
     roles = _upsert(session, Role, connection_id, {
         r.remote_id: {"name": r.name, "is_admin_like": r.is_admin_like} for r in snapshot.roles
     })

@@ -78,6 +78,8 @@ class Group(_Synced, Base):
 
     connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(255))
+    path: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    """What the tool also calls it by, when not its name (GitLab's full path)."""
 
 
 class GroupMember(Base):
