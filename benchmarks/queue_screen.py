@@ -66,7 +66,8 @@ def fill(db: Database, count: int) -> None:
                             subject=f"{rng.choice(WORDS)} problem {n}", description="",
                             status="New", is_closed=False, priority=rng.choice(PRIORITIES),
                             author_remote_id="1", assignee_remote_id=None,
-                            created_at=created, updated_at=created)
+                            created_at=created, updated_at=created,
+                            first_response_at=created + timedelta(hours=3) if n % 2 else None)
             session.add(ticket)
             if n % 2:
                 session.flush()

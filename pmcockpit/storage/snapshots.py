@@ -151,6 +151,9 @@ def _ticket_row(ticket: RemoteTicket, project_ids: Mapping[str, int]) -> dict[st
         "is_closed": ticket.is_closed, "priority": ticket.priority,
         "author_remote_id": ticket.author_id, "assignee_remote_id": ticket.assignee_id,
         "created_at": _naive(ticket.created_at), "updated_at": _naive(ticket.updated_at),
+        "first_response_at": _naive(min(
+            (c.created_at for c in ticket.comments if c.author_id != ticket.author_id),
+            default=None)),
     }
 
 

@@ -60,6 +60,8 @@ def populate(db: Database) -> None:
                 connection_id=redmine.id, remote_id=str(number), key=key, subject=subject,
                 status="Closed" if closed else "New", is_closed=closed, priority=priority,
                 author_remote_id="r3", created_at=created, updated_at=created,
+                first_response_at=None if reply_after is None else created + timedelta(
+                    hours=reply_after),  # the reply below, as a sync keeps it
             )
             session.add(ticket)
             session.flush()

@@ -98,3 +98,21 @@ def test_two_connections_do_not_touch_each_other(database: Database) -> None:
         logins = session.scalars(select(Account.login).where(Account.connection_id == first))
         assert sorted(logins) == ["admin", "alice", "bob"]
         assert session.scalars(select(Account).where(Account.connection_id == second)).all() == []
+
+
+def test_a_tickets_first_response_is_the_first_comment_not_by_its_author(
+        database: Database) -> None:
+    later = T0.replace(hour=11)
+    own = RemoteComment("71", "6", "Bob", "Any news?", T0.replace(hour=10))
+    reply = RemoteComment("72", "1", "Admin", "On it", later)
+    snapshot = _snapshot()
+    [ticket] = snapshot.tickets
+    with database.session() as session:
+        connection = connections.add(session, "rm", "redmine", "http://rm")
+        write_snapshot(session, connection.id, replace(snapshot, tickets=(
+            replace(ticket, comments=(own, reply)),)))
+        assert session.scalars(select(Ticket.first_response_at)).one() == \
+            later.replace(tzinfo=None)
+        write_snapshot(session, connection.id, replace(snapshot, tickets=(
+            replace(ticket, comments=(own,)),)))
+        assert session.scalars(select(Ticket.first_response_at)).one() is None

@@ -161,6 +161,9 @@ class Ticket(_Synced, Base):
     assignee_remote_id: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    first_response_at: Mapped[datetime | None]
+    """When someone other than the author first commented (kept from its comments by the
+    sync: the queue sorts by it on every keystroke)."""
 
     comments: Mapped[list[TicketComment]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, order_by="TicketComment.created_at"

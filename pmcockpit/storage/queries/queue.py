@@ -11,11 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Subquery, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from pmcockpit.core.sla import SlaState, SlaStatus, sla_hours_for, sla_status, waiting_cutoffs
-from pmcockpit.storage.models import Connection, Ticket, TicketComment
+from pmcockpit.storage.models import Connection, Ticket
 from pmcockpit.storage.queries.page import Page
 
 
@@ -63,8 +63,7 @@ def queue_counts(session: Session, now: datetime, *, sla_hours: Mapping[str, int
         breached_before, at_risk_before = waiting_cutoffs(now, hours)
         breached.append(and_(Ticket.priority == priority, Ticket.created_at < breached_before))
         late_soon.append(and_(Ticket.priority == priority, Ticket.created_at < at_risk_before))
-    first = _first_responses()
-    waiting = first.c.at.is_(None)
+    waiting = Ticket.first_response_at.is_(None)
     is_breached = and_(waiting, or_(false(), *breached))
     is_at_risk = and_(waiting, or_(false(), *late_soon), ~or_(false(), *breached))
     query = (
@@ -73,7 +72,6 @@ def queue_counts(session: Session, now: datetime, *, sla_hours: Mapping[str, int
             func.count(Ticket.id).filter(is_breached),
             func.count(Ticket.id).filter(is_at_risk),
         )
-        .outerjoin(first, first.c.ticket_id == Ticket.id)
         .where(Ticket.is_closed.is_(False))
     )
     open_count, breached_count, at_risk_count = session.execute(query).one()
@@ -93,20 +91,6 @@ def most_overdue(
     return sorted(candidates, key=_due_order)[:limit]
 
 
-def _first_responses() -> Subquery:
-    """Per open ticket, when someone other than its author first commented."""
-    return (
-        select(TicketComment.ticket_id, func.min(TicketComment.created_at).label("at"))
-        .join(Ticket, Ticket.id == TicketComment.ticket_id)
-        .where(
-            Ticket.is_closed.is_(False),
-            TicketComment.author_remote_id.is_distinct_from(Ticket.author_remote_id),
-        )
-        .group_by(TicketComment.ticket_id)
-        .subquery("first_response")
-    )
-
-
 def _open_priorities(session: Session) -> list[str]:
     query = select(Ticket.priority).where(Ticket.is_closed.is_(False)).distinct()
     return list(session.scalars(query))
@@ -122,11 +106,9 @@ def _ticket_rows(
     waiting_only: bool = False,
 ) -> list[TicketRow]:
     """The oldest open tickets (of one priority, or waiting only), with their SLA state."""
-    first = _first_responses()
     query = (
-        select(Ticket, Connection.name, first.c.at)
+        select(Ticket, Connection.name, Ticket.first_response_at)
         .join(Connection, Connection.id == Ticket.connection_id)
-        .outerjoin(first, first.c.ticket_id == Ticket.id)
         .where(Ticket.is_closed.is_(False))
         .order_by(Ticket.created_at, Ticket.id)
         .limit(limit)
@@ -134,7 +116,7 @@ def _ticket_rows(
     if priority is not None:
         query = query.where(Ticket.priority == priority)
     if waiting_only:
-        query = query.where(first.c.at.is_(None))
+        query = query.where(Ticket.first_response_at.is_(None))
     rows = []
     for ticket, connection_name, first_response_at in session.execute(query):
         sla = sla_status(

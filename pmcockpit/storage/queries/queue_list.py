@@ -14,7 +14,6 @@ from typing import Any, TypeVarTuple
 
 from sqlalchemy import (
     ColumnElement,
-    ScalarSelect,
     Select,
     case,
     func,
@@ -34,7 +33,6 @@ from pmcockpit.storage.models import (
     LocalTicket,
     OutboxItem,
     Ticket,
-    TicketComment,
     TicketPause,
 )
 from pmcockpit.storage.queries.tickets import LOCAL, OPEN_OUTBOX_STATES
@@ -102,12 +100,12 @@ def queue_rows(session: Session, now: datetime, policy: SlaPolicy, wanted: Queue
     SQL picks the ``limit`` tickets due first (by calendar hours, which orders them as
     business hours do, give or take pauses); their clocks are then counted exactly.
     """
-    assignee, requester, first_response = _ASSIGNEE, _REQUESTER, _FIRST_RESPONSE
+    assignee, requester = _ASSIGNEE, _REQUESTER
     sqlite = _is_sqlite(session)
     query: _Query = (
         select(Ticket.id, Ticket.key, Ticket.subject, Ticket.priority, Ticket.status,
                Ticket.is_closed, Ticket.created_at, Ticket.updated_at, Connection.name,
-               assignee.name, requester.name, first_response)
+               assignee.name, requester.name, Ticket.first_response_at)
         .join(Connection, Connection.id == Ticket.connection_id)
         .outerjoin(assignee, (assignee.connection_id == Ticket.connection_id)
                    & (assignee.remote_id == Ticket.assignee_remote_id))
@@ -123,7 +121,7 @@ def queue_rows(session: Session, now: datetime, policy: SlaPolicy, wanted: Queue
                                       & (assignee.remote_id == Ticket.assignee_remote_id))
     counted = _filtered(counting, wanted, assignee, sqlite=sqlite)
     total = session.scalar(counted) or 0
-    found = list(session.execute(query.order_by(*_due_first(session, policy, first_response))
+    found = list(session.execute(query.order_by(*_due_first(session, policy))
                                  .limit(limit).offset(offset)))
     pauses = _pauses(session, [row[0] for row in found])
     pending = _pending(session)
@@ -148,7 +146,7 @@ def queue_rows(session: Session, now: datetime, policy: SlaPolicy, wanted: Queue
     return rows, total
 
 
-def _due_first(session: Session, policy: SlaPolicy, first_at: ScalarSelect[datetime]
+def _due_first(session: Session, policy: SlaPolicy
                ) -> list[ColumnElement[Any] | InstrumentedAttribute[Any]]:
     """ORDER BY terms: the running clock's due day first (SQLite's julianday), oldest next."""
     if not _is_sqlite(session):
@@ -162,7 +160,8 @@ def _due_first(session: Session, policy: SlaPolicy, first_at: ScalarSelect[datet
                  for p, level in levels.items() if getattr(level, which) is not None]
         return case(*whens, else_=never) if whens else literal(never)
 
-    target = case((first_at.is_(None), days("response")), else_=days("resolution"))
+    target = case((Ticket.first_response_at.is_(None), days("response")),
+                  else_=days("resolution"))
     return [func.julianday(Ticket.created_at) + target, Ticket.id]
 
 
@@ -218,18 +217,6 @@ def _containing(text: str, sqlite: bool, *columns: InstrumentedAttribute[str]
     if sqlite:
         return or_(*(column.contains(wanted, autoescape=True) for column in columns))
     return or_(*(column.icontains(wanted, autoescape=True) for column in columns))
-
-
-def _first_response_at() -> ScalarSelect[datetime]:
-    """When someone other than its author first commented on the ticket: looked up per
-    ticket that passes the filters (the comment index), not grouped over all comments."""
-    return (select(func.min(TicketComment.created_at))
-            .where(TicketComment.ticket_id == Ticket.id,
-                   TicketComment.author_remote_id.is_distinct_from(Ticket.author_remote_id))
-            .correlate(Ticket).scalar_subquery())
-
-
-_FIRST_RESPONSE = _first_response_at()
 
 
 def _pauses(session: Session, ticket_ids: list[int]) -> dict[int, list[Pause]]:

@@ -16,7 +16,7 @@ from pmcockpit.core.sla_clock import Clock, ClockState
 from pmcockpit.core.sla_policy import SlaPolicy
 from pmcockpit.core.tool_words import tool_word
 from pmcockpit.core.wording import span
-from pmcockpit.storage.models import Connection, Ticket, TicketComment
+from pmcockpit.storage.models import Connection, Ticket
 from pmcockpit.storage.queries.tickets import outbox_count
 
 WINDOW = timedelta(days=30)
@@ -88,14 +88,9 @@ def queue_metrics(session: Session, now: datetime, policy: SlaPolicy) -> QueueMe
         select(Ticket.priority, func.count()).where(Ticket.is_closed.is_(False))
         .group_by(Ticket.priority))})
     since = now - WINDOW
-    first = (select(TicketComment.ticket_id, func.min(TicketComment.created_at).label("at"))
-             .join(Ticket, Ticket.id == TicketComment.ticket_id)
-             .where(TicketComment.author_remote_id.is_distinct_from(Ticket.author_remote_id))
-             .group_by(TicketComment.ticket_id).subquery())
     query = (select(Ticket.priority, Ticket.created_at, Ticket.updated_at, Ticket.is_closed,
-                    Connection.name, first.c.at)
+                    Connection.name, Ticket.first_response_at)
              .join(Connection, Connection.id == Ticket.connection_id)
-             .outerjoin(first, first.c.ticket_id == Ticket.id)
              .where(Ticket.created_at >= since))
     responses: dict[str, list[timedelta]] = defaultdict(list)
     resolutions: dict[str, list[timedelta]] = defaultdict(list)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, ScalarSelect, and_, false, or_, select
+from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import Session
 
 from pmcockpit.core.queue_filter import QueueFilter
@@ -23,7 +23,7 @@ from pmcockpit.core.sla import AT_RISK_FRACTION
 from pmcockpit.core.sla_clock import ClockState, Pause
 from pmcockpit.core.sla_policy import SlaPolicy
 from pmcockpit.storage.models import Ticket
-from pmcockpit.storage.queries.queue_list import _first_response_at, _local_rows, _pauses
+from pmcockpit.storage.queries.queue_list import _local_rows, _pauses
 
 CHUNK = 2_000
 """Candidates read at a time."""
@@ -34,10 +34,9 @@ def sla_counts(session: Session, now: datetime, policy: SlaPolicy) -> tuple[int,
     local requests included, exactly as the Queue screen's clocks say."""
     late = soon = 0
     used = _Used(policy, now)
-    first_at = _first_response_at()
-    query = (select(Ticket.id, Ticket.priority, Ticket.created_at, first_at)
+    query = (select(Ticket.id, Ticket.priority, Ticket.created_at, Ticket.first_response_at)
              .where(Ticket.is_closed.is_(False), or_(false(), *_could_be_due(session, now,
-                                                                           policy, first_at)))
+                                                                           policy)))
              .order_by(Ticket.id))
     for rows in session.execute(query).partitions(CHUNK):
         pauses = _pauses(session, [row[0] for row in rows])
@@ -59,8 +58,8 @@ def _risk_line(target: timedelta) -> timedelta:
     return target * (1 - AT_RISK_FRACTION)
 
 
-def _could_be_due(session: Session, now: datetime, policy: SlaPolicy,
-                  first_at: ScalarSelect[datetime]) -> list[ColumnElement[bool]]:
+def _could_be_due(session: Session, now: datetime, policy: SlaPolicy
+                  ) -> list[ColumnElement[bool]]:
     """Per priority: created long enough ago (in calendar time) for a running clock to be
     at risk or past its time."""
     found: list[ColumnElement[bool]] = []
@@ -69,7 +68,7 @@ def _could_be_due(session: Session, now: datetime, policy: SlaPolicy,
         level = policy.level(priority)
         either: list[ColumnElement[bool]] = []
         if level.response is not None:
-            either.append(and_(first_at.is_(None),
+            either.append(and_(Ticket.first_response_at.is_(None),
                                Ticket.created_at <= now - _risk_line(level.response)))
         if level.resolution is not None:
             either.append(Ticket.created_at <= now - _risk_line(level.resolution))
