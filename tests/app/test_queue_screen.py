@@ -42,6 +42,9 @@ async def test_filter_to_breached_open_reply_with_a_canned_answer_and_resolve(
         everything = screen.query_one(QueueTable).row_count
         await pilot.press("b")
         await settle(pilot)
+        table = screen.query_one(QueueTable)
+        # The filter box shown above must not narrow the table laid out for the full width.
+        assert table.size.width == 80 and not table.show_horizontal_scrollbar
         rows = list(screen.rows.values())
         assert rows and len(rows) <= everything
         assert all(any(c.state == "breached" for c in (r.clocks.response, r.clocks.resolution))
