@@ -117,8 +117,8 @@ class GitLabReader:
         if not members:
             return [parse_group(g) for g in listed]
         levels = await asyncio.gather(*(self.group_member_levels(str(g["id"])) for g in listed))
-        self._group_members = {str(g["id"]): members
-                               for g, members in zip(listed, levels, strict=True)}
+        self._group_members = {str(g["id"]): of_group
+                               for g, of_group in zip(listed, levels, strict=True)}
         return [parse_group(g, self._group_members[str(g["id"])]) for g in listed]
 
     async def group_members(self) -> dict[str, dict[str, int]]:
