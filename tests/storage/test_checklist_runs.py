@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 import pytest
-from alembic import command
 from sqlalchemy import inspect
 
 from pmcockpit.core.checklist import (
@@ -22,7 +21,8 @@ from pmcockpit.core.checklist import runs as rules
 from pmcockpit.core.clock import to_local, to_utc
 from pmcockpit.storage import checklist_runs
 from pmcockpit.storage.checklist_runs import StoredRun, UnknownRun
-from pmcockpit.storage.db import Database, _alembic_config
+from pmcockpit.storage.db import Database
+from tests.storage.migrating import migrate
 
 TEMPLATE = parse_template('''\
 name = "Daily inspection"
@@ -128,14 +128,8 @@ def test_history_queries(database: Database) -> None:
 
 
 def test_migration_0003_downgrades_and_upgrades_again(database: Database) -> None:
-    config = _alembic_config()
     for revision, present in (("0002", False), ("head", True)):
-        with database.engine.begin() as connection:
-            config.attributes["connection"] = connection
-            if revision == "head":
-                command.upgrade(config, revision)
-            else:
-                command.downgrade(config, revision)
+        migrate(database, revision)
         with database.engine.connect() as connection:
             tables = set(inspect(connection).get_table_names())
         assert {"checklist_run", "checklist_step"} <= tables if present else \

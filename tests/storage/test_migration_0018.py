@@ -5,29 +5,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from alembic import command
 from sqlalchemy import select, text
 
 from pmcockpit.storage import connections
-from pmcockpit.storage.db import Database, _alembic_config
+from pmcockpit.storage.db import Database
 from pmcockpit.storage.models import Ticket
-
-
-def _migrate(database: Database, revision: str) -> None:
-    config = _alembic_config()
-    with database.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        if revision == "head":
-            command.upgrade(config, revision)
-        else:
-            command.downgrade(config, revision)
+from tests.storage.migrating import migrate
 
 
 def test_tickets_synced_before_get_their_first_response_from_their_comments(
         database: Database) -> None:
     with database.session() as session:
         connection_id = connections.add(session, "rm", "redmine", "http://rm").id
-    _migrate(database, "0017")
+    migrate(database, "0017")
     created = datetime(2026, 11, 2, 9, 0)
     with database.engine.begin() as connection:
         for ticket_id, author in ((1, "6"), (2, "6"), (3, None)):
@@ -44,7 +34,7 @@ def test_tickets_synced_before_get_their_first_response_from_their_comments(
                 "author_name, body, created_at) VALUES (:t, :rid, :author, 'n', 'b', :at)"),
                 {"t": ticket_id, "rid": f"c{number}", "author": author,
                  "at": created.replace(hour=hour)})
-    _migrate(database, "head")
+    migrate(database, "head")
     with database.session() as session:
         found = {ticket_id: first for ticket_id, first in session.execute(
             select(Ticket.id, Ticket.first_response_at))}
