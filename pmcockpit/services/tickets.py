@@ -17,11 +17,14 @@ from pmcockpit.core.clock import utcnow
 from pmcockpit.core.i18n import _
 from pmcockpit.services.outbox import Delivered, Delivery, submit
 from pmcockpit.services.workspace import Workspace
-from pmcockpit.storage.models import Account, Connection, LocalTicket, Ticket
+from pmcockpit.storage.models import Account, Connection, LocalTicket, Ticket, TicketComment
 from pmcockpit.storage.queries.tickets import LOCAL, TicketNotFound, TicketRef, find_ticket
 
 __all__ = ["Delivered", "Delivery", "TicketError", "add_local", "assign", "comment",
            "resolve", "set_status"]
+
+LOCAL_REPLY = "pmcockpit-"
+"""Remote id prefix of a reply kept locally until the sync brings the tool's own."""
 
 RESOLVE_STATUS: Mapping[str, str] = {"redmine": "Closed", "jira": "Done", "gitlab": "closed"}
 """The status "resolve" moves a ticket to, per tool; ``queue.resolve_status`` overrides."""
@@ -53,8 +56,11 @@ async def comment(workspace: Workspace, key: str, text: str) -> Delivered:
     if not text.strip():
         raise TicketError(_("the comment is empty"))
     ref = await asyncio.to_thread(ticket, workspace, key)
-    return await submit(workspace, Action(ActionKind.ADD_COMMENT, ref.connection,
+    done = await submit(workspace, Action(ActionKind.ADD_COMMENT, ref.connection,
                                           ref.remote_id, ref.key, {"body": text}), ref.key)
+    if done.delivery is Delivery.SENT:
+        await asyncio.to_thread(_note_reply, workspace, ref, text, done.item_id)
+    return done
 
 
 async def assign(workspace: Workspace, key: str, who: str) -> Delivered:
@@ -90,6 +96,22 @@ def _note_locally(workspace: Workspace, ref: TicketRef, **changes: object) -> No
         if row is not None:
             for name, value in changes.items():
                 setattr(row, name, value)
+
+
+def _note_reply(workspace: Workspace, ref: TicketRef, text: str, item_id: int) -> None:
+    """The reply the tool just accepted, in the local conversation too (and the first
+    response, when it is one): the ticket and its reply clock show it at once. The next
+    sync reads the ticket again (it changed) and its comments replace this one."""
+    with workspace.db.session() as session:
+        row = session.get(Ticket, ref.ticket_id)
+        if row is None:
+            return
+        now = utcnow()
+        session.add(TicketComment(ticket_id=row.id, remote_id=f"{LOCAL_REPLY}{item_id}",
+                                  author_remote_id=None, body=text, created_at=now,
+                                  author_name=workspace.settings.operator))
+        if row.first_response_at is None:
+            row.first_response_at = now
 
 
 async def resolve(workspace: Workspace, key: str, note: str) -> list[Delivered]:

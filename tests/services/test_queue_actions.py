@@ -7,12 +7,19 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from pmcockpit.core.ticket_keys import display_key
 from pmcockpit.services import outbox, tickets
 from pmcockpit.services.outbox import Delivery
 from pmcockpit.sim.models import Issue
-from pmcockpit.storage.queries.tickets import outbox_count, outbox_items, ticket_detail
+from pmcockpit.storage.models import Ticket
+from pmcockpit.storage.queries.tickets import (
+    find_ticket,
+    outbox_count,
+    outbox_items,
+    ticket_detail,
+)
 from tests.services.checklist_sim import CONNECTION, SimSetup, sim_setup
 
 
@@ -38,6 +45,16 @@ def notes(issue: Issue, text: str) -> int:
     return sum(1 for j in issue.journals if j.notes == text)
 
 
+def replies_shown(setup: SimSetup, key: str, text: str = "Looking into it") -> int:
+    """How often ``text`` is in the ticket's conversation; its first response is set."""
+    with setup.db.session() as session:
+        detail = ticket_detail(session, key)
+        first = session.scalar(select(Ticket.first_response_at).where(
+            Ticket.id == find_ticket(session, key).ticket_id))
+    assert first is not None
+    return sum(1 for c in detail.comments if c.body == text)
+
+
 async def test_comment_assign_status_and_resolve_reach_the_tool(setup: SimSetup) -> None:
     issue = open_issue(setup)
     state = setup.tool.state
@@ -45,6 +62,9 @@ async def test_comment_assign_status_and_resolve_reach_the_tool(setup: SimSetup)
     done = await tickets.comment(setup.workspace, key, "Looking into it")
     assert done.delivery is Delivery.SENT and done.audit_id
     assert notes(issue, "Looking into it") == 1
+    assert replies_shown(setup, key) == 1, "shown at once, not after the next sync"
+    await setup.sync()
+    assert replies_shown(setup, key) == 1, "the tool's own note replaced the one kept"
     someone = next(u for u in sorted(state.users.values(), key=lambda u: u.id)
                    if u.status == 1 and u.id != issue.assigned_to_id
                    and any(m.project_id == issue.project_id and m.principal_id == u.id
