@@ -111,6 +111,16 @@ def ticket_clocks(
     return TicketClocks(response, resolution)
 
 
+def running_state(used: timedelta, target: timedelta) -> ClockState:
+    """A running, unpaused clock's state once ``used`` of its ``target`` has gone."""
+    left = target - used
+    if left < timedelta():
+        return ClockState.BREACHED
+    if left < target * AT_RISK_FRACTION:
+        return ClockState.AT_RISK
+    return ClockState.RUNNING
+
+
 class _Counter:
     def __init__(self, calendar: WorkCalendar | None) -> None:
         self.calendar = calendar
@@ -143,11 +153,5 @@ class _Counter:
             state = ClockState.BREACHED if used > target else ClockState.PAUSED
             return Clock(state, target, used, paused_since=paused_since)
         left = target - used
-        if left < timedelta():
-            state = ClockState.BREACHED
-        elif left < target * AT_RISK_FRACTION:
-            state = ClockState.AT_RISK
-        else:
-            state = ClockState.RUNNING
-        return Clock(state, target, used, due_at=self.add(now, left) if left > timedelta()
-                     else now + left)
+        due_at = self.add(now, left) if left > timedelta() else now + left
+        return Clock(running_state(used, target), target, used, due_at=due_at)

@@ -1,10 +1,10 @@
 """Memberships fresh enough for a permission review.
 
-Between full syncs a re-sync keeps the stored project memberships (the tools have no change
-marker for them; see :mod:`.sync_marks`). A review freezes who holds what, so before one
-starts, :func:`refresh_for_review` reads the members of every project again for the tools in
-scope; when that was skipped or failed, :func:`membership_note` says in the review's scope
-how old the memberships it froze are.
+Between full syncs a re-sync keeps the stored project memberships and group members (the
+tools have no change marker for them; see :mod:`.sync_marks`). A review freezes who holds
+what, so before one starts, :func:`refresh_for_review` reads the members of every project
+and group again for the tools in scope; when that was skipped or failed,
+:func:`membership_note` says in the review's scope how old the memberships it froze are.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ FRESH = timedelta(minutes=10)
 
 async def refresh_for_review(workspace: Workspace, names: list[str] | None = None
                              ) -> list[SyncReport]:
-    """Sync ``names`` (all when None), reading every project's members whatever their age."""
+    """Sync ``names`` (all when None), reading every project's and group's members whatever
+    their age."""
     return await sync_all(workspace, names, memberships=True)
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from pmcockpit.core.queue_filter import QueueFilter
 from pmcockpit.core.sla import AT_RISK_FRACTION
-from pmcockpit.core.sla_clock import ClockState, Pause
+from pmcockpit.core.sla_clock import ClockState, Pause, running_state
 from pmcockpit.core.sla_policy import SlaPolicy
 from pmcockpit.storage.models import Ticket
 from pmcockpit.storage.queries.queue_list import _local_rows, _pauses
@@ -89,17 +89,7 @@ def _running_states(policy: SlaPolicy, used: _Used, priority: str, created_at: d
     level = policy.level(priority)
     targets = [level.resolution] + ([level.response] if first_response_at is None else [])
     spent = used.since(created_at)
-    return {_state(spent, t) for t in targets if t is not None}
-
-
-def _state(used: timedelta, target: timedelta) -> ClockState:
-    """A running clock without pauses, as :mod:`pmcockpit.core.sla_clock` rules."""
-    left = target - used
-    if left < timedelta():
-        return ClockState.BREACHED
-    if left < target * AT_RISK_FRACTION:
-        return ClockState.AT_RISK
-    return ClockState.RUNNING
+    return {running_state(spent, t) for t in targets if t is not None}
 
 
 class _Used:
