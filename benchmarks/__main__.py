@@ -185,36 +185,37 @@ def _screen_json(module: str, args: Sequence[str], env: dict[str, str]) -> dict[
     return found
 
 
+def _screen_rows(module: str, args: Sequence[str], env: dict[str, str], runs: int,
+                 measures: Sequence[tuple[str, str, str, float]]) -> list[Row]:
+    """Rows of a screen benchmark run ``runs`` times: (measure, its figure, the reference's
+    figure, goal in seconds) each."""
+    found = [_screen_json(module, args, env) for _ in range(runs)]
+    return [row(measure, [f[ours] for f in found], [f[ref] for f in found], goal,
+                absolute=True) for measure, ours, ref, goal in measures]
+
+
 def review_screen(env: dict[str, str], runs: int, accounts: int) -> list[Row]:
     """The Permissions screen with an open review (benchmarks/review_screen.py): the paint
     and the filter keystroke's p95, each against a bare DataTable of the same rows."""
-    found = [_screen_json("review_screen", ["--accounts", str(accounts)], env)
-             for _ in range(runs)]
     label = f"{accounts:,} accounts in a review"
-    return [
-        row(f"Permissions paint, {label} (vs bare DataTable, same rows)",
-            [f["paint (key 3 to people) s"] for f in found],
-            [f["bare DataTable same rows s"] for f in found], 0.2, absolute=True),
-        row(f"Permissions keystroke to repaint p95, {label} (vs bare DataTable, same rows)",
-            [f["keystroke to repaint p95 s"] for f in found],
-            [f["bare DataTable same rows p95 s"] for f in found], 0.05, absolute=True),
-    ]
+    return _screen_rows("review_screen", ["--accounts", str(accounts)], env, runs, [
+        (f"Permissions paint, {label} (vs bare DataTable, same rows)",
+         "paint (key 3 to people) s", "bare DataTable same rows s", 0.2),
+        (f"Permissions keystroke to repaint p95, {label} (vs bare DataTable, same rows)",
+         "keystroke to repaint p95 s", "bare DataTable same rows p95 s", 0.05),
+    ])
 
 
 def queue_screen(env: dict[str, str], runs: int, tickets: int) -> list[Row]:
     """The Queue (benchmarks/queue_screen.py): key 4 to rows, and the filter keystroke's
     p95, against a bare DataTable of the same rows (paint, refill)."""
-    found = [_screen_json("queue_screen", ["--tickets", str(tickets)], env)
-             for _ in range(runs)]
     label = f"{tickets:,} open tickets"
-    return [
-        row(f"Queue paint, key 4 to rows, {label} (vs bare DataTable, same rows)",
-            [f["queue paint (key 4 to rows) s"] for f in found],
-            [f["bare screen, DataTable, same rows s"] for f in found], 0.2, absolute=True),
-        row(f"Queue keystroke to repaint p95, {label} (vs bare DataTable refill p95)",
-            [f["keystroke to repaint p95 s"] for f in found],
-            [f["bare DataTable refill p95 s"] for f in found], 0.05, absolute=True),
-    ]
+    return _screen_rows("queue_screen", ["--tickets", str(tickets)], env, runs, [
+        (f"Queue paint, key 4 to rows, {label} (vs bare DataTable, same rows)",
+         "queue paint (key 4 to rows) s", "bare screen, DataTable, same rows s", 0.2),
+        (f"Queue keystroke to repaint p95, {label} (vs bare DataTable refill p95)",
+         "keystroke to repaint p95 s", "bare DataTable refill p95 s", 0.05),
+    ])
 
 
 def area_switch(env: dict[str, str], accounts: int, tickets: int, rounds: int) -> list[Row]:
