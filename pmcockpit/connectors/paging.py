@@ -263,12 +263,17 @@ async def each(items: Sequence[T], read: Callable[[T], Awaitable[R]], *,
         for index, item in feed:  # one iterator shared: each item is taken once
             results[index] = await read(item)
 
-    tasks = [asyncio.ensure_future(worker()) for _ in range(min(workers, len(items)))]
+    await together(*(worker() for _ in range(min(workers, len(items)))))
+    return cast(list[R], results)
+
+
+async def together(*steps: Awaitable[Any]) -> list[Any]:
+    """Every step's result, in order; the first failure cancels the others and is raised."""
+    tasks = [asyncio.ensure_future(one) for one in steps]
     try:
-        await asyncio.gather(*tasks)
+        return list(await asyncio.gather(*tasks))
     except BaseException:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         raise
-    return cast(list[R], results)

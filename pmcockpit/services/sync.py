@@ -14,11 +14,11 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
 from pmcockpit.connectors.base import Connector
 from pmcockpit.connectors.errors import ConnectorError
 from pmcockpit.connectors.http import request_limits
+from pmcockpit.connectors.paging import together
 from pmcockpit.core.capabilities import Capability
 from pmcockpit.core.i18n import _
 from pmcockpit.core.records import (
@@ -104,7 +104,7 @@ async def _fetch(
     # the tool is never idle between them; what needs another list waits for that one only.
     groups = asyncio.ensure_future(reading.groups())
     projects = asyncio.ensure_future(connector.list_projects())
-    accounts, _groups, roles, _projects, members, remote_tickets = await _together(
+    accounts, _groups, roles, _projects, members, remote_tickets = await together(
         reading.accounts(), groups, reading.roles(), projects,
         reading.memberships(projects, groups),
         reading.tickets(projects, updated_since) if tickets else _nothing())
@@ -164,18 +164,6 @@ class _Reading:
 
 async def _nothing() -> list[RemoteTicket]:
     return []
-
-
-async def _together(*steps: Awaitable[Any]) -> list[Any]:
-    """Every step's result, in order; the first failure cancels the others and is raised."""
-    tasks = [asyncio.ensure_future(one) for one in steps]
-    try:
-        return list(await asyncio.gather(*tasks))
-    except BaseException:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        raise
 
 
 async def sync_connection(
